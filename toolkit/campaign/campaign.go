@@ -1,0 +1,236 @@
+// Package campaign loads and validates campaign files: the one YAML file a
+// communications team edits to describe an awareness-day campaign, its
+// languages, hashtags, cards and posts.
+package campaign
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/campaignkit/campaignkit/toolkit"
+)
+
+// Text is a piece of copy in each of the campaign's languages, keyed by
+// language tag.
+type Text map[string]string
+
+// In returns the text for lang, falling back to "" when missing.
+func (t Text) In(lang string) string { return t[lang] }
+
+// Plural holds a phrase per language and CLDR plural form (zero, one, two,
+// few, many, other), with {n} where the number goes.
+type Plural map[string]map[string]string
+
+// Kind is the kind of a card; each kind has its own layout in a theme.
+type Kind string
+
+// The card kinds.
+const (
+	Hashtag   Kind = "hashtag"
+	Quote     Kind = "quote"
+	Stat      Kind = "stat"
+	Story     Kind = "story"
+	Countdown Kind = "countdown"
+)
+
+// Kinds lists every card kind.
+var Kinds = []Kind{Hashtag, Quote, Stat, Story, Countdown}
+
+// Date is a calendar day written as 2006-01-02.
+type Date struct{ time.Time }
+
+// Week is the span of days a campaign runs, both ends included.
+type Week struct {
+	Start Date `yaml:"start"`
+	End   Date `yaml:"end"`
+}
+
+// Campaign is a validated campaign file.
+type Campaign struct {
+	Name      string            `yaml:"name"`
+	Slug      string            `yaml:"slug"`
+	Title     Text              `yaml:"title"`   // the day's name as cards show it
+	Tagline   Text              `yaml:"tagline"` // the theme of the year
+	Day       Date              `yaml:"day"`
+	Week      Week              `yaml:"week"`
+	Timezone  string            `yaml:"timezone"`
+	Languages []string          `yaml:"languages"`
+	Theme     string            `yaml:"theme"`
+	Hashtags  []string          `yaml:"hashtags"`
+	Handles   map[string]string `yaml:"handles"` // platform -> account handle
+	Links     map[string]string `yaml:"links"`   // name -> URL
+	Messages  map[string][]string `yaml:"messages"` // lang -> key messages
+	Schedule  string            `yaml:"schedule"` // name of a schedule template
+	Grace     time.Duration     `yaml:"grace"`    // how late a missed post may still go out
+	Cards     []Card            `yaml:"cards"`
+	Posts     []Post            `yaml:"posts"`
+
+	// File is the name the campaign was loaded from, for messages.
+	File string `yaml:"-"`
+	// Pos holds the line of every field path, for later checks.
+	Pos toolkit.Positions `yaml:"-"`
+	// Location is the loaded Timezone.
+	Location *time.Location `yaml:"-"`
+}
+
+// Card is one share card. Which fields apply depends on Kind.
+type Card struct {
+	ID   string `yaml:"id"`
+	Kind Kind   `yaml:"kind"`
+	// hashtag
+	Tag  string `yaml:"tag"`  // the hero hashtag, e.g. #ItTakesACommunity
+	Text Text   `yaml:"text"` // line under the tag (hashtag), free text
+	// quote and story
+	Quote    Text   `yaml:"quote"`
+	Speaker  Text   `yaml:"speaker"`
+	Role     Text   `yaml:"role"`
+	Portrait string `yaml:"portrait"` // image path, optional
+	// stat
+	Figure Text `yaml:"figure"`
+	Label  Text `yaml:"label"`
+	Source Text `yaml:"source"`
+	// story
+	Photo string     `yaml:"photo"`
+	Focus [2]float64 `yaml:"focus"` // focal point, 0..1 from the left and top
+	Name  Text       `yaml:"name"`
+	// countdown
+	Phrase Plural `yaml:"phrase"` // "{n} days to International Migrants Day"
+	Today  Text   `yaml:"today"`  // the card for the day itself
+	// any kind
+	Alt   Text   `yaml:"alt"`   // overrides the generated alt text
+	Theme string `yaml:"theme"` // overrides the campaign theme
+
+	// Days is set on cards expanded from a countdown: days left.
+	Days int `yaml:"-"`
+	// Base is the id of the countdown card this one was expanded from.
+	Base string `yaml:"-"`
+}
+
+// Post is one planned publication of a card with a caption.
+type Post struct {
+	ID        string          `yaml:"id"`
+	Card      string          `yaml:"card"`
+	At        string          `yaml:"at"` // local time in the campaign zone, "2006-01-02 15:04"
+	Channels  []string        `yaml:"channels"`
+	Languages []string        `yaml:"languages"` // default: all the campaign's languages
+	Text      Text            `yaml:"text"`
+	Link      string          `yaml:"link"` // a key of links or a URL
+	Overrides map[string]Text `yaml:"overrides"` // platform -> caption per language
+
+	// Time is At resolved in the campaign's zone.
+	Time time.Time `yaml:"-"`
+}
+
+// CardByID finds a card, including the per-day cards a countdown expands to.
+func (c *Campaign) CardByID(id string) (Card, bool) {
+	for _, card := range c.ExpandedCards() {
+		if card.ID == id {
+			return card, true
+		}
+	}
+	return Card{}, false
+}
+
+// ExpandedCards returns the cards to render: every card as written, except
+// that a countdown card becomes one card per day of campaign week, with ids
+// "<id>-<days left>" (e.g. countdown-3; countdown-0 is the day itself).
+func (c *Campaign) ExpandedCards() []Card {
+	var out []Card
+	for _, card := range c.Cards {
+		if card.Kind != Countdown {
+			out = append(out, card)
+			continue
+		}
+		for d := c.Week.Start.Time; !d.After(c.Week.End.Time) && !d.After(c.Day.Time); d = d.AddDate(0, 0, 1) {
+			left := int(c.Day.Time.Sub(d).Hours()/24 + 0.5)
+			cc := card
+			cc.Base = card.ID
+			cc.Days = left
+			cc.ID = fmt.Sprintf("%s-%d", card.ID, left)
+			out = append(out, cc)
+		}
+	}
+	return out
+}
+
+// CountdownText is the phrase of a countdown card in lang.
+func (c *Campaign) CountdownText(card Card, lang string) string {
+	if card.Days == 0 && card.Today[lang] != "" {
+		return card.Today[lang]
+	}
+	forms := card.Phrase[lang]
+	s := forms[PluralForm(lang, card.Days)]
+	if s == "" {
+		s = forms["other"]
+	}
+	return strings.ReplaceAll(s, "{n}", fmt.Sprint(card.Days))
+}
+
+// PluralForm returns the CLDR plural category of n in lang, for the
+// languages campaignkit ships fonts for; other languages get one/other.
+func PluralForm(lang string, n int) string {
+	base, _, _ := strings.Cut(lang, "-")
+	switch base {
+	case "zh", "ja", "ko":
+		return "other"
+	case "fr":
+		if n == 0 || n == 1 {
+			return "one"
+		}
+		if n != 0 && n%1_000_000 == 0 {
+			return "many"
+		}
+		return "other"
+	case "es":
+		if n == 1 {
+			return "one"
+		}
+		if n != 0 && n%1_000_000 == 0 {
+			return "many"
+		}
+		return "other"
+	case "ru":
+		switch {
+		case n%10 == 1 && n%100 != 11:
+			return "one"
+		case n%10 >= 2 && n%10 <= 4 && (n%100 < 12 || n%100 > 14):
+			return "few"
+		default:
+			return "many"
+		}
+	case "ar":
+		switch {
+		case n == 0:
+			return "zero"
+		case n == 1:
+			return "one"
+		case n == 2:
+			return "two"
+		case n%100 >= 3 && n%100 <= 10:
+			return "few"
+		case n%100 >= 11 && n%100 <= 99:
+			return "many"
+		default:
+			return "other"
+		}
+	}
+	if n == 1 {
+		return "one"
+	}
+	return "other"
+}
+
+// PluralForms lists the forms a language needs, for validation.
+func PluralForms(lang string) []string {
+	seen := map[string]bool{}
+	var forms []string
+	for n := 0; n <= 200; n++ {
+		f := PluralForm(lang, n)
+		if !seen[f] {
+			seen[f] = true
+			forms = append(forms, f)
+		}
+	}
+	return forms
+}

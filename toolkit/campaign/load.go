@@ -1,0 +1,397 @@
+package campaign
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/campaignkit/campaignkit/toolkit"
+	"gopkg.in/yaml.v3"
+)
+
+// UnmarshalYAMLNode reads a date written as 2006-01-02.
+func (d *Date) UnmarshalYAMLNode(n *yaml.Node) error {
+	t, err := time.Parse(time.DateOnly, n.Value)
+	if err != nil {
+		return fmt.Errorf("want a date such as 2026-12-18, got %q", n.Value)
+	}
+	d.Time = t
+	return nil
+}
+
+// String formats the date as 2006-01-02.
+func (d Date) String() string { return d.Format(time.DateOnly) }
+
+// Platforms that captions and posts may name.
+var Platforms = []string{"x", "bluesky", "mastodon", "threads", "linkedin", "instagram", "facebook"}
+
+// Channels that posts may be published to: the platforms plus the
+// scheduler's own outbox and webhook.
+var Channels = append(slices.Clone(Platforms), "outbox", "webhook")
+
+// LocalLayout is how post times are written in campaign files.
+const LocalLayout = "2006-01-02 15:04"
+
+var (
+	slugRe = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	langRe = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
+)
+
+// Load reads the campaign file name from fsys, decodes it strictly and
+// validates it. Every problem is returned at once as a
+// *toolkit.InvalidError whose problems carry file:line and field path.
+// Image files the cards name are looked up in fsys relative to the file.
+func Load(fsys fs.FS, name string) (*Campaign, error) {
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, toolkit.Invalid(name, 0, "", "no such file; give the path of a campaign YAML file, or run `campaignkit init DIR` to make one")
+		}
+		return nil, fmt.Errorf("read campaign: %w", err)
+	}
+	return Parse(fsys, name, data)
+}
+
+// Parse is Load for data already read; name is used in messages and to
+// resolve image paths in fsys (fsys may be nil to skip image checks).
+func Parse(fsys fs.FS, name string, data []byte) (*Campaign, error) {
+	c := &Campaign{File: name}
+	pos, err := toolkit.DecodeYAML(name, data, c)
+	c.Pos = pos
+	ps := &toolkit.Problems{File: name}
+	var ie *toolkit.InvalidError
+	if err != nil {
+		if !errors.As(err, &ie) || pos == nil {
+			return nil, err
+		}
+		ps.Append(ie.Problems...)
+	}
+	c.validate(ps, fsys, path.Dir(name))
+	if err := ps.Err(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *Campaign) validate(ps *toolkit.Problems, fsys fs.FS, dir string) {
+	at := func(field, format string, args ...any) { ps.Add(c.Pos.Line(field), field, format, args...) }
+	if strings.TrimSpace(c.Name) == "" {
+		at("name", "missing: give the campaign a name")
+	}
+	if !slugRe.MatchString(c.Slug) {
+		at("slug", "want lowercase letters, digits and dashes such as migrants-day-2026, got %q", c.Slug)
+	}
+	if len(c.Languages) == 0 {
+		at("languages", "missing: list the campaign's languages, e.g. [en, fr, ar]")
+	}
+	seen := map[string]bool{}
+	for i, l := range c.Languages {
+		f := fmt.Sprintf("languages[%d]", i)
+		if !langRe.MatchString(l) {
+			at(f, "want a language tag such as en, fr or zh, got %q", l)
+		}
+		if seen[l] {
+			at(f, "language %q is listed twice", l)
+		}
+		seen[l] = true
+	}
+	if c.Timezone == "" {
+		at("timezone", "missing: give the campaign's IANA time zone, e.g. Europe/Zurich")
+	} else if loc, err := time.LoadLocation(c.Timezone); err != nil || c.Timezone == "Local" {
+		at("timezone", "unknown time zone %q: use an IANA name such as Europe/London or America/New_York", c.Timezone)
+	} else {
+		c.Location = loc
+	}
+	if c.Day.IsZero() {
+		at("day", "missing: give the campaign day, e.g. 2026-12-18")
+	}
+	if c.Week.Start.IsZero() || c.Week.End.IsZero() {
+		at("week", "missing: give week.start and week.end, e.g. 2026-12-12 and 2026-12-18")
+	} else {
+		if c.Week.End.Before(c.Week.Start.Time) {
+			at("week.end", "the week ends (%s) before it starts (%s)", c.Week.End, c.Week.Start)
+		}
+		if days := c.Week.End.Sub(c.Week.Start.Time).Hours() / 24; days > 31 {
+			at("week.end", "a campaign week of %.0f days is too long: at most 31", days+1)
+		}
+		if !c.Day.IsZero() && (c.Day.Before(c.Week.Start.Time) || c.Day.After(c.Week.End.Time)) {
+			at("day", "the day %s lies outside the week %s to %s", c.Day, c.Week.Start, c.Week.End)
+		}
+	}
+	if c.Grace == 0 {
+		c.Grace = 15 * time.Minute
+	} else if c.Grace < 0 || c.Grace > 24*time.Hour {
+		at("grace", "want a duration between 1m and 24h, got %s", c.Grace)
+	}
+	c.checkText(ps, "title", c.Title, true)
+	c.checkText(ps, "tagline", c.Tagline, false)
+	for i, h := range c.Hashtags {
+		if msg := checkHashtag(h); msg != "" {
+			at(fmt.Sprintf("hashtags[%d]", i), "%s", msg)
+		}
+	}
+	for name, u := range c.Links {
+		if pu, err := url.Parse(u); err != nil || (pu.Scheme != "https" && pu.Scheme != "http") || pu.Host == "" {
+			at("links."+name, "want an absolute http(s) URL, got %q", u)
+		}
+	}
+	for l := range c.Messages {
+		if !seen[l] {
+			at("messages."+l, "language %q is not one of the campaign's languages %v", l, c.Languages)
+		}
+	}
+
+	ids := map[string]int{}
+	if len(c.Cards) == 0 {
+		at("cards", "missing: a campaign needs at least one card")
+	}
+	for i := range c.Cards {
+		c.validateCard(ps, i, ids, fsys, dir)
+	}
+	expanded := map[string]bool{}
+	for _, card := range c.ExpandedCards() {
+		expanded[card.ID] = true
+	}
+	postIDs := map[string]bool{}
+	for i := range c.Posts {
+		c.validatePost(ps, i, postIDs, expanded)
+	}
+}
+
+func checkHashtag(h string) string {
+	if !strings.HasPrefix(h, "#") || len(h) < 2 {
+		return fmt.Sprintf("want a hashtag starting with #, got %q", h)
+	}
+	for _, r := range h[1:] {
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r)) {
+			return fmt.Sprintf("hashtag %q has %q: hashtags are letters, digits and _ only", h, r)
+		}
+	}
+	return ""
+}
+
+// checkText reports missing or empty translations of t.
+func (c *Campaign) checkText(ps *toolkit.Problems, field string, t Text, required bool) {
+	if t == nil {
+		if required {
+			ps.Add(c.Pos.Line(field), field, "missing: give the text in each language (%s)", strings.Join(c.Languages, ", "))
+		}
+		return
+	}
+	for _, l := range c.Languages {
+		if strings.TrimSpace(t[l]) == "" {
+			ps.Add(c.Pos.Line(field), field+"."+l, "missing translation in %q", l)
+		}
+	}
+	for _, l := range toolkit.SortedKeys(t) {
+		if !slices.Contains(c.Languages, l) {
+			ps.Add(c.Pos.Line(field+"."+l), field+"."+l, "language %q is not one of the campaign's languages %v", l, c.Languages)
+		}
+	}
+}
+
+func (c *Campaign) validateCard(ps *toolkit.Problems, i int, ids map[string]int, fsys fs.FS, dir string) {
+	card := &c.Cards[i]
+	p := fmt.Sprintf("cards[%d]", i)
+	at := func(field, format string, args ...any) { ps.Add(c.Pos.Line(p+field), p+field, format, args...) }
+	if !slugRe.MatchString(card.ID) {
+		at(".id", "want lowercase letters, digits and dashes such as quote-guterres, got %q", card.ID)
+	} else if prev, dup := ids[card.ID]; dup {
+		at(".id", "id %q is already used by cards[%d]", card.ID, prev)
+	}
+	ids[card.ID] = i
+	text := func(name string, t Text) { c.checkText(ps, p+"."+name, t, true) }
+	switch card.Kind {
+	case Hashtag:
+		if msg := checkHashtag(card.Tag); msg != "" {
+			at(".tag", "%s", msg)
+		}
+		if card.Text != nil {
+			text("text", card.Text)
+		}
+	case Quote:
+		text("quote", card.Quote)
+		text("speaker", card.Speaker)
+		text("role", card.Role)
+		if card.Portrait != "" {
+			c.checkImage(ps, p+".portrait", card.Portrait, fsys, dir)
+		}
+	case Stat:
+		text("figure", card.Figure)
+		text("label", card.Label)
+		text("source", card.Source)
+	case Story:
+		text("quote", card.Quote)
+		text("name", card.Name)
+		if card.Photo == "" {
+			at(".photo", "missing: a story card needs a photo (PNG or JPEG)")
+		} else {
+			c.checkImage(ps, p+".photo", card.Photo, fsys, dir)
+		}
+		for k, v := range card.Focus {
+			if v < 0 || v > 1 {
+				at(fmt.Sprintf(".focus[%d]", k), "want a fraction from 0 to 1, got %g", v)
+			}
+		}
+		if card.Focus == [2]float64{} {
+			card.Focus = [2]float64{0.5, 0.5}
+		}
+	case Countdown:
+		if card.Phrase == nil {
+			at(".phrase", "missing: give the phrase per language and plural form, e.g. en: {one: \"{n} day to go\", other: \"{n} days to go\"}")
+			break
+		}
+		c.checkText(ps, p+".today", card.Today, false)
+		for _, l := range c.Languages {
+			forms := card.Phrase[l]
+			if forms == nil {
+				at(".phrase."+l, "missing translation in %q", l)
+				continue
+			}
+			for _, n := range c.countdownDays() {
+				if n == 0 && card.Today[l] != "" {
+					continue
+				}
+				f := PluralForm(l, n)
+				if forms[f] == "" && forms["other"] == "" {
+					at(".phrase."+l, "missing the %q form (needed for %d) in %q", f, n, l)
+				}
+			}
+			for _, f := range toolkit.SortedKeys(forms) {
+				if !slices.Contains([]string{"zero", "one", "two", "few", "many", "other"}, f) {
+					at(".phrase."+l+"."+f, "unknown plural form %q (CLDR forms: zero, one, two, few, many, other)", f)
+				} else if !strings.Contains(forms[f], "{n}") {
+					at(".phrase."+l+"."+f, "the phrase has no {n} where the number of days goes")
+				}
+			}
+		}
+	case "":
+		at(".kind", "missing: choose one of %v", Kinds)
+	default:
+		at(".kind", "unknown card kind %q: choose one of %v", card.Kind, Kinds)
+	}
+	if card.Alt != nil {
+		c.checkText(ps, p+".alt", card.Alt, true)
+		for l, a := range card.Alt {
+			if n := len([]rune(a)); n > 1000 {
+				at(".alt."+l, "alt text has %d characters; keep it under 1000", n)
+			}
+		}
+	}
+}
+
+func (c *Campaign) countdownDays() []int {
+	var days []int
+	if c.Week.Start.IsZero() || c.Day.IsZero() {
+		return days
+	}
+	for d := c.Week.Start.Time; !d.After(c.Week.End.Time) && !d.After(c.Day.Time); d = d.AddDate(0, 0, 1) {
+		days = append(days, int(c.Day.Sub(d).Hours()/24+0.5))
+	}
+	return days
+}
+
+func (c *Campaign) checkImage(ps *toolkit.Problems, field, name string, fsys fs.FS, dir string) {
+	line := c.Pos.Line(field)
+	if path.IsAbs(name) || strings.Contains(name, "\\") || !fs.ValidPath(path.Join(dir, name)) || strings.HasPrefix(path.Clean(name), "..") {
+		ps.Add(line, field, "image path %q must be relative to the campaign file and stay inside its folder", name)
+		return
+	}
+	if fsys == nil {
+		return
+	}
+	data, err := fs.ReadFile(fsys, path.Join(dir, name))
+	if err != nil {
+		ps.Add(line, field, "cannot read image %q: %v", name, errors.Unwrap(err))
+		return
+	}
+	if _, _, err := toolkit.CheckImage(data, toolkit.ImageLimits{}); err != nil {
+		ps.Add(line, field, "image %q: %v", name, err)
+	}
+}
+
+func (c *Campaign) validatePost(ps *toolkit.Problems, i int, ids map[string]bool, cards map[string]bool) {
+	post := &c.Posts[i]
+	p := fmt.Sprintf("posts[%d]", i)
+	at := func(field, format string, args ...any) { ps.Add(c.Pos.Line(p+field), p+field, format, args...) }
+	if !slugRe.MatchString(post.ID) {
+		at(".id", "want lowercase letters, digits and dashes, got %q", post.ID)
+	} else if ids[post.ID] {
+		at(".id", "post id %q is used twice", post.ID)
+	}
+	ids[post.ID] = true
+	if post.Card != "" && !cards[post.Card] {
+		at(".card", "no card %q (a countdown card named X is used as X-<days left>, e.g. X-3)", post.Card)
+	}
+	if c.Location != nil {
+		t, err := time.ParseInLocation(LocalLayout, post.At, c.Location)
+		if err != nil {
+			at(".at", "want a local time such as 2026-12-18 09:00, got %q", post.At)
+		} else {
+			post.Time = t
+			if !c.Week.Start.IsZero() {
+				day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+				if day.Before(c.Week.Start.Time) || day.After(c.Week.End.Time) {
+					at(".at", "%s is outside campaign week (%s to %s)", post.At, c.Week.Start, c.Week.End)
+				}
+			}
+		}
+	}
+	if len(post.Channels) == 0 {
+		at(".channels", "missing: list where it goes, from %v", Channels)
+	}
+	for k, ch := range post.Channels {
+		if !slices.Contains(Channels, ch) {
+			at(fmt.Sprintf(".channels[%d]", k), "unknown channel %q: choose from %v", ch, Channels)
+		}
+	}
+	for k, l := range post.Languages {
+		if !slices.Contains(c.Languages, l) {
+			at(fmt.Sprintf(".languages[%d]", k), "language %q is not one of the campaign's languages %v", l, c.Languages)
+		}
+	}
+	langs := post.Languages
+	if len(langs) == 0 {
+		langs = c.Languages
+	}
+	for _, l := range langs {
+		if strings.TrimSpace(post.Text[l]) == "" {
+			at(".text."+l, "missing translation in %q", l)
+		}
+	}
+	if post.Link != "" {
+		if _, ok := c.Links[post.Link]; !ok {
+			if u, err := url.Parse(post.Link); err != nil || u.Host == "" {
+				at(".link", "want a key of links (%s) or an absolute URL, got %q", strings.Join(toolkit.SortedKeys(c.Links), ", "), post.Link)
+			}
+		}
+	}
+	for _, plat := range toolkit.SortedKeys(post.Overrides) {
+		if !slices.Contains(Platforms, plat) {
+			at(".overrides."+plat, "unknown platform %q: choose from %v", plat, Platforms)
+		}
+	}
+}
+
+// Languages of a post: its own list, or all the campaign's.
+func (c *Campaign) PostLanguages(p Post) []string {
+	if len(p.Languages) > 0 {
+		return p.Languages
+	}
+	return c.Languages
+}
+
+// LinkURL resolves a post's link (a key of links, or a URL).
+func (c *Campaign) LinkURL(p Post) string {
+	if u, ok := c.Links[p.Link]; ok {
+		return u
+	}
+	return p.Link
+}

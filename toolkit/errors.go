@@ -1,0 +1,97 @@
+package toolkit
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Problem is one thing wrong with a user's input: where it is (file, line,
+// field path) and what to do about it.
+type Problem struct {
+	File  string // file name as the user knows it, e.g. "campaign.yaml"
+	Line  int    // 1-based; 0 when unknown
+	Field string // field path, e.g. "cards[2].quote.fr"
+	Msg   string // what is wrong and what is allowed
+}
+
+func (p Problem) String() string {
+	var b strings.Builder
+	if p.File != "" {
+		b.WriteString(p.File)
+		if p.Line > 0 {
+			fmt.Fprintf(&b, ":%d", p.Line)
+		}
+		b.WriteString(": ")
+	}
+	if p.Field != "" {
+		b.WriteString(p.Field)
+		b.WriteString(": ")
+	}
+	b.WriteString(p.Msg)
+	return b.String()
+}
+
+// InvalidError reports input that cannot be used, with every problem found,
+// not only the first. The command line exits with code 2 for it.
+type InvalidError struct {
+	Problems []Problem
+}
+
+func (e *InvalidError) Error() string {
+	if len(e.Problems) == 1 {
+		return e.Problems[0].String()
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d problems:", len(e.Problems))
+	for _, p := range e.Problems {
+		b.WriteString("\n  ")
+		b.WriteString(p.String())
+	}
+	return b.String()
+}
+
+// Problems collects problems while a file is checked.
+type Problems struct {
+	File string
+	list []Problem
+}
+
+// Add records a problem at line and field.
+func (ps *Problems) Add(line int, field, format string, args ...any) {
+	ps.list = append(ps.list, Problem{File: ps.File, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
+}
+
+// Append records problems found elsewhere (another file, another checker).
+func (ps *Problems) Append(more ...Problem) { ps.list = append(ps.list, more...) }
+
+// Len reports how many problems were recorded.
+func (ps *Problems) Len() int { return len(ps.list) }
+
+// Err returns nil when nothing was recorded, else an *InvalidError with the
+// problems sorted by file and line.
+func (ps *Problems) Err() error {
+	if len(ps.list) == 0 {
+		return nil
+	}
+	list := append([]Problem(nil), ps.list...)
+	sort.SliceStable(list, func(i, j int) bool {
+		if list[i].File != list[j].File {
+			return list[i].File < list[j].File
+		}
+		return list[i].Line < list[j].Line
+	})
+	return &InvalidError{Problems: list}
+}
+
+// Invalid returns an *InvalidError with a single problem.
+func Invalid(file string, line int, field, format string, args ...any) error {
+	return &InvalidError{Problems: []Problem{{File: file, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)}}}
+}
+
+// IsInvalid reports whether err is, or wraps, an *InvalidError.
+func IsInvalid(err error) bool {
+	var ie *InvalidError
+	return errors.As(err, &ie)
+}

@@ -1,0 +1,91 @@
+package toolkit
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Format is the file format a preset is encoded in.
+type Format string
+
+// The image formats cards are written in.
+const (
+	PNG  Format = "png"
+	JPEG Format = "jpg"
+)
+
+// Insets are margins in pixels from each edge of a canvas.
+type Insets struct{ Top, Right, Bottom, Left int }
+
+// Preset is a platform image size: its pixels, encoding, byte limit and the
+// area the platform's own interface leaves uncovered.
+type Preset struct {
+	Name     string
+	Platform string
+	Width    int
+	Height   int
+	Format   Format
+	MaxBytes int    // 0: no limit beyond the platform's generous one
+	Safe     Insets // where the platform draws its own UI over the image
+	Note     string
+}
+
+// Ext is the file extension (without dot) for the preset's format.
+func (p Preset) Ext() string { return string(p.Format) }
+
+// Presets lists the built-in size presets, in a stable order.
+var Presets = []Preset{
+	{Name: "instagram-square", Platform: "instagram", Width: 1080, Height: 1080, Format: PNG, MaxBytes: 8 << 20, Note: "feed post, 1:1"},
+	{Name: "instagram-portrait", Platform: "instagram", Width: 1080, Height: 1350, Format: PNG, MaxBytes: 8 << 20, Note: "feed post, 4:5"},
+	// Stories: the profile bar covers the top ~250 px and the reply bar the bottom ~340 px.
+	{Name: "story", Platform: "instagram", Width: 1080, Height: 1920, Format: PNG, MaxBytes: 8 << 20, Safe: Insets{Top: 250, Bottom: 340}, Note: "stories and reels, 9:16"},
+	{Name: "x", Platform: "x", Width: 1600, Height: 900, Format: PNG, MaxBytes: 5 << 20, Note: "in-stream image, 16:9"},
+	{Name: "facebook", Platform: "facebook", Width: 1200, Height: 630, Format: PNG, MaxBytes: 8 << 20, Note: "link and feed image"},
+	{Name: "linkedin", Platform: "linkedin", Width: 1200, Height: 627, Format: PNG, MaxBytes: 8 << 20, Note: "shared image"},
+	{Name: "bluesky", Platform: "bluesky", Width: 1200, Height: 675, Format: JPEG, MaxBytes: 1_000_000, Note: "JPEG, the PDS refuses blobs of 1,000,000 bytes or more"},
+	{Name: "og", Platform: "web", Width: 1200, Height: 630, Format: PNG, MaxBytes: 5 << 20, Note: "Open Graph preview for links"},
+}
+
+// PresetByName finds a preset; the error lists the valid names.
+func PresetByName(name string) (Preset, error) {
+	for _, p := range Presets {
+		if p.Name == name {
+			return p, nil
+		}
+	}
+	return Preset{}, fmt.Errorf("unknown preset %q (choose one of %s)", name, strings.Join(PresetNames(), ", "))
+}
+
+// PresetNames returns the preset names in their listed order.
+func PresetNames() []string {
+	names := make([]string, len(Presets))
+	for i, p := range Presets {
+		names[i] = p.Name
+	}
+	return names
+}
+
+// Languages the demo and the built-in fonts are made for; any BCP 47 tag whose
+// script the fonts cover may be used.
+var UNLanguages = []string{"en", "fr", "es", "ar", "zh", "ru"}
+
+// IsRTL reports whether a language is written right to left.
+func IsRTL(lang string) bool {
+	base, _, _ := strings.Cut(strings.ToLower(lang), "-")
+	switch base {
+	case "ar", "he", "fa", "ur", "ps", "yi", "dv", "ckb", "sd", "ug":
+		return true
+	}
+	return false
+}
+
+// SortedKeys returns a map's keys sorted, for stable output.
+func SortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,84 @@
+// Package publish sends one planned post to one channel: the outbox folder,
+// a webhook, a Mastodon server or a Bluesky PDS. Every publisher takes the
+// post's idempotency key so that a retry after a crash cannot publish twice.
+package publish
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Image is a picture attached to a post.
+type Image struct {
+	Path string // file to read (absolute, or relative to the runner's working folder)
+	Alt  string // alt text, in the post's language
+}
+
+// Post is what a publisher needs to publish: the text is final (caption for
+// this channel already built), the images are files on disk.
+type Post struct {
+	ID      string    // stable post ID; also the idempotency key
+	Channel string    // "outbox", "webhook", "mastodon", "bluesky", ...
+	Lang    string    // BCP 47 tag of the text
+	At      time.Time // the planned instant (UTC)
+	Text    string
+	Link    string
+	Images  []Image
+}
+
+// Result says where a published post can be found.
+type Result struct {
+	RemoteID string // the platform's id for the post (status id, at:// URI, folder name)
+	URL      string // a link a person can open, when the platform has one
+}
+
+// Publisher publishes posts to one channel.
+type Publisher interface {
+	// Name is the channel name, as posts and logs use it.
+	Name() string
+	// Publish publishes p once. Calling it again with the same p.ID after a
+	// failure or a crash must not publish a second copy.
+	Publish(ctx context.Context, p Post) (Result, error)
+}
+
+// PermanentError is a failure that retrying cannot fix (401, 403, 400, 422:
+// bad credentials, refused content). The runner stops retrying and shows it.
+type PermanentError struct {
+	Status int // HTTP status, 0 when not HTTP
+	Msg    string
+}
+
+func (e *PermanentError) Error() string {
+	if e.Status != 0 {
+		return fmt.Sprintf("permanent failure (HTTP %d): %s", e.Status, e.Msg)
+	}
+	return "permanent failure: " + e.Msg
+}
+
+// RetryAfterError is a failure the server asked to retry after a delay (429,
+// 503 with Retry-After).
+type RetryAfterError struct {
+	After time.Duration
+	Msg   string
+}
+
+func (e *RetryAfterError) Error() string {
+	return fmt.Sprintf("retry after %s: %s", e.After, e.Msg)
+}
+
+// IsPermanent reports whether err (or what it wraps) is a *PermanentError.
+func IsPermanent(err error) bool {
+	var pe *PermanentError
+	return errors.As(err, &pe)
+}
+
+// RetryAfter returns the delay the server asked for, if any.
+func RetryAfter(err error) (time.Duration, bool) {
+	var re *RetryAfterError
+	if errors.As(err, &re) {
+		return re.After, true
+	}
+	return 0, false
+}

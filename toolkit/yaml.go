@@ -1,0 +1,230 @@
+package toolkit
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Positions maps a field path ("cards[2].quote.fr") to the line it was
+// written on, so that checks made after decoding can still say where.
+type Positions map[string]int
+
+// Line returns the line of path, or of its nearest parent that has one.
+func (p Positions) Line(path string) int {
+	for path != "" {
+		if l, ok := p[path]; ok {
+			return l
+		}
+		i := strings.LastIndexAny(path, ".[")
+		if i < 0 {
+			break
+		}
+		path = path[:i]
+	}
+	return p[""]
+}
+
+// DecodeYAML decodes data into v strictly: unknown keys, wrong types and
+// malformed YAML are all reported, each with file:line and field path, as one
+// *InvalidError. Struct fields are matched by their `yaml` tag.
+func DecodeYAML(file string, data []byte, v any) (Positions, error) {
+	ps := &Problems{File: file}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		line := 0
+		msg := err.Error()
+		// yaml.v3 says "yaml: line N: ..."; lift the line out.
+		if rest, ok := strings.CutPrefix(msg, "yaml: line "); ok {
+			if n, after, ok := strings.Cut(rest, ": "); ok {
+				if l, err := strconv.Atoi(n); err == nil {
+					line, msg = l, after
+				}
+			}
+		}
+		ps.Add(line, "", "malformed YAML: %s", strings.TrimPrefix(msg, "yaml: "))
+		return nil, ps.Err()
+	}
+	pos := Positions{}
+	if len(root.Content) == 0 {
+		ps.Add(1, "", "the file is empty")
+		return pos, ps.Err()
+	}
+	d := decoder{ps: ps, pos: pos}
+	d.decode(root.Content[0], reflect.ValueOf(v).Elem(), "")
+	return pos, ps.Err()
+}
+
+type decoder struct {
+	ps  *Problems
+	pos Positions
+}
+
+var durationType = reflect.TypeOf(time.Duration(0))
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	if n.Tag == "!!null" {
+		return "nothing"
+	}
+	return fmt.Sprintf("%q", n.Value)
+}
+
+func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	d.pos[path] = n.Line
+	if u, ok := v.Addr().Interface().(interface{ UnmarshalYAMLNode(*yaml.Node) error }); ok {
+		if err := u.UnmarshalYAMLNode(n); err != nil {
+			d.ps.Add(n.Line, path, "%v", err)
+		}
+		return
+	}
+	if n.Tag == "!!null" && v.Kind() != reflect.String {
+		return // leave the zero value; required fields are checked by the caller
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
+		nv := reflect.New(v.Type().Elem())
+		d.decode(n, nv.Elem(), path)
+		v.Set(nv)
+	case reflect.Struct:
+		if n.Kind != yaml.MappingNode {
+			d.ps.Add(n.Line, path, "want a mapping of fields, got %s", kindName(n))
+			return
+		}
+		fields := map[string]int{}
+		var names []string
+		t := v.Type()
+		for i := 0; i < t.NumField(); i++ {
+			tag, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+			if tag == "" || tag == "-" {
+				continue
+			}
+			fields[tag] = i
+			names = append(names, tag)
+		}
+		seen := map[string]bool{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, val := n.Content[i], n.Content[i+1]
+			fp := join(path, k.Value)
+			idx, ok := fields[k.Value]
+			if !ok {
+				d.ps.Add(k.Line, fp, "unknown key %q (known keys: %s)", k.Value, strings.Join(names, ", "))
+				continue
+			}
+			if seen[k.Value] {
+				d.ps.Add(k.Line, fp, "key %q is given twice", k.Value)
+				continue
+			}
+			seen[k.Value] = true
+			d.decode(val, v.Field(idx), fp)
+			d.pos[fp] = k.Line
+		}
+	case reflect.Map:
+		if n.Kind != yaml.MappingNode {
+			d.ps.Add(n.Line, path, "want a mapping, got %s", kindName(n))
+			return
+		}
+		if v.IsNil() {
+			v.Set(reflect.MakeMap(v.Type()))
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, val := n.Content[i], n.Content[i+1]
+			fp := join(path, k.Value)
+			if v.MapIndex(reflect.ValueOf(k.Value)).IsValid() {
+				d.ps.Add(k.Line, fp, "key %q is given twice", k.Value)
+				continue
+			}
+			ev := reflect.New(v.Type().Elem()).Elem()
+			d.decode(val, ev, fp)
+			d.pos[fp] = k.Line
+			v.SetMapIndex(reflect.ValueOf(k.Value).Convert(v.Type().Key()), ev)
+		}
+	case reflect.Slice:
+		if n.Kind != yaml.SequenceNode {
+			d.ps.Add(n.Line, path, "want a list, got %s", kindName(n))
+			return
+		}
+		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+		for i, item := range n.Content {
+			d.decode(item, s.Index(i), fmt.Sprintf("%s[%d]", path, i))
+		}
+		v.Set(s)
+	case reflect.Array:
+		if n.Kind != yaml.SequenceNode || len(n.Content) != v.Len() {
+			d.ps.Add(n.Line, path, "want a list of %d numbers, got %s", v.Len(), kindName(n))
+			return
+		}
+		for i, item := range n.Content {
+			d.decode(item, v.Index(i), fmt.Sprintf("%s[%d]", path, i))
+		}
+	default:
+		d.scalar(n, v, path)
+	}
+}
+
+func (d *decoder) scalar(n *yaml.Node, v reflect.Value, path string) {
+	if n.Kind != yaml.ScalarNode {
+		d.ps.Add(n.Line, path, "want a single value, got %s", kindName(n))
+		return
+	}
+	s := n.Value
+	switch {
+	case v.Type() == durationType:
+		dur, err := time.ParseDuration(s)
+		if err != nil {
+			d.ps.Add(n.Line, path, "want a duration such as 15m or 1h30m, got %q", s)
+			return
+		}
+		v.SetInt(int64(dur))
+	case v.Kind() == reflect.String:
+		if n.Tag == "!!null" {
+			return
+		}
+		v.SetString(s)
+	case v.Kind() == reflect.Bool:
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			d.ps.Add(n.Line, path, "want true or false, got %q", s)
+			return
+		}
+		v.SetBool(b)
+	case v.CanInt():
+		i, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			d.ps.Add(n.Line, path, "want a whole number, got %q", s)
+			return
+		}
+		v.SetInt(i)
+	case v.Kind() == reflect.Float64 || v.Kind() == reflect.Float32:
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			d.ps.Add(n.Line, path, "want a number, got %q", s)
+			return
+		}
+		v.SetFloat(f)
+	default:
+		d.ps.Add(n.Line, path, "%v", errors.New("unsupported field type "+v.Type().String()))
+	}
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
