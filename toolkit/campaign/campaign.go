@@ -48,23 +48,24 @@ type Week struct {
 
 // Campaign is a validated campaign file.
 type Campaign struct {
-	Name      string            `yaml:"name"`
-	Slug      string            `yaml:"slug"`
-	Title     Text              `yaml:"title"`   // the day's name as cards show it
-	Tagline   Text              `yaml:"tagline"` // the theme of the year
-	Day       Date              `yaml:"day"`
-	Week      Week              `yaml:"week"`
-	Timezone  string            `yaml:"timezone"`
-	Languages []string          `yaml:"languages"`
-	Theme     string            `yaml:"theme"`
-	Hashtags  []string          `yaml:"hashtags"`
-	Handles   map[string]string `yaml:"handles"` // platform -> account handle
-	Links     map[string]string `yaml:"links"`   // name -> URL
+	Name      string              `yaml:"name"`
+	Slug      string              `yaml:"slug"`
+	Title     Text                `yaml:"title"`   // the day's name as cards show it
+	Tagline   Text                `yaml:"tagline"` // the theme of the year
+	Day       Date                `yaml:"day"`
+	Week      Week                `yaml:"week"`
+	Timezone  string              `yaml:"timezone"`
+	Languages []string            `yaml:"languages"`
+	Theme     string              `yaml:"theme"`
+	Hashtags  []string            `yaml:"hashtags"`
+	Handles   map[string]string   `yaml:"handles"`  // platform -> account handle
+	Links     map[string]string   `yaml:"links"`    // name -> URL
 	Messages  map[string][]string `yaml:"messages"` // lang -> key messages
-	Schedule  string            `yaml:"schedule"` // name of a schedule template
-	Grace     time.Duration     `yaml:"grace"`    // how late a missed post may still go out
-	Cards     []Card            `yaml:"cards"`
-	Posts     []Post            `yaml:"posts"`
+	Logo      string              `yaml:"logo"`     // campaign logo image, relative to the file
+	Schedule  string              `yaml:"schedule"` // name of a schedule template
+	Grace     time.Duration       `yaml:"grace"`    // how late a missed post may still go out
+	Cards     []Card              `yaml:"cards"`
+	Posts     []Post              `yaml:"posts"`
 
 	// File is the name the campaign was loaded from, for messages.
 	File string `yaml:"-"`
@@ -115,7 +116,7 @@ type Post struct {
 	Channels  []string        `yaml:"channels"`
 	Languages []string        `yaml:"languages"` // default: all the campaign's languages
 	Text      Text            `yaml:"text"`
-	Link      string          `yaml:"link"` // a key of links or a URL
+	Link      string          `yaml:"link"`      // a key of links or a URL
 	Overrides map[string]Text `yaml:"overrides"` // platform -> caption per language
 
 	// Time is At resolved in the campaign's zone.

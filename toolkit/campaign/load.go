@@ -130,6 +130,9 @@ func (c *Campaign) validate(ps *toolkit.Problems, fsys fs.FS, dir string) {
 	} else if c.Grace < 0 || c.Grace > 24*time.Hour {
 		at("grace", "want a duration between 1m and 24h, got %s", c.Grace)
 	}
+	if c.Logo != "" {
+		c.checkImage(ps, "logo", c.Logo, fsys, dir)
+	}
 	c.checkText(ps, "title", c.Title, true)
 	c.checkText(ps, "tagline", c.Tagline, false)
 	for i, h := range c.Hashtags {

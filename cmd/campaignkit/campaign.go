@@ -1,0 +1,61 @@
+package main
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/campaignkit/campaignkit/assets"
+	"github.com/campaignkit/campaignkit/toolkit/campaign"
+	"github.com/urfave/cli/v2"
+)
+
+// campaignFlag is shared by every command that reads a campaign.
+var campaignFlag = &cli.StringFlag{
+	Name:    "campaign",
+	Aliases: []string{"c"},
+	Usage:   "campaign YAML `FILE` (default: the embedded International Migrants Day 2026 demo)",
+	EnvVars: []string{"CAMPAIGNKIT_CAMPAIGN"},
+}
+
+// loadedCampaign is a campaign with the folder its relative paths resolve in.
+type loadedCampaign struct {
+	*campaign.Campaign
+	FS       fs.FS  // the campaign's folder
+	Dir      string // its path on disk; "" for the embedded demo
+	Embedded bool
+}
+
+// loadCampaign loads --campaign, or the embedded demo when it is empty.
+func loadCampaign(path string) (*loadedCampaign, error) {
+	if path == "" {
+		c, err := campaign.Load(assets.Demo, assets.DemoFile)
+		if err != nil {
+			return nil, err
+		}
+		return &loadedCampaign{Campaign: c, FS: assets.Demo, Embedded: true}, nil
+	}
+	dir, file := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	fsys := os.DirFS(dir)
+	c, err := campaign.Load(fsys, file)
+	if err != nil {
+		return nil, err
+	}
+	c.File = path
+	return &loadedCampaign{Campaign: c, FS: fsys, Dir: dir}, nil
+}
+
+// stateDir is where the scheduler keeps its queue and outbox: --state, else
+// .campaignkit/ beside the campaign file (the working folder for the demo).
+func stateDir(flag string, lc *loadedCampaign) string {
+	if flag != "" {
+		return flag
+	}
+	if lc == nil || lc.Embedded {
+		return ".campaignkit"
+	}
+	return filepath.Join(lc.Dir, ".campaignkit")
+}

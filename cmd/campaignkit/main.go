@@ -1,0 +1,109 @@
+// Command campaignkit renders share cards, writes captions and toolkit
+// bundles, and publishes an awareness-day campaign's posts on schedule.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"slices"
+	"syscall"
+	_ "time/tzdata" // IANA zones even on machines without a zoneinfo database
+
+	"github.com/campaignkit/campaignkit/toolkit"
+	"github.com/urfave/cli/v2"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+// registered holds the subcommands; each cmd_*.go file adds its own in init.
+var registered []*cli.Command
+
+func register(c *cli.Command) { registered = append(registered, c) }
+
+// order is how commands appear in --help.
+var order = []string{"build", "render", "lint", "init", "themes", "formats", "schedule", "queue", "run", "serve"}
+
+func newApp(stdout, stderr io.Writer) *cli.App {
+	cmds := slices.Clone(registered)
+	slices.SortStableFunc(cmds, func(a, b *cli.Command) int {
+		ia, ib := slices.Index(order, a.Name), slices.Index(order, b.Name)
+		if ia < 0 {
+			ia = len(order)
+		}
+		if ib < 0 {
+			ib = len(order)
+		}
+		return ia - ib
+	})
+	return &cli.App{
+		Name:    "campaignkit",
+		Usage:   "share cards, captions, toolkit bundles and a publishing scheduler for awareness-day campaigns",
+		Version: version,
+		Description: "campaignkit turns one campaign file into everything a communications team needs for an\n" +
+			"awareness day: cards in every platform size and language, captions within each platform's\n" +
+			"limits, alt text, a toolkit bundle for partners, and a scheduler that publishes each post once.\n\n" +
+			"With no --campaign, commands use the embedded demo: International Migrants Day 2026.",
+		Commands:        cmds,
+		Writer:          stdout,
+		ErrWriter:       stderr,
+		HideHelpCommand: true,
+		ExitErrHandler:  func(*cli.Context, error) {}, // exit codes are decided in run
+	}
+}
+
+// run executes the app and returns the process exit code: 0 ok, 1 failure,
+// 2 invalid input, 130 interrupted.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	err := newApp(stdout, stderr).RunContext(ctx, args)
+	return exitCode(err, stderr)
+}
+
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return 0
+	}
+	var exit cli.ExitCoder
+	switch {
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(stderr, "campaignkit: interrupted")
+		return 130
+	case toolkit.IsInvalid(err):
+		fmt.Fprintf(stderr, "campaignkit: %v\n", err)
+		return 2
+	case errors.As(err, &exit):
+		if msg := err.Error(); msg != "" {
+			fmt.Fprintf(stderr, "campaignkit: %s\n", msg)
+		}
+		return exit.ExitCode()
+	default:
+		fmt.Fprintf(stderr, "campaignkit: %v\n", err)
+		if isUsage(err) {
+			return 2
+		}
+		return 1
+	}
+}
+
+// usageError marks a mistake in the command line itself (unknown flag value).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+func isUsage(err error) bool {
+	var u usageError
+	return errors.As(err, &u)
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
