@@ -1,0 +1,364 @@
+package text
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/go-text/typesetting/di"
+	"github.com/go-text/typesetting/font"
+	"github.com/go-text/typesetting/shaping"
+	"golang.org/x/image/math/fixed"
+)
+
+// Align is the horizontal alignment of lines in their box. Start and End
+// follow the paragraph's direction: Start is the right edge in Arabic.
+type Align int
+
+// The alignments.
+const (
+	Start Align = iota
+	Center
+	End
+)
+
+// VAlign is where a block sits vertically in its box.
+type VAlign int
+
+// The vertical alignments.
+const (
+	Top VAlign = iota
+	Middle
+	Bottom
+)
+
+// Rect is an axis-aligned box in pixels, X0,Y0 inclusive top-left.
+type Rect struct{ X0, Y0, X1, Y1 float64 }
+
+// W is the width of r.
+func (r Rect) W() float64 { return r.X1 - r.X0 }
+
+// H is the height of r.
+func (r Rect) H() float64 { return r.Y1 - r.Y0 }
+
+// Empty reports whether r has no area.
+func (r Rect) Empty() bool { return r.X1 <= r.X0 || r.Y1 <= r.Y0 }
+
+// Contains reports whether o lies inside r, within tol pixels.
+func (r Rect) Contains(o Rect, tol float64) bool {
+	return o.X0 >= r.X0-tol && o.Y0 >= r.Y0-tol && o.X1 <= r.X1+tol && o.Y1 <= r.Y1+tol
+}
+
+// Union is the smallest rect holding r and o; an empty operand is ignored.
+func (r Rect) Union(o Rect) Rect {
+	if r.Empty() {
+		return o
+	}
+	if o.Empty() {
+		return r
+	}
+	return Rect{math.Min(r.X0, o.X0), math.Min(r.Y0, o.Y0), math.Max(r.X1, o.X1), math.Max(r.Y1, o.Y1)}
+}
+
+// Spec says what text to set and how.
+type Spec struct {
+	Text       string
+	Lang       string  // BCP 47 tag: picks direction, fonts and language-specific shaping
+	Weight     Weight  //
+	MinSize    float64 // smallest font size in pixels auto-fit may choose
+	MaxSize    float64 // largest; equal to MinSize for a fixed size
+	LineHeight float64 // line pitch as a multiple of the size; 0 means 1.25
+	Align      Align
+	VAlign     VAlign
+	MaxLines   int  // 0: as many as fit
+	NoBalance  bool // keep greedy line breaks instead of balanced lines
+}
+
+// Glyph is one positioned glyph.
+type Glyph struct {
+	Face  *font.Face
+	ID    font.GID
+	X, Y  float64 // pen position on the baseline, pixels
+	Size  float64 // pixels per em
+	Ink   Rect    // the glyph's ink box; empty for blank glyphs
+	Index int     // index of the first rune of its cluster in the text
+}
+
+// Line is one line of set text.
+type Line struct {
+	Glyphs   []Glyph
+	Width    float64 // advance width
+	Baseline float64
+	Start    int // first rune index
+	End      int // one past the last rune index
+}
+
+// Block is text laid out in a box.
+type Block struct {
+	Spec  Spec
+	Box   Rect    // the box it was fitted to
+	Size  float64 // the chosen font size
+	Lines []Line
+	Ink   Rect // union of all glyph ink boxes
+}
+
+// Glyphs returns every glyph of the block.
+func (b *Block) Glyphs() []Glyph {
+	var all []Glyph
+	for _, l := range b.Lines {
+		all = append(all, l.Glyphs...)
+	}
+	return all
+}
+
+// LineTexts returns the text of each line, for tests and messages.
+func (b *Block) LineTexts() []string {
+	r := []rune(b.Spec.Text)
+	out := make([]string, len(b.Lines))
+	for i, l := range b.Lines {
+		out[i] = strings.TrimSpace(string(r[l.Start:l.End]))
+	}
+	return out
+}
+
+// FitError says text cannot fit its box even at the smallest size allowed.
+type FitError struct {
+	Text    string
+	MinSize float64
+	Box     Rect
+	Reason  string
+}
+
+func (e *FitError) Error() string {
+	t := e.Text
+	if r := []rune(t); len(r) > 40 {
+		t = string(r[:40]) + "…"
+	}
+	return fmt.Sprintf("text %q does not fit its %.0fx%.0f px region even at the minimum size %.0f px (%s): shorten it, or lower the theme's minimum size", t, e.Box.W(), e.Box.H(), e.MinSize, e.Reason)
+}
+
+// MissingGlyphsError lists characters no embedded font can draw.
+type MissingGlyphsError struct {
+	Text  string
+	Runes []rune
+	At    []int // rune index of each in Text
+}
+
+func (e *MissingGlyphsError) Error() string {
+	parts := make([]string, len(e.Runes))
+	for i, r := range e.Runes {
+		parts[i] = fmt.Sprintf("%q U+%04X at character %d", r, r, e.At[i]+1)
+	}
+	return "no font has " + strings.Join(parts, ", ") + ": remove or replace these characters (emoji cannot be drawn on cards)"
+}
+
+// Fit sets spec.Text in box at the largest size in [MinSize, MaxSize] at
+// which every glyph's ink lies inside the box, with balanced lines and no
+// orphaned last word. Sizes are tried in whole pixels.
+func (s *Shaper) Fit(spec Spec, box Rect) (*Block, error) {
+	if spec.LineHeight == 0 {
+		spec.LineHeight = 1.25
+	}
+	if spec.MaxSize < spec.MinSize {
+		spec.MaxSize = spec.MinSize
+	}
+	runes := []rune(spec.Text)
+	if miss, at := s.Missing(spec.Text); len(miss) > 0 {
+		return nil, &MissingGlyphsError{Text: spec.Text, Runes: miss, At: at}
+	}
+	ref := math.Max(spec.MaxSize, 1)
+	base := s.shape(runes, spec.Lang, spec.Weight, ref)
+	try := func(size float64) (*Block, string) {
+		return s.setAt(spec, runes, scaled(base, size/ref), size, box)
+	}
+	lo, hi := math.Ceil(spec.MinSize), math.Floor(spec.MaxSize)
+	if hi < lo {
+		hi = lo
+	}
+	if b, _ := try(hi); b != nil {
+		return b, nil
+	}
+	best, why := try(lo)
+	if best == nil {
+		return nil, &FitError{Text: spec.Text, MinSize: lo, Box: box, Reason: why}
+	}
+	// invariant: lo fits, hi does not
+	for hi-lo > 1 {
+		mid := math.Floor((lo + hi) / 2)
+		if b, _ := try(mid); b != nil {
+			lo, best = mid, b
+		} else {
+			hi = mid
+		}
+	}
+	return best, nil
+}
+
+// setAt lays out at one size; it returns nil and the reason when it does not fit.
+func (s *Shaper) setAt(spec Spec, runes []rune, outs []shaping.Output, size float64, box Rect) (*Block, string) {
+	cfg := shaping.WrapConfig{Direction: direction(spec.Lang, runes), BreakPolicy: shaping.Never}
+	work := make([]shaping.Output, len(outs))
+	wrapAt := func(w float64) []shaping.Line {
+		// The wrapper zeroes the advance of whitespace it leaves at a line
+		// end, in place: give it a fresh copy each time.
+		for i, o := range outs {
+			o.Glyphs = append(work[i].Glyphs[:0], o.Glyphs...)
+			work[i] = o
+		}
+		lines, _ := s.wrap.WrapParagraphF(cfg, fixed.Int26_6(w*64), runes, shaping.NewSliceIterator(work))
+		return lines
+	}
+	lines := wrapAt(box.W())
+	n := len(lines)
+	if spec.MaxLines > 0 && n > spec.MaxLines {
+		return nil, fmt.Sprintf("needs %d lines, at most %d allowed", n, spec.MaxLines)
+	}
+	for _, l := range lines {
+		if lineWidth(l) > box.W()+0.01 {
+			return nil, "a word is wider than the region"
+		}
+	}
+	if n > 1 && !spec.NoBalance {
+		w := s.balance(wrapAt, n, box.W())
+		if orphan(runes, wrapAt(w)) {
+			for f := 0.97; f > 0.6; f -= 0.03 {
+				alt := wrapAt(w * f)
+				if len(alt) > n {
+					break
+				}
+				if !orphan(runes, alt) {
+					w *= f
+					break
+				}
+			}
+		}
+		// the wrapper reuses its buffers: wrap once more at the chosen width
+		lines = wrapAt(w)
+	}
+	height := blockHeight(lines, size*spec.LineHeight)
+	if height > box.H()+0.01 {
+		return nil, fmt.Sprintf("%d lines need %.0f px of height, the region has %.0f", n, height, box.H())
+	}
+	b := s.place(spec, runes, lines, size, box, height)
+	if !box.Contains(b.Ink, 0.5) {
+		return nil, "glyphs reach outside the region"
+	}
+	return b, ""
+}
+
+// blockHeight is the height from the first line's ascent to the last
+// line's descent.
+func blockHeight(lines []shaping.Line, pitch float64) float64 {
+	asc, _ := lineExtents(lines[0])
+	_, desc := lineExtents(lines[len(lines)-1])
+	return asc + float64(len(lines)-1)*pitch + desc
+}
+
+// balance finds the narrowest width that still gives n lines, so that lines
+// come out of similar length instead of a long first line and a short last.
+func (s *Shaper) balance(wrapAt func(float64) []shaping.Line, n int, full float64) float64 {
+	lo, hi := full/float64(n)*0.8, full // lo may give more lines; hi gives n
+	for i := 0; i < 12 && hi-lo > 1; i++ {
+		mid := (lo + hi) / 2
+		if len(wrapAt(mid)) > n {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return hi
+}
+
+// orphan reports a last line of one word under lines that have several, in
+// text that separates words with spaces.
+func orphan(runes []rune, lines []shaping.Line) bool {
+	if len(lines) < 2 {
+		return false
+	}
+	start, end := lineRange(lines[len(lines)-1])
+	last := strings.TrimSpace(string(runes[start:end]))
+	if strings.ContainsFunc(last, unicode.IsSpace) {
+		return false
+	}
+	s0, e0 := lineRange(lines[0])
+	return strings.ContainsFunc(strings.TrimSpace(string(runes[s0:e0])), unicode.IsSpace)
+}
+
+func lineRange(l shaping.Line) (start, end int) {
+	start, end = math.MaxInt, 0
+	for _, o := range l {
+		start = min(start, o.Runes.Offset)
+		end = max(end, o.Runes.Offset+o.Runes.Count)
+	}
+	return start, end
+}
+
+func lineWidth(l shaping.Line) float64 {
+	var w fixed.Int26_6
+	for _, o := range l {
+		w += o.Advance
+	}
+	return f26(w)
+}
+
+// lineExtents is the line's ascent and descent in pixels (both positive).
+func lineExtents(l shaping.Line) (asc, desc float64) {
+	for _, o := range l {
+		asc = math.Max(asc, f26(o.LineBounds.Ascent))
+		desc = math.Max(desc, -f26(o.LineBounds.Descent))
+	}
+	return asc, desc
+}
+
+func f26(v fixed.Int26_6) float64 { return float64(v) / 64 }
+
+// place positions every glyph of the wrapped lines inside box.
+func (s *Shaper) place(spec Spec, runes []rune, lines []shaping.Line, size float64, box Rect, height float64) *Block {
+	b := &Block{Spec: spec, Box: box, Size: size}
+	rtl := direction(spec.Lang, runes) == di.DirectionRTL
+	top := box.Y0
+	switch spec.VAlign {
+	case Middle:
+		top += (box.H() - height) / 2
+	case Bottom:
+		top += box.H() - height
+	}
+	asc, _ := lineExtents(lines[0])
+	baseline := top + asc
+	pitch := size * spec.LineHeight
+	for _, l := range lines {
+		runs := slices.Clone(l)
+		slices.SortStableFunc(runs, func(a, b shaping.Output) int { return int(a.VisualIndex - b.VisualIndex) })
+		w := lineWidth(l)
+		x := box.X0
+		switch {
+		case spec.Align == Center:
+			x += (box.W() - w) / 2
+		case (spec.Align == Start) == rtl: // End in LTR, Start in RTL
+			x += box.W() - w
+		}
+		start, end := lineRange(l)
+		line := Line{Width: w, Baseline: baseline, Start: start, End: end}
+		for _, o := range runs {
+			pen := x
+			for _, g := range o.Glyphs {
+				gx, gy := pen+f26(g.XOffset), baseline-f26(g.YOffset)
+				gl := Glyph{Face: o.Face, ID: g.GlyphID, X: gx, Y: gy, Size: f26(o.Size), Index: g.TextIndex()}
+				if g.Width != 0 && g.Height != 0 {
+					x0 := gx + f26(g.XBearing)
+					y0 := gy - f26(g.YBearing)
+					gl.Ink = Rect{math.Min(x0, x0+f26(g.Width)), math.Min(y0, y0-f26(g.Height)), math.Max(x0, x0+f26(g.Width)), math.Max(y0, y0-f26(g.Height))}
+					b.Ink = b.Ink.Union(gl.Ink)
+				}
+				line.Glyphs = append(line.Glyphs, gl)
+				pen += f26(g.Advance)
+			}
+			x += f26(o.Advance)
+		}
+		b.Lines = append(b.Lines, line)
+		baseline += pitch
+	}
+	return b
+}

@@ -1,0 +1,224 @@
+package text
+
+import (
+	"unicode"
+
+	"github.com/go-text/typesetting/di"
+	"github.com/go-text/typesetting/font"
+	ot "github.com/go-text/typesetting/font/opentype"
+	"github.com/go-text/typesetting/language"
+	"github.com/go-text/typesetting/shaping"
+	"golang.org/x/image/math/fixed"
+)
+
+// Shaper shapes, wraps and draws text. It caches faces, glyph outlines and
+// shaping buffers, so reuse it; it is not safe for concurrent use.
+type Shaper struct {
+	lib      *Library
+	faces    [famCount][3]*font.Face
+	hb       shaping.HarfbuzzShaper
+	seg      shaping.Segmenter
+	wrap     shaping.LineWrapper
+	fm       fontmap
+	outlines map[outlineKey][]ot.Segment
+}
+
+type outlineKey struct {
+	f   *font.Font
+	gid font.GID
+}
+
+// NewShaper returns a shaper drawing from the library's fonts.
+func (l *Library) NewShaper() *Shaper {
+	s := &Shaper{lib: l, outlines: map[outlineKey][]ot.Segment{}}
+	for fam := range l.fonts {
+		for w, f := range l.fonts[fam] {
+			// faces of the same font share one Face so its caches are shared too
+			for w2 := 0; w2 < w; w2++ {
+				if l.fonts[fam][w2] == f {
+					s.faces[fam][w] = s.faces[fam][w2]
+				}
+			}
+			if s.faces[fam][w] == nil {
+				s.faces[fam][w] = font.NewFace(f)
+			}
+		}
+	}
+	s.fm.s = s
+	return s
+}
+
+// fontmap picks a face for each rune: the family of the run's script first,
+// then any family that has the character.
+type fontmap struct {
+	s      *Shaper
+	weight Weight
+	script language.Script
+	lang   family
+}
+
+func scriptFamily(sc language.Script) (family, bool) {
+	switch sc {
+	case language.Arabic:
+		return famArabic, true
+	case language.Han, language.Hiragana, language.Katakana, language.Hangul, language.Bopomofo:
+		return famCJK, true
+	case language.Latin, language.Cyrillic, language.Greek:
+		return famSans, true
+	}
+	return 0, false
+}
+
+func langFamily(lang string) family {
+	base := lang
+	if len(base) > 2 && base[2] == '-' {
+		base = base[:2]
+	}
+	switch base {
+	case "ar", "fa", "ur", "ps", "ckb", "sd", "ug":
+		return famArabic
+	case "zh", "ja", "ko":
+		return famCJK
+	}
+	return famSans
+}
+
+func (m *fontmap) SetScript(sc language.Script) { m.script = sc }
+
+func (m *fontmap) ResolveFace(r rune) *font.Face {
+	pref, ok := scriptFamily(m.script)
+	if !ok {
+		pref = m.lang
+	}
+	if f := m.s.faces[pref][m.weight]; covers(f, r) {
+		return f
+	}
+	for fam := range m.s.faces {
+		if f := m.s.faces[fam][m.weight]; covers(f, r) {
+			return f
+		}
+	}
+	return m.s.faces[pref][m.weight]
+}
+
+func covers(f *font.Face, r rune) bool {
+	_, ok := f.NominalGlyph(r)
+	return ok
+}
+
+// ignorable reports characters that are never drawn, so need no glyph:
+// format controls (ZWSP, ZWJ, bidi marks), variation selectors, line ends.
+func ignorable(r rune) bool {
+	return unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Variation_Selector, r) || r == '\n' || r == '\r' || r == '\t'
+}
+
+// Missing returns the characters of s that no embedded font has, with the
+// rune index of each first occurrence.
+func (s *Shaper) Missing(str string) (runes []rune, at []int) {
+	seen := map[rune]bool{}
+	for i, r := range []rune(str) {
+		if ignorable(r) || seen[r] {
+			continue
+		}
+		seen[r] = true
+		found := false
+		for fam := range s.faces {
+			if covers(s.faces[fam][Regular], r) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			runes = append(runes, r)
+			at = append(at, i)
+		}
+	}
+	return runes, at
+}
+
+func direction(lang string, text []rune) di.Direction {
+	if langFamily(lang) == famArabic || isRTLLang(lang) {
+		return di.DirectionRTL
+	}
+	return di.DirectionLTR
+}
+
+func isRTLLang(lang string) bool {
+	base := lang
+	if len(base) > 2 && base[2] == '-' {
+		base = base[:2]
+	}
+	switch base {
+	case "ar", "he", "fa", "ur", "yi", "ps", "dv":
+		return true
+	}
+	return false
+}
+
+// shape splits text into runs of one direction, script and face, and
+// shapes each at size pixels.
+func (s *Shaper) shape(text []rune, lang string, w Weight, size float64) []shaping.Output {
+	s.fm.weight = w
+	s.fm.lang = langFamily(lang)
+	s.fm.script = 0
+	in := shaping.Input{
+		Text:      text,
+		RunStart:  0,
+		RunEnd:    len(text),
+		Direction: direction(lang, text),
+		Size:      fixed.Int26_6(size*64 + 0.5),
+		Language:  language.NewLanguage(lang),
+	}
+	inputs := s.seg.Split(in, &s.fm)
+	outs := make([]shaping.Output, len(inputs))
+	for i, run := range inputs {
+		outs[i] = s.hb.Shape(run)
+	}
+	return outs
+}
+
+// scaled returns copies of outs as if shaped at a size factor times larger.
+// Without hinting, shaping scales linearly, so one shaping serves every size
+// an auto-fit tries.
+func scaled(outs []shaping.Output, factor float64) []shaping.Output {
+	sc := func(v fixed.Int26_6) fixed.Int26_6 { return fixed.Int26_6(float64(v)*factor + 0.5*sign(v)) }
+	res := make([]shaping.Output, len(outs))
+	for i, o := range outs {
+		o.Size = sc(o.Size)
+		o.Advance = sc(o.Advance)
+		o.LineBounds = shaping.Bounds{Ascent: sc(o.LineBounds.Ascent), Descent: sc(o.LineBounds.Descent), Gap: sc(o.LineBounds.Gap)}
+		o.GlyphBounds = shaping.Bounds{Ascent: sc(o.GlyphBounds.Ascent), Descent: sc(o.GlyphBounds.Descent), Gap: sc(o.GlyphBounds.Gap)}
+		gl := make([]shaping.Glyph, len(o.Glyphs))
+		for j, g := range o.Glyphs {
+			g.Width, g.Height = sc(g.Width), sc(g.Height)
+			g.XBearing, g.YBearing = sc(g.XBearing), sc(g.YBearing)
+			g.Advance, g.XAdvance, g.YAdvance = sc(g.Advance), sc(g.XAdvance), sc(g.YAdvance)
+			g.XOffset, g.YOffset = sc(g.XOffset), sc(g.YOffset)
+			gl[j] = g
+		}
+		o.Glyphs = gl
+		res[i] = o
+	}
+	return res
+}
+
+func sign(v fixed.Int26_6) float64 {
+	if v < 0 {
+		return -1
+	}
+	return 1
+}
+
+// outline returns the glyph's outline in font units, cached.
+func (s *Shaper) outline(f *font.Face, gid font.GID) []ot.Segment {
+	k := outlineKey{f.Font, gid}
+	if segs, ok := s.outlines[k]; ok {
+		return segs
+	}
+	var segs []ot.Segment
+	if o, ok := f.GlyphData(gid).(font.GlyphOutline); ok {
+		segs = o.Segments
+	}
+	s.outlines[k] = segs
+	return segs
+}
