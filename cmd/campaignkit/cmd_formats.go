@@ -1,0 +1,42 @@
+package main
+
+import (
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/campaignkit/campaignkit/assets"
+	"github.com/campaignkit/campaignkit/toolkit"
+	"github.com/campaignkit/campaignkit/toolkit/theme"
+	"github.com/urfave/cli/v2"
+)
+
+func init() {
+	register(&cli.Command{
+		Name:  "formats",
+		Usage: "list the size presets cards are rendered in",
+		Action: func(cc *cli.Context) error {
+			tw := tabwriter.NewWriter(cc.App.Writer, 2, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "PRESET\tPLATFORM\tSIZE\tFORMAT\tMAX BYTES\tNOTE")
+			for _, p := range toolkit.Presets {
+				fmt.Fprintf(tw, "%s\t%s\t%dx%d\t%s\t%d\t%s\n", p.Name, p.Platform, p.Width, p.Height, p.Format, p.MaxBytes, p.Note)
+			}
+			return tw.Flush()
+		},
+	})
+	register(&cli.Command{
+		Name:  "themes",
+		Usage: "list the built-in themes",
+		Action: func(cc *cli.Context) error {
+			tw := tabwriter.NewWriter(cc.App.Writer, 2, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "THEME\tDESCRIPTION")
+			for _, n := range theme.Names(assets.Themes) {
+				t, err := theme.Load(assets.Themes, n)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(tw, "%s\t%s\n", n, t.Description)
+			}
+			return tw.Flush()
+		},
+	})
+}

@@ -1,0 +1,199 @@
+package bundle
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"runtime"
+	"sort"
+	"sync"
+
+	"github.com/campaignkit/campaignkit/toolkit"
+	"github.com/campaignkit/campaignkit/toolkit/campaign"
+	"github.com/campaignkit/campaignkit/toolkit/render"
+	"github.com/campaignkit/campaignkit/toolkit/text"
+	"github.com/campaignkit/campaignkit/toolkit/theme"
+)
+
+// Themes finds a theme by name for a card; the build resolves the
+// campaign's theme and any per-card override through it.
+type Themes func(name string) (*theme.Theme, fs.FS, error)
+
+// CardOptions says what to render.
+type CardOptions struct {
+	Campaign   *campaign.Campaign
+	CampaignFS fs.FS
+	Themes     Themes
+	Presets    []toolkit.Preset // default: all
+	Languages  []string         // default: the campaign's
+	Workers    int              // default: GOMAXPROCS
+	// Progress, when set, is called after each image with the count done
+	// and the total. It may be called from several goroutines at once.
+	Progress func(done, total int)
+	// Alt, when set, gives the alt text of a card in a language.
+	Alt func(card campaign.Card, lang string) string
+}
+
+// Rendered is one encoded card image.
+type Rendered struct {
+	Image Image
+	Data  []byte
+}
+
+// CardPath is where a card image goes in the bundle.
+func CardPath(lang, card string, p toolkit.Preset) string {
+	return fmt.Sprintf("cards/%s/%s/%s.%s", lang, card, p.Name, p.Ext())
+}
+
+type job struct {
+	card campaign.Card
+	lang string
+	p    toolkit.Preset
+	th   *theme.Theme
+	thFS fs.FS
+}
+
+// RenderCards renders every card x language x preset on all cores. The
+// result is sorted by path, so the same input gives the same output
+// whatever the scheduling. Every problem (text that cannot fit, missing
+// glyphs) is collected and returned together as a *toolkit.InvalidError.
+func RenderCards(ctx context.Context, o CardOptions) ([]Rendered, error) {
+	c := o.Campaign
+	presets := o.Presets
+	if len(presets) == 0 {
+		presets = toolkit.Presets
+	}
+	langs := o.Languages
+	if len(langs) == 0 {
+		langs = c.Languages
+	}
+	lib, err := text.Default()
+	if err != nil {
+		return nil, err
+	}
+	var jobs []job
+	themes := map[string]*theme.Theme{}
+	themeFS := map[string]fs.FS{}
+	for _, card := range c.ExpandedCards() {
+		name := c.Theme
+		if card.Theme != "" {
+			name = card.Theme
+		}
+		th, ok := themes[name]
+		if !ok {
+			t, tfs, err := o.Themes(name)
+			if err != nil {
+				return nil, err
+			}
+			themes[name], themeFS[name], th = t, tfs, t
+		}
+		for _, l := range langs {
+			for _, p := range presets {
+				jobs = append(jobs, job{card: card, lang: l, p: p, th: th, thFS: themeFS[name]})
+			}
+		}
+	}
+	workers := o.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	images := render.NewImages()
+	out := make([]Rendered, len(jobs))
+	var (
+		mu       sync.Mutex
+		problems []toolkit.Problem
+		firstErr error
+		done     int
+		wg       sync.WaitGroup
+	)
+	next := make(chan int)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := render.New(lib, images)
+			for i := range next {
+				rd, err := renderOne(ctx, r, c, o.CampaignFS, jobs[i], o.Alt)
+				mu.Lock()
+				if err != nil {
+					if ie, ok := err.(*toolkit.InvalidError); ok {
+						problems = append(problems, ie.Problems...)
+					} else if firstErr == nil {
+						firstErr = err
+						cancel()
+					}
+				} else {
+					out[i] = rd
+				}
+				done++
+				d := done
+				mu.Unlock()
+				if o.Progress != nil {
+					o.Progress(d, len(jobs))
+				}
+			}
+		}()
+	}
+feed:
+	for i := range jobs {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if len(problems) > 0 {
+		ps := &toolkit.Problems{}
+		ps.Append(dedupe(problems)...)
+		return nil, ps.Err()
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Image.Path < out[j].Image.Path })
+	return out, nil
+}
+
+func renderOne(ctx context.Context, r *render.Renderer, c *campaign.Campaign, cfs fs.FS, j job, alt func(campaign.Card, string) string) (Rendered, error) {
+	res, err := r.Render(ctx, render.Job{Campaign: c, CampaignFS: cfs, Card: j.card, Lang: j.lang, Preset: j.p, Theme: j.th, ThemeFS: j.thFS})
+	if err != nil {
+		return Rendered{}, err
+	}
+	data, err := render.Encode(res.Image, j.p)
+	if err != nil {
+		return Rendered{}, fmt.Errorf("card %s, %s, %s: %w", j.card.ID, j.lang, j.p.Name, err)
+	}
+	sum := sha256.Sum256(data)
+	img := Image{
+		Path: CardPath(j.lang, j.card.ID, j.p), Card: j.card.ID, Kind: string(j.card.Kind), Lang: j.lang,
+		Preset: j.p.Name, Width: j.p.Width, Height: j.p.Height, Bytes: len(data), SHA256: hex.EncodeToString(sum[:]),
+	}
+	if alt != nil {
+		img.Alt = alt(j.card, j.lang)
+	}
+	return Rendered{Image: img, Data: data}, nil
+}
+
+// dedupe keeps one problem per message: a text too long for every preset
+// is reported per preset, but the same preset twice is noise.
+func dedupe(ps []toolkit.Problem) []toolkit.Problem {
+	seen := map[string]bool{}
+	var out []toolkit.Problem
+	for _, p := range ps {
+		k := p.String()
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -1,0 +1,108 @@
+package render
+
+import (
+	"fmt"
+	"image"
+	"image/draw"
+	"io/fs"
+	"math"
+	"sync"
+
+	"github.com/campaignkit/campaignkit/toolkit"
+	xdraw "golang.org/x/image/draw"
+)
+
+// Images decodes and scales the pictures cards use (photos, logos, theme
+// backgrounds) once, and shares them between goroutines. Scaled copies are
+// cached by size, so six languages of one preset scale a photo once.
+type Images struct {
+	mu      sync.Mutex
+	decoded map[string]*entry
+	scaled  map[scaleKey]*entry
+}
+
+type entry struct {
+	once sync.Once
+	img  image.Image
+	err  error
+}
+
+type scaleKey struct {
+	src          image.Image
+	w, h         int
+	fx, fy       float64
+	cover        bool
+	interpolator string
+}
+
+// NewImages returns an empty image cache.
+func NewImages() *Images {
+	return &Images{decoded: map[string]*entry{}, scaled: map[scaleKey]*entry{}}
+}
+
+// Load decodes name from fsys (PNG or JPEG, checked before decoding), once.
+// key distinguishes files of the same name in different folders.
+func (c *Images) Load(fsys fs.FS, key, name string) (image.Image, error) {
+	c.mu.Lock()
+	e, ok := c.decoded[key+"\x00"+name]
+	if !ok {
+		e = &entry{}
+		c.decoded[key+"\x00"+name] = e
+	}
+	c.mu.Unlock()
+	e.once.Do(func() {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			e.err = fmt.Errorf("image %q: %w", name, err)
+			return
+		}
+		img, _, err := toolkit.DecodeImage(data, toolkit.ImageLimits{})
+		if err != nil {
+			e.err = fmt.Errorf("image %q: %w", name, err)
+			return
+		}
+		e.img = img
+	})
+	return e.img, e.err
+}
+
+// Cover returns src scaled to fill w x h exactly, cropped around the focal
+// point (fx, fy fractions of src) as far as the edges allow.
+func (c *Images) Cover(src image.Image, w, h int, fx, fy float64) image.Image {
+	return c.cached(scaleKey{src: src, w: w, h: h, fx: fx, fy: fy, cover: true}, func() image.Image {
+		b := src.Bounds()
+		sw, sh := float64(b.Dx()), float64(b.Dy())
+		scale := math.Max(float64(w)/sw, float64(h)/sh)
+		cw, ch := float64(w)/scale, float64(h)/scale
+		x0 := math.Min(math.Max(fx*sw-cw/2, 0), sw-cw)
+		y0 := math.Min(math.Max(fy*sh-ch/2, 0), sh-ch)
+		crop := image.Rect(b.Min.X+int(x0+0.5), b.Min.Y+int(y0+0.5), b.Min.X+int(x0+cw+0.5), b.Min.Y+int(y0+ch+0.5)).Intersect(b)
+		dst := image.NewRGBA(image.Rect(0, 0, w, h))
+		xdraw.CatmullRom.Scale(dst, dst.Bounds(), src, crop, draw.Src, nil)
+		return dst
+	})
+}
+
+// Contain returns src scaled to fit inside w x h, keeping its aspect.
+func (c *Images) Contain(src image.Image, w, h int) image.Image {
+	return c.cached(scaleKey{src: src, w: w, h: h}, func() image.Image {
+		b := src.Bounds()
+		scale := math.Min(float64(w)/float64(b.Dx()), float64(h)/float64(b.Dy()))
+		dw, dh := max(1, int(float64(b.Dx())*scale+0.5)), max(1, int(float64(b.Dy())*scale+0.5))
+		dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
+		xdraw.CatmullRom.Scale(dst, dst.Bounds(), src, b, draw.Src, nil)
+		return dst
+	})
+}
+
+func (c *Images) cached(k scaleKey, make func() image.Image) image.Image {
+	c.mu.Lock()
+	e, ok := c.scaled[k]
+	if !ok {
+		e = &entry{}
+		c.scaled[k] = e
+	}
+	c.mu.Unlock()
+	e.once.Do(func() { e.img = make() })
+	return e.img
+}
