@@ -1,6 +1,7 @@
 package render
 
 import (
+	"encoding/binary"
 	"image"
 	"image/color"
 	"math"
@@ -39,27 +40,42 @@ func gradientLUT(stops []color.NRGBA, n int) [][4]uint8 {
 func fillGradient(img *image.RGBA, angle float64, stops []color.NRGBA) {
 	const n = 1024
 	lut := gradientLUT(stops, n)
+	packed := make([]uint32, n)
+	for i, c := range lut {
+		packed[i] = binary.LittleEndian.Uint32(c[:])
+	}
 	b := img.Bounds()
 	w, h := float64(b.Dx()), float64(b.Dy())
 	rad := angle * math.Pi / 180
 	dx, dy := math.Cos(rad), math.Sin(rad)
+	if math.Abs(dx) < 1e-9 {
+		dx = 0
+	}
 	// the gradient line spans the canvas's projection on the direction (as CSS)
 	length := math.Abs(w*dx) + math.Abs(h*dy)
 	cx, cy := w/2, h/2
-	step := dx / length * (n - 1)
+	// LUT positions in 16.16 fixed point, stepped along each row
+	const one = 1 << 16
+	step := int64(dx / length * (n - 1) * one)
 	for y := 0; y < b.Dy(); y++ {
-		t := (((0.5-cx)*dx+(float64(y)+0.5-cy)*dy)/length + 0.5) * (n - 1)
+		t := int64(((((0.5-cx)*dx+(float64(y)+0.5-cy)*dy)/length+0.5)*(n-1) + 0.5) * one)
 		row := img.Pix[y*img.Stride : y*img.Stride+b.Dx()*4]
-		if dx == 0 {
-			c := lut[clampIndex(t, n)]
-			for x := 0; x < len(row); x += 4 {
-				copy(row[x:x+4], c[:])
+		if step == 0 {
+			v := packed[clampIndex(float64(t)/one-0.5, n)]
+			binary.LittleEndian.PutUint32(row, v)
+			for k := 4; k < len(row); k *= 2 {
+				copy(row[k:], row[:k])
 			}
 			continue
 		}
 		for x := 0; x < len(row); x += 4 {
-			c := lut[clampIndex(t, n)]
-			row[x], row[x+1], row[x+2], row[x+3] = c[0], c[1], c[2], c[3]
+			i := t >> 16
+			if i < 0 {
+				i = 0
+			} else if i >= n {
+				i = n - 1
+			}
+			binary.LittleEndian.PutUint32(row[x:], packed[i])
 			t += step
 		}
 	}

@@ -5,25 +5,9 @@ import (
 	"fmt"
 	"image"
 	"image/jpeg"
-	"image/png"
-	"sync"
 
 	"github.com/campaignkit/campaignkit/toolkit"
 )
-
-// pngBuffers shares the PNG encoder's large scratch buffers between cards.
-type pngBuffers struct{ p sync.Pool }
-
-func (b *pngBuffers) Get() *png.EncoderBuffer {
-	v, _ := b.p.Get().(*png.EncoderBuffer)
-	return v
-}
-func (b *pngBuffers) Put(e *png.EncoderBuffer) { b.p.Put(e) }
-
-// BestSpeed deflate: cards are flat colour and anti-aliased text, which the
-// fastest level already compresses to within a few percent of the default
-// level at a third less time (see BenchmarkEncode).
-var pngEncoder = png.Encoder{CompressionLevel: png.BestSpeed, BufferPool: &pngBuffers{}}
 
 // Encode writes img in the preset's format within its byte limit. JPEG
 // quality steps down from 92 until the file fits (the bluesky preset must
@@ -43,7 +27,8 @@ func Encode(img *image.RGBA, p toolkit.Preset) ([]byte, error) {
 		}
 		return nil, fmt.Errorf("preset %s: JPEG stays over %d bytes even at quality 50", p.Name, p.MaxBytes)
 	default:
-		if err := pngEncoder.Encode(&buf, img); err != nil {
+		buf.Grow(p.Width * p.Height / 4)
+		if err := encodePNG(&buf, img); err != nil {
 			return nil, err
 		}
 		if p.MaxBytes > 0 && buf.Len() >= p.MaxBytes {
