@@ -87,6 +87,9 @@ func (r *Renderer) Render(ctx context.Context, j Job) (*Result, error) {
 	res := &Result{Image: img, Safe: safe}
 	els := j.Theme.ForCanvas(string(j.Card.Kind), W, H)
 	scale := short / 1080
+	rtl := toolkit.IsRTL(j.Lang)
+	// region places an element; in right-to-left languages the whole layout
+	// is mirrored, so what leads in reading order stays on the leading side.
 	region := func(e *theme.Element) text.Rect {
 		base := safe
 		if e.Bleed {
@@ -94,9 +97,12 @@ func (r *Renderer) Render(ctx context.Context, j Job) (*Result, error) {
 		}
 		x0 := base.X0 + e.Region[0]*base.W()
 		y0 := base.Y0 + e.Region[1]*base.H()
-		return text.Rect{X0: x0, Y0: y0, X1: x0 + e.Region[2]*base.W(), Y1: y0 + e.Region[3]*base.H()}
+		r := text.Rect{X0: x0, Y0: y0, X1: x0 + e.Region[2]*base.W(), Y1: y0 + e.Region[3]*base.H()}
+		if rtl {
+			r = mirror(r, base)
+		}
+		return r
 	}
-	rtl := toolkit.IsRTL(j.Lang)
 	// pictures and panels first, bottom to top
 	for _, name := range []string{"photo", "scrim", "panel", "accent", "portrait", "logo", "partner"} {
 		e := els[name]
@@ -104,9 +110,6 @@ func (r *Renderer) Render(ctx context.Context, j Job) (*Result, error) {
 			continue
 		}
 		rr := region(e)
-		if rtl && !e.Bleed {
-			rr = mirror(rr, safe)
-		}
 		if err := r.picture(dc, img, j, name, e, rr, short); err != nil {
 			return nil, err
 		}
@@ -329,8 +332,7 @@ func valign(s string) text.VAlign {
 	return text.Top
 }
 
-// mirror flips a region horizontally within the safe area, so logos and
-// side panels follow the reading direction in right-to-left languages.
+// mirror flips a region horizontally within base.
 func mirror(r, safe text.Rect) text.Rect {
 	return text.Rect{X0: safe.X0 + safe.X1 - r.X1, Y0: r.Y0, X1: safe.X0 + safe.X1 - r.X0, Y1: r.Y1}
 }
