@@ -82,3 +82,22 @@ func RetryAfter(err error) (time.Duration, bool) {
 	}
 	return 0, false
 }
+
+// attemptKey is the context key of WithAttempt.
+type attemptKey struct{}
+
+// WithAttempt returns a context telling the publisher that this is attempt
+// n (1 for the first) at publishing the post. From the second attempt on,
+// including the first attempt after a crash left a post claimed, the runner
+// must say so: publishers whose platform has no reliable idempotency (a
+// Mastodon server that ignores Idempotency-Key) then look for an earlier copy
+// before posting again.
+func WithAttempt(ctx context.Context, n int) context.Context {
+	return context.WithValue(ctx, attemptKey{}, n)
+}
+
+// Attempt returns the attempt number WithAttempt stored in ctx, or 0.
+func Attempt(ctx context.Context) int {
+	n, _ := ctx.Value(attemptKey{}).(int)
+	return n
+}

@@ -115,16 +115,16 @@ colour: red
 		t.Fatalf("got %v, want *toolkit.InvalidError", err)
 	}
 	want := map[string]int{
-		"palette.oops":                           2,
-		"background.stops":                       3,
-		"fonts.headline":                         4,
-		"margin":                                 5,
-		"layouts.quote.elements.quote.region":    9,
-		"layouts.quote.elements.quote.color":     9,
-		"layouts.quote.elements.quote.size":      9,
-		"layouts.quote.elements.sparkle":         10,
-		"layouts.poster":                         11,
-		"colour":                                 12,
+		"palette.oops":                        2,
+		"background.stops":                    3,
+		"fonts.headline":                      4,
+		"margin":                              5,
+		"layouts.quote.elements.quote.region": 9,
+		"layouts.quote.elements.quote.color":  9,
+		"layouts.quote.elements.quote.size":   9,
+		"layouts.quote.elements.sparkle":      10,
+		"layouts.poster":                      11,
+		"colour":                              12,
 	}
 	got := map[string]int{}
 	for _, p := range ie.Problems {
