@@ -37,7 +37,7 @@ func buildCommand() *cli.Command {
 			campaignFlag,
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR`", Value: "dist"},
 			&cli.StringSliceFlag{Name: "preset", Usage: "only these size `PRESET`s (repeatable; default all)"},
-			&cli.StringSliceFlag{Name: "lang", Usage: "only these languages (repeatable; default all)"},
+			&cli.StringSliceFlag{Name: "lang", Usage: "only these language `TAG`s (repeatable; default all)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bar"},
 		},
 		Action: func(cc *cli.Context) error {

@@ -149,6 +149,7 @@ func TestBadInputExitsTwo(t *testing.T) {
 		{"photo over 40 megapixels", strings.NewReplacer("THEME", "un-blue", "QUOTE", "Hello").Replace(small) + "    portrait: big.png\n", map[string][]byte{"big.png": huge}, nil, []string{"cards[0].portrait", "megapixel"}},
 		{"photo not an image", strings.NewReplacer("THEME", "un-blue", "QUOTE", "Hello").Replace(small) + "    portrait: notes.png\n", map[string][]byte{"notes.png": []byte("just text")}, nil, []string{"cards[0].portrait", "not a PNG or JPEG"}},
 		{"missing file", "", nil, nil, []string{"no such file"}},
+		{"unknown flag", strings.NewReplacer("THEME", "un-blue", "QUOTE", "Hello").Replace(small), nil, []string{"--bogus"}, []string{"flag provided but not defined"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+	"strings"
 	"syscall"
 	_ "time/tzdata" // IANA zones even on machines without a zoneinfo database
 
@@ -98,7 +99,17 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 
 func isUsage(err error) bool {
 	var u usageError
-	return errors.As(err, &u)
+	if errors.As(err, &u) {
+		return true
+	}
+	// urfave/cli's own command-line mistakes
+	msg := err.Error()
+	for _, s := range []string{"flag provided but not defined", "Required flag", "Required flags", "invalid value", "flag needs an argument"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
 }
 
 func main() {
