@@ -72,7 +72,7 @@ func build(cc *cli.Context, o buildOptions) error {
 	if !o.quiet && isTerminal(cc.App.ErrWriter) {
 		progress = progressBar(cc.App.ErrWriter)
 	}
-	m, err := bundle.Build(cc.Context, bundle.Options{
+	m, stats, err := bundle.Build(cc.Context, bundle.Options{
 		CardOptions: bundle.CardOptions{
 			Campaign: lc.Campaign, CampaignFS: lc.FS, Presets: presets, Languages: o.langs, Progress: progress,
 			Themes: func(name string) (*theme.Theme, fs.FS, error) { return loadTheme(lc, name) },
@@ -88,8 +88,8 @@ func build(cc *cli.Context, o buildOptions) error {
 		bytes += img.Bytes
 	}
 	secs := time.Since(start).Seconds()
-	fmt.Fprintf(cc.App.Writer, "built %s: %d images (%.1f MB) in %.1fs, %.0f images/s\n",
-		filepath.Join(o.out, lc.Slug), len(m.Images), float64(bytes)/1e6, secs, float64(len(m.Images))/secs)
+	fmt.Fprintf(cc.App.Writer, "built %s: %d images (%.1f MB), %d rendered, %d unchanged, in %.2fs\n",
+		filepath.Join(o.out, lc.Slug), len(m.Images), float64(bytes)/1e6, stats.Rendered, stats.Reused, secs)
 	return nil
 }
 

@@ -24,11 +24,22 @@ type Options struct {
 // Dir/<slug> in one step: everything is written into a temporary folder
 // beside it and swapped in by rename only when all of it is written, so a
 // failed or interrupted build leaves the previous bundle as it was.
-func Build(ctx context.Context, o Options) (*Manifest, error) {
+func Build(ctx context.Context, o Options) (*Manifest, Stats, error) {
 	c := o.Campaign
-	rendered, err := RenderCards(ctx, o.CardOptions)
+	root := filepath.Join(o.Dir, c.Slug)
+	cc := &cache{
+		keys:  &keyer{c: c, cfs: o.CampaignFS, program: Program(), files: map[string]string{}},
+		index: readCache(o.Dir, c.Slug),
+	}
+	if cc.keys.program == "unknown" {
+		cc.index = readCache("", "\x00") // unknown program: never reuse
+	}
+	if st, err := os.Stat(root); err == nil && st.IsDir() {
+		cc.prevRoot = root
+	}
+	rendered, stats, err := renderCards(ctx, o.CardOptions, cc)
 	if err != nil {
-		return nil, err
+		return nil, stats, err
 	}
 	m := &Manifest{
 		Campaign: ManifestCampaign{Name: c.Name, Slug: c.Slug, Day: c.Day.String(), Timezone: c.Timezone, Languages: c.Languages, Theme: o.Theme},
@@ -36,25 +47,35 @@ func Build(ctx context.Context, o Options) (*Manifest, error) {
 		Posts:    []Post{},
 	}
 	files := map[string][]byte{}
+	links := map[string]string{}
+	next := &cacheIndex{Version: cacheVersion, Images: map[string]cacheEntry{}, Files: map[string]cacheEntry{}}
 	for i, r := range rendered {
 		m.Images[i] = r.Image
-		files[r.Image.Path] = r.Data
+		if r.From != "" {
+			links[r.Image.Path] = r.From
+		} else {
+			files[r.Image.Path] = r.Data
+		}
+		next.Images[r.Image.Path] = cacheEntry{Key: r.Key, SHA256: r.Image.SHA256, Bytes: r.Image.Bytes}
 	}
 	mj, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
-		return nil, err
+		return nil, stats, err
 	}
 	files["manifest.json"] = append(mj, '\n')
-	if err := WriteTree(ctx, filepath.Join(o.Dir, c.Slug), files); err != nil {
-		return nil, err
+	if err := WriteTree(ctx, root, files, links); err != nil {
+		return nil, stats, err
 	}
-	return m, nil
+	if err := writeCache(o.Dir, c.Slug, next); err != nil {
+		return nil, stats, err
+	}
+	return m, stats, nil
 }
 
 // WriteTree replaces the folder dst with exactly files (relative
 // slash-separated paths), atomically as far as the file system allows: the
 // new tree is written beside dst and renamed into place.
-func WriteTree(ctx context.Context, dst string, files map[string][]byte) error {
+func WriteTree(ctx context.Context, dst string, files map[string][]byte, links map[string]string) error {
 	parent := filepath.Dir(dst)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return err
@@ -64,8 +85,11 @@ func WriteTree(ctx context.Context, dst string, files map[string][]byte) error {
 		return err
 	}
 	defer os.RemoveAll(stage) // no-op once renamed
-	names := make([]string, 0, len(files))
+	names := make([]string, 0, len(files)+len(links))
 	for n := range files {
+		names = append(names, n)
+	}
+	for n := range links {
 		names = append(names, n)
 	}
 	sort.Strings(names)
@@ -79,6 +103,20 @@ func WriteTree(ctx context.Context, dst string, files map[string][]byte) error {
 		p := filepath.Join(stage, filepath.FromSlash(n))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			return err
+		}
+		if from, ok := links[n]; ok {
+			// unchanged since the last build: share the previous file's bytes
+			if err := os.Link(from, p); err == nil {
+				continue
+			}
+			data, err := os.ReadFile(from)
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(p, data, 0o644); err != nil {
+				return err
+			}
+			continue
 		}
 		if err := os.WriteFile(p, files[n], 0o644); err != nil {
 			return err

@@ -36,10 +36,26 @@ type CardOptions struct {
 	Alt func(card campaign.Card, lang string) string
 }
 
-// Rendered is one encoded card image.
+// Rendered is one encoded card image: its bytes, or the file of the
+// previous bundle that already holds exactly those bytes.
 type Rendered struct {
 	Image Image
-	Data  []byte
+	Data  []byte // nil when reused
+	From  string // previous bundle's file, when reused
+	Key   string // hash of everything the image depends on
+}
+
+// Stats counts what a build did.
+type Stats struct {
+	Rendered int // images drawn and encoded
+	Reused   int // images taken unchanged from the previous bundle
+}
+
+// cache lets RenderCards reuse images of the previous build.
+type cache struct {
+	keys     *keyer
+	index    *cacheIndex // previous build's
+	prevRoot string      // previous bundle folder, "" if none
 }
 
 // CardPath is where a card image goes in the bundle.
@@ -59,7 +75,12 @@ type job struct {
 // result is sorted by path, so the same input gives the same output
 // whatever the scheduling. Every problem (text that cannot fit, missing
 // glyphs) is collected and returned together as a *toolkit.InvalidError.
-func RenderCards(ctx context.Context, o CardOptions) ([]Rendered, error) {
+func RenderCards(ctx context.Context, o CardOptions) ([]Rendered, Stats, error) {
+	return renderCards(ctx, o, nil)
+}
+
+func renderCards(ctx context.Context, o CardOptions, cc *cache) ([]Rendered, Stats, error) {
+	var stats Stats
 	c := o.Campaign
 	presets := o.Presets
 	if len(presets) == 0 {
@@ -68,10 +89,6 @@ func RenderCards(ctx context.Context, o CardOptions) ([]Rendered, error) {
 	langs := o.Languages
 	if len(langs) == 0 {
 		langs = c.Languages
-	}
-	lib, err := text.Default()
-	if err != nil {
-		return nil, err
 	}
 	var jobs []job
 	themes := map[string]*theme.Theme{}
@@ -85,7 +102,7 @@ func RenderCards(ctx context.Context, o CardOptions) ([]Rendered, error) {
 		if !ok {
 			t, tfs, err := o.Themes(name)
 			if err != nil {
-				return nil, err
+				return nil, stats, err
 			}
 			themes[name], themeFS[name], th = t, tfs, t
 		}
@@ -95,6 +112,36 @@ func RenderCards(ctx context.Context, o CardOptions) ([]Rendered, error) {
 			}
 		}
 	}
+	out := make([]Rendered, len(jobs))
+	var todo []int
+	for i, j := range jobs {
+		if cc == nil {
+			todo = append(todo, i)
+			continue
+		}
+		key := cc.keys.key(j)
+		path := CardPath(j.lang, j.card.ID, j.p)
+		if e, ok := cc.index.Images[path]; ok && e.Key == key {
+			if from, ok := reusable(cc.prevRoot, path, e); ok {
+				img := imageEntry(j, e.Bytes, e.SHA256, o.Alt)
+				out[i] = Rendered{Image: img, From: from, Key: key}
+				stats.Reused++
+				continue
+			}
+		}
+		out[i].Key = key
+		todo = append(todo, i)
+	}
+	byPath := func() { sort.Slice(out, func(i, j int) bool { return out[i].Image.Path < out[j].Image.Path }) }
+	if len(todo) == 0 {
+		byPath()
+		return out, stats, nil
+	}
+	// fonts are parsed only when something is drawn
+	lib, err := text.Default()
+	if err != nil {
+		return nil, stats, err
+	}
 	workers := o.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -102,7 +149,6 @@ func RenderCards(ctx context.Context, o CardOptions) ([]Rendered, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	images := render.NewImages()
-	out := make([]Rendered, len(jobs))
 	var (
 		mu       sync.Mutex
 		problems []toolkit.Problem
@@ -127,19 +173,20 @@ func RenderCards(ctx context.Context, o CardOptions) ([]Rendered, error) {
 						cancel()
 					}
 				} else {
+					rd.Key = out[i].Key
 					out[i] = rd
 				}
 				done++
 				d := done
 				mu.Unlock()
 				if o.Progress != nil {
-					o.Progress(d, len(jobs))
+					o.Progress(d, len(todo))
 				}
 			}
 		}()
 	}
 feed:
-	for i := range jobs {
+	for _, i := range todo {
 		select {
 		case next <- i:
 		case <-ctx.Done():
@@ -149,18 +196,19 @@ feed:
 	close(next)
 	wg.Wait()
 	if firstErr != nil {
-		return nil, firstErr
+		return nil, stats, firstErr
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, stats, err
 	}
 	if len(problems) > 0 {
 		ps := &toolkit.Problems{}
 		ps.Append(dedupe(problems)...)
-		return nil, ps.Err()
+		return nil, stats, ps.Err()
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Image.Path < out[j].Image.Path })
-	return out, nil
+	stats.Rendered = len(todo)
+	byPath()
+	return out, stats, nil
 }
 
 func renderOne(ctx context.Context, r *render.Renderer, c *campaign.Campaign, cfs fs.FS, j job, alt func(campaign.Card, string) string) (Rendered, error) {
@@ -173,14 +221,18 @@ func renderOne(ctx context.Context, r *render.Renderer, c *campaign.Campaign, cf
 		return Rendered{}, fmt.Errorf("card %s, %s, %s: %w", j.card.ID, j.lang, j.p.Name, err)
 	}
 	sum := sha256.Sum256(data)
+	return Rendered{Image: imageEntry(j, len(data), hex.EncodeToString(sum[:]), alt), Data: data}, nil
+}
+
+func imageEntry(j job, n int, sum string, alt func(campaign.Card, string) string) Image {
 	img := Image{
 		Path: CardPath(j.lang, j.card.ID, j.p), Card: j.card.ID, Kind: string(j.card.Kind), Lang: j.lang,
-		Preset: j.p.Name, Width: j.p.Width, Height: j.p.Height, Bytes: len(data), SHA256: hex.EncodeToString(sum[:]),
+		Preset: j.p.Name, Width: j.p.Width, Height: j.p.Height, Bytes: n, SHA256: sum,
 	}
 	if alt != nil {
 		img.Alt = alt(j.card, j.lang)
 	}
-	return Rendered{Image: img, Data: data}, nil
+	return img
 }
 
 // dedupe keeps one problem per message: a text too long for every preset
