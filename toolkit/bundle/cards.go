@@ -6,8 +6,11 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
+	"regexp"
 	"runtime"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/campaignkit/campaignkit/toolkit"
@@ -34,6 +37,9 @@ type CardOptions struct {
 	Progress func(done, total int)
 	// Alt, when set, gives the alt text of a card in a language.
 	Alt func(card campaign.Card, lang string) string
+	// DryRun lays every card out and reports what does not fit, without
+	// encoding images (for lint).
+	DryRun bool
 }
 
 // Rendered is one encoded card image: its bytes, or the file of the
@@ -163,7 +169,7 @@ func renderCards(ctx context.Context, o CardOptions, cc *cache) ([]Rendered, Sta
 			defer wg.Done()
 			r := render.New(lib, images)
 			for i := range next {
-				rd, err := renderOne(ctx, r, c, o.CampaignFS, jobs[i], o.Alt)
+				rd, err := renderOne(ctx, r, c, o.CampaignFS, jobs[i], o.Alt, o.DryRun)
 				mu.Lock()
 				if err != nil {
 					if ie, ok := err.(*toolkit.InvalidError); ok {
@@ -211,10 +217,13 @@ feed:
 	return out, stats, nil
 }
 
-func renderOne(ctx context.Context, r *render.Renderer, c *campaign.Campaign, cfs fs.FS, j job, alt func(campaign.Card, string) string) (Rendered, error) {
+func renderOne(ctx context.Context, r *render.Renderer, c *campaign.Campaign, cfs fs.FS, j job, alt func(campaign.Card, string) string, dry bool) (Rendered, error) {
 	res, err := r.Render(ctx, render.Job{Campaign: c, CampaignFS: cfs, Card: j.card, Lang: j.lang, Preset: j.p, Theme: j.th, ThemeFS: j.thFS})
 	if err != nil {
 		return Rendered{}, err
+	}
+	if dry {
+		return Rendered{Image: imageEntry(j, 0, "", alt)}, nil
 	}
 	data, err := render.Encode(res.Image, j.p)
 	if err != nil {
@@ -235,17 +244,41 @@ func imageEntry(j job, n int, sum string, alt func(campaign.Card, string) string
 	return img
 }
 
-// dedupe keeps one problem per message: a text too long for every preset
-// is reported per preset, but the same preset twice is noise.
+var presetRe = regexp.MustCompile(`, preset ([a-z0-9-]+), `)
+
+// dedupe merges problems that differ only in the preset (a character no
+// font has is missing in every size) into one naming all the presets.
 func dedupe(ps []toolkit.Problem) []toolkit.Problem {
-	seen := map[string]bool{}
-	var out []toolkit.Problem
+	type group struct {
+		p       toolkit.Problem
+		presets []string
+	}
+	var order []string
+	groups := map[string]*group{}
 	for _, p := range ps {
-		k := p.String()
-		if !seen[k] {
-			seen[k] = true
-			out = append(out, p)
+		preset := ""
+		if m := presetRe.FindStringSubmatch(p.Msg); m != nil {
+			preset = m[1]
 		}
+		k := p.File + "\x00" + p.Field + "\x00" + presetRe.ReplaceAllString(p.Msg, ", ")
+		g, ok := groups[k]
+		if !ok {
+			g = &group{p: p}
+			groups[k] = g
+			order = append(order, k)
+		}
+		if preset != "" && !slices.Contains(g.presets, preset) {
+			g.presets = append(g.presets, preset)
+		}
+	}
+	out := make([]toolkit.Problem, 0, len(order))
+	for _, k := range order {
+		g := groups[k]
+		if len(g.presets) > 1 {
+			sort.Strings(g.presets)
+			g.p.Msg = presetRe.ReplaceAllString(g.p.Msg, ", presets "+strings.Join(g.presets, " ")+", ")
+		}
+		out = append(out, g.p)
 	}
 	return out
 }

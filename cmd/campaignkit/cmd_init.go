@@ -1,0 +1,87 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/campaignkit/campaignkit/assets"
+	"github.com/campaignkit/campaignkit/toolkit"
+	"github.com/urfave/cli/v2"
+)
+
+func init() {
+	register(&cli.Command{
+		Name:      "init",
+		Usage:     "start a new campaign folder from the demo, ready to build",
+		ArgsUsage: "DIR",
+		Description: "Writes DIR/campaign.yaml and its pictures: a copy of the demo campaign with a new\n" +
+			"name and slug and a header saying what to replace. It builds as it is:\n" +
+			"campaignkit build --campaign DIR/campaign.yaml",
+		Action: func(cc *cli.Context) error {
+			if cc.NArg() != 1 {
+				return usagef("init takes one folder: campaignkit init DIR")
+			}
+			return initCampaign(cc.Args().First(), cc)
+		},
+	})
+}
+
+const initHeader = `# A new campaign, started from the International Migrants Day demo.
+# Replace what is marked REPLACE, then the cards and posts with your own.
+# Check it with: campaignkit lint --campaign campaign.yaml
+# Build it with: campaignkit build --campaign campaign.yaml
+`
+
+func initCampaign(dir string, cc *cli.Context) error {
+	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+		return toolkit.Invalid("", 0, "DIR", "%s is not empty: init writes into a new or empty folder only, so nothing is overwritten", dir)
+	}
+	files := map[string][]byte{}
+	err := fs.WalkDir(assets.Demo, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(assets.Demo, p)
+		if err != nil {
+			return err
+		}
+		if p == assets.DemoFile {
+			data = placeholders(data)
+		}
+		files[p] = data
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for p, data := range files {
+		if err := writeFileAtomic(filepath.Join(dir, filepath.FromSlash(p)), data); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(cc.App.Writer, "wrote %d files to %s; next: campaignkit build --campaign %s\n", len(files), dir, filepath.Join(dir, assets.DemoFile))
+	return nil
+}
+
+// placeholders renames the demo so a new campaign never ships under the
+// demo's name or slug, and marks the lines to replace.
+func placeholders(data []byte) []byte {
+	var out bytes.Buffer
+	out.WriteString(initHeader)
+	for _, line := range strings.SplitAfter(string(data), "\n") {
+		switch {
+		case strings.HasPrefix(line, "name:"):
+			line = "name: My Awareness Day 2026  # REPLACE: your campaign's name\n"
+		case strings.HasPrefix(line, "slug:"):
+			line = "slug: my-campaign  # REPLACE: names the output folder dist/<slug>\n"
+		case strings.HasPrefix(line, "handles:"), strings.HasPrefix(line, "links:"), strings.HasPrefix(line, "title:"), strings.HasPrefix(line, "hashtags:"):
+			line = strings.TrimRight(line, "\n") + "  # REPLACE\n"
+		}
+		out.WriteString(line)
+	}
+	return out.Bytes()
+}

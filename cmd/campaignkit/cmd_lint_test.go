@@ -1,0 +1,82 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestLintDemoIsClean(t *testing.T) {
+	if code, out, errs := runCLI(t, "lint"); code != 0 {
+		t.Fatalf("lint of the demo: exit %d\n%s%s", code, out, errs)
+	}
+}
+
+// TestLintListsEveryPlantedProblem plants problems a person makes and
+// checks each is reported with its line, in one run.
+func TestLintListsEveryPlantedProblem(t *testing.T) {
+	dir := t.TempDir()
+	body := `name: Broken
+slug: broken
+title: {en: Test Day, fr: Journée}
+day: 2026-12-18
+week: {start: 2026-12-12, end: 2026-12-18}
+timezone: Europe/London
+languages: [en, fr]
+theme: un-blue
+cards:
+  - id: q
+    kind: quote
+    quote: {en: "Hello 🌍 world", fr: "Bonjour"}
+    speaker: {en: Someone, fr: Quelqu’un}
+    role: {en: Somewhere, fr: Quelque part}
+  - id: long
+    kind: stat
+    figure: {en: "1,000,000,000,000,000,000,000,000,000,000", fr: "1"}
+    label: {en: x, fr: y}
+    source: {en: x, fr: y}
+`
+	path := writeCampaign(t, dir, body, nil)
+	code, _, errs := runCLI(t, "lint", "--campaign", path)
+	if code != 2 {
+		t.Fatalf("exit %d, want 2\n%s", code, errs)
+	}
+	for _, want := range []string{
+		"campaign.yaml:12: cards[0].quote.en", "U+1F30D",
+		"campaign.yaml:17: cards[1].figure.en", "does not fit",
+	} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("lint output lacks %q:\n%s", want, errs)
+		}
+	}
+	// problems in the campaign file itself come all at once too
+	bad := strings.NewReplacer("Europe/London", "Europe/Lundon", "speaker: {en: Someone, fr: Quelqu’un}", "speaker: {en: Someone}", "kind: stat", "kind: statistic").Replace(body)
+	writeCampaign(t, dir, bad, nil)
+	code, _, errs = runCLI(t, "lint", "--campaign", path)
+	if code != 2 {
+		t.Fatalf("exit %d, want 2", code)
+	}
+	for _, want := range []string{"campaign.yaml:6: timezone", "campaign.yaml:13: cards[0].speaker.fr", "campaign.yaml:16: cards[1].kind"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("lint output lacks %q:\n%s", want, errs)
+		}
+	}
+}
+
+func TestInitBuildsAsItIs(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "new")
+	if code, _, errs := runCLI(t, "init", dir); code != 0 {
+		t.Fatalf("init: exit %d: %s", code, errs)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "campaign.yaml"))
+	if err != nil || !strings.Contains(string(data), "REPLACE") || !strings.Contains(string(data), "slug: my-campaign") {
+		t.Fatalf("campaign.yaml lacks its placeholders: %v", err)
+	}
+	if code, _, errs := runCLI(t, "build", "-q", "--campaign", filepath.Join(dir, "campaign.yaml"), "-o", filepath.Join(dir, "dist"), "--preset", "og"); code != 0 {
+		t.Fatalf("build of the new campaign: exit %d: %s", code, errs)
+	}
+	if code, _, _ := runCLI(t, "init", dir); code != 2 {
+		t.Errorf("init into a non-empty folder: exit %d, want 2", code)
+	}
+}
