@@ -2,8 +2,9 @@ package render
 
 import (
 	"bytes"
-	"compress/zlib"
+	"compress/flate"
 	"encoding/binary"
+	"hash/adler32"
 	"hash/crc32"
 	"image"
 	"io"
@@ -15,12 +16,19 @@ import (
 // costs more than the compression. Cards are smooth gradients and flat
 // panels under anti-aliased text, where the Up filter (each byte minus the
 // one above) is as good as the best choice to within a few percent, so it
-// is used for every row. Deflate runs at BestSpeed through a pooled writer.
+// is used for every row. Deflate runs at BestSpeed through pooled writers.
 
-var zlibPool = sync.Pool{New: func() any {
-	w, _ := zlib.NewWriterLevel(io.Discard, zlib.BestSpeed)
+var flatePool = sync.Pool{New: func() any {
+	w, _ := flate.NewWriter(io.Discard, flate.BestSpeed)
 	return w
 }}
+
+var filterPool = sync.Pool{New: func() any { return new([]byte) }}
+
+// parts is how many independent deflate streams the image data is split
+// into and compressed concurrently (as pigz does). It is a constant, not the
+// number of cores, so the bytes are the same on every machine.
+const parts = 2
 
 // encodePNG writes img as an 8-bit RGB PNG when it is opaque, RGBA when not.
 func encodePNG(w *bytes.Buffer, img *image.RGBA) error {
@@ -47,12 +55,14 @@ func encodePNG(w *bytes.Buffer, img *image.RGBA) error {
 	ihdr[8], ihdr[9] = 8, colorType // bit depth, colour type; compression, filter, interlace 0
 	writeChunk(w, "IHDR", ihdr[:])
 
-	var idat bytes.Buffer
-	idat.Grow(width * height / 4)
-	zw := zlibPool.Get().(*zlib.Writer)
-	zw.Reset(&idat)
+	// filter every row (Up) into one buffer
 	rowLen := 1 + width*bpp
-	cur := make([]byte, rowLen)
+	bufp := filterPool.Get().(*[]byte)
+	defer filterPool.Put(bufp)
+	if cap(*bufp) < rowLen*height {
+		*bufp = make([]byte, rowLen*height)
+	}
+	filtered := (*bufp)[:rowLen*height]
 	prev := make([]byte, rowLen) // raw bytes of the row above (zero above the first)
 	raw := make([]byte, rowLen)
 	for y := 0; y < height; y++ {
@@ -64,19 +74,57 @@ func encodePNG(w *bytes.Buffer, img *image.RGBA) error {
 		} else {
 			copy(raw[1:], src)
 		}
+		cur := filtered[y*rowLen : (y+1)*rowLen]
 		cur[0] = 2 // Up
 		for i := 1; i < rowLen; i++ {
 			cur[i] = raw[i] - prev[i]
 		}
-		if _, err := zw.Write(cur); err != nil {
-			return err
-		}
 		prev, raw = raw, prev
 	}
-	if err := zw.Close(); err != nil {
-		return err
+
+	// compress the halves concurrently; all but the last end with a sync
+	// flush (byte-aligned, not final), so the streams concatenate into one
+	var (
+		out  [parts]bytes.Buffer
+		errs [parts]error
+		wg   sync.WaitGroup
+	)
+	per := (height + parts - 1) / parts
+	for k := 0; k < parts; k++ {
+		lo, hi := min(k*per, height)*rowLen, min((k+1)*per, height)*rowLen
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fw := flatePool.Get().(*flate.Writer)
+			defer flatePool.Put(fw)
+			out[k].Grow((hi - lo) / 8)
+			fw.Reset(&out[k])
+			if _, err := fw.Write(filtered[lo:hi]); err != nil {
+				errs[k] = err
+				return
+			}
+			if k == parts-1 {
+				errs[k] = fw.Close()
+			} else {
+				errs[k] = fw.Flush()
+			}
+		}()
 	}
-	zlibPool.Put(zw)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	var idat bytes.Buffer
+	idat.Grow(2 + out[0].Len() + out[1].Len() + 4)
+	idat.Write([]byte{0x78, 0x01}) // zlib header: deflate, 32K window, fastest
+	for k := range out {
+		idat.Write(out[k].Bytes())
+	}
+	var sum [4]byte
+	binary.BigEndian.PutUint32(sum[:], adler32.Checksum(filtered))
+	idat.Write(sum[:])
 	writeChunk(w, "IDAT", idat.Bytes())
 	writeChunk(w, "IEND", nil)
 	return nil
