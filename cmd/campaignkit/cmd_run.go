@@ -1,0 +1,160 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/campaignkit/campaignkit/toolkit/campaign"
+	"github.com/campaignkit/campaignkit/toolkit/publish"
+	"github.com/campaignkit/campaignkit/toolkit/runner"
+	"github.com/urfave/cli/v2"
+)
+
+func init() { register(runCommand()) }
+
+type runOptions struct {
+	campaign    string
+	state       string
+	logFormat   string
+	lease       time.Duration
+	stopTimeout time.Duration
+}
+
+// cardImages renders a card's images for the runner.
+// TODO(lead): wire the renderer (render the card for the channel's preset
+// into the state folder and return the files with their alt text). Until
+// then card posts go out with their caption only, and run says so.
+var cardImages runner.ImagesFunc
+
+func runCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "run",
+		Usage: "the campaign-week daemon: publish every queued post once, on time",
+		Description: "Plans the campaign into the queue (state folder, queue.db), takes back posts a crashed\n" +
+			"runner held, then every second publishes the posts that are due. A post whose time passed\n" +
+			"while nothing ran goes out if it is within the campaign's grace window (default 15m) and is\n" +
+			"marked missed otherwise. Failures are retried with backoff; 400/401/403/422 are not.\n\n" +
+			"Channels go to the outbox (<state>/outbox) unless configured in the environment:\n" +
+			"  mastodon  CAMPAIGNKIT_MASTODON_SERVER, CAMPAIGNKIT_MASTODON_TOKEN[_FILE]\n" +
+			"  bluesky   CAMPAIGNKIT_BLUESKY_HANDLE, CAMPAIGNKIT_BLUESKY_APP_PASSWORD[_FILE], CAMPAIGNKIT_BLUESKY_SERVICE\n" +
+			"  webhook   CAMPAIGNKIT_WEBHOOK_URL, CAMPAIGNKIT_WEBHOOK_SECRET[_FILE]\n" +
+			"A *_FILE must be readable by its owner only (0600).\n\n" +
+			"SIGINT or SIGTERM stops it after the posts in flight (at most --stop-timeout).",
+		Flags: []cli.Flag{
+			campaignFlag, stateFlag,
+			&cli.StringFlag{Name: "log-format", Value: "text", Usage: "`FORMAT` of the logs on standard error: text or json"},
+			&cli.DurationFlag{Name: "stop-timeout", Value: 20 * time.Second, Usage: "how long a stop waits for posts in flight"},
+			&cli.DurationFlag{Name: "lease", Value: 30 * time.Second, Usage: "how long a claim holds before another runner may take a post back", Hidden: true},
+		},
+		Action: func(cc *cli.Context) error {
+			return runDaemon(cc, runOptions{campaign: cc.String("campaign"), state: cc.String("state"), logFormat: cc.String("log-format"),
+				lease: cc.Duration("lease"), stopTimeout: cc.Duration("stop-timeout")})
+		},
+	}
+}
+
+func runDaemon(cc *cli.Context, o runOptions) error {
+	logger, err := newLogger(cc.App.ErrWriter, o.logFormat)
+	if err != nil {
+		return err
+	}
+	lc, s, dir, err := openQueue(cc.Context, o.campaign, o.state, true)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	sched, err := loadSchedule(lc)
+	if err != nil {
+		return err
+	}
+	pubs, err := publishers(dir, os.LookupEnv, logger)
+	if err != nil {
+		return err
+	}
+	if cardImages == nil {
+		logger.Warn("card images are not rendered yet: posts go out with their caption only")
+	}
+	host, _ := os.Hostname()
+	r, err := runner.New(runner.Config{
+		Campaign: lc.Campaign, Schedule: sched, Store: s, Publishers: pubs,
+		Caption: captionBuilder, Images: cardImages, Now: time.Now, Logger: logger,
+		Owner: fmt.Sprintf("%s:%d", host, os.Getpid()), Lease: o.lease, StopTimeout: o.stopTimeout,
+	})
+	if err != nil {
+		return err
+	}
+	logger.Info("campaignkit run", "campaign", lc.Slug, "state", dir, "queue", s.File())
+	return r.Run(cc.Context)
+}
+
+func newLogger(w io.Writer, format string) (*slog.Logger, error) {
+	switch format {
+	case "text", "":
+		return slog.New(slog.NewTextHandler(w, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, nil)), nil
+	}
+	return nil, usagef("--log-format %q: want text or json", format)
+}
+
+// publishers maps every channel to its publisher: the ones configured in
+// the environment, and the outbox for the rest.
+func publishers(state string, env func(string) (string, bool), logger *slog.Logger) (map[string]publish.Publisher, error) {
+	outbox := publish.NewOutbox(filepath.Join(state, "outbox"))
+	get := func(name string) string { v, _ := env(name); return strings.TrimSpace(v) }
+	secret := func(name string) (publish.Secret, error) {
+		return publish.LoadSecret(env, name, get(name+"_FILE"))
+	}
+	pubs := map[string]publish.Publisher{}
+	if server := get("CAMPAIGNKIT_MASTODON_SERVER"); server != "" {
+		tok, err := secret("CAMPAIGNKIT_MASTODON_TOKEN")
+		if err != nil {
+			return nil, usagef("mastodon: %v", err)
+		}
+		m, err := publish.NewMastodon(publish.MastodonConfig{Server: server, Token: tok})
+		if err != nil {
+			return nil, usagef("%v", err)
+		}
+		pubs["mastodon"] = m
+	}
+	if handle := get("CAMPAIGNKIT_BLUESKY_HANDLE"); handle != "" {
+		pw, err := secret("CAMPAIGNKIT_BLUESKY_APP_PASSWORD")
+		if err != nil {
+			return nil, usagef("bluesky: %v", err)
+		}
+		b, err := publish.NewBluesky(publish.BlueskyConfig{Service: get("CAMPAIGNKIT_BLUESKY_SERVICE"), Identifier: handle, AppPassword: pw})
+		if err != nil {
+			return nil, usagef("%v", err)
+		}
+		pubs["bluesky"] = b
+	}
+	if u := get("CAMPAIGNKIT_WEBHOOK_URL"); u != "" {
+		key, err := secret("CAMPAIGNKIT_WEBHOOK_SECRET")
+		if err != nil {
+			return nil, usagef("webhook: %v", err)
+		}
+		w, err := publish.NewWebhook(publish.WebhookConfig{URL: u, Secret: key})
+		if err != nil {
+			return nil, usagef("%v", err)
+		}
+		pubs["webhook"] = w
+	}
+	var toOutbox []string
+	for _, ch := range campaign.Channels {
+		if pubs[ch] == nil {
+			pubs[ch] = outbox
+			if ch != "outbox" {
+				toOutbox = append(toOutbox, ch)
+			}
+		}
+	}
+	slices.Sort(toOutbox)
+	logger.Warn("channels without credentials go to the outbox", "channels", strings.Join(toOutbox, ","), "outbox", outbox.Dir())
+	return pubs, nil
+}

@@ -1,0 +1,233 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/campaignkit/campaignkit/toolkit"
+	"github.com/campaignkit/campaignkit/toolkit/publish"
+	"github.com/campaignkit/campaignkit/toolkit/queue"
+	"github.com/campaignkit/campaignkit/toolkit/runner"
+)
+
+const crashCampaign = `name: Crash Test
+slug: crash-test
+title: {en: Crash Test}
+day: 2026-12-18
+week: {start: 2026-12-12, end: 2026-12-18}
+timezone: Europe/London
+languages: [en]
+cards:
+  - id: tag
+    kind: hashtag
+    tag: "#CrashTest"
+`
+
+// TestRunSurvivesKills runs `campaignkit run` as a subprocess with a few
+// dozen posts due over the next seconds, half to the outbox and half to a
+// signed webhook on loopback, SIGKILLs it at random moments, restarts it,
+// and checks that in the end the outbox and the webhook receiver have every
+// post exactly once and the queue says each was published.
+func TestRunSurvivesKills(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs for about 20 seconds")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "campaignkit")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	path := writeCampaign(t, dir, crashCampaign, nil)
+	state := filepath.Join(dir, "state")
+	if err := os.MkdirAll(state, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	store, err := queue.OpenSQLite(ctx, filepath.Join(state, queue.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	// A large image makes each publish take a while (copy and sync), so
+	// that kills land in the middle of publishes too.
+	img := filepath.Join(dir, "big.png")
+	big := append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 4<<20)...)
+	if err := os.WriteFile(img, big, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The receiver acts once per Idempotency-Key, as the webhook contract
+	// asks, and counts raw deliveries too.
+	secret := "crash-test-secret"
+	var mu sync.Mutex
+	acted := map[string]int{}
+	deliveries := 0
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		if err := publish.VerifyWebhook([]byte(secret), r.Header.Get(publish.SignatureHeader), body, time.Now(), 5*time.Minute); err != nil {
+			http.Error(w, err.Error(), http.StatusUnauthorized)
+			return
+		}
+		var pl publish.WebhookPayload
+		if err := json.Unmarshal(body, &pl); err != nil || pl.ID != r.Header.Get("Idempotency-Key") {
+			http.Error(w, "payload id and Idempotency-Key differ", http.StatusBadRequest)
+			return
+		}
+		mu.Lock()
+		deliveries++
+		acted[pl.ID]++
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"id": %q}`, "hook-"+pl.ID)
+	}))
+	defer hook.Close()
+
+	const n = 36
+	start := time.Now().Add(time.Second).Truncate(time.Second)
+	var posts []queue.Post
+	for i := range n {
+		channel := []string{"outbox", "webhook"}[i%2]
+		p, err := runner.AdHoc(runner.AdHocPost{At: start.Add(time.Duration(i) * 250 * time.Millisecond), Channel: channel, Lang: "en", Text: fmt.Sprintf("post %d of the crash test", i),
+			Images: []publish.Image{{Path: img, Alt: "a large grey rectangle"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		posts = append(posts, p)
+	}
+	if _, err := store.Enqueue(ctx, time.Now(), posts); err != nil {
+		t.Fatal(err)
+	}
+
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "CAMPAIGNKIT_") {
+			env = append(env, kv)
+		}
+	}
+	env = append(env, "CAMPAIGNKIT_WEBHOOK_URL="+hook.URL, "CAMPAIGNKIT_WEBHOOK_SECRET="+secret)
+	logFile, err := os.Create(filepath.Join(dir, "run.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer logFile.Close()
+	launch := func() *exec.Cmd {
+		cmd := exec.Command(bin, "run", "-c", path, "--state", state, "--lease", "2s", "--log-format", "json")
+		cmd.Env, cmd.Stdout, cmd.Stderr = env, logFile, logFile
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		return cmd
+	}
+	seed := uint64(time.Now().UnixNano())
+	rng := rand.New(rand.NewPCG(seed, 7))
+	t.Logf("seed %d", seed)
+	for range 8 {
+		cmd := launch()
+		time.Sleep(time.Duration(200+rng.IntN(1300)) * time.Millisecond)
+		_ = cmd.Process.Signal(syscall.SIGKILL)
+		_ = cmd.Wait()
+	}
+	cmd := launch()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		done, err := store.List(ctx, queue.Filter{States: []queue.State{queue.Published, queue.Missed, queue.Failed, queue.Cancelled}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(done) == n || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	err = cmd.Wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 130 {
+		t.Errorf("run after SIGINT: got %v, want exit 130", err)
+	}
+
+	all, err := store.List(ctx, queue.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	interrupted := 0
+	for _, p := range all {
+		if p.State != queue.Published {
+			t.Errorf("post %s: %s (%s%s)", p.ID, p.State, p.Reason, p.LastError)
+		}
+		_, attempts, _ := store.Get(ctx, p.ID)
+		published := 0
+		for _, a := range attempts {
+			switch a.Outcome {
+			case "published":
+				published++
+			case "interrupted":
+				interrupted++
+			}
+		}
+		if p.State == queue.Published && published != 1 {
+			t.Errorf("post %s: %d attempts recorded as published, want 1", p.ID, published)
+		}
+	}
+	entries, err := os.ReadDir(filepath.Join(state, "outbox"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var folders []string
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(state, "outbox", e.Name(), "post.json"))
+		if err != nil {
+			t.Errorf("outbox %s: %v", e.Name(), err)
+			continue
+		}
+		var pj struct{ ID, Text string }
+		if err := json.Unmarshal(data, &pj); err != nil || pj.ID != e.Name() {
+			t.Errorf("outbox %s: post.json id %q, %v", e.Name(), pj.ID, err)
+		}
+		folders = append(folders, e.Name())
+	}
+	var want, wantHook []string
+	for _, p := range posts {
+		if p.Channel == "outbox" {
+			want = append(want, p.ID)
+		} else {
+			wantHook = append(wantHook, p.ID)
+		}
+	}
+	slices.Sort(want)
+	slices.Sort(folders)
+	if !slices.Equal(folders, want) {
+		t.Errorf("outbox: got %d posts, want %d\ngot  %v\nwant %v", len(folders), len(want), folders, want)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	got := toolkit.SortedKeys(acted)
+	slices.Sort(wantHook)
+	if !slices.Equal(got, wantHook) {
+		t.Errorf("webhook: got %d posts, want %d\ngot  %v\nwant %v", len(got), len(wantHook), got, wantHook)
+	}
+	t.Logf("%d outbox and %d webhook posts through 8 kills (%d webhook deliveries); %d attempts were interrupted and taken back",
+		len(folders), len(got), deliveries, interrupted)
+}

@@ -1,0 +1,119 @@
+package queue
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// migrations[i] takes a store from schema version i to i+1. Released
+// migrations are never edited: a change to the schema is a new entry, so a
+// store written by any earlier campaignkit is brought forward, never wiped.
+var migrations = []string{
+	// 1: the first queue: posts and their state.
+	`CREATE TABLE posts (
+		id         TEXT PRIMARY KEY,
+		channel    TEXT NOT NULL,
+		lang       TEXT NOT NULL,
+		at         INTEGER NOT NULL,
+		text       TEXT NOT NULL,
+		state      TEXT NOT NULL,
+		attempts   INTEGER NOT NULL DEFAULT 0,
+		last_error TEXT NOT NULL DEFAULT ''
+	);
+	CREATE INDEX posts_state_at ON posts(state, at);`,
+
+	// 2: provenance, leases, due times, results and the attempt history.
+	`ALTER TABLE posts ADD COLUMN source TEXT NOT NULL DEFAULT '';
+	ALTER TABLE posts ADD COLUMN slot TEXT NOT NULL DEFAULT '';
+	ALTER TABLE posts ADD COLUMN local TEXT NOT NULL DEFAULT '';
+	ALTER TABLE posts ADD COLUMN zone TEXT NOT NULL DEFAULT '';
+	ALTER TABLE posts ADD COLUMN card TEXT NOT NULL DEFAULT '';
+	ALTER TABLE posts ADD COLUMN post_id TEXT NOT NULL DEFAULT '';
+	ALTER TABLE posts ADD COLUMN link TEXT NOT NULL DEFAULT '';
+	ALTER TABLE posts ADD COLUMN images TEXT NOT NULL DEFAULT '[]';
+	ALTER TABLE posts ADD COLUMN due INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE posts ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+	ALTER TABLE posts ADD COLUMN cancelled_by TEXT NOT NULL DEFAULT '';
+	ALTER TABLE posts ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
+	ALTER TABLE posts ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE posts ADD COLUMN remote_id TEXT NOT NULL DEFAULT '';
+	ALTER TABLE posts ADD COLUMN url TEXT NOT NULL DEFAULT '';
+	ALTER TABLE posts ADD COLUMN created INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE posts ADD COLUMN updated INTEGER NOT NULL DEFAULT 0;
+	UPDATE posts SET due = at, created = at, updated = at;
+	UPDATE posts SET due = 0 WHERE state = 'failed';
+	UPDATE posts SET source = 'adhoc' WHERE source = '';
+	CREATE INDEX posts_state_due ON posts(state, due);
+	CREATE INDEX posts_source ON posts(source);
+	CREATE TABLE attempts (
+		post_id  TEXT NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
+		n        INTEGER NOT NULL,
+		owner    TEXT NOT NULL,
+		started  INTEGER NOT NULL,
+		finished INTEGER NOT NULL DEFAULT 0,
+		outcome  TEXT NOT NULL DEFAULT '',
+		error    TEXT NOT NULL DEFAULT '',
+		PRIMARY KEY (post_id, n)
+	);`,
+
+	// 3: the pause switch.
+	`CREATE TABLE pause (
+		id     INTEGER PRIMARY KEY CHECK (id = 1),
+		since  INTEGER NOT NULL,
+		reason TEXT NOT NULL DEFAULT ''
+	);`,
+}
+
+// SchemaVersion is the schema version this build writes.
+var SchemaVersion = len(migrations)
+
+// migrate brings the store to SchemaVersion in one transaction. A store
+// newer than this build, or a database that is not a queue, is refused.
+func migrate(ctx context.Context, db *sql.DB, file string) (from int, err error) {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	var tables int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'`).Scan(&tables); err != nil {
+		return 0, err
+	}
+	version := 0
+	if tables == 0 {
+		var others int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table'`).Scan(&others); err != nil {
+			return 0, err
+		}
+		if others > 0 {
+			return 0, notQueue(file, "it is an SQLite database with other tables and no schema_version")
+		}
+		if _, err := tx.ExecContext(ctx, `CREATE TABLE schema_version (version INTEGER NOT NULL)`); err != nil {
+			return 0, err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_version (version) VALUES (0)`); err != nil {
+			return 0, err
+		}
+	} else if err := tx.QueryRowContext(ctx, `SELECT version FROM schema_version`).Scan(&version); err != nil {
+		return 0, notQueue(file, fmt.Sprintf("its schema_version table cannot be read (%v)", err))
+	}
+	if version > SchemaVersion {
+		return version, fmt.Errorf("queue store %s has schema version %d, newer than this campaignkit understands (%d): upgrade campaignkit; the store was not changed", file, version, SchemaVersion)
+	}
+	for v := version; v < SchemaVersion; v++ {
+		if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
+			return version, fmt.Errorf("queue store %s: migrate schema %d to %d: %w", file, v, v+1, err)
+		}
+	}
+	if version != SchemaVersion {
+		if _, err := tx.ExecContext(ctx, `UPDATE schema_version SET version = ?`, SchemaVersion); err != nil {
+			return version, err
+		}
+	}
+	return version, tx.Commit()
+}
