@@ -1,0 +1,246 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+)
+
+const sessionCookie = "campaignkit_session"
+
+// adminAuth says who is asking: a bearer token (scripts; no CSRF token
+// needed, browsers never send one on their own) or a signed-in session.
+type adminAuth struct {
+	bearer  bool
+	session *session
+}
+
+// authenticate checks the bearer token or the session cookie. It answers
+// the request itself and returns false when neither is good.
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (adminAuth, bool) {
+	if s.o.AdminToken == "" {
+		s.errorPage(w, r, http.StatusNotFound, "The operator dashboard is switched off: this server was started without an admin token.")
+		return adminAuth{}, false
+	}
+	if h := r.Header.Get("Authorization"); h != "" {
+		tok, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok || !equal(tok, s.o.AdminToken) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="campaignkit"`)
+			s.errorPage(w, r, http.StatusUnauthorized, "The admin token is wrong.")
+			return adminAuth{}, false
+		}
+		return adminAuth{bearer: true}, true
+	}
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		if ss, ok := s.sessions.get(c.Value, s.o.Now()); ok && ss.authed {
+			return adminAuth{session: ss}, true
+		}
+	}
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		s.loginPage(w, r, http.StatusUnauthorized, "")
+		return adminAuth{}, false
+	}
+	s.errorPage(w, r, http.StatusUnauthorized, "Sign in to the dashboard first.")
+	return adminAuth{}, false
+}
+
+// checkCSRF requires a session's form to carry its token.
+func (s *Server) checkCSRF(w http.ResponseWriter, r *http.Request, a adminAuth) bool {
+	if !s.parseForm(w, r) {
+		return false
+	}
+	if a.bearer {
+		return true
+	}
+	if a.session == nil || !equal(r.PostFormValue("csrf"), a.session.csrf) {
+		s.errorPage(w, r, http.StatusForbidden, "This form has expired or did not come from this dashboard. Reload the page and try again.")
+		return false
+	}
+	return true
+}
+
+func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, ss *session) {
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie, Value: ss.id, Path: "/admin", HttpOnly: true,
+		SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil,
+		Expires: ss.expires,
+	})
+}
+
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	ss := s.sessions.create(false, s.o.Now())
+	s.setSessionCookie(w, r, ss)
+	w.Header().Set("Cache-Control", "no-store")
+	s.pages.render(w, r, status, "login", loginData{base: s.base("en"), CSRF: ss.csrf, Message: msg})
+}
+
+type loginData struct {
+	base
+	CSRF    string
+	Message string
+}
+
+func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
+	if s.o.AdminToken == "" {
+		s.errorPage(w, r, http.StatusNotFound, "The operator dashboard is switched off: this server was started without an admin token.")
+		return
+	}
+	if !s.limiter.allow("login:"+clientIP(r), s.o.Now()) {
+		s.tooMany(w, r)
+		return
+	}
+	if !s.parseForm(w, r) {
+		return
+	}
+	var pre *session
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		pre, _ = s.sessions.get(c.Value, s.o.Now())
+	}
+	if pre == nil || !equal(r.PostFormValue("csrf"), pre.csrf) {
+		s.errorPage(w, r, http.StatusForbidden, "This sign-in form has expired. Reload the page and try again.")
+		return
+	}
+	if !equal(r.PostFormValue("token"), s.o.AdminToken) {
+		s.sessions.remove(pre.id)
+		s.loginPage(w, r, http.StatusUnauthorized, "That token is not the admin token.")
+		return
+	}
+	s.sessions.remove(pre.id)
+	ss := s.sessions.create(true, s.o.Now())
+	s.setSessionCookie(w, r, ss)
+	http.Redirect(w, r, "/admin", http.StatusSeeOther)
+}
+
+func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.authenticate(w, r)
+	if !ok || !s.checkCSRF(w, r, a) {
+		return
+	}
+	if a.session != nil {
+		s.sessions.remove(a.session.id)
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/admin", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
+	http.Redirect(w, r, "/admin", http.StatusSeeOther)
+}
+
+type dashboardData struct {
+	base
+	CSRF     string
+	HasStore bool
+	Paused   bool
+	Counts   []stateCount
+	Next     []QueuedPost
+	Failures []QueuedPost
+	Days     []queueDay
+	Error    string
+	Now      time.Time
+}
+
+type stateCount struct {
+	State string
+	N     int
+}
+
+type queueDay struct {
+	Day   string
+	Posts []QueuedPost
+}
+
+var dashboardStates = []string{"planned", "claimed", "published", "failed", "missed", "cancelled"}
+
+func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.authenticate(w, r)
+	if !ok {
+		return
+	}
+	d := dashboardData{base: s.base("en"), HasStore: s.o.Store != nil, Now: s.o.Now().UTC()}
+	if a.session != nil {
+		d.CSRF = a.session.csrf
+	}
+	if s.o.Store != nil {
+		snap, err := s.o.Store.List(r.Context())
+		if err != nil {
+			s.log.Error("dashboard: listing the queue", "err", err)
+			d.Error = "The queue could not be read: " + err.Error()
+		}
+		d.Paused = snap.Paused
+		posts := slices.Clone(snap.Posts)
+		slices.SortStableFunc(posts, func(a, b QueuedPost) int {
+			if c := a.At.Compare(b.At); c != 0 {
+				return c
+			}
+			return strings.Compare(a.ID, b.ID)
+		})
+		n := map[string]int{}
+		for _, p := range posts {
+			n[p.State]++
+			day, _, _ := strings.Cut(p.Local, " ")
+			if day == "" {
+				day = p.At.UTC().Format("2006-01-02")
+			}
+			if len(d.Days) == 0 || d.Days[len(d.Days)-1].Day != day {
+				d.Days = append(d.Days, queueDay{Day: day})
+			}
+			d.Days[len(d.Days)-1].Posts = append(d.Days[len(d.Days)-1].Posts, p)
+			if p.State == "failed" || p.State == "missed" {
+				d.Failures = append(d.Failures, p)
+			}
+		}
+		for _, st := range dashboardStates {
+			d.Counts = append(d.Counts, stateCount{st, n[st]})
+		}
+		var next []QueuedPost
+		for _, p := range posts {
+			if p.State == "planned" || (p.State == "failed" && !p.Due.IsZero()) {
+				next = append(next, p)
+			}
+		}
+		slices.SortStableFunc(next, func(a, b QueuedPost) int { return a.Due.Compare(b.Due) })
+		d.Next = next[:min(len(next), 10)]
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.pages.render(w, r, http.StatusOK, "admin", d)
+}
+
+// handleAction runs one of the dashboard's buttons and goes back to it.
+func (s *Server) handleAction(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.authenticate(w, r)
+	if !ok || !s.checkCSRF(w, r, a) {
+		return
+	}
+	if s.o.Store == nil {
+		s.errorPage(w, r, http.StatusNotFound, "There is no queue to act on.")
+		return
+	}
+	ctx := r.Context()
+	var err error
+	id := r.PathValue("id")
+	switch r.PathValue("action") {
+	case "pause":
+		err = s.o.Store.Pause(ctx)
+	case "resume":
+		err = s.o.Store.Resume(ctx)
+	case "cancel":
+		err = s.o.Store.Cancel(ctx, id)
+	case "retry":
+		err = s.o.Store.Retry(ctx, id)
+	default:
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		status := http.StatusConflict
+		if errors.Is(err, ErrNotFound) {
+			status = http.StatusNotFound
+		}
+		s.errorPage(w, r, status, "That did not work: "+err.Error())
+		return
+	}
+	http.Redirect(w, r, "/admin", http.StatusSeeOther)
+}
+
+// ErrNotFound is what a Store returns (wrapped) for a post it does not
+// have; the dashboard answers 404 for it.
+var ErrNotFound = errors.New("no such post")

@@ -1,0 +1,221 @@
+package web
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"image"
+	"image/color"
+	"image/png"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/campaignkit/campaignkit/toolkit/render"
+)
+
+var magenta = color.NRGBA{255, 0, 255, 255}
+
+func isMagenta(c color.Color) bool {
+	r, g, b, _ := c.RGBA()
+	return r>>8 > 230 && g>>8 < 40 && b>>8 > 230
+}
+
+// magentaIn counts magenta pixels in r and outside it.
+func magentaIn(img image.Image, r image.Rectangle) (in, out int) {
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			if isMagenta(img.At(x, y)) {
+				if (image.Point{x, y}).In(r) {
+					in++
+				} else {
+					out++
+				}
+			}
+		}
+	}
+	return in, out
+}
+
+func TestCobrandShowsLogoInPartnerSlot(t *testing.T) {
+	ts := newTestServer(t, nil)
+	res := ts.upload(t, solidPNG(t, 300, 150, magenta), "Red Crescent Zürich")
+	if res.status != 303 {
+		t.Fatalf("upload: status %d, want 303:\n%s", res.status, res.body)
+	}
+	loc := res.header.Get("Location")
+	if !strings.HasPrefix(loc, "/cobrand/") {
+		t.Fatalf("Location %q", loc)
+	}
+	page := ts.get(t, loc)
+	if page.status != 200 || !bytes.Contains(page.body, []byte("Red Crescent Zürich")) {
+		t.Fatalf("co-branded page: status %d", page.status)
+	}
+	if !bytes.Contains(page.body, []byte(loc+"thumbs/en/quote-guterres/instagram-square.jpg")) {
+		t.Errorf("co-branded page does not show co-branded thumbnails")
+	}
+	cases := []struct {
+		lang string
+		// the partner slot is the top of the card, at the end edge: the
+		// right in English, the left in Arabic
+		slot image.Rectangle
+	}{
+		{"en", image.Rect(540, 0, 1080, 200)},
+		{"ar", image.Rect(0, 0, 540, 200)},
+	}
+	for _, c := range cases {
+		t.Run(c.lang, func(t *testing.T) {
+			img := getPNG(t, ts, loc+"cards/"+c.lang+"/quote-guterres/instagram-square.png")
+			in, out := magentaIn(img, c.slot)
+			if in < 2000 || out > 0 {
+				t.Errorf("logo pixels: %d in the partner slot %v, %d elsewhere; want many in, none out", in, c.slot, out)
+			}
+			plain := getPNG(t, ts, "/cards/"+c.lang+"/quote-guterres/instagram-square.png")
+			if in, out := magentaIn(plain, plain.Bounds()); in+out != 0 {
+				t.Errorf("the plain card has %d logo-coloured pixels", in+out)
+			}
+		})
+	}
+	// the co-branded zip for one language: every preset, with the logo
+	zres := ts.get(t, loc+"zip/migrants-day-2026-en.zip")
+	if zres.status != 200 || !strings.Contains(zres.header.Get("Content-Disposition"), "migrants-day-2026-en-red-crescent-z%C3%BCrich.zip") {
+		t.Fatalf("zip: status %d, disposition %q", zres.status, zres.header.Get("Content-Disposition"))
+	}
+	zr, err := zip.NewReader(bytes.NewReader(zres.body), int64(len(zres.body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(zr.File); got != 9 {
+		t.Errorf("zip has %d files, want 8 presets and manifest.json", got)
+	}
+	for _, f := range zr.File {
+		if f.Name != "cards/en/quote-guterres/instagram-square.png" {
+			continue
+		}
+		rc, _ := f.Open()
+		img, err := png.Decode(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if in, _ := magentaIn(img, image.Rect(540, 0, 1080, 200)); in < 2000 {
+			t.Errorf("zipped card has %d logo pixels in the slot", in)
+		}
+	}
+	// uploads are forgotten once the logo's time is up
+	ts.clock.Advance(2 * time.Hour)
+	if res := ts.get(t, loc); res.status != 404 {
+		t.Errorf("after expiry: status %d, want 404", res.status)
+	}
+}
+
+func getPNG(t *testing.T, ts *testServer, path string) image.Image {
+	t.Helper()
+	res := ts.get(t, path)
+	if res.status != 200 {
+		t.Fatalf("%s: status %d: %s", path, res.status, res.body)
+	}
+	img, err := png.Decode(bytes.NewReader(res.body))
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return img
+}
+
+func TestUploadBadInputs(t *testing.T) {
+	ts := newTestServer(t, func(o *Options) { o.RateBurst = 100 })
+	huge := append(pngHeader(100, 100), bytes.Repeat([]byte{0}, 3<<20)...)
+	cases := []struct {
+		name   string
+		file   []byte
+		want   int
+		inBody string
+	}{
+		{"over 2 MB", huge, 413, ""},
+		{"just over 2 MB inside the body limit", append(pngHeader(10, 10), make([]byte, 2<<20)...), 413, "2 MB"},
+		{"header claims 100000x100000", pngHeader(100000, 100000), 422, "100000x100000"},
+		{"side over 4000", pngHeader(4001, 10), 422, "4000x4000"},
+		{"not an image", []byte("%PDF-1.7 this is a document"), 422, "not a PNG or JPEG"},
+		{"truncated PNG", solidPNG(t, 50, 50, magenta)[:60], 422, ""},
+		{"no file", nil, 400, "Choose a logo"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res := ts.upload(t, c.file, "Partner")
+			if res.status != c.want {
+				t.Errorf("status %d, want %d: %s", res.status, c.want, res.body)
+			}
+			if c.inBody != "" && !bytes.Contains(res.body, []byte(c.inBody)) {
+				t.Errorf("body lacks %q", c.inBody)
+			}
+		})
+	}
+	t.Run("not multipart", func(t *testing.T) {
+		res := ts.do(t, mustRequest(t, "POST", ts.url+"/cobrand", "name=x", "Content-Type", "application/x-www-form-urlencoded"))
+		if res.status != 400 {
+			t.Errorf("status %d, want 400", res.status)
+		}
+	})
+}
+
+func TestUploadRateLimit(t *testing.T) {
+	ts := newTestServer(t, func(o *Options) { o.RateLimit, o.RateBurst = 0.5, 2 })
+	var got []int
+	for range 3 {
+		got = append(got, ts.upload(t, []byte("not an image"), "P").status)
+	}
+	want := []int{422, 422, 429}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("statuses %v, want %v", got, want)
+		}
+	}
+	res := ts.upload(t, []byte("x"), "P")
+	if res.status != 429 || res.header.Get("Retry-After") == "" {
+		t.Errorf("status %d, Retry-After %q; want 429 with Retry-After", res.status, res.header.Get("Retry-After"))
+	}
+	ts.clock.Advance(2 * time.Second) // one token back
+	if res := ts.upload(t, []byte("x"), "P"); res.status != 422 {
+		t.Errorf("after waiting: status %d, want 422", res.status)
+	}
+}
+
+// TestBusy saturates a one-renderer pool with a one-place queue: the next
+// render is refused at once with 503 and Retry-After.
+func TestBusy(t *testing.T) {
+	entered := make(chan struct{}, 8)
+	release := make(chan struct{})
+	ts := newTestServer(t, func(o *Options) {
+		o.Workers, o.QueueDepth = 1, 1
+		o.renderHook = func(context.Context) {
+			entered <- struct{}{}
+			<-release
+		}
+	})
+	first := make(chan int)
+	go func() {
+		res, err := ts.client().Get(ts.url + "/thumbs/en/quote-guterres/story.jpg")
+		if err != nil {
+			first <- 0
+			return
+		}
+		res.Body.Close()
+		first <- res.StatusCode
+	}()
+	<-entered // the one renderer is busy
+	filler := task{ctx: context.Background(), fn: nil, done: make(chan result, 1)}
+	filler.fn = func(r *render.Renderer) ([]byte, error) { return nil, nil }
+	ts.pool.queue <- filler // the queue is full
+	res := ts.get(t, "/thumbs/en/quote-guterres/x.jpg")
+	if res.status != 503 || res.header.Get("Retry-After") != "2" {
+		t.Errorf("status %d, Retry-After %q; want 503 and 2", res.status, res.header.Get("Retry-After"))
+	}
+	if res.header.Get("ETag") != "" {
+		t.Errorf("a 503 must not carry the image's ETag")
+	}
+	close(release)
+	if got := <-first; got != 200 {
+		t.Errorf("the render in progress ended with %d, want 200", got)
+	}
+}

@@ -1,0 +1,207 @@
+package web
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+
+	"github.com/campaignkit/campaignkit/toolkit"
+	"github.com/campaignkit/campaignkit/toolkit/campaign"
+)
+
+// filters are the toolkit page's query parameters. Values the campaign
+// does not have are dropped, never used.
+type filters struct {
+	Lang, Platform, Kind string
+}
+
+func (s *Server) filters(q url.Values) filters {
+	var f filters
+	if l := q.Get("lang"); s.langs[l] {
+		f.Lang = l
+	}
+	if p := q.Get("platform"); slices.Contains(platforms(), p) {
+		f.Platform = p
+	}
+	if k := q.Get("kind"); slices.Contains(campaign.Kinds, campaign.Kind(k)) {
+		f.Kind = k
+	}
+	return f
+}
+
+func (f filters) query() string {
+	v := url.Values{}
+	if f.Lang != "" {
+		v.Set("lang", f.Lang)
+	}
+	if f.Platform != "" {
+		v.Set("platform", f.Platform)
+	}
+	if f.Kind != "" {
+		v.Set("kind", f.Kind)
+	}
+	if len(v) == 0 {
+		return ""
+	}
+	return "?" + v.Encode()
+}
+
+// platforms lists the presets' platforms in preset order.
+func platforms() []string {
+	var ps []string
+	for _, p := range toolkit.Presets {
+		if !slices.Contains(ps, p.Platform) {
+			ps = append(ps, p.Platform)
+		}
+	}
+	return ps
+}
+
+type homeData struct {
+	base
+	Filters   filters
+	Langs     []option
+	Platforms []option
+	Kinds     []option
+	Messages  []string
+	Items     []cardItem
+	Zips      []link
+	Prefix    string // "" or /cobrand/<id>
+	Partner   string
+	Query     string
+}
+
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+type link struct {
+	Label, URL, Lang, Dir string
+}
+
+type cardItem struct {
+	ID, Kind, Lang, Dir, Alt string
+	Thumb                    string
+	ThumbW, ThumbH           int
+	Full                     string
+	Downloads                []link
+	LangZip                  string
+}
+
+// homeData builds the toolkit page for f, with images under prefix.
+func (s *Server) homeData(f filters, prefix string, lg *logo) homeData {
+	c := s.o.Campaign
+	pageLang := f.Lang
+	if pageLang == "" {
+		pageLang = c.Languages[0]
+	}
+	d := homeData{base: s.base(pageLang), Filters: f, Prefix: prefix, Query: f.query()}
+	if lg != nil {
+		d.Partner = lg.name
+	}
+	d.Langs = append(d.Langs, option{"", "All languages", f.Lang == ""})
+	for _, l := range c.Languages {
+		d.Langs = append(d.Langs, option{l, langName(l), f.Lang == l})
+	}
+	d.Platforms = append(d.Platforms, option{"", "All platforms", f.Platform == ""})
+	for _, p := range platforms() {
+		d.Platforms = append(d.Platforms, option{p, p, f.Platform == p})
+	}
+	d.Kinds = append(d.Kinds, option{"", "All kinds", f.Kind == ""})
+	for _, k := range campaign.Kinds {
+		d.Kinds = append(d.Kinds, option{string(k), string(k), f.Kind == string(k)})
+	}
+	d.Messages = c.Messages[pageLang]
+	langs := c.Languages
+	if f.Lang != "" {
+		langs = []string{f.Lang}
+	}
+	var presets []toolkit.Preset
+	for _, p := range toolkit.Presets {
+		if f.Platform == "" || p.Platform == f.Platform {
+			presets = append(presets, p)
+		}
+	}
+	show := presets[0]
+	if f.Platform == "" {
+		show = toolkit.Presets[0]
+	}
+	for _, card := range s.cards {
+		if f.Kind != "" && string(card.Kind) != f.Kind {
+			continue
+		}
+		for _, l := range langs {
+			b := s.base(l)
+			it := cardItem{
+				ID: card.ID, Kind: string(card.Kind), Lang: l, Dir: b.Dir, Alt: s.o.Alt(card, l),
+				Thumb:   prefix + "/thumbs/" + l + "/" + card.ID + "/" + show.Name + ".jpg",
+				Full:    prefix + "/cards/" + l + "/" + card.ID + "/" + show.Name + "." + show.Ext(),
+				LangZip: prefix + "/zip/" + zipName(c.Slug, l),
+			}
+			it.ThumbW, it.ThumbH = s.thumbSize(show)
+			for _, p := range presets {
+				it.Downloads = append(it.Downloads, link{
+					Label: p.Name + " " + strconv.Itoa(p.Width) + "×" + strconv.Itoa(p.Height) + " " + string(p.Format),
+					URL:   prefix + "/cards/" + l + "/" + card.ID + "/" + p.Name + "." + p.Ext(),
+				})
+			}
+			d.Items = append(d.Items, it)
+		}
+	}
+	d.Zips = append(d.Zips, link{Label: "Everything, all languages", URL: prefix + "/zip/" + zipName(c.Slug, "")})
+	for _, l := range c.Languages {
+		b := s.base(l)
+		d.Zips = append(d.Zips, link{Label: langName(l), URL: prefix + "/zip/" + zipName(c.Slug, l), Lang: l, Dir: b.Dir})
+	}
+	return d
+}
+
+func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
+	f := s.filters(r.URL.Query())
+	key := "page\x00" + f.query()
+	body, err := s.cache.getOrCompute(key, func() ([]byte, error) {
+		return s.pages.execute("home", s.homeData(f, "", nil))
+	})
+	if err != nil {
+		s.log.Error("toolkit page", "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	var gz []byte
+	if acceptsGzip(r) {
+		gz, _ = s.cache.getOrCompute("pagegz\x00"+f.query(), func() ([]byte, error) { return gzipBytes(body), nil })
+	}
+	sum := sha256.Sum256(body)
+	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
+	w.Header().Set("ETag", etag)
+	w.Header().Set("Cache-Control", "no-cache")
+	if matchETag(r, etag) {
+		w.Header().Add("Vary", "Accept-Encoding")
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	writeHTML(w, r, http.StatusOK, body, gz)
+}
+
+// langName is a language's own name, for the language menu.
+func langName(l string) string {
+	switch l {
+	case "en":
+		return "English"
+	case "fr":
+		return "Français"
+	case "es":
+		return "Español"
+	case "ar":
+		return "العربية"
+	case "zh":
+		return "中文"
+	case "ru":
+		return "Русский"
+	}
+	return l
+}

@@ -1,0 +1,219 @@
+package web
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/gzip"
+	"image/jpeg"
+	"io"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestSecurityHeaders(t *testing.T) {
+	ts := newTestServer(t, nil)
+	want := map[string]string{
+		"Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+		"X-Content-Type-Options":  "nosniff",
+		"Referrer-Policy":         "same-origin",
+	}
+	for _, path := range []string{"/", "/static/style.css", "/static/app.js", "/nothing-here", "/admin", "/cards/en/nope/story.png"} {
+		t.Run(path, func(t *testing.T) {
+			res := ts.get(t, path)
+			for k, v := range want {
+				if got := res.header.Get(k); got != v {
+					t.Errorf("%s: got %q, want %q", k, got, v)
+				}
+			}
+		})
+	}
+}
+
+func TestToolkitPage(t *testing.T) {
+	ts := newTestServer(t, nil)
+	cases := []struct {
+		path      string
+		want      []string
+		forbidden []string
+	}{
+		{"/", []string{`<html lang="en" dir="ltr">`, `/thumbs/ar/quote-guterres/instagram-square.jpg`, `/zip/migrants-day-2026.zip`, `/zip/migrants-day-2026-ar.zip`, `enctype="multipart/form-data"`, `<script src="/static/app.js" defer></script>`}, []string{"<script>", "style=", "http://", "https://"}},
+		{"/?lang=ar", []string{`<html lang="ar" dir="rtl">`, `lang="ar" dir="rtl" data-lang="ar"`, `/thumbs/ar/quote-guterres/`}, []string{`/thumbs/en/`}},
+		{"/?lang=zh&platform=bluesky", []string{`/cards/zh/quote-guterres/bluesky.jpg`, `/thumbs/zh/quote-guterres/bluesky.jpg`}, []string{`/cards/zh/quote-guterres/story.png`}},
+		{"/?kind=stat", []string{"No card matches"}, []string{`/thumbs/`}},
+		{"/?lang=../../etc&kind=<script>", []string{`<html lang="en" dir="ltr">`}, []string{"../../etc", "<script>"}},
+	}
+	for _, c := range cases {
+		t.Run(c.path, func(t *testing.T) {
+			res := ts.get(t, c.path)
+			if res.status != 200 {
+				t.Fatalf("status %d, want 200", res.status)
+			}
+			for _, w := range c.want {
+				if !bytes.Contains(res.body, []byte(w)) {
+					t.Errorf("page lacks %q", w)
+				}
+			}
+			for _, f := range c.forbidden {
+				if bytes.Contains(res.body, []byte(f)) {
+					t.Errorf("page has %q", f)
+				}
+			}
+		})
+	}
+}
+
+func TestPathsCannotEscape(t *testing.T) {
+	ts := newTestServer(t, nil)
+	cases := []string{
+		"/cards/en/../../../etc/passwd",
+		"/cards/en/..%2f..%2f..%2fetc%2fpasswd/story.png",
+		"/static/..%2fweb.go",
+		"/static/../web.go",
+		"/static/%2e%2e/web.go",
+		"/static/",
+		"/static",
+		"/templates/home.html",
+		"/cards/en/quote-guterres/",
+		"/cards/en/quote-guterres/story.jpg",
+		"/cards/xx/quote-guterres/story.png",
+		"/cards/en/nope/story.png",
+		"/cards/en/quote-guterres/poster.png",
+		"/thumbs/en/quote-guterres/story.png",
+		"/zip/../../etc.zip",
+		"/zip/other-en.zip",
+		"/cobrand/0000/cards/en/quote-guterres/story.png",
+		"/cards\\en\\quote-guterres\\story.png",
+	}
+	for _, p := range cases {
+		t.Run(p, func(t *testing.T) {
+			res := ts.get(t, p)
+			if res.status != 400 && res.status != 404 {
+				t.Errorf("status %d, want 400 or 404", res.status)
+			}
+			for _, leak := range []string{"package web", "root:", "{{define"} {
+				if bytes.Contains(res.body, []byte(leak)) {
+					t.Errorf("body leaks a file (%q)", leak)
+				}
+			}
+		})
+	}
+}
+
+func TestETagAndGzip(t *testing.T) {
+	ts := newTestServer(t, nil)
+	for _, p := range []string{"/", "/static/style.css", "/static/app.js", "/thumbs/en/quote-guterres/instagram-square.jpg"} {
+		t.Run(p, func(t *testing.T) {
+			res := ts.get(t, p)
+			etag := res.header.Get("ETag")
+			if res.status != 200 || etag == "" || res.header.Get("Cache-Control") == "" {
+				t.Fatalf("status %d, ETag %q, Cache-Control %q", res.status, etag, res.header.Get("Cache-Control"))
+			}
+			if again := ts.get(t, p, "If-None-Match", etag); again.status != 304 || len(again.body) != 0 {
+				t.Errorf("with If-None-Match: status %d, %d bytes; want 304 and no body", again.status, len(again.body))
+			}
+			if strings.HasSuffix(p, ".jpg") {
+				return
+			}
+			gz := ts.get(t, p, "Accept-Encoding", "gzip")
+			if got := gz.header.Get("Content-Encoding"); got != "gzip" {
+				t.Fatalf("Content-Encoding %q, want gzip", got)
+			}
+			zr, err := gzip.NewReader(bytes.NewReader(gz.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			plain, err := io.ReadAll(zr)
+			if err != nil || !bytes.Equal(plain, res.body) {
+				t.Errorf("gunzipped body differs from the plain one (err %v)", err)
+			}
+		})
+	}
+}
+
+func TestThumbnailIsSmall(t *testing.T) {
+	ts := newTestServer(t, nil)
+	cases := []struct {
+		preset string
+		w, h   int
+	}{
+		{"instagram-square", 360, 360},
+		{"story", 360, 640},
+		{"x", 360, 202},
+	}
+	for _, c := range cases {
+		t.Run(c.preset, func(t *testing.T) {
+			res := ts.get(t, "/thumbs/ar/quote-guterres/"+c.preset+".jpg")
+			if res.status != 200 || res.header.Get("Content-Type") != "image/jpeg" {
+				t.Fatalf("status %d, type %q", res.status, res.header.Get("Content-Type"))
+			}
+			cfg, err := jpeg.DecodeConfig(bytes.NewReader(res.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.Width != c.w || cfg.Height != c.h {
+				t.Errorf("got %dx%d, want %dx%d", cfg.Width, cfg.Height, c.w, c.h)
+			}
+			if len(res.body) > 80_000 {
+				t.Errorf("thumbnail is %d bytes, want under 80 kB", len(res.body))
+			}
+		})
+	}
+}
+
+func TestBodyLimits(t *testing.T) {
+	ts := newTestServer(t, func(o *Options) { o.AdminToken = token; o.RateBurst = 100 })
+	big := strings.Repeat("a", 70<<10)
+	cases := []struct {
+		name, path, body string
+		chunked          bool
+	}{
+		{"sign-in form over 64 kB", "/admin/login", "token=" + big, false},
+		{"sign-in form over 64 kB, chunked", "/admin/login", "token=" + big, true},
+		{"upload over the body limit", "/cobrand", strings.Repeat("b", 3<<20), false},
+		{"upload over the body limit, chunked", "/cobrand", strings.Repeat("b", 3<<20), true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			body, ctype := c.body, "application/x-www-form-urlencoded"
+			if c.path == "/cobrand" {
+				b, ct := multipartBody(t, []byte(c.body), "Partner")
+				body, ctype = string(b), ct
+			}
+			req := mustRequest(t, "POST", ts.url+c.path, body, "Content-Type", ctype)
+			if c.chunked {
+				req.ContentLength = -1
+				req.Body = io.NopCloser(strings.NewReader(body))
+			}
+			if got := ts.do(t, req).status; got != 413 {
+				t.Errorf("status %d, want 413", got)
+			}
+		})
+	}
+}
+
+func TestZipIsReproducible(t *testing.T) {
+	ts := newTestServer(t, nil)
+	a := ts.get(t, "/zip/migrants-day-2026-fr.zip")
+	b := ts.get(t, "/zip/migrants-day-2026-fr.zip")
+	if a.status != 200 || !bytes.Equal(a.body, b.body) {
+		t.Fatalf("status %d; two downloads equal: %v", a.status, bytes.Equal(a.body, b.body))
+	}
+	if again := ts.get(t, "/zip/migrants-day-2026-fr.zip", "If-None-Match", a.header.Get("ETag")); again.status != 304 {
+		t.Errorf("If-None-Match: %d, want 304", again.status)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(a.body), int64(len(a.body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range zr.File {
+		names = append(names, f.Name)
+		if strings.Contains(f.Name, "..") || strings.HasPrefix(f.Name, "/") {
+			t.Errorf("unsafe name %q", f.Name)
+		}
+	}
+	if !slices.IsSorted(names) || len(names) != 9 || names[8] != "manifest.json" {
+		t.Errorf("entries %v: want 8 sorted card images then manifest.json", names)
+	}
+}
