@@ -341,6 +341,7 @@ func (s *Shaper) place(spec Spec, runes []rune, lines []shaping.Line, size float
 		}
 		start, end := lineRange(l)
 		line := Line{Width: w, Baseline: baseline, Start: start, End: end}
+		var ink Rect
 		for _, o := range runs {
 			pen := x
 			for _, g := range o.Glyphs {
@@ -350,13 +351,36 @@ func (s *Shaper) place(spec Spec, runes []rune, lines []shaping.Line, size float
 					x0 := gx + f26(g.XBearing)
 					y0 := gy - f26(g.YBearing)
 					gl.Ink = Rect{math.Min(x0, x0+f26(g.Width)), math.Min(y0, y0-f26(g.Height)), math.Max(x0, x0+f26(g.Width)), math.Max(y0, y0-f26(g.Height))}
-					b.Ink = b.Ink.Union(gl.Ink)
+					ink = ink.Union(gl.Ink)
 				}
 				line.Glyphs = append(line.Glyphs, gl)
 				pen += f26(g.Advance)
 			}
 			x += f26(o.Advance)
 		}
+		// A glyph whose ink overhangs its advance (the hook of a J, an
+		// italic f) would poke out of the region at its edge: move the line
+		// in by the overhang, as a designer aligns to the ink.
+		dx := 0.0
+		if !ink.Empty() {
+			if ink.X0 < box.X0 {
+				dx = box.X0 - ink.X0
+			} else if ink.X1 > box.X1 {
+				dx = box.X1 - ink.X1
+			}
+		}
+		if dx != 0 {
+			for i := range line.Glyphs {
+				line.Glyphs[i].X += dx
+				if !line.Glyphs[i].Ink.Empty() {
+					line.Glyphs[i].Ink.X0 += dx
+					line.Glyphs[i].Ink.X1 += dx
+				}
+			}
+			ink.X0 += dx
+			ink.X1 += dx
+		}
+		b.Ink = b.Ink.Union(ink)
 		b.Lines = append(b.Lines, line)
 		baseline += pitch
 	}
