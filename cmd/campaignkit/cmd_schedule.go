@@ -15,6 +15,7 @@ import (
 
 	"github.com/campaignkit/campaignkit/schedules"
 	"github.com/campaignkit/campaignkit/toolkit"
+	"github.com/campaignkit/campaignkit/toolkit/caption"
 	"github.com/campaignkit/campaignkit/toolkit/schedule"
 	"github.com/urfave/cli/v2"
 )
@@ -25,9 +26,7 @@ func init() {
 }
 
 // captionBuilder builds post captions for planning and the runner.
-// TODO(lead): switch to caption.Build once toolkit/caption lands; it has the
-// same signature.
-var captionBuilder schedule.CaptionFunc = schedule.PlainCaption
+var captionBuilder schedule.CaptionFunc = caption.Build
 
 type planOptions struct {
 	campaign string

@@ -1,0 +1,120 @@
+package caption
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/campaignkit/campaignkit/toolkit"
+	"github.com/campaignkit/campaignkit/toolkit/campaign"
+)
+
+// Lint returns a problem for every caption of the campaign's posts that a
+// platform would refuse, in every language of the post, and for every alt
+// text override longer than MaxAlt.
+//
+// Captions are checked on every platform, not only the post's channels:
+// the toolkit bundle carries a caption per platform and partners paste them
+// wherever they post. A text over the limit on several platforms is one
+// problem listing them, at the line of posts[i].text.<lang>, or of
+// posts[i].overrides.<platform>.<lang> when an override replaces it there.
+func Lint(c *campaign.Campaign) []toolkit.Problem {
+	var out []toolkit.Problem
+	add := func(field, msg string) {
+		out = append(out, toolkit.Problem{File: c.File, Line: c.Pos.Line(field), Field: field, Msg: msg})
+	}
+	for i, p := range c.Posts {
+		for _, lang := range c.PostLanguages(p) {
+			var fields []string
+			over := map[string][]*LimitError{}
+			failed := map[string]string{}
+			for _, plat := range campaign.Platforms {
+				field := fmt.Sprintf("posts[%d].text.%s", i, lang)
+				if strings.TrimSpace(p.Overrides[plat][lang]) != "" {
+					field = fmt.Sprintf("posts[%d].overrides.%s.%s", i, plat, lang)
+				}
+				_, err := Build(c, p, lang, plat)
+				if err == nil {
+					continue
+				}
+				if _, seen := over[field]; !seen && failed[field] == "" {
+					fields = append(fields, field)
+				}
+				var le *LimitError
+				if errors.As(err, &le) {
+					over[field] = append(over[field], le)
+				} else {
+					failed[field] = err.Error()
+				}
+			}
+			for _, field := range fields {
+				if msg := failed[field]; msg != "" {
+					add(field, msg)
+				} else {
+					add(field, overMessage(p, lang, field, over[field]))
+				}
+			}
+		}
+	}
+	for i, card := range c.Cards {
+		for _, lang := range toolkit.SortedKeys(card.Alt) {
+			if n := utf8.RuneCountInString(card.Alt[lang]); n > MaxAlt {
+				add(fmt.Sprintf("cards[%d].alt.%s", i, lang), fmt.Sprintf(
+					"alt text has %d characters where %d are allowed: platforms cut longer alt text and listeners give up; shorten it by %d or more",
+					n, MaxAlt, n-MaxAlt))
+			}
+		}
+	}
+	return out
+}
+
+// overMessage says on which platforms the caption of field is refused, by
+// how much, and what to do.
+func overMessage(p campaign.Post, lang, field string, errs []*LimitError) string {
+	var items, overrides []string
+	bundleOnly := false
+	for _, le := range errs {
+		var what []string
+		if le.TooLong() {
+			u := "characters"
+			if le.Platform == "x" {
+				u = "weighted characters"
+			}
+			what = append(what, fmt.Sprintf("%d of %d %s, %d over", le.Count, le.Limit, u, le.Count-le.Limit))
+		}
+		if le.TooManyHashtags() {
+			what = append(what, fmt.Sprintf("%d hashtags of %d allowed", le.Hashtags, le.MaxHashtags))
+		}
+		if slices.Contains(p.Channels, le.Platform) {
+			what = append(what, "a channel of this post")
+		} else {
+			bundleOnly = true
+		}
+		items = append(items, fmt.Sprintf("%s (%s)", le.Platform, strings.Join(what, "; ")))
+		overrides = append(overrides, fmt.Sprintf("overrides.%s.%s", le.Platform, lang))
+	}
+	var b strings.Builder
+	if strings.Contains(field, ".overrides.") {
+		fmt.Fprintf(&b, "caption override in %s is over the limit on %s", lang, and(items))
+	} else {
+		fmt.Fprintf(&b, "caption in %s is over the limit on %s", lang, and(items))
+	}
+	if bundleOnly {
+		b.WriteString("; the toolkit bundle offers it for every platform")
+	}
+	b.WriteString(": shorten the text")
+	if !strings.Contains(field, ".overrides.") {
+		fmt.Fprintf(&b, ", or add a shorter %s", strings.Join(overrides, ", "))
+	}
+	return b.String()
+}
+
+// and joins items as a list in a sentence.
+func and(items []string) string {
+	if len(items) <= 1 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}
