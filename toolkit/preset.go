@@ -89,3 +89,25 @@ func SortedKeys[V any](m map[string]V) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// channelPresets names the image size each publishing channel gets: the
+// platform's own preset where it has one, else the square that every
+// platform shows uncropped.
+var channelPresets = map[string]string{
+	"x":         "x",
+	"bluesky":   "bluesky",
+	"mastodon":  "x", // 16:9 is shown uncropped in Mastodon's timeline
+	"threads":   "instagram-portrait",
+	"instagram": "instagram-portrait",
+	"linkedin":  "linkedin",
+	"facebook":  "facebook",
+}
+
+// PresetForChannel is the preset a post to channel carries.
+func PresetForChannel(channel string) Preset {
+	p, err := PresetByName(channelPresets[channel])
+	if err != nil {
+		p, _ = PresetByName("instagram-square")
+	}
+	return p
+}

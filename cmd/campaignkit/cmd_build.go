@@ -72,13 +72,18 @@ func build(cc *cli.Context, o buildOptions) error {
 	if !o.quiet && isTerminal(cc.App.ErrWriter) {
 		progress = progressBar(cc.App.ErrWriter)
 	}
+	sched, err := loadSchedule(lc)
+	if err != nil {
+		return err
+	}
 	m, stats, err := bundle.Build(cc.Context, bundle.Options{
 		CardOptions: bundle.CardOptions{
 			Campaign: lc.Campaign, CampaignFS: lc.FS, Presets: presets, Languages: o.langs, Progress: progress,
 			Themes: func(name string) (*theme.Theme, fs.FS, error) { return loadTheme(lc, name) },
 		},
-		Dir:   o.out,
-		Theme: lc.Theme,
+		Dir:      o.out,
+		Theme:    lc.Theme,
+		Schedule: sched,
 	})
 	if err != nil {
 		return err

@@ -1,14 +1,22 @@
 package bundle
 
 import (
+	"bufio"
 	"context"
-	"encoding/json"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
 	"path"
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
+
+	"github.com/campaignkit/campaignkit/toolkit/campaign"
+	"github.com/campaignkit/campaignkit/toolkit/caption"
+	"github.com/campaignkit/campaignkit/toolkit/schedule"
 )
 
 // Options says what to build and where.
@@ -18,12 +26,19 @@ type Options struct {
 	Dir string
 	// Theme is recorded in the manifest.
 	Theme string
+	// Schedule adds its slots to the campaign's own posts in the
+	// manifest, calendar and captions; nil for the campaign's posts only.
+	Schedule *schedule.Schedule
+	// Caption builds captions; nil means caption.Build.
+	Caption CaptionFunc
 }
 
 // Build renders the campaign's cards and writes the bundle tree under
 // Dir/<slug> in one step: everything is written into a temporary folder
 // beside it and swapped in by rename only when all of it is written, so a
-// failed or interrupted build leaves the previous bundle as it was.
+// failed or interrupted build leaves the previous bundle as it was. Images
+// go to disk as they are encoded and the zips are streamed from there, so
+// memory stays bounded by the images being drawn, not by the bundle's size.
 func Build(ctx context.Context, o Options) (*Manifest, Stats, error) {
 	c := o.Campaign
 	root := filepath.Join(o.Dir, c.Slug)
@@ -37,6 +52,19 @@ func Build(ctx context.Context, o Options) (*Manifest, Stats, error) {
 	if st, err := os.Stat(root); err == nil && st.IsDir() {
 		cc.prevRoot = root
 	}
+	st, err := newStage(root)
+	if err != nil {
+		return nil, Stats{}, err
+	}
+	defer st.discard()
+	cc.sink = func(r *Rendered) error {
+		err := st.write(r.Image.Path, r.Data)
+		r.Data = nil
+		return err
+	}
+	if o.Alt == nil {
+		o.Alt = func(card campaign.Card, lang string) string { return caption.Alt(c, card, lang) }
+	}
 	rendered, stats, err := renderCards(ctx, o.CardOptions, cc)
 	if err != nil {
 		return nil, stats, err
@@ -46,24 +74,46 @@ func Build(ctx context.Context, o Options) (*Manifest, Stats, error) {
 		Images:   make([]Image, len(rendered)),
 		Posts:    []Post{},
 	}
-	files := map[string][]byte{}
-	links := map[string]string{}
 	next := &cacheIndex{Version: cacheVersion, Images: map[string]cacheEntry{}, Files: map[string]cacheEntry{}}
+	sums := map[string]string{} // bundle path -> sha256, for the zips' keys
 	for i, r := range rendered {
 		m.Images[i] = r.Image
 		if r.From != "" {
-			links[r.Image.Path] = r.From
-		} else {
-			files[r.Image.Path] = r.Data
+			if err := st.link(r.Image.Path, r.From); err != nil {
+				return nil, stats, err
+			}
 		}
+		sums[r.Image.Path] = r.Image.SHA256
 		next.Images[r.Image.Path] = cacheEntry{Key: r.Key, SHA256: r.Image.SHA256, Bytes: r.Image.Bytes}
 	}
-	mj, err := json.MarshalIndent(m, "", "  ")
+	plan, err := schedule.Plan(c, o.Schedule)
 	if err != nil {
 		return nil, stats, err
 	}
-	files["manifest.json"] = append(mj, '\n')
-	if err := WriteTree(ctx, root, files, links); err != nil {
+	if m.Posts, err = ManifestPosts(c, plan, m.Images, o.Caption); err != nil {
+		return nil, stats, err
+	}
+	stamp := bundleStamp(c.Day)
+	files, err := generatedFiles(m, stamp)
+	if err != nil {
+		return nil, stats, err
+	}
+	if files["manifest.json"], err = manifestJSON(m); err != nil {
+		return nil, stats, err
+	}
+	for _, n := range sortedKeys(files) {
+		if err := ctx.Err(); err != nil {
+			return nil, stats, err
+		}
+		if err := st.write(n, files[n]); err != nil {
+			return nil, stats, err
+		}
+		sums[n] = sha256Hex(files[n])
+	}
+	if err := st.zips(ctx, m, stamp, sums, cc, next); err != nil {
+		return nil, stats, err
+	}
+	if err := st.commit(); err != nil {
 		return nil, stats, err
 	}
 	if err := writeCache(o.Dir, c.Slug, next); err != nil {
@@ -73,18 +123,15 @@ func Build(ctx context.Context, o Options) (*Manifest, Stats, error) {
 }
 
 // WriteTree replaces the folder dst with exactly files (relative
-// slash-separated paths), atomically as far as the file system allows: the
-// new tree is written beside dst and renamed into place.
+// slash-separated paths) and links (paths to existing files whose bytes to
+// share), atomically as far as the file system allows: the new tree is
+// written beside dst and renamed into place.
 func WriteTree(ctx context.Context, dst string, files map[string][]byte, links map[string]string) error {
-	parent := filepath.Dir(dst)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return err
-	}
-	stage, err := os.MkdirTemp(parent, "."+filepath.Base(dst)+".new-")
+	st, err := newStage(dst)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(stage) // no-op once renamed
+	defer st.discard()
 	names := make([]string, 0, len(files)+len(links))
 	for n := range files {
 		names = append(names, n)
@@ -97,51 +144,210 @@ func WriteTree(ctx context.Context, dst string, files map[string][]byte, links m
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if !safeRel(n) {
-			return fmt.Errorf("refusing to write %q: bundle paths must be relative, without ..", n)
-		}
-		p := filepath.Join(stage, filepath.FromSlash(n))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return err
-		}
 		if from, ok := links[n]; ok {
-			// unchanged since the last build: share the previous file's bytes
-			if err := os.Link(from, p); err == nil {
-				continue
-			}
-			data, err := os.ReadFile(from)
-			if err != nil {
-				return err
-			}
-			if err := os.WriteFile(p, data, 0o644); err != nil {
-				return err
-			}
-			continue
+			err = st.link(n, from)
+		} else {
+			err = st.write(n, files[n])
 		}
-		if err := os.WriteFile(p, files[n], 0o644); err != nil {
+		if err != nil {
 			return err
 		}
 	}
-	if err := os.Chmod(stage, 0o755); err != nil {
+	return st.commit()
+}
+
+// stage is a bundle being written: a temporary folder beside its final
+// place, renamed over it by commit.
+type stage struct {
+	dst, dir string
+	done     bool
+}
+
+func newStage(dst string) (*stage, error) {
+	parent := filepath.Dir(dst)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp(parent, "."+filepath.Base(dst)+".new-")
+	if err != nil {
+		return nil, err
+	}
+	return &stage{dst: dst, dir: dir}, nil
+}
+
+// path is where bundle path n goes in the stage, refusing paths that would
+// leave it.
+func (s *stage) path(n string) (string, error) {
+	if !safeRel(n) {
+		return "", fmt.Errorf("refusing to write %q: bundle paths must be relative, without ..", n)
+	}
+	p := filepath.Join(s.dir, filepath.FromSlash(n))
+	return p, os.MkdirAll(filepath.Dir(p), 0o755)
+}
+
+func (s *stage) write(n string, data []byte) error {
+	p, err := s.path(n)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(p, data, 0o644)
+}
+
+// link puts the bytes of an existing file (the previous bundle's) at n:
+// a hard link where the file system allows, else a copy.
+func (s *stage) link(n, from string) error {
+	p, err := s.path(n)
+	if err != nil {
+		return err
+	}
+	if os.Link(from, p) == nil {
+		return nil
+	}
+	data, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(p, data, 0o644)
+}
+
+// zips writes the bundle's zips (see BundleZips) from the staged files. A
+// zip whose entries all have the same names and bytes as at the last build
+// is linked from the previous bundle instead of being written again.
+func (s *stage) zips(ctx context.Context, m *Manifest, stamp time.Time, sums map[string]string, cc *cache, next *cacheIndex) error {
+	tree := map[string]Source{}
+	for n := range sums {
+		tree[n] = DiskFile(filepath.Join(s.dir, filepath.FromSlash(n)))
+	}
+	plans, err := planZips(m, stamp, tree)
+	if err != nil {
+		return err
+	}
+	for _, z := range plans {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		key, err := zipKey(cc.keys.program, stamp, z.entries, s.dir, sums)
+		if err != nil {
+			return err
+		}
+		if e, ok := cc.index.Files[z.name]; ok && e.Key == key {
+			if from, ok := reusableSize(cc.prevRoot, z.name, e); ok {
+				if err := s.link(z.name, from); err != nil {
+					return err
+				}
+				next.Files[z.name] = e
+				continue
+			}
+		}
+		p, err := s.path(z.name)
+		if err != nil {
+			return err
+		}
+		f, err := os.OpenFile(p, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+		if err != nil {
+			return err
+		}
+		h := sha256.New()
+		cw := &countWriter{w: io.MultiWriter(f, h)}
+		bw := bufio.NewWriterSize(cw, 1<<16)
+		if err := WriteZip(bw, stamp, z.entries); err != nil {
+			f.Close()
+			return fmt.Errorf("%s: %w", z.name, err)
+		}
+		if err := bw.Flush(); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return err
+		}
+		next.Files[z.name] = cacheEntry{Key: key, SHA256: hex.EncodeToString(h.Sum(nil)), Bytes: int(cw.n)}
+	}
+	return nil
+}
+
+// zipKey hashes what a zip is made of: the program, the entry times, and
+// every entry's name and content hash (known for staged files, computed for
+// the ones made in memory).
+func zipKey(program string, stamp time.Time, entries []ZipEntry, dir string, sums map[string]string) (string, error) {
+	lines := make([]string, 0, len(entries))
+	for _, e := range entries {
+		var sum string
+		switch src := e.Source.(type) {
+		case Bytes:
+			sum = sha256Hex(src)
+		case DiskFile:
+			rel, err := filepath.Rel(dir, string(src))
+			if err == nil {
+				sum = sums[filepath.ToSlash(rel)]
+			}
+		}
+		if sum == "" {
+			return "", fmt.Errorf("zip entry %q: no content hash", e.Name)
+		}
+		lines = append(lines, e.Name+" "+sum)
+	}
+	sort.Strings(lines)
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\n%d\n%s\n", program, stamp.Unix(), strings.Join(lines, "\n"))
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// commit swaps the stage in for the previous tree.
+func (s *stage) commit() error {
+	if err := os.Chmod(s.dir, 0o755); err != nil {
 		return err
 	}
 	old := ""
-	if _, err := os.Stat(dst); err == nil {
-		old = stage + ".old"
-		if err := os.Rename(dst, old); err != nil {
+	if _, err := os.Stat(s.dst); err == nil {
+		old = s.dir + ".old"
+		if err := os.Rename(s.dst, old); err != nil {
 			return err
 		}
 	}
-	if err := os.Rename(stage, dst); err != nil {
+	if err := os.Rename(s.dir, s.dst); err != nil {
 		if old != "" {
-			os.Rename(old, dst) // put the previous bundle back
+			os.Rename(old, s.dst) // put the previous bundle back
 		}
 		return err
 	}
+	s.done = true
 	if old != "" {
 		return os.RemoveAll(old)
 	}
 	return nil
+}
+
+// discard removes the stage unless it was committed.
+func (s *stage) discard() {
+	if !s.done {
+		os.RemoveAll(s.dir)
+	}
+}
+
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // safeRel reports whether p is a clean relative slash path inside its root.

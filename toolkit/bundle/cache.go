@@ -131,6 +131,20 @@ func themeKey(t *theme.Theme) any {
 	return []any{t.Name, t.Palette, t.Background, t.Fonts, t.Margin, t.Layouts}
 }
 
+// reusableSize is reusable for big generated files (the zips), checked by
+// size only: hashing them again would cost as much as writing them.
+func reusableSize(prevRoot, path string, e cacheEntry) (string, bool) {
+	if prevRoot == "" || !safeRel(path) {
+		return "", false
+	}
+	p := filepath.Join(prevRoot, filepath.FromSlash(path))
+	st, err := os.Stat(p)
+	if err != nil || st.Size() != int64(e.Bytes) || !st.Mode().IsRegular() {
+		return "", false
+	}
+	return p, true
+}
+
 // reusable reports whether the previous bundle's file at path still holds
 // the bytes the cache says, and returns its location.
 func reusable(prevRoot, path string, e cacheEntry) (string, bool) {

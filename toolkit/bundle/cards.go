@@ -62,6 +62,9 @@ type cache struct {
 	keys     *keyer
 	index    *cacheIndex // previous build's
 	prevRoot string      // previous bundle folder, "" if none
+	// sink, when set, takes each newly encoded image as soon as it is
+	// made (Build writes it to disk and drops the bytes).
+	sink func(*Rendered) error
 }
 
 // CardPath is where a card image goes in the bundle.
@@ -170,6 +173,9 @@ func renderCards(ctx context.Context, o CardOptions, cc *cache) ([]Rendered, Sta
 			r := render.New(lib, images)
 			for i := range next {
 				rd, err := renderOne(ctx, r, c, o.CampaignFS, jobs[i], o.Alt, o.DryRun)
+				if err == nil && cc != nil && cc.sink != nil && !o.DryRun {
+					err = cc.sink(&rd)
+				}
 				mu.Lock()
 				if err != nil {
 					if ie, ok := err.(*toolkit.InvalidError); ok {
