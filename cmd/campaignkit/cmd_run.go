@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -10,9 +12,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/campaignkit/campaignkit/toolkit"
+	"github.com/campaignkit/campaignkit/toolkit/bundle"
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
 	"github.com/campaignkit/campaignkit/toolkit/publish"
 	"github.com/campaignkit/campaignkit/toolkit/runner"
+	"github.com/campaignkit/campaignkit/toolkit/theme"
 	"github.com/urfave/cli/v2"
 )
 
@@ -26,11 +31,23 @@ type runOptions struct {
 	stopTimeout time.Duration
 }
 
-// cardImages renders a card's images for the runner.
-// TODO(lead): wire the renderer (render the card for the channel's preset
-// into the state folder and return the files with their alt text). Until
-// then card posts go out with their caption only, and run says so.
-var cardImages runner.ImagesFunc
+// cardImages renders a card post's image for its channel's preset into
+// <state>/media, named by content so a restart reuses the file and an edited
+// card gets a new one.
+func cardImages(lc *loadedCampaign, state string) runner.ImagesFunc {
+	o := bundle.CardOptions{
+		Campaign: lc.Campaign, CampaignFS: lc.FS,
+		Themes: func(name string) (*theme.Theme, fs.FS, error) { return loadTheme(lc, name) },
+	}
+	dir := filepath.Join(state, "media")
+	return func(ctx context.Context, card, lang, channel string) ([]publish.Image, error) {
+		path, alt, err := bundle.CardFile(ctx, o, card, lang, toolkit.PresetForChannel(channel), dir)
+		if err != nil {
+			return nil, err
+		}
+		return []publish.Image{{Path: path, Alt: alt}}, nil
+	}
+}
 
 func runCommand() *cli.Command {
 	return &cli.Command{
@@ -77,13 +94,10 @@ func runDaemon(cc *cli.Context, o runOptions) error {
 	if err != nil {
 		return err
 	}
-	if cardImages == nil {
-		logger.Warn("card images are not rendered yet: posts go out with their caption only")
-	}
 	host, _ := os.Hostname()
 	r, err := runner.New(runner.Config{
 		Campaign: lc.Campaign, Schedule: sched, Store: s, Publishers: pubs,
-		Caption: captionBuilder, Images: cardImages, Now: time.Now, Logger: logger,
+		Caption: captionBuilder, Images: cardImages(lc, dir), Now: time.Now, Logger: logger,
 		Owner: fmt.Sprintf("%s:%d", host, os.Getpid()), Lease: o.lease, StopTimeout: o.stopTimeout,
 	})
 	if err != nil {
