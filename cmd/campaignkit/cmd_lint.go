@@ -30,11 +30,17 @@ func init() {
 var lintChecks []func(lc *loadedCampaign) []toolkit.Problem
 
 func lint(cc *cli.Context, path string) error {
-	lc, err := loadCampaign(path)
-	if err != nil {
+	lc, err := loadCampaignLenient(path)
+	if lc == nil {
 		return err // the campaign file itself: all its problems, exit 2
 	}
 	ps := &toolkit.Problems{}
+	var postProblems *toolkit.InvalidError
+	if errors.As(err, &postProblems) {
+		ps.Append(postProblems.Problems...) // and go on with the cards
+	} else if err != nil {
+		return err
+	}
 	add := func(err error) error {
 		var ie *toolkit.InvalidError
 		if errors.As(err, &ie) {

@@ -36,7 +36,22 @@ cards:
     figure: {en: "1,000,000,000,000,000,000,000,000,000,000", fr: "1"}
     label: {en: x, fr: y}
     source: {en: x, fr: y}
+hashtags: ["#ittakesacommunity"]
+posts:
+  - id: too-long
+    card: q
+    at: "2026-12-14 10:00"
+    channels: [x]
+    text:
+      en: "LONG"
+      fr: "Bonjour"
+  - id: too-late
+    card: q
+    at: "2026-12-24 10:00"
+    channels: [mastodon]
+    text: {en: Hi, fr: Salut}
 `
+	body = strings.Replace(body, "LONG", strings.Repeat("Migrants make communities stronger. ", 9), 1)
 	path := writeCampaign(t, dir, body, nil)
 	code, _, errs := runCLI(t, "lint", "--campaign", path)
 	if code != 2 {
@@ -45,6 +60,16 @@ cards:
 	for _, want := range []string{
 		"campaign.yaml:12: cards[0].quote.en", "U+1F30D",
 		"campaign.yaml:17: cards[1].figure.en", "does not fit",
+	} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("lint output lacks %q:\n%s", want, errs)
+		}
+	}
+	// a post outside campaign week does not hide the other problems
+	for _, want := range []string{
+		"campaign.yaml:31: posts[1].at", "outside campaign week",
+		"campaign.yaml:20: hashtags[0]", "#ItTakesACommunity",
+		"campaign.yaml:27: posts[0].text.en", "over the limit on x",
 	} {
 		if !strings.Contains(errs, want) {
 			t.Errorf("lint output lacks %q:\n%s", want, errs)

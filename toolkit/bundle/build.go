@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -89,6 +90,10 @@ func Build(ctx context.Context, o Options) (*Manifest, Stats, error) {
 	plan, err := schedule.Plan(c, o.Schedule)
 	if err != nil {
 		return nil, stats, err
+	}
+	if len(o.Languages) > 0 { // a partial build holds only its languages
+		m.Campaign.Languages = o.Languages
+		plan = slices.DeleteFunc(plan, func(p schedule.Planned) bool { return !slices.Contains(o.Languages, p.Lang) })
 	}
 	if m.Posts, err = ManifestPosts(c, plan, m.Images, o.Caption); err != nil {
 		return nil, stats, err

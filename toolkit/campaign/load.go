@@ -61,6 +61,9 @@ func Load(fsys fs.FS, name string) (*Campaign, error) {
 
 // Parse is Load for data already read; name is used in messages and to
 // resolve image paths in fsys (fsys may be nil to skip image checks).
+// When every problem is in a post, the campaign is returned along with the
+// error (its cards can still be checked); callers that only need a usable
+// campaign must test the error first.
 func Parse(fsys fs.FS, name string, data []byte) (*Campaign, error) {
 	c := &Campaign{File: name}
 	pos, err := toolkit.DecodeYAML(name, data, c)
@@ -75,9 +78,28 @@ func Parse(fsys fs.FS, name string, data []byte) (*Campaign, error) {
 	}
 	c.validate(ps, fsys, path.Dir(name))
 	if err := ps.Err(); err != nil {
+		if onlyPosts(err) {
+			// the cards are sound: return them with the error, so that lint
+			// can go on to lay them out and report everything in one run
+			return c, err
+		}
 		return nil, err
 	}
 	return c, nil
+}
+
+// onlyPosts reports whether every problem of err is in a post.
+func onlyPosts(err error) bool {
+	var ie *toolkit.InvalidError
+	if !errors.As(err, &ie) {
+		return false
+	}
+	for _, p := range ie.Problems {
+		if !strings.HasPrefix(p.Field, "posts[") {
+			return false
+		}
+	}
+	return true
 }
 
 func (c *Campaign) validate(ps *toolkit.Problems, fsys fs.FS, dir string) {

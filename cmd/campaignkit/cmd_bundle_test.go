@@ -1,0 +1,220 @@
+package main
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	ical "github.com/emersion/go-ical"
+
+	"github.com/campaignkit/campaignkit/toolkit/bundle"
+	"github.com/campaignkit/campaignkit/toolkit/caption"
+	"github.com/campaignkit/campaignkit/toolkit/campaign"
+)
+
+// TestDemoBundle builds the demo (two languages, two presets, to keep it
+// quick) and reads every bundle file back the way a partner's tools would.
+func TestDemoBundle(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"build", "-q", "-o", dir, "--preset", "x", "--preset", "bluesky", "--lang", "en", "--lang", "ar"}
+	if code, _, errs := runCLI(t, args...); code != 0 {
+		t.Fatalf("build: exit %d: %s", code, errs)
+	}
+	root := filepath.Join(dir, "migrants-day-2026")
+	tree := readFiles(t, root)
+	var m bundle.Manifest
+	if err := json.Unmarshal(tree["manifest.json"], &m); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("posts", func(t *testing.T) {
+		if got := strings.Join(m.Campaign.Languages, " "); got != "en ar" {
+			t.Errorf("manifest languages %q, want the two built", got)
+		}
+		if len(m.Posts) == 0 {
+			t.Fatal("the manifest has no posts")
+		}
+		for _, p := range m.Posts {
+			if p.Lang != "en" && p.Lang != "ar" {
+				t.Errorf("%s: a post in %s, which was not built", p.ID, p.Lang)
+			}
+			if _, err := time.Parse(time.RFC3339, p.At); err != nil || !strings.HasSuffix(p.At, "Z") {
+				t.Errorf("%s: at %q is not a UTC RFC 3339 instant", p.ID, p.At)
+			}
+			for _, platform := range campaign.Platforms {
+				text, ok := p.Captions[platform]
+				if !ok {
+					t.Errorf("%s: no caption for %s", p.ID, platform)
+					continue
+				}
+				if err := caption.Check(platform, text); err != nil {
+					t.Errorf("%s: %v", p.ID, err)
+				}
+			}
+			if len(p.Images) != len(p.Alt) {
+				t.Errorf("%s: %d images, %d alt texts", p.ID, len(p.Images), len(p.Alt))
+			}
+			for i, img := range p.Images {
+				if _, ok := tree[img]; !ok {
+					t.Errorf("%s: image %s is not in the bundle", p.ID, img)
+				}
+				if p.Alt[i] == "" || len([]rune(p.Alt[i])) > 1000 {
+					t.Errorf("%s: alt text of %s is empty or too long", p.ID, img)
+				}
+			}
+		}
+		for _, img := range m.Images {
+			if img.Alt == "" {
+				t.Errorf("%s has no alt text", img.Path)
+			}
+		}
+	})
+
+	t.Run("calendar", func(t *testing.T) {
+		cal, err := ical.NewDecoder(bytes.NewReader(tree["calendar.ics"])).Decode()
+		if err != nil {
+			t.Fatalf("calendar.ics does not parse: %v", err)
+		}
+		events := cal.Events()
+		if len(events) != len(m.Posts) {
+			t.Fatalf("%d events for %d posts", len(events), len(m.Posts))
+		}
+		at := map[string]string{}
+		for _, p := range m.Posts {
+			at[p.ID+"@"+m.Campaign.Slug] = p.At
+		}
+		for _, e := range events {
+			uid, _ := e.Props.Text(ical.PropUID)
+			start, err := e.DateTimeStart(nil)
+			if err != nil {
+				t.Errorf("%s: %v", uid, err)
+				continue
+			}
+			if got := start.UTC().Format(time.RFC3339); got != at[uid] {
+				t.Errorf("%s starts %s, the manifest says %q", uid, got, at[uid])
+			}
+		}
+	})
+
+	t.Run("csv", func(t *testing.T) {
+		rows, err := csv.NewReader(bytes.NewReader(tree["posts.csv"])).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := len(m.Posts) * len(campaign.Platforms); len(rows)-1 != want {
+			t.Errorf("%d rows, want one per post and platform (%d)", len(rows)-1, want)
+		}
+	})
+
+	t.Run("zips", func(t *testing.T) {
+		all := readZip(t, tree["migrants-day-2026.zip"])
+		for name, data := range tree {
+			if strings.HasSuffix(name, ".zip") {
+				if _, ok := all["migrants-day-2026/"+name]; ok {
+					t.Errorf("the full zip holds a zip: %s", name)
+				}
+				continue
+			}
+			got, ok := all["migrants-day-2026/"+name]
+			if !ok {
+				t.Errorf("the full zip lacks %s", name)
+			} else if name != "index.html" && !bytes.Equal(got, data) {
+				t.Errorf("%s in the zip differs from the folder", name)
+			}
+		}
+		ar := readZip(t, tree["migrants-day-2026-ar.zip"])
+		for name, data := range ar {
+			rel := strings.TrimPrefix(name, "migrants-day-2026-ar/")
+			if strings.HasPrefix(rel, "cards/") && (!strings.HasPrefix(rel, "cards/ar/") || !bytes.Equal(data, tree[rel])) {
+				t.Errorf("Arabic zip entry %s is not an Arabic card of the folder", name)
+			}
+		}
+		if _, ok := ar["migrants-day-2026-ar/captions/ar.md"]; !ok {
+			t.Error("the Arabic zip lacks its captions")
+		}
+	})
+
+	t.Run("no secrets or machine paths", func(t *testing.T) {
+		home, _ := os.UserHomeDir()
+		for name, data := range tree {
+			if strings.HasSuffix(name, ".png") || strings.HasSuffix(name, ".jpg") || strings.HasSuffix(name, ".zip") {
+				continue
+			}
+			for _, bad := range []string{dir, home + "/", "/tmp/", "TOKEN", "PASSWORD"} {
+				if bad != "/" && bytes.Contains(data, []byte(bad)) {
+					t.Errorf("%s contains %q", name, bad)
+				}
+			}
+		}
+	})
+
+	// a second build from the same input gives the same bytes everywhere
+	if code, _, errs := runCLI(t, args...); code != 0 {
+		t.Fatalf("second build: exit %d: %s", code, errs)
+	}
+	again := readFiles(t, root)
+	names := slices.Sorted(func(yield func(string) bool) {
+		for n := range tree {
+			if !yield(n) {
+				return
+			}
+		}
+	})
+	for _, n := range names {
+		if !bytes.Equal(tree[n], again[n]) {
+			t.Errorf("%s differs between two builds", n)
+		}
+	}
+	if len(again) != len(tree) {
+		t.Errorf("%d files after the second build, %d after the first", len(again), len(tree))
+	}
+}
+
+func readFiles(t *testing.T, root string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	err := fs.WalkDir(os.DirFS(root), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		out[p], err = os.ReadFile(filepath.Join(root, filepath.FromSlash(p)))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func readZip(t *testing.T, data []byte) map[string][]byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatalf("not a zip: %v", err)
+	}
+	out := map[string][]byte{}
+	for _, f := range zr.File {
+		if strings.Contains(f.Name, "..") || strings.HasPrefix(f.Name, "/") {
+			t.Errorf("unsafe zip entry %q", f.Name)
+		}
+		r, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[f.Name], err = io.ReadAll(r)
+		r.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
