@@ -17,8 +17,8 @@ import (
 	ical "github.com/emersion/go-ical"
 
 	"github.com/campaignkit/campaignkit/toolkit/bundle"
-	"github.com/campaignkit/campaignkit/toolkit/caption"
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
+	"github.com/campaignkit/campaignkit/toolkit/caption"
 )
 
 // TestDemoBundle builds the demo (two languages, two presets, to keep it
