@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image"
+	_ "image/png"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -230,4 +232,42 @@ func TestRunSurvivesKills(t *testing.T) {
 	}
 	t.Logf("%d outbox and %d webhook posts through 8 kills (%d webhook deliveries); %d attempts were interrupted and taken back",
 		len(folders), len(got), deliveries, interrupted)
+}
+
+// A card post carries the card drawn in its channel's preset, with alt text
+// in the post's language; drawing it twice reuses the file.
+func TestCardImages(t *testing.T) {
+	lc, err := loadCampaign("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	images := cardImages(lc, t.TempDir())
+	for _, tt := range []struct {
+		channel string
+		w, h    int
+	}{{"mastodon", 1600, 900}, {"bluesky", 1200, 675}, {"outbox", 1080, 1080}} {
+		got, err := images(context.Background(), "countdown-3", "ar", tt.channel)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.channel, err)
+		}
+		if len(got) != 1 || !strings.Contains(got[0].Alt, "3") {
+			t.Fatalf("%s: images %+v, want one with Arabic alt text naming the 3 days", tt.channel, got)
+		}
+		f, err := os.Open(got[0].Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, _, err := image.DecodeConfig(f)
+		f.Close()
+		if err != nil || cfg.Width != tt.w || cfg.Height != tt.h {
+			t.Errorf("%s: %dx%d (%v), want %dx%d", tt.channel, cfg.Width, cfg.Height, err, tt.w, tt.h)
+		}
+		again, err := images(context.Background(), "countdown-3", "ar", tt.channel)
+		if err != nil || again[0].Path != got[0].Path {
+			t.Errorf("%s: second call gave %v (%v), want the same file", tt.channel, again, err)
+		}
+	}
+	if _, err := images(context.Background(), "no-such-card", "en", "x"); err == nil {
+		t.Error("an unknown card gave no error")
+	}
 }
