@@ -148,12 +148,8 @@ func reusableSize(prevRoot, path string, e cacheEntry) (string, bool) {
 // reusable reports whether the previous bundle's file at path still holds
 // the bytes the cache says, and returns its location.
 func reusable(prevRoot, path string, e cacheEntry) (string, bool) {
-	if prevRoot == "" || !safeRel(path) {
-		return "", false
-	}
-	p := filepath.Join(prevRoot, filepath.FromSlash(path))
-	st, err := os.Stat(p)
-	if err != nil || st.Size() != int64(e.Bytes) || !st.Mode().IsRegular() {
+	p, ok := reusableSize(prevRoot, path, e)
+	if !ok {
 		return "", false
 	}
 	// a file edited by hand since the last build is drawn again
