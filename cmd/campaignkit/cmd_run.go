@@ -16,6 +16,7 @@ import (
 	"github.com/campaignkit/campaignkit/toolkit/bundle"
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
 	"github.com/campaignkit/campaignkit/toolkit/publish"
+	"github.com/campaignkit/campaignkit/toolkit/queue"
 	"github.com/campaignkit/campaignkit/toolkit/runner"
 	"github.com/campaignkit/campaignkit/toolkit/theme"
 	"github.com/urfave/cli/v2"
@@ -86,25 +87,33 @@ func runDaemon(cc *cli.Context, o runOptions) error {
 		return err
 	}
 	defer s.Close()
-	sched, err := loadSchedule(lc)
-	if err != nil {
-		return err
-	}
-	pubs, err := publishers(dir, os.LookupEnv, logger)
-	if err != nil {
-		return err
-	}
-	host, _ := os.Hostname()
-	r, err := runner.New(runner.Config{
-		Campaign: lc.Campaign, Schedule: sched, Store: s, Publishers: pubs,
-		Caption: captionBuilder, Images: cardImages(lc, dir), Now: time.Now, Logger: logger,
-		Owner: fmt.Sprintf("%s:%d", host, os.Getpid()), Lease: o.lease, StopTimeout: o.stopTimeout,
-	})
+	r, err := newRunner(lc, s, dir, logger, o, time.Now)
 	if err != nil {
 		return err
 	}
 	logger.Info("campaignkit run", "campaign", lc.Slug, "state", dir, "queue", s.File())
 	return r.Run(cc.Context)
+}
+
+// newRunner sets up the runner of lc's queue s in the state folder dir,
+// for `run` and `serve --run` alike: publishers from the environment (the
+// outbox for the rest), card images rendered into dir, captions per
+// platform.
+func newRunner(lc *loadedCampaign, s queue.Store, dir string, logger *slog.Logger, o runOptions, now func() time.Time) (*runner.Runner, error) {
+	sched, err := loadSchedule(lc)
+	if err != nil {
+		return nil, err
+	}
+	pubs, err := publishers(dir, os.LookupEnv, logger)
+	if err != nil {
+		return nil, err
+	}
+	host, _ := os.Hostname()
+	return runner.New(runner.Config{
+		Campaign: lc.Campaign, Schedule: sched, Store: s, Publishers: pubs,
+		Caption: captionBuilder, Images: cardImages(lc, dir), Now: now, Logger: logger,
+		Owner: fmt.Sprintf("%s:%d", host, os.Getpid()), Lease: o.lease, StopTimeout: o.stopTimeout,
+	})
 }
 
 func newLogger(w io.Writer, format string) (*slog.Logger, error) {

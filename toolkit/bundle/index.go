@@ -15,6 +15,7 @@ import (
 
 	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
+	"github.com/campaignkit/campaignkit/toolkit/caption"
 )
 
 var (
@@ -23,7 +24,10 @@ var (
 	//go:embed index.css
 	indexCSS string
 	//go:embed index.js
-	indexJS string
+	indexOwnJS string
+	// indexJS is the page's one inline script: the platforms' counting
+	// rules from package caption, then the page's behaviour.
+	indexJS = caption.CountJS + "\n" + indexOwnJS
 
 	indexTemplate = template.Must(template.New("index.html").Parse(indexSource))
 	// indexCSP allows the page its own inline style and script, by hash,
@@ -36,13 +40,6 @@ var (
 func cspHash(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
-}
-
-// platformLimits is the number of characters each platform takes in a post,
-// counted its own way (see index.js).
-var platformLimits = map[string]int{
-	"x": 280, "bluesky": 300, "mastodon": 500, "threads": 500,
-	"linkedin": 3000, "instagram": 2200, "facebook": 63206,
 }
 
 var platformLabels = map[string]string{
@@ -186,7 +183,7 @@ func indexHTML(m *Manifest, zips bool) ([]byte, error) {
 			text := p.Captions[pl]
 			ip.Captions = append(ip.Captions, indexCaption{
 				ID: id + "-" + pl, Platform: pl, Label: platformLabel(pl), Text: text,
-				Limit: platformLimits[pl], Rows: rows(text),
+				Limit: caption.Limit(pl), Rows: rows(text),
 			})
 		}
 		ip.Platforms = strings.Join(platforms, " ")

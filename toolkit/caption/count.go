@@ -1,6 +1,7 @@
 package caption
 
 import (
+	_ "embed"
 	"fmt"
 	"regexp"
 	"strings"
@@ -382,3 +383,10 @@ func pictograph(r rune) bool {
 	}
 	return false
 }
+
+// CountJS is Count in JavaScript: a script defining count(platform, text)
+// with the same rules, for pages that show a live count as a caption is
+// edited. Its tests run it in a browser against Count.
+//
+//go:embed count.js
+var CountJS string

@@ -116,6 +116,16 @@ func TestAdminSignInAndCSRF(t *testing.T) {
 	if strings.Contains(string(dash.body), token) {
 		t.Error("the token appears on the dashboard")
 	}
+	// a published post links to where it is, or says so when a browser
+	// cannot open it from here (the outbox's files)
+	for _, want := range []string{`<a href="https://mastodon.example/@iom/1" rel="noreferrer">link</a>`, `<code class="where">file:///srv/state/outbox/p-outbox</code>`} {
+		if !strings.Contains(string(dash.body), want) {
+			t.Errorf("dashboard lacks %q", want)
+		}
+	}
+	if strings.Contains(string(dash.body), "ZgotmplZ") {
+		t.Error("the dashboard has a URL html/template refused")
+	}
 
 	post := func(path string, form url.Values) int {
 		req := mustRequest(t, "POST", ts.url+path, form.Encode(), "Content-Type", "application/x-www-form-urlencoded")

@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
+	"fmt"
 	"image"
 	"image/jpeg"
 	"os"
@@ -14,6 +16,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/campaignkit/campaignkit/toolkit"
+	"github.com/campaignkit/campaignkit/toolkit/campaign"
+	"github.com/campaignkit/campaignkit/toolkit/caption"
+	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -87,11 +94,11 @@ func TestBrowserToolkitPage(t *testing.T) {
 	ctx, consoleErrors := browser(t)
 
 	// the page, then the Arabic filter: right to left
+	// (SetValue fires change, and the menu applies itself when it changes)
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(ts.url+"/"),
 		chromedp.WaitReady(chromedp.CSS(`html.js`)),
 		chromedp.SetValue(chromedp.CSS(`form.filters select[name=lang]`), "ar"),
-		chromedp.Submit(chromedp.CSS(`form.filters`)),
 		chromedp.WaitReady(chromedp.CSS(`html[lang="ar"][dir="rtl"]`)),
 	); err != nil {
 		t.Fatalf("filter to Arabic: %v", err)
@@ -118,15 +125,101 @@ func TestBrowserToolkitPage(t *testing.T) {
 		t.Errorf("thumbnails loaded: %v (err %v)", loaded, err)
 	}
 
-	// copy the alt text: on the clipboard, or at least selected
-	label, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(async () => {
-		const d = document.querySelector('.card details'); d.open = true;
-		const b = d.querySelector('button.copy'); b.click();
-		await new Promise(r => setTimeout(r, 200));
-		return b.textContent + '|' + d.querySelector('.count').textContent;
+	// every count the page shows is the one package caption gives
+	c := ts.o.Campaign
+	type shown struct{ ID, Platform, Text, Count string }
+	counts, err := chromedp.Run(ctx, chromedp.Evaluate[[]shown](`Array.from(document.querySelectorAll('output.count')).map(o => {
+		const ta = document.getElementById(o.getAttribute('for'));
+		return {ID: ta.id, Platform: o.dataset.platform, Text: ta.value, Count: o.textContent};
+	})`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := len(ts.cards) * (len(campaign.Platforms) + 1); len(counts) != want {
+		t.Errorf("%d counts on the Arabic page, want %d: a caption per platform and the alt text, per card", len(counts), want)
+	}
+	for _, s := range counts {
+		if want := fmt.Sprintf("%d / %d", caption.Count(s.Platform, s.Text), countLimit(s.Platform)); s.Count != want {
+			t.Errorf("%s: the page counts %q, package caption %q", s.ID, s.Count, want)
+		}
+	}
+
+	// copy a caption: it lands on the clipboard
+	card := ts.cards[0]
+	id := "t-ar-" + card.ID + "-x"
+	post := campaign.Post{Card: card.ID}
+	for _, p := range c.Posts {
+		if p.Card == card.ID {
+			post = p
+			break
+		}
+	}
+	wantText, err := caption.Build(c, post, "ar", "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, perm := range []string{"clipboard-read", "clipboard-write"} {
+		if _, err := chromedp.CallBrowser(ctx, cdpbrowser.SetPermission, cdpbrowser.SetPermissionParams{
+			Permission: &cdpbrowser.PermissionDescriptor{Name: perm}, Setting: cdpbrowser.PermissionSettingGranted, Origin: ts.url,
+		}); err != nil {
+			t.Fatalf("granting %s: %v", perm, err)
+		}
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('`+id+`').closest('details').open = true`),
+		chromedp.Click(chromedp.CSS(`button.copy[data-for="`+id+`"]`)),
+	); err != nil {
+		t.Fatalf("clicking copy: %v", err)
+	}
+	type copied struct{ Status, Clipboard string }
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[copied](`(async () => {
+		const status = document.querySelector('button.copy[data-for="`+id+`"]').parentElement.querySelector('.status');
+		for (let i = 0; i < 100 && status.textContent === ''; i++) await new Promise(r => setTimeout(r, 20));
+		return {Status: status.textContent, Clipboard: await navigator.clipboard.readText()};
 	})()`, chromedp.EvalAwaitPromise))
-	if err != nil || (!strings.HasPrefix(label, "Copied|") && !strings.HasPrefix(label, "Selected")) || !strings.Contains(label, "characters") {
-		t.Errorf("copy button: %q (err %v)", label, err)
+	if err != nil {
+		t.Fatalf("reading the clipboard: %v", err)
+	}
+	if got.Status != "Copied" || got.Clipboard != wantText {
+		t.Errorf("after copy: status %q, clipboard %q; want Copied and %q", got.Status, got.Clipboard, wantText)
+	}
+
+	// the count follows edits, counting as each platform does
+	samples := []string{
+		"Hello world",
+		"Read https://www.un.org/en/observances/migrants-day, and share.",
+		"See www.example.org/path) and example.com. Or t.co/x and me@example.com",
+		"国际移徙者日 🌍 👨‍👩‍👧 🇺🇳 1️⃣ © ™️ 👍🏽 ❤️ ✈ ↔",
+		"🎉👨‍👩‍👧 family after a party popper",
+		"Mention @IOM@mastodon.social, @someone and a=@x@y.z",
+		"يبدأ أسبوع الحملة اليوم #يوم_المهاجرين https://example.org/ar?x=1",
+		"Cafe\u0301 decomposed, “quotes” — and … ‘single’",
+		"Кириллица, ქართული, 한국어, 日本語のかな",
+		"line one\n\nline two (https://example.com/a_(b)) [x](https://x.org/y])",
+	}
+	type edit struct{ ID, Text string }
+	var edits []edit
+	for _, p := range campaign.Platforms {
+		for _, s := range samples {
+			edits = append(edits, edit{"t-ar-" + card.ID + "-" + p, s})
+		}
+	}
+	arg, _ := json.Marshal(edits)
+	live, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`(`+string(arg)+`).map(e => {
+		const ta = document.getElementById(e.ID);
+		if (ta.readOnly) return 'read-only';
+		ta.value = e.Text;
+		ta.dispatchEvent(new Event('input', {bubbles: true}));
+		return document.querySelector('output[for="' + e.ID + '"]').textContent;
+	})`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range edits {
+		p := e.ID[strings.LastIndex(e.ID, "-")+1:]
+		if want := fmt.Sprintf("%d / %d", caption.Count(p, e.Text), caption.Limit(p)); live[i] != want {
+			t.Errorf("%s, %q: the page counts %q, package caption %q", p, e.Text, live[i], want)
+		}
 	}
 
 	// download the Arabic zip the page links to, and open it
@@ -144,8 +237,65 @@ func TestBrowserToolkitPage(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the downloaded zip does not open: %v", err)
 	}
-	if len(zr.File) != 9 || !strings.HasPrefix(zr.File[0].Name, "cards/ar/") {
-		t.Errorf("zip has %d files starting with %q, want 9 Arabic ones", len(zr.File), zr.File[0].Name)
+	// every Arabic card in every preset, then manifest.json
+	want := len(c.ExpandedCards())*len(toolkit.Presets) + 1
+	if len(zr.File) != want {
+		t.Errorf("zip has %d files, want %d: every Arabic card in every preset and manifest.json", len(zr.File), want)
+	}
+	for _, f := range zr.File {
+		if !strings.HasPrefix(f.Name, "cards/ar/") && f.Name != "manifest.json" {
+			t.Errorf("zip has %s, not an Arabic card", f.Name)
+		}
+	}
+	if errs := consoleErrors(); len(errs) > 0 {
+		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
+	}
+}
+
+// countLimit is the limit a count on the page is shown against.
+func countLimit(platform string) int {
+	if platform == "alt" {
+		return caption.MaxAlt
+	}
+	return caption.Limit(platform)
+}
+
+// TestBrowserWithoutJavaScript browses with scripts off: the captions are
+// there, read-only and selectable, with their counts.
+func TestBrowserWithoutJavaScript(t *testing.T) {
+	ts := newTestServer(t, nil)
+	ctx, consoleErrors := browser(t)
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.url+"/?lang=ar&platform=mastodon"), chromedp.WaitReady(chromedp.CSS(`.grid`))); err != nil {
+		t.Fatal(err)
+	}
+	type box struct {
+		JS, ReadOnly, Visible, CopyShown bool
+		Text, Count, Selected            string
+	}
+	id := "t-ar-" + ts.cards[0].ID + "-mastodon"
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[box](`(() => {
+		const ta = document.getElementById('`+id+`');
+		const copy = document.querySelector('button.copy[data-for="`+id+`"]');
+		ta.focus(); ta.select();
+		return {
+			JS: document.documentElement.classList.contains('js'),
+			ReadOnly: ta.readOnly, Visible: ta.offsetHeight > 0, CopyShown: copy.offsetHeight > 0,
+			Text: ta.value, Count: document.querySelector('output[for="`+id+`"]').textContent,
+			Selected: ta.value.substring(ta.selectionStart, ta.selectionEnd),
+		};
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := ts.o.Campaign
+	text, _ := captionFor(c, ts.cards[0], "ar", "mastodon")
+	want := box{ReadOnly: true, Visible: true, Text: text, Selected: text,
+		Count: fmt.Sprintf("%d / %d", caption.Count("mastodon", text), caption.Limit("mastodon"))}
+	if got != want {
+		t.Errorf("without JavaScript:\ngot  %+v\nwant %+v", got, want)
 	}
 	if errs := consoleErrors(); len(errs) > 0 {
 		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))

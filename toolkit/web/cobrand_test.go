@@ -7,10 +7,13 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"maps"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/campaignkit/campaignkit/toolkit"
+	"github.com/campaignkit/campaignkit/toolkit/bundle"
 	"github.com/campaignkit/campaignkit/toolkit/render"
 )
 
@@ -86,8 +89,19 @@ func TestCobrandShowsLogoInPartnerSlot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := len(zr.File); got != 9 {
-		t.Errorf("zip has %d files, want 8 presets and manifest.json", got)
+	// every English card in every preset, and manifest.json
+	want := map[string]bool{"manifest.json": true}
+	for _, card := range ts.o.Campaign.ExpandedCards() {
+		for _, p := range toolkit.Presets {
+			want[bundle.CardPath("en", card.ID, p)] = true
+		}
+	}
+	got := map[string]bool{}
+	for _, f := range zr.File {
+		got[f.Name] = true
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("zip has %d files, want %d: every English card in every preset and manifest.json", len(got), len(want))
 	}
 	for _, f := range zr.File {
 		if f.Name != "cards/en/quote-guterres/instagram-square.png" {

@@ -212,7 +212,8 @@ func newFakeStore() *fakeStore {
 	return &fakeStore{snap: Snapshot{Posts: []QueuedPost{
 		{ID: "p-planned", Channel: "mastodon", Lang: "en", Card: "quote-guterres", At: at, Due: at, Local: "2026-12-18 09:00", Zone: "Europe/Zurich", State: "planned"},
 		{ID: "p-failed", Channel: "bluesky", Lang: "fr", Card: "quote-guterres", At: at.Add(-24 * time.Hour), Local: "2026-12-17 09:00", Zone: "Europe/Zurich", State: "failed", Attempts: 5, Error: "bluesky: 401 invalid credentials"},
-		{ID: "p-done", Channel: "webhook", Lang: "ar", Card: "quote-guterres", At: at.Add(-48 * time.Hour), Local: "2026-12-16 09:00", Zone: "Europe/Zurich", State: "published", Attempts: 1},
+		{ID: "p-done", Channel: "mastodon", Lang: "ar", Card: "quote-guterres", At: at.Add(-48 * time.Hour), Local: "2026-12-16 09:00", Zone: "Europe/Zurich", State: "published", Attempts: 1, URL: "https://mastodon.example/@iom/1"},
+		{ID: "p-outbox", Channel: "outbox", Lang: "en", Card: "quote-guterres", At: at.Add(-48 * time.Hour), Local: "2026-12-16 09:00", Zone: "Europe/Zurich", State: "published", Attempts: 1, URL: "file:///srv/state/outbox/p-outbox"},
 	}}}
 }
 

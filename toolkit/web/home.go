@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
 )
 
@@ -49,17 +48,6 @@ func (f filters) query() string {
 	return "?" + v.Encode()
 }
 
-// platforms lists the presets' platforms in preset order.
-func platforms() []string {
-	var ps []string
-	for _, p := range toolkit.Presets {
-		if !slices.Contains(ps, p.Platform) {
-			ps = append(ps, p.Platform)
-		}
-	}
-	return ps
-}
-
 type homeData struct {
 	base
 	Filters   filters
@@ -77,6 +65,7 @@ type homeData struct {
 type option struct {
 	Value, Label string
 	Selected     bool
+	Lang         string // of the label, when it is not English
 }
 
 type link struct {
@@ -90,6 +79,8 @@ type cardItem struct {
 	Full                     string
 	Downloads                []link
 	LangZip                  string
+	Captions                 []textBox
+	AltBox                   textBox
 }
 
 // homeData builds the toolkit page for f, with images under prefix.
@@ -103,46 +94,48 @@ func (s *Server) homeData(f filters, prefix string, lg *logo) homeData {
 	if lg != nil {
 		d.Partner = lg.name
 	}
-	d.Langs = append(d.Langs, option{"", "All languages", f.Lang == ""})
+	d.Langs = append(d.Langs, option{Label: "All languages", Selected: f.Lang == ""})
 	for _, l := range c.Languages {
-		d.Langs = append(d.Langs, option{l, langName(l), f.Lang == l})
+		d.Langs = append(d.Langs, option{Value: l, Label: langName(l), Selected: f.Lang == l, Lang: l})
 	}
-	d.Platforms = append(d.Platforms, option{"", "All platforms", f.Platform == ""})
+	d.Platforms = append(d.Platforms, option{Label: "All platforms", Selected: f.Platform == ""})
 	for _, p := range platforms() {
-		d.Platforms = append(d.Platforms, option{p, p, f.Platform == p})
+		d.Platforms = append(d.Platforms, option{Value: p, Label: platformLabel(p), Selected: f.Platform == p})
 	}
-	d.Kinds = append(d.Kinds, option{"", "All kinds", f.Kind == ""})
+	d.Kinds = append(d.Kinds, option{Label: "All kinds", Selected: f.Kind == ""})
 	for _, k := range campaign.Kinds {
-		d.Kinds = append(d.Kinds, option{string(k), string(k), f.Kind == string(k)})
+		d.Kinds = append(d.Kinds, option{Value: string(k), Label: string(k), Selected: f.Kind == string(k)})
 	}
 	d.Messages = c.Messages[pageLang]
 	langs := c.Languages
 	if f.Lang != "" {
 		langs = []string{f.Lang}
 	}
-	var presets []toolkit.Preset
-	for _, p := range toolkit.Presets {
-		if f.Platform == "" || p.Platform == f.Platform {
-			presets = append(presets, p)
-		}
-	}
+	presets := presetsFor(f.Platform)
 	show := presets[0]
-	if f.Platform == "" {
-		show = toolkit.Presets[0]
-	}
 	for _, card := range s.cards {
 		if f.Kind != "" && string(card.Kind) != f.Kind {
 			continue
 		}
 		for _, l := range langs {
 			b := s.base(l)
+			texts := s.texts[captionKey{card.ID, l}]
 			it := cardItem{
-				ID: card.ID, Kind: string(card.Kind), Lang: l, Dir: b.Dir, Alt: s.o.Alt(card, l),
+				ID: card.ID, Kind: string(card.Kind), Lang: l, Dir: b.Dir, Alt: texts.alt.Text, AltBox: texts.alt,
 				Thumb:   prefix + "/thumbs/" + l + "/" + card.ID + "/" + show.Name + ".jpg",
 				Full:    prefix + "/cards/" + l + "/" + card.ID + "/" + show.Name + "." + show.Ext(),
 				LangZip: prefix + "/zip/" + zipName(c.Slug, l),
 			}
 			it.ThumbW, it.ThumbH = s.thumbSize(show)
+			it.Captions = texts.captions
+			if f.Platform != "" {
+				it.Captions = nil
+				for _, t := range texts.captions {
+					if t.Platform == f.Platform {
+						it.Captions = append(it.Captions, t)
+					}
+				}
+			}
 			for _, p := range presets {
 				it.Downloads = append(it.Downloads, link{
 					Label: p.Name + " " + strconv.Itoa(p.Width) + "×" + strconv.Itoa(p.Height) + " " + string(p.Format),

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/campaignkit/campaignkit/toolkit"
+	"github.com/campaignkit/campaignkit/toolkit/caption"
 )
 
 //go:embed templates/*.html
@@ -82,6 +83,16 @@ func (p *pages) execute(name string, data any) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// fragment renders the template name of page's set on its own, for parts
+// drawn once and shown on many pages.
+func (p *pages) fragment(page, name string, data any) (template.HTML, error) {
+	var buf bytes.Buffer
+	if err := p.sets[page].ExecuteTemplate(&buf, name, data); err != nil {
+		return "", fmt.Errorf("template %s: %s: %w", page, name, err)
+	}
+	return template.HTML(buf.String()), nil
 }
 
 func (p *pages) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
@@ -167,7 +178,6 @@ func loadStatic() (map[string]*asset, error) {
 		if err != nil {
 			return err
 		}
-		sum := sha256.Sum256(data)
 		ctype := mime.TypeByExtension(path.Ext(p))
 		switch path.Ext(p) {
 		case ".css":
@@ -177,10 +187,17 @@ func loadStatic() (map[string]*asset, error) {
 		case ".svg":
 			ctype = "image/svg+xml"
 		}
-		m[path.Base(p)] = &asset{data: data, gz: gzipBytes(data), ctype: ctype, etag: `"` + hex.EncodeToString(sum[:16]) + `"`}
+		m[path.Base(p)] = newAsset(data, ctype)
 		return nil
 	})
+	// the platforms' counting rules, shared with package caption's Count
+	m["count.js"] = newAsset([]byte(caption.CountJS), "text/javascript; charset=utf-8")
 	return m, err
+}
+
+func newAsset(data []byte, ctype string) *asset {
+	sum := sha256.Sum256(data)
+	return &asset{data: data, gz: gzipBytes(data), ctype: ctype, etag: `"` + hex.EncodeToString(sum[:16]) + `"`}
 }
 
 func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {

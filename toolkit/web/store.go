@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"net/url"
 	"time"
 )
 
@@ -44,6 +45,15 @@ type QueuedPost struct {
 	Reason   string // why missed or cancelled
 	URL      string // where the published post is
 	Text     string
+}
+
+// WebURL is URL when the dashboard can link to it (http or https); the
+// outbox's file:// locations are shown as text instead.
+func (p QueuedPost) WebURL() string {
+	if u, err := url.Parse(p.URL); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
+		return p.URL
+	}
+	return ""
 }
 
 // Cancellable reports whether the dashboard offers to cancel the post.

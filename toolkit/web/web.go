@@ -7,16 +7,17 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html/template"
 	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
 	"runtime"
-	"strings"
 	"time"
 
 	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
+	"github.com/campaignkit/campaignkit/toolkit/caption"
 	"github.com/campaignkit/campaignkit/toolkit/render"
 	"github.com/campaignkit/campaignkit/toolkit/text"
 	"github.com/campaignkit/campaignkit/toolkit/theme"
@@ -31,8 +32,7 @@ type Options struct {
 	Campaign   *campaign.Campaign
 	CampaignFS fs.FS
 	Themes     Themes
-	// Alt gives a card's alt text in a language; default: the card's own
-	// alt text from the campaign file, else a short description.
+	// Alt gives a card's alt text in a language; default caption.Alt.
 	Alt func(card campaign.Card, lang string) string
 	// Logger receives one line per failed request; default: discard.
 	Logger *slog.Logger
@@ -80,6 +80,7 @@ type Server struct {
 	cards    []campaign.Card
 	themes   map[string]themeRef
 	langs    map[string]bool
+	texts    map[captionKey]cardTexts
 	zipTime  time.Time
 }
 
@@ -128,7 +129,7 @@ func New(o Options) (*Server, error) {
 		o.RetryAfter = 2 * time.Second
 	}
 	if o.Alt == nil {
-		o.Alt = defaultAlt(o.Campaign)
+		o.Alt = func(card campaign.Card, lang string) string { return caption.Alt(o.Campaign, card, lang) }
 	}
 	c := o.Campaign
 	s := &Server{
@@ -162,6 +163,10 @@ func New(o Options) (*Server, error) {
 	}
 	s.version = v
 	if s.pages, err = newPages(); err != nil {
+		return nil, err
+	}
+	draw := func(b textBox) (template.HTML, error) { return s.pages.fragment("home", "textbox", b) }
+	if s.texts, err = textsOf(c, s.cards, o.Alt, draw); err != nil {
 		return nil, err
 	}
 	if s.static, err = loadStatic(); err != nil {
@@ -247,38 +252,6 @@ func versionOf(c *campaign.Campaign, themes map[string]themeRef) (string, error)
 		enc.Encode([]any{t.Name, t.Palette, t.Background, t.Fonts, t.Margin, t.Layouts})
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16], nil
-}
-
-// defaultAlt is the card's alt text from the campaign file, else what the
-// card says.
-func defaultAlt(c *campaign.Campaign) func(campaign.Card, string) string {
-	return func(card campaign.Card, lang string) string {
-		if a := card.Alt[lang]; a != "" {
-			return a
-		}
-		var parts []string
-		add := func(s string) {
-			if s = strings.TrimSpace(s); s != "" {
-				parts = append(parts, s)
-			}
-		}
-		add(c.Title[lang])
-		switch card.Kind {
-		case campaign.Hashtag:
-			add(card.Tag)
-			add(card.Text[lang])
-		case campaign.Quote, campaign.Story:
-			add(card.Quote[lang])
-			add(card.Speaker[lang] + " " + card.Name[lang])
-			add(card.Role[lang])
-		case campaign.Stat:
-			add(card.Figure[lang] + " " + card.Label[lang])
-			add(card.Source[lang])
-		case campaign.Countdown:
-			add(c.CountdownText(card, lang))
-		}
-		return strings.Join(parts, " — ")
-	}
 }
 
 // cardByID finds one of the served cards.

@@ -4,11 +4,21 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/gzip"
+	"encoding/json"
+	"fmt"
+	"html/template"
 	"image/jpeg"
 	"io"
+	"maps"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/campaignkit/campaignkit/toolkit"
+	"github.com/campaignkit/campaignkit/toolkit/bundle"
+	"github.com/campaignkit/campaignkit/toolkit/campaign"
+	"github.com/campaignkit/campaignkit/toolkit/caption"
 )
 
 func TestSecurityHeaders(t *testing.T) {
@@ -30,17 +40,37 @@ func TestSecurityHeaders(t *testing.T) {
 	}
 }
 
+// external matches an address a page would load from elsewhere: every
+// asset is this server's own (captions may still mention links).
+var external = regexp.MustCompile(`(?i)(?:src|href|action|srcset)=["']?(?:https?:)?//|url\(`)
+
 func TestToolkitPage(t *testing.T) {
 	ts := newTestServer(t, nil)
+	var stats []string
+	otherKinds := map[string]bool{}
+	for _, card := range ts.cards {
+		if card.Kind == campaign.Stat {
+			stats = append(stats, `/thumbs/en/`+card.ID+`/instagram-square.jpg`)
+		} else {
+			otherKinds[`data-kind="`+string(card.Kind)+`"`] = true
+		}
+	}
+	if len(stats) == 0 || len(otherKinds) == 0 {
+		t.Fatalf("the demo has %d stat cards and %d other kinds; the kind filter needs both", len(stats), len(otherKinds))
+	}
 	cases := []struct {
 		path      string
 		want      []string
 		forbidden []string
 	}{
-		{"/", []string{`<html lang="en" dir="ltr">`, `/thumbs/ar/quote-guterres/instagram-square.jpg`, `/zip/migrants-day-2026.zip`, `/zip/migrants-day-2026-ar.zip`, `enctype="multipart/form-data"`, `<script src="/static/app.js" defer></script>`}, []string{"<script>", "style=", "http://", "https://"}},
+		{"/", []string{`<html lang="en" dir="ltr">`, `/thumbs/ar/quote-guterres/instagram-square.jpg`, `/zip/migrants-day-2026.zip`, `/zip/migrants-day-2026-ar.zip`, `enctype="multipart/form-data"`, `<script src="/static/app.js" defer></script>`}, []string{"<script>", "style="}},
 		{"/?lang=ar", []string{`<html lang="ar" dir="rtl">`, `lang="ar" dir="rtl" data-lang="ar"`, `/thumbs/ar/quote-guterres/`}, []string{`/thumbs/en/`}},
 		{"/?lang=zh&platform=bluesky", []string{`/cards/zh/quote-guterres/bluesky.jpg`, `/thumbs/zh/quote-guterres/bluesky.jpg`}, []string{`/cards/zh/quote-guterres/story.png`}},
-		{"/?kind=stat", []string{"No card matches"}, []string{`/thumbs/`}},
+		// Mastodon has no preset of its own: a post there carries the x image
+		{"/?lang=fr&platform=mastodon", []string{`/cards/fr/quote-guterres/x.png`, `id="t-fr-quote-guterres-mastodon"`}, []string{`/cards/fr/quote-guterres/story.png`, `id="t-fr-quote-guterres-x"`}},
+		// the link preview is for web pages: its image, and no caption
+		{"/?lang=en&platform=web", []string{`/cards/en/quote-guterres/og.png`, `id="t-en-quote-guterres-alt"`}, []string{`/cards/en/quote-guterres/x.png`, `id="t-en-quote-guterres-x"`}},
+		{"/?kind=stat", stats, append(slices.Collect(maps.Keys(otherKinds)), "No card matches")},
 		{"/?lang=../../etc&kind=<script>", []string{`<html lang="en" dir="ltr">`}, []string{"../../etc", "<script>"}},
 	}
 	for _, c := range cases {
@@ -59,7 +89,92 @@ func TestToolkitPage(t *testing.T) {
 					t.Errorf("page has %q", f)
 				}
 			}
+			if m := external.Find(res.body); m != nil {
+				t.Errorf("page loads something from elsewhere: %q", m)
+			}
 		})
+	}
+}
+
+// TestToolkitPageNoMatch filters by a kind the campaign has no card of.
+func TestToolkitPageNoMatch(t *testing.T) {
+	ts := newTestServer(t, func(o *Options) {
+		c := *o.Campaign
+		c.Cards = slices.DeleteFunc(slices.Clone(c.Cards), func(card campaign.Card) bool { return card.Kind == campaign.Stat })
+		o.Campaign = &c
+	})
+	res := ts.get(t, "/?kind=stat")
+	if res.status != 200 || !bytes.Contains(res.body, []byte("No card matches")) || bytes.Contains(res.body, []byte("/thumbs/")) {
+		t.Errorf("status %d; want 200 saying no card matches, with no thumbnail", res.status)
+	}
+}
+
+var escaper = template.Must(template.New("").Parse("{{.}}"))
+
+// escaped is s as html/template writes it in text and quoted attributes.
+func escaped(s string) string {
+	var b strings.Builder
+	escaper.Execute(&b, s)
+	return b.String()
+}
+
+// TestToolkitPageTexts checks every card's captions, alt text and counts
+// in every language and platform against package caption, and the key
+// messages on top.
+func TestToolkitPageTexts(t *testing.T) {
+	ts := newTestServer(t, nil)
+	c := ts.o.Campaign
+	for _, lang := range c.Languages {
+		for _, platform := range campaign.Platforms {
+			t.Run(lang+"/"+platform, func(t *testing.T) {
+				res := ts.get(t, "/?lang="+lang+"&platform="+platform)
+				if res.status != 200 {
+					t.Fatalf("status %d", res.status)
+				}
+				page := string(res.body)
+				if len(c.Messages[lang]) == 0 {
+					t.Fatalf("the demo has no key messages in %s", lang)
+				}
+				for _, m := range c.Messages[lang] {
+					if !strings.Contains(page, "<li>"+escaped(m)+"</li>") {
+						t.Errorf("page lacks the key message %q", m)
+					}
+				}
+				for _, card := range ts.cards {
+					post := campaign.Post{Card: card.ID}
+					for _, p := range c.Posts {
+						if p.Card == card.ID {
+							post = p
+							break
+						}
+					}
+					text, err := caption.Build(c, post, lang, platform)
+					if err != nil {
+						t.Errorf("%s: %v", card.ID, err)
+						continue
+					}
+					id := "t-" + lang + "-" + card.ID + "-"
+					alt := caption.Alt(c, card, lang)
+					for _, w := range []string{
+						`id="` + id + platform + `" readonly rows="`,
+						">\n" + escaped(text) + "</textarea>",
+						fmt.Sprintf(`data-platform="%s" data-limit="%d" dir="ltr" lang="en">%d / %d</output>`, platform, caption.Limit(platform), caption.Count(platform, text), caption.Limit(platform)),
+						`id="` + id + `alt"`,
+						">\n" + escaped(alt) + "</textarea>",
+						`alt="` + escaped(alt) + `"`,
+					} {
+						if !strings.Contains(page, w) {
+							t.Errorf("%s: page lacks %q", card.ID, w)
+						}
+					}
+					for _, other := range campaign.Platforms {
+						if other != platform && strings.Contains(page, `id="`+id+other+`"`) {
+							t.Errorf("%s: filtered to %s, the page has the %s caption", card.ID, platform, other)
+						}
+					}
+				}
+			})
+		}
 	}
 }
 
@@ -213,7 +328,36 @@ func TestZipIsReproducible(t *testing.T) {
 			t.Errorf("unsafe name %q", f.Name)
 		}
 	}
-	if !slices.IsSorted(names) || len(names) != 9 || names[8] != "manifest.json" {
-		t.Errorf("entries %v: want 8 sorted card images then manifest.json", names)
+	c := ts.o.Campaign
+	var want []string
+	alts := map[string]string{}
+	for _, card := range c.ExpandedCards() {
+		for _, p := range toolkit.Presets {
+			path := bundle.CardPath("fr", card.ID, p)
+			want = append(want, path)
+			alts[path] = caption.Alt(c, card, "fr")
+		}
+	}
+	slices.Sort(want)
+	want = append(want, "manifest.json")
+	if !slices.Equal(names, want) {
+		t.Fatalf("entries:\n%s\nwant every French card in every preset, sorted, then manifest.json:\n%s", strings.Join(names, "\n"), strings.Join(want, "\n"))
+	}
+	rc, err := zr.File[len(zr.File)-1].Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	var m bundle.Manifest
+	if err := json.NewDecoder(rc).Decode(&m); err != nil {
+		t.Fatalf("manifest.json: %v", err)
+	}
+	if len(m.Images) != len(want)-1 {
+		t.Errorf("manifest lists %d images, want %d", len(m.Images), len(want)-1)
+	}
+	for _, img := range m.Images {
+		if img.Alt != alts[img.Path] {
+			t.Errorf("manifest: %s has alt text %q, want %q", img.Path, img.Alt, alts[img.Path])
+		}
 	}
 }

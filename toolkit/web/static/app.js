@@ -1,37 +1,54 @@
-// Progressive enhancement only: every page works without this file.
+// Progressive enhancement only: every page works without this file. With
+// it, filters apply as soon as a menu changes, captions and alt text can
+// be edited before copying, copy buttons appear, and each text's count
+// follows the edits.
 "use strict";
 document.documentElement.classList.add("js");
+
+// count (platform, text) comes from count.js, loaded before this file.
 document.addEventListener("DOMContentLoaded", function () {
-  // filters apply as soon as a menu changes
   document.querySelectorAll("form.filters select").forEach(function (sel) {
     sel.addEventListener("change", function () { sel.form.submit(); });
   });
-  // copy buttons, with a live character count of what they copy
-  document.querySelectorAll("button.copy").forEach(function (btn) {
-    var count = btn.parentElement.querySelector(".count");
-    if (count) {
-      count.textContent = Array.from(btn.dataset.copy || "").length + " characters";
-      count.hidden = false;
-    }
-    btn.hidden = false;
-    btn.addEventListener("click", function () {
-      var text = btn.dataset.copy || "";
-      var done = function () { btn.textContent = "Copied"; };
-      if (navigator.clipboard && window.isSecureContext) {
-        navigator.clipboard.writeText(text).then(done, function () { select(btn); });
+
+  document.querySelectorAll("output.count").forEach(function (out) {
+    var source = document.getElementById(out.getAttribute("for"));
+    var limit = Number(out.getAttribute("data-limit"));
+    var update = function () {
+      var n = count(out.getAttribute("data-platform"), source.value);
+      out.textContent = n + " / " + limit;
+      out.classList.toggle("over", n > limit);
+      out.title = n > limit ? "Over the limit by " + (n - limit) : "";
+    };
+    source.readOnly = false;
+    source.addEventListener("input", update);
+    update();
+  });
+
+  document.querySelectorAll("button.copy").forEach(function (button) {
+    var source = document.getElementById(button.getAttribute("data-for"));
+    var status = button.parentElement.querySelector(".status");
+    var say = function (msg) { status.textContent = msg; };
+    var selectIt = function () {
+      source.focus();
+      source.select();
+      var copied = false;
+      try {
+        copied = document.execCommand("copy");
+      } catch (e) {
+        copied = false;
+      }
+      say(copied ? "Copied" : "Selected: press Ctrl+C (or ⌘C) to copy");
+    };
+    button.addEventListener("click", function () {
+      if (navigator.clipboard && navigator.clipboard.writeText && window.isSecureContext) {
+        navigator.clipboard.writeText(source.value).then(function () { say("Copied"); }, selectIt);
       } else {
-        select(btn);
+        selectIt();
       }
     });
+    button.hidden = false;
   });
-  function select(btn) {
-    var p = btn.parentElement.querySelector(".alt");
-    if (!p) { return; }
-    var range = document.createRange();
-    range.selectNodeContents(p);
-    var sel = window.getSelection();
-    sel.removeAllRanges();
-    sel.addRange(range);
-    btn.textContent = "Selected: press Ctrl+C";
-  }
+
+  document.querySelectorAll(".hint[hidden]").forEach(function (el) { el.hidden = false; });
 });
