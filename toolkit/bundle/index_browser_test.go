@@ -8,89 +8,21 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
+
+	"github.com/campaignkit/campaignkit/toolkit/internal/browsertest"
 )
 
-const chromiumPath = "/usr/bin/chromium"
-
-// browserContext starts headless Chromium for one test, collecting console
-// errors (a Content-Security-Policy violation is one). Without Chromium the
-// test is skipped, unless CI is set: there a missing browser is a broken
-// setup.
-func browserContext(t *testing.T) (ctx context.Context, consoleErrors func() []string) {
-	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI is set but %s is missing: install Debian's chromium package", chromiumPath)
-		}
-		t.Skipf("browser test skipped: %s not found (install Debian's chromium package to run it)", chromiumPath)
-	}
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-sync", true),
-		chromedp.WindowSize(1280, 900),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	ctx, cancelC := chromedp.NewContext(actx)
-	// the first Run starts the browser and must not have a timeout
-	if err := chromedp.Do(ctx); err != nil {
-		cancelC()
-		cancelA()
-		t.Fatalf("starting chromium: %v", err)
-	}
-	var (
-		mu   sync.Mutex
-		errs []string
-		wg   sync.WaitGroup
-	)
-	msgs := chromedp.Console(ctx)
-	wg.Add(1)
-	go func() { // ends when the browser context is cancelled
-		defer wg.Done()
-		for m, err := range msgs {
-			if err != nil {
-				return
-			}
-			if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleException {
-				mu.Lock()
-				errs = append(errs, m.String())
-				mu.Unlock()
-			}
-		}
-	}()
-	t.Cleanup(func() {
-		cancelC()
-		cancelA()
-		wg.Wait()
-	})
-	tctx, cancelT := context.WithTimeout(ctx, 60*time.Second)
-	t.Cleanup(cancelT)
-	return tctx, func() []string {
-		mu.Lock()
-		defer mu.Unlock()
-		return append([]string(nil), errs...)
-	}
-}
-
-// openIndex writes the test bundle into a temporary folder and opens its
-// index.html from disk, as a partner who unpacked the zip would.
 func openIndex(t *testing.T) (context.Context, *Manifest, func() []string) {
 	t.Helper()
 	m := testManifest()
 	_, root := testTree(t, m, testImages(t, m))
-	ctx, consoleErrors := browserContext(t)
+	ctx, consoleErrors := browsertest.Start(t)
 	page := url.URL{Scheme: "file", Path: filepath.ToSlash(filepath.Join(root, "index.html"))}
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(page.String()),
@@ -282,7 +214,7 @@ func TestBrowserIndexWithoutScript(t *testing.T) {
 	if err := os.WriteFile(noJS, []byte(stripped), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ctx, consoleErrors := browserContext(t)
+	ctx, consoleErrors := browsertest.Start(t)
 	u := url.URL{Scheme: "file", Path: filepath.ToSlash(noJS)}
 	if err := chromedp.Do(ctx, chromedp.Navigate(u.String()), chromedp.WaitReady(chromedp.CSS(`footer`))); err != nil {
 		t.Fatal(err)

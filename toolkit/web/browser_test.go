@@ -3,7 +3,6 @@ package web
 import (
 	"archive/zip"
 	"bytes"
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -12,9 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
@@ -22,76 +19,13 @@ import (
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+
+	"github.com/campaignkit/campaignkit/toolkit/internal/browsertest"
 )
-
-const chromiumPath = "/usr/bin/chromium"
-
-// browser starts headless Chromium for one test, collecting console errors
-// (a CSP violation is one). Without Chromium the test is skipped, unless CI
-// is set: there a missing browser is a broken setup.
-func browser(t *testing.T) (ctx context.Context, consoleErrors func() []string) {
-	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI is set but %s is missing: install Debian's chromium package", chromiumPath)
-		}
-		t.Skipf("browser test skipped: %s not found (install Debian's chromium package to run it)", chromiumPath)
-	}
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	ctx, cancelC := chromedp.NewContext(actx)
-	// the first Run starts the browser and must not have a timeout
-	if err := chromedp.Do(ctx); err != nil {
-		cancelC()
-		cancelA()
-		t.Fatalf("starting chromium: %v", err)
-	}
-	var (
-		mu   sync.Mutex
-		errs []string
-		wg   sync.WaitGroup
-	)
-	msgs := chromedp.Console(ctx)
-	wg.Add(1)
-	go func() { // ends when the browser context is cancelled
-		defer wg.Done()
-		for m, err := range msgs {
-			if err != nil {
-				return
-			}
-			if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleException {
-				mu.Lock()
-				errs = append(errs, m.String())
-				mu.Unlock()
-			}
-		}
-	}()
-	t.Cleanup(func() {
-		cancelC()
-		cancelA()
-		wg.Wait()
-	})
-	tctx, cancelT := context.WithTimeout(ctx, 60*time.Second)
-	t.Cleanup(cancelT)
-	return tctx, func() []string {
-		mu.Lock()
-		defer mu.Unlock()
-		return append([]string(nil), errs...)
-	}
-}
 
 func TestBrowserToolkitPage(t *testing.T) {
 	ts := newTestServer(t, func(o *Options) { o.RateBurst = 100 })
-	ctx, consoleErrors := browser(t)
+	ctx, consoleErrors := browsertest.Start(t)
 
 	// the page, then the Arabic filter: right to left
 	// (SetValue fires change, and the menu applies itself when it changes)
@@ -264,7 +198,7 @@ func countLimit(platform string) int {
 // there, read-only and selectable, with their counts.
 func TestBrowserWithoutJavaScript(t *testing.T) {
 	ts := newTestServer(t, nil)
-	ctx, consoleErrors := browser(t)
+	ctx, consoleErrors := browsertest.Start(t)
 	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
 		t.Fatal(err)
 	}
@@ -304,7 +238,7 @@ func TestBrowserWithoutJavaScript(t *testing.T) {
 
 func TestBrowserCobrand(t *testing.T) {
 	ts := newTestServer(t, nil)
-	ctx, consoleErrors := browser(t)
+	ctx, consoleErrors := browsertest.Start(t)
 	logoFile := filepath.Join(t.TempDir(), "logo.png")
 	if err := os.WriteFile(logoFile, solidPNG(t, 300, 150, magenta), 0o600); err != nil {
 		t.Fatal(err)
@@ -338,7 +272,7 @@ func TestBrowserCobrand(t *testing.T) {
 
 func TestBrowserAdminCancel(t *testing.T) {
 	ts := newTestServer(t, func(o *Options) { o.AdminToken = token })
-	ctx, consoleErrors := browser(t)
+	ctx, consoleErrors := browsertest.Start(t)
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(ts.url+"/admin"),
 		chromedp.SendKeys(chromedp.CSS(`input[name=token]`), token),
