@@ -185,6 +185,29 @@ func scanPost(r scanner) (Post, error) {
 	return p, nil
 }
 
+// querier is what both *sql.DB and *sql.Tx offer for reading.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// queryPosts runs a SELECT of postColumns and scans every row.
+func queryPosts(ctx context.Context, q querier, query string, args ...any) ([]Post, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Post
+	for rows.Next() {
+		p, err := scanPost(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
 func imagesJSON(imgs []publish.Image) string {
 	if len(imgs) == 0 {
 		return "[]"
@@ -388,21 +411,10 @@ func (s *SQLite) Claim(ctx context.Context, owner string, now time.Time, lease t
 		if paused > 0 {
 			return nil
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT `+postColumns+` FROM posts
+		var err error
+		out, err = queryPosts(ctx, tx, `SELECT `+postColumns+` FROM posts
 			WHERE (state = 'planned' OR state = 'failed') AND due > 0 AND due <= ? ORDER BY due, id LIMIT ?`, ms(now), limit)
 		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			p, err := scanPost(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			out = append(out, p)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		until := now.Add(lease).UTC()
@@ -515,20 +527,9 @@ func (s *SQLite) Release(ctx context.Context, id, owner string, now time.Time, r
 func (s *SQLite) ReleaseExpired(ctx context.Context, now time.Time) ([]Post, error) {
 	var out []Post
 	err := s.tx(ctx, "release expired leases", func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+postColumns+` FROM posts WHERE state = 'claimed' AND lease_until < ? ORDER BY due, id`, ms(now))
+		var err error
+		out, err = queryPosts(ctx, tx, `SELECT `+postColumns+` FROM posts WHERE state = 'claimed' AND lease_until < ? ORDER BY due, id`, ms(now))
 		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			p, err := scanPost(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			out = append(out, p)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		for _, p := range out {
@@ -664,20 +665,8 @@ func (s *SQLite) List(ctx context.Context, f Filter) ([]Post, error) {
 		q += ` LIMIT ?`
 		args = append(args, f.Limit)
 	}
-	rows, err := s.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, s.wrap("list", err)
-	}
-	defer rows.Close()
-	var out []Post
-	for rows.Next() {
-		p, err := scanPost(rows)
-		if err != nil {
-			return nil, s.wrap("list", err)
-		}
-		out = append(out, p)
-	}
-	return out, s.wrap("list", rows.Err())
+	out, err := queryPosts(ctx, s.db, q, args...)
+	return out, s.wrap("list", err)
 }
 
 // Get finds a post by ID or unique ID prefix.
@@ -685,21 +674,8 @@ func (s *SQLite) Get(ctx context.Context, id string) (Post, []Attempt, error) {
 	if id == "" {
 		return Post{}, nil, fmt.Errorf("post %q: %w", id, ErrNotFound)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+postColumns+` FROM posts WHERE id = ? OR (length(?) >= 4 AND substr(id, 1, length(?)) = ?) ORDER BY id LIMIT 3`, id, id, id, id)
+	found, err := queryPosts(ctx, s.db, `SELECT `+postColumns+` FROM posts WHERE id = ? OR (length(?) >= 4 AND substr(id, 1, length(?)) = ?) ORDER BY id LIMIT 3`, id, id, id, id)
 	if err != nil {
-		return Post{}, nil, s.wrap("get", err)
-	}
-	var found []Post
-	for rows.Next() {
-		p, err := scanPost(rows)
-		if err != nil {
-			rows.Close()
-			return Post{}, nil, s.wrap("get", err)
-		}
-		found = append(found, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return Post{}, nil, s.wrap("get", err)
 	}
 	if i := slices.IndexFunc(found, func(p Post) bool { return p.ID == id }); i >= 0 {
