@@ -15,6 +15,7 @@ import (
 	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/campaignkit/campaignkit/toolkit/bundle"
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
+	"github.com/campaignkit/campaignkit/toolkit/caption"
 	"github.com/campaignkit/campaignkit/toolkit/publish"
 	"github.com/campaignkit/campaignkit/toolkit/queue"
 	"github.com/campaignkit/campaignkit/toolkit/runner"
@@ -111,7 +112,7 @@ func newRunner(lc *loadedCampaign, s queue.Store, dir string, logger *slog.Logge
 	host, _ := os.Hostname()
 	return runner.New(runner.Config{
 		Campaign: lc.Campaign, Schedule: sched, Store: s, Publishers: pubs,
-		Caption: captionBuilder, Images: cardImages(lc, dir), Now: now, Logger: logger,
+		Caption: caption.Build, Images: cardImages(lc, dir), Now: now, Logger: logger,
 		Owner: fmt.Sprintf("%s:%d", host, os.Getpid()), Lease: o.lease, StopTimeout: o.stopTimeout,
 	})
 }

@@ -25,9 +25,6 @@ func init() {
 	lintChecks = append(lintChecks, lintSchedule)
 }
 
-// captionBuilder builds post captions for planning and the runner.
-var captionBuilder schedule.CaptionFunc = caption.Build
-
 type planOptions struct {
 	campaign string
 	json     bool
@@ -119,7 +116,7 @@ func planCampaign(path string) (*loadedCampaign, *schedule.Schedule, []schedule.
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	plan, err := schedule.PlanCaptioned(lc.Campaign, s, captionBuilder)
+	plan, err := schedule.PlanCaptioned(lc.Campaign, s, caption.Build)
 	return lc, s, plan, err
 }
 

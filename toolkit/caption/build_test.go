@@ -7,11 +7,7 @@ import (
 	"time"
 
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
-	"github.com/campaignkit/campaignkit/toolkit/schedule"
 )
-
-// The signature schedule plans captions with.
-var _ schedule.CaptionFunc = Build
 
 func date(d int) campaign.Date {
 	return campaign.Date{Time: time.Date(2026, 12, d, 0, 0, 0, 0, time.UTC)}

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
+	"github.com/campaignkit/campaignkit/toolkit/caption"
 	"github.com/campaignkit/campaignkit/toolkit/publish"
 	"github.com/campaignkit/campaignkit/toolkit/queue"
 	"github.com/campaignkit/campaignkit/toolkit/schedule"
@@ -44,7 +45,7 @@ type Config struct {
 	Store    queue.Store
 	// Publishers maps a channel name to the publisher that serves it.
 	Publishers map[string]publish.Publisher
-	// Caption builds captions; nil means schedule.PlainCaption.
+	// Caption builds captions; nil means caption.Build.
 	Caption schedule.CaptionFunc
 	// Images renders the images of a card; nil publishes card posts
 	// without images.
@@ -95,7 +96,7 @@ func New(cfg Config) (*Runner, error) {
 		return nil, errors.New("runner: no publishers")
 	}
 	if cfg.Caption == nil {
-		cfg.Caption = schedule.PlainCaption
+		cfg.Caption = caption.Build
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))

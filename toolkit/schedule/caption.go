@@ -2,45 +2,21 @@ package schedule
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
+	"github.com/campaignkit/campaignkit/toolkit/caption"
 )
 
 // CaptionFunc builds the text of post p in lang for a platform (a channel
-// name). toolkit/caption's Build has this signature.
+// name); caption.Build is the one campaignkit uses.
 type CaptionFunc func(c *campaign.Campaign, p campaign.Post, lang, platform string) (string, error)
 
-// PlainCaption is the simplest caption: the post's text in lang, the
-// campaign's hashtags not already in it, and the link, one per line. It
-// stands in where no platform-aware caption builder is given.
-func PlainCaption(c *campaign.Campaign, p campaign.Post, lang, platform string) (string, error) {
-	text := strings.TrimSpace(p.Text.In(lang))
-	if text == "" {
-		return "", fmt.Errorf("caption for card %q in %q: no text in that language", p.Card, lang)
-	}
-	var tags []string
-	for _, h := range c.Hashtags {
-		if !strings.Contains(text, h) {
-			tags = append(tags, h)
-		}
-	}
-	parts := []string{text}
-	if len(tags) > 0 {
-		parts = append(parts, strings.Join(tags, " "))
-	}
-	if link := c.LinkURL(p); link != "" {
-		parts = append(parts, link)
-	}
-	return strings.Join(parts, "\n\n"), nil
-}
-
 // Caption builds the caption of every planned post with build (nil means
-// PlainCaption) and stores it in Text, with the resolved Link. The first
+// caption.Build) and stores it in Text, with the resolved Link. The first
 // failure is returned with the post it concerns.
 func Caption(c *campaign.Campaign, plan []Planned, build CaptionFunc) error {
 	if build == nil {
-		build = PlainCaption
+		build = caption.Build
 	}
 	for i := range plan {
 		p := &plan[i]
