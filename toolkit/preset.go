@@ -80,6 +80,21 @@ func IsRTL(lang string) bool {
 	return false
 }
 
+// languageNames are languages' own names (autonyms), for menus.
+var languageNames = map[string]string{
+	"en": "English", "fr": "Français", "es": "Español", "ar": "العربية", "zh": "中文", "ru": "Русский",
+	"pt": "Português", "de": "Deutsch", "sw": "Kiswahili", "hi": "हिन्दी",
+}
+
+// LanguageName is a language's name in that language, for menus; an
+// unknown tag is returned as it is.
+func LanguageName(lang string) string {
+	if n, ok := languageNames[lang]; ok {
+		return n
+	}
+	return lang
+}
+
 // SortedKeys returns a map's keys sorted, for stable output.
 func SortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))

@@ -47,12 +47,6 @@ var platformLabels = map[string]string{
 	"linkedin": "LinkedIn", "instagram": "Instagram", "facebook": "Facebook",
 }
 
-// languageNames are languages' own names, for the page's menus.
-var languageNames = map[string]string{
-	"en": "English", "fr": "Français", "es": "Español", "ar": "العربية", "zh": "中文", "ru": "Русский",
-	"pt": "Português", "de": "Deutsch", "sw": "Kiswahili", "hi": "हिन्दी",
-}
-
 type indexPage struct {
 	Name, Slug, Day, Timezone string
 	Zips                      bool
@@ -134,11 +128,7 @@ func indexHTML(m *Manifest, zips bool) ([]byte, error) {
 
 	byLang := map[string]*indexLang{}
 	for _, l := range langs {
-		name := languageNames[l]
-		if name == "" {
-			name = l
-		}
-		page.Languages = append(page.Languages, indexLang{Tag: l, Name: name, Zip: m.Campaign.Slug + "-" + l + ".zip", RTL: toolkit.IsRTL(l)})
+		page.Languages = append(page.Languages, indexLang{Tag: l, Name: toolkit.LanguageName(l), Zip: m.Campaign.Slug + "-" + l + ".zip", RTL: toolkit.IsRTL(l)})
 	}
 	for i := range page.Languages {
 		byLang[page.Languages[i].Tag] = &page.Languages[i]

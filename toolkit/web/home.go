@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/campaignkit/campaignkit/toolkit"
+
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
 )
 
@@ -96,7 +98,7 @@ func (s *Server) homeData(f filters, prefix string, lg *logo) homeData {
 	}
 	d.Langs = append(d.Langs, option{Label: "All languages", Selected: f.Lang == ""})
 	for _, l := range c.Languages {
-		d.Langs = append(d.Langs, option{Value: l, Label: langName(l), Selected: f.Lang == l, Lang: l})
+		d.Langs = append(d.Langs, option{Value: l, Label: toolkit.LanguageName(l), Selected: f.Lang == l, Lang: l})
 	}
 	d.Platforms = append(d.Platforms, option{Label: "All platforms", Selected: f.Platform == ""})
 	for _, p := range platforms() {
@@ -148,7 +150,7 @@ func (s *Server) homeData(f filters, prefix string, lg *logo) homeData {
 	d.Zips = append(d.Zips, link{Label: "Everything, all languages", URL: prefix + "/zip/" + zipName(c.Slug, "")})
 	for _, l := range c.Languages {
 		b := s.base(l)
-		d.Zips = append(d.Zips, link{Label: langName(l), URL: prefix + "/zip/" + zipName(c.Slug, l), Lang: l, Dir: b.Dir})
+		d.Zips = append(d.Zips, link{Label: toolkit.LanguageName(l), URL: prefix + "/zip/" + zipName(c.Slug, l), Lang: l, Dir: b.Dir})
 	}
 	return d
 }
@@ -178,23 +180,4 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeHTML(w, r, http.StatusOK, body, gz)
-}
-
-// langName is a language's own name, for the language menu.
-func langName(l string) string {
-	switch l {
-	case "en":
-		return "English"
-	case "fr":
-		return "Français"
-	case "es":
-		return "Español"
-	case "ar":
-		return "العربية"
-	case "zh":
-		return "中文"
-	case "ru":
-		return "Русский"
-	}
-	return l
 }
