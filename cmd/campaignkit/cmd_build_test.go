@@ -224,6 +224,12 @@ func TestIncrementalBuild(t *testing.T) {
 	if got := build(); !strings.Contains(got, fmt.Sprintf("%d rendered, %d unchanged", len(toolkit.Presets), len(toolkit.Presets))) {
 		t.Errorf("one quote changed: %q, want only the quote card's %d images drawn", got, len(toolkit.Presets))
 	}
+	// the zips reused from the last build must not hold the old quote card
+	full := readZip(t, mustRead(t, filepath.Join(out, "test", "test.zip")))
+	card := mustRead(t, filepath.Join(out, "test", "cards", "en", "q", "x.png"))
+	if !bytes.Equal(full["test/cards/en/q/x.png"], card) {
+		t.Error("after one quote changed, test.zip still holds the old card")
+	}
 	// a bundle file edited by hand is not trusted
 	img := filepath.Join(out, "test", "cards", "en", "s", "x.png")
 	b, _ := os.ReadFile(img)
@@ -232,4 +238,13 @@ func TestIncrementalBuild(t *testing.T) {
 	if got := build(); !strings.Contains(got, "1 rendered") {
 		t.Errorf("after a hand edit: %q, want that one image drawn again", got)
 	}
+}
+
+func mustRead(t *testing.T, p string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -98,27 +98,7 @@ func Build(ctx context.Context, o Options) (*Manifest, Stats, error) {
 	if m.Posts, err = ManifestPosts(c, plan, m.Images, o.Caption); err != nil {
 		return nil, stats, err
 	}
-	stamp := bundleStamp(c.Day)
-	files, err := generatedFiles(m, stamp)
-	if err != nil {
-		return nil, stats, err
-	}
-	if files["manifest.json"], err = manifestJSON(m); err != nil {
-		return nil, stats, err
-	}
-	for _, n := range sortedKeys(files) {
-		if err := ctx.Err(); err != nil {
-			return nil, stats, err
-		}
-		if err := st.write(n, files[n]); err != nil {
-			return nil, stats, err
-		}
-		sums[n] = sha256Hex(files[n])
-	}
-	if err := st.zips(ctx, m, stamp, sums, cc, next); err != nil {
-		return nil, stats, err
-	}
-	if err := st.commit(); err != nil {
+	if err := st.finish(ctx, m, bundleStamp(c.Day), sums, cc, next); err != nil {
 		return nil, stats, err
 	}
 	if err := writeCache(o.Dir, c.Slug, next); err != nil {
@@ -127,38 +107,32 @@ func Build(ctx context.Context, o Options) (*Manifest, Stats, error) {
 	return m, stats, nil
 }
 
-// WriteTree replaces the folder dst with exactly files (relative
-// slash-separated paths) and links (paths to existing files whose bytes to
-// share), atomically as far as the file system allows: the new tree is
-// written beside dst and renamed into place.
-func WriteTree(ctx context.Context, dst string, files map[string][]byte, links map[string]string) error {
-	st, err := newStage(dst)
+// finish writes what is made from the manifest beside the images already
+// staged (sums: their paths and sha256): manifest.json, calendar.ics,
+// posts.csv, the captions, index.html and the zips; then it swaps the stage
+// in. cc says which zips the previous bundle already has; next records the
+// zips written.
+func (s *stage) finish(ctx context.Context, m *Manifest, stamp time.Time, sums map[string]string, cc *cache, next *cacheIndex) error {
+	files, err := generatedFiles(m, stamp)
 	if err != nil {
 		return err
 	}
-	defer st.discard()
-	names := make([]string, 0, len(files)+len(links))
-	for n := range files {
-		names = append(names, n)
+	if files["manifest.json"], err = manifestJSON(m); err != nil {
+		return err
 	}
-	for n := range links {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range sortedKeys(files) {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if from, ok := links[n]; ok {
-			err = st.link(n, from)
-		} else {
-			err = st.write(n, files[n])
-		}
-		if err != nil {
+		if err := s.write(n, files[n]); err != nil {
 			return err
 		}
+		sums[n] = sha256Hex(files[n])
 	}
-	return st.commit()
+	if err := s.zips(ctx, m, stamp, sums, cc, next); err != nil {
+		return err
+	}
+	return s.commit()
 }
 
 // stage is a bundle being written: a temporary folder beside its final

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"path"
 	"regexp"
 	"slices"
@@ -14,33 +13,6 @@ import (
 
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
 )
-
-// bundleFiles adds the files made from the manifest to a bundle's tree:
-// calendar.ics, posts.csv, captions/<lang>.md for every campaign language,
-// index.html and the zips. files and links are Build's: paths to bytes, and
-// paths to the previous bundle's files for images reused unchanged. It runs
-// once everything else, manifest.json included, is in the tree, so that
-// <slug>.zip holds exactly what the folder holds.
-func bundleFiles(m *Manifest, stamp time.Time, files map[string][]byte, links map[string]string) error {
-	gen, err := generatedFiles(m, stamp)
-	if err != nil {
-		return err
-	}
-	maps.Copy(files, gen)
-	tree := make(map[string]Source, len(files)+len(links))
-	for n, b := range files {
-		tree[n] = Bytes(b)
-	}
-	for n, p := range links {
-		tree[n] = DiskFile(p)
-	}
-	zips, err := BundleZips(m, stamp, tree)
-	if err != nil {
-		return err
-	}
-	maps.Copy(files, zips)
-	return nil
-}
 
 // generatedFiles makes the bundle's files that come from the manifest
 // alone: calendar.ics, posts.csv, captions/<lang>.md and index.html.

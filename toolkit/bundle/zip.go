@@ -100,7 +100,14 @@ func Zip(modified time.Time, entries []ZipEntry) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// BundleZips makes the bundle's zips from its tree (bundle path -> content):
+// zipPlan is one zip of the bundle: its file name and what goes in it.
+type zipPlan struct {
+	name    string
+	entries []ZipEntry
+}
+
+// planZips lists the bundle's zips and their entries, from its tree
+// (bundle path -> content):
 //
 //   - <slug>.zip: every file of the tree but the zips, under <slug>/;
 //   - <slug>-<lang>.zip for each campaign language, under <slug>-<lang>/:
@@ -112,27 +119,6 @@ func Zip(modified time.Time, entries []ZipEntry) ([]byte, error) {
 // page without the links to the zips, which are not in it; every other file
 // of <slug>.zip is the tree's, byte for byte. stamp is the time every entry
 // bears and the calendar's DTSTAMP.
-func BundleZips(m *Manifest, stamp time.Time, tree map[string]Source) (map[string][]byte, error) {
-	plans, err := planZips(m, stamp, tree)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string][]byte{}
-	for _, z := range plans {
-		if out[z.name], err = Zip(stamp, z.entries); err != nil {
-			return nil, fmt.Errorf("%s: %w", z.name, err)
-		}
-	}
-	return out, nil
-}
-
-// zipPlan is one zip of the bundle: its file name and what goes in it.
-type zipPlan struct {
-	name    string
-	entries []ZipEntry
-}
-
-// planZips lists the bundle's zips and their entries (see BundleZips).
 func planZips(m *Manifest, stamp time.Time, tree map[string]Source) ([]zipPlan, error) {
 	slug := m.Campaign.Slug
 	if !slugName.MatchString(slug) {

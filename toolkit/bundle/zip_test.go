@@ -136,40 +136,44 @@ func TestZipIsReproducible(t *testing.T) {
 	}
 }
 
-// testTree builds a bundle's files the way Build does, with half the
-// images as links to a previous bundle on disk, and writes the tree.
+// testTree writes a bundle of m through the code Build uses once its
+// images are drawn (stage.finish), with half the images linked from a
+// previous bundle on disk, and returns the tree as written.
 func testTree(t *testing.T, m *Manifest, images map[string][]byte) (files map[string][]byte, root string) {
 	t.Helper()
 	prev := t.TempDir()
-	files = map[string][]byte{}
-	links := map[string]string{}
-	for i, img := range m.Images {
-		if i%2 == 0 {
-			files[img.Path] = images[img.Path]
-			continue
-		}
-		p := filepath.Join(prev, filepath.FromSlash(img.Path))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, images[img.Path], 0o644); err != nil {
-			t.Fatal(err)
-		}
-		links[img.Path] = p
-	}
-	mj, err := manifestJSON(m)
+	root = filepath.Join(t.TempDir(), m.Campaign.Slug)
+	st, err := newStage(root)
 	if err != nil {
 		t.Fatal(err)
 	}
-	files["manifest.json"] = mj
-	if err := bundleFiles(m, testStamp, files, links); err != nil {
-		t.Fatalf("bundleFiles: %v", err)
+	defer st.discard()
+	sums := map[string]string{}
+	for i, img := range m.Images {
+		data := images[img.Path]
+		sums[img.Path] = sha256Hex(data)
+		if i%2 == 0 {
+			err = st.write(img.Path, data)
+		} else {
+			p := filepath.Join(prev, filepath.FromSlash(img.Path))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			err = st.link(img.Path, p)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
-	root = filepath.Join(t.TempDir(), m.Campaign.Slug)
-	if err := WriteTree(context.Background(), root, files, links); err != nil {
-		t.Fatal(err)
+	cc := &cache{keys: &keyer{program: "test"}, index: readCache("", "\x00")}
+	next := &cacheIndex{Files: map[string]cacheEntry{}}
+	if err := st.finish(context.Background(), m, testStamp, sums, cc, next); err != nil {
+		t.Fatalf("finish: %v", err)
 	}
-	return files, root
+	return readTree(t, root), root
 }
 
 // readTree reads every file under root, by slash path.
