@@ -51,6 +51,9 @@ func loadCampaignLenient(path string) (*loadedCampaign, error) {
 	if path == "" {
 		return loadCampaign("")
 	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return nil, toolkit.Invalid(path, 0, "--campaign", "is a folder: give the campaign YAML file, e.g. %s", filepath.Join(path, "campaign.yaml"))
+	}
 	dir, file := filepath.Split(path)
 	if dir == "" {
 		dir = "."

@@ -76,7 +76,7 @@ func build(cc *cli.Context, o buildOptions) error {
 	if err != nil {
 		return err
 	}
-	m, stats, err := bundle.Build(cc.Context, bundle.Options{
+	bo := bundle.Options{
 		CardOptions: bundle.CardOptions{
 			Campaign: lc.Campaign, CampaignFS: lc.FS, Presets: presets, Languages: o.langs, Progress: progress,
 			Themes: func(name string) (*theme.Theme, fs.FS, error) { return loadTheme(lc, name) },
@@ -84,7 +84,15 @@ func build(cc *cli.Context, o buildOptions) error {
 		Dir:      o.out,
 		Theme:    lc.Theme,
 		Schedule: sched,
-	})
+		Waiting: func() {
+			fmt.Fprintf(cc.App.ErrWriter, "waiting for another build of %s into %s to finish\n", lc.Slug, o.out)
+		},
+	}
+	dst := bundle.OutputPath(bo)
+	if err := notInside(lc, dst); err != nil {
+		return err
+	}
+	m, stats, err := bundle.Build(cc.Context, bo)
 	if err != nil {
 		return err
 	}
@@ -94,7 +102,26 @@ func build(cc *cli.Context, o buildOptions) error {
 	}
 	secs := time.Since(start).Seconds()
 	fmt.Fprintf(cc.App.Writer, "built %s: %d images (%.1f MB), %d rendered, %d unchanged, in %.2fs\n",
-		filepath.Join(o.out, lc.Slug), len(m.Images), float64(bytes)/1e6, stats.Rendered, stats.Reused, secs)
+		dst, len(m.Images), float64(bytes)/1e6, stats.Rendered, stats.Reused, secs)
+	return nil
+}
+
+// notInside refuses an output folder that holds the campaign itself: the
+// bundle replaces its folder whole, and the campaign's files must never be
+// in it.
+func notInside(lc *loadedCampaign, dst string) error {
+	if lc.Embedded {
+		return nil
+	}
+	camp, err1 := filepath.Abs(lc.File)
+	out, err2 := filepath.Abs(dst)
+	if err1 != nil || err2 != nil {
+		return nil
+	}
+	if rel, err := filepath.Rel(out, camp); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return toolkit.Invalid("", 0, "-o", "the bundle would go to %s, which holds the campaign file %s: "+
+			"give an output folder outside the campaign's files (default dist)", dst, lc.File)
+	}
 	return nil
 }
 

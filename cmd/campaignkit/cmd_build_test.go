@@ -54,7 +54,7 @@ func TestBuildDemo(t *testing.T) {
 	if code, _, errs := runCLI(t, args...); code != 0 {
 		t.Fatalf("build: exit %d: %s", code, errs)
 	}
-	root := filepath.Join(dir, "migrants-day-2026")
+	root := filepath.Join(dir, "migrants-day-2026"+bundle.PartialSuffix) // a partial build's folder
 	var m bundle.Manifest
 	data, err := os.ReadFile(filepath.Join(root, "manifest.json"))
 	if err != nil {

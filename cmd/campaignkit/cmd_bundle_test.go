@@ -29,7 +29,7 @@ func TestDemoBundle(t *testing.T) {
 	if code, _, errs := runCLI(t, args...); code != 0 {
 		t.Fatalf("build: exit %d: %s", code, errs)
 	}
-	root := filepath.Join(dir, "migrants-day-2026")
+	root := filepath.Join(dir, "migrants-day-2026"+bundle.PartialSuffix) // a partial build's folder
 	tree := readFiles(t, root)
 	var m bundle.Manifest
 	if err := json.Unmarshal(tree["manifest.json"], &m); err != nil {
@@ -183,7 +183,7 @@ func readFiles(t *testing.T, root string) map[string][]byte {
 	t.Helper()
 	out := map[string][]byte{}
 	err := fs.WalkDir(os.DirFS(root), ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+		if err != nil || d.IsDir() || p == bundle.MarkerName { // the marker is not bundle content
 			return err
 		}
 		out[p], err = os.ReadFile(filepath.Join(root, filepath.FromSlash(p)))

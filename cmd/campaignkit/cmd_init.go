@@ -37,6 +37,9 @@ const initHeader = `# A new campaign, started from the International Migrants Da
 `
 
 func initCampaign(dir string, cc *cli.Context) error {
+	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+		return toolkit.Invalid("", 0, "DIR", "%s is a %s: give a new or empty folder", dir, toolkit.KindOf(dir))
+	}
 	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
 		return toolkit.Invalid("", 0, "DIR", "%s is not empty: init writes into a new or empty folder only, so nothing is overwritten", dir)
 	}
@@ -59,7 +62,11 @@ func initCampaign(dir string, cc *cli.Context) error {
 		return err
 	}
 	for p, data := range files {
-		if err := writeFileAtomic(filepath.Join(dir, filepath.FromSlash(p)), data); err != nil {
+		dst := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		if err := toolkit.WriteFileBytes(dst, 0o644, data); err != nil {
 			return err
 		}
 	}

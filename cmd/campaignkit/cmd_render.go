@@ -2,8 +2,8 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/campaignkit/campaignkit/toolkit/render"
@@ -28,7 +28,7 @@ func renderCommand() *cli.Command {
 			&cli.StringFlag{Name: "lang", Usage: "language `TAG`", Value: "en"},
 			&cli.StringFlag{Name: "preset", Usage: "size `PRESET` (see campaignkit formats)", Value: "instagram-square"},
 			&cli.StringFlag{Name: "theme", Usage: "theme `NAME` instead of the campaign's"},
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "output `FILE`", Value: "card.png"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "output `FILE`: .png or .jpg (default card.png, card.jpg for JPEG presets)"},
 		},
 		Action: func(cc *cli.Context) error {
 			return renderOne(cc, renderOptions{
@@ -55,6 +55,12 @@ func renderOne(cc *cli.Context, o renderOptions) error {
 	p, err := toolkit.PresetByName(o.preset)
 	if err != nil {
 		return toolkit.Invalid("", 0, "--preset", "%v", err)
+	}
+	if o.out == "" {
+		o.out = "card." + p.Ext()
+	}
+	if p, err = presetForFile(p, o.out); err != nil {
+		return err
 	}
 	if _, ok := lc.Title[o.lang]; !ok {
 		return toolkit.Invalid("", 0, "--lang", "the campaign has no language %q (it has %v)", o.lang, lc.Languages)
@@ -83,37 +89,28 @@ func renderOne(cc *cli.Context, o renderOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(o.out, data); err != nil {
+	if err := toolkit.WriteFileBytes(o.out, 0o644, data); err != nil {
 		return err
 	}
 	fmt.Fprintf(cc.App.Writer, "%s: %s %s %s, %dx%d, %d bytes\n", o.out, card.ID, o.lang, p.Name, p.Width, p.Height, len(data))
 	return nil
 }
 
-// writeFileAtomic writes data to a temporary file beside path and renames
-// it into place, so a reader never sees half a file.
-func writeFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+// presetForFile is p drawing in the format out's extension names: .png
+// or .jpg/.jpeg. When that is not the preset's own format, the platform's
+// byte limit (which is for its own format) does not apply.
+func presetForFile(p toolkit.Preset, out string) (toolkit.Preset, error) {
+	var f toolkit.Format
+	switch strings.ToLower(filepath.Ext(out)) {
+	case ".png":
+		f = toolkit.PNG
+	case ".jpg", ".jpeg":
+		f = toolkit.JPEG
+	default:
+		return p, toolkit.Invalid("", 0, "-o", "%q: the file name must end in .png or .jpg, the formats campaignkit writes (preset %s is %s)", out, p.Name, p.Ext())
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
+	if f != p.Format {
+		p.Format, p.MaxBytes = f, 0
 	}
-	tmp := f.Name()
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if err := os.Chmod(tmp, 0o644); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return os.Rename(tmp, path)
+	return p, nil
 }

@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -15,8 +17,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
 	"github.com/campaignkit/campaignkit/toolkit/caption"
+	"github.com/campaignkit/campaignkit/toolkit/render"
 	"github.com/campaignkit/campaignkit/toolkit/schedule"
 )
 
@@ -32,28 +36,46 @@ type Options struct {
 	Schedule *schedule.Schedule
 	// Caption builds captions; nil means caption.Build.
 	Caption CaptionFunc
+	// Waiting, if set, is called once when another build of the same
+	// campaign into the same folder is running and this one waits for it.
+	Waiting func()
 }
 
 // Build renders the campaign's cards and writes the bundle tree under
-// Dir/<slug> in one step: everything is written into a temporary folder
-// beside it and swapped in by rename only when all of it is written, so a
-// failed or interrupted build leaves the previous bundle as it was. Images
-// go to disk as they are encoded and the zips are streamed from there, so
-// memory stays bounded by the images being drawn, not by the bundle's size.
+// OutputPath(o) in one step: everything is written into a temporary folder
+// beside it and swapped in atomically only when all of it is written, so a
+// failed, interrupted or killed build leaves the previous bundle as it was.
+// It replaces only a bundle that campaignkit wrote (see MarkerName), and
+// builds of one campaign into one folder wait for each other. A partial
+// build (some presets or languages) goes to its own folder and leaves the
+// full bundle and its cache alone. Images go to disk as they are encoded
+// and the zips are streamed from there, so memory stays bounded by the
+// images being drawn, not by the bundle's size.
 func Build(ctx context.Context, o Options) (*Manifest, Stats, error) {
 	c := o.Campaign
-	root := filepath.Join(o.Dir, c.Slug)
+	partial := o.partial()
+	t, err := openTarget(ctx, o.Dir, c.Slug, partial, o.Waiting)
+	if err != nil {
+		return nil, Stats{}, err
+	}
+	defer t.close()
+	prev := readCache(t.dir, c.Slug)
 	cc := &cache{
-		keys:  &keyer{c: c, cfs: o.CampaignFS, program: Program(), files: map[string]string{}},
-		index: readCache(o.Dir, c.Slug),
+		keys:  &keyer{c: c, cfs: o.CampaignFS, program: render.Fingerprint(), files: map[string]string{}},
+		index: prev,
 	}
-	if cc.keys.program == "unknown" {
-		cc.index = readCache("", "\x00") // unknown program: never reuse
+	// images may be reused from this folder's previous bundle, and then from
+	// the other one (the full bundle for a partial build, and back)
+	if live := t.live(); live != "" {
+		cc.prevRoots = append(cc.prevRoots, live)
 	}
-	if st, err := os.Stat(root); err == nil && st.IsDir() {
-		cc.prevRoot = root
+	other := filepath.Join(t.dir, folderName(c.Slug, !partial))
+	if checkOwned(other, c.Slug, t.dir) == nil {
+		if st, err := os.Stat(other); err == nil && st.IsDir() {
+			cc.prevRoots = append(cc.prevRoots, other)
+		}
 	}
-	st, err := newStage(root)
+	st, err := t.newStage(c.Slug)
 	if err != nil {
 		return nil, Stats{}, err
 	}
@@ -75,7 +97,14 @@ func Build(ctx context.Context, o Options) (*Manifest, Stats, error) {
 		Images:   make([]Image, len(rendered)),
 		Posts:    []Post{},
 	}
+	// A full build's index describes the full bundle; a partial build adds
+	// what it made to the index, so the next full build reuses it, and
+	// drops nothing the full build recorded.
 	next := &cacheIndex{Version: cacheVersion, Images: map[string]cacheEntry{}, Files: map[string]cacheEntry{}}
+	if partial {
+		maps.Copy(next.Images, prev.Images)
+		maps.Copy(next.Files, prev.Files)
+	}
 	sums := map[string]string{} // bundle path -> sha256, for the zips' keys
 	for i, r := range rendered {
 		m.Images[i] = r.Image
@@ -101,7 +130,8 @@ func Build(ctx context.Context, o Options) (*Manifest, Stats, error) {
 	if err := st.finish(ctx, m, bundleStamp(c.Day), sums, cc, next); err != nil {
 		return nil, stats, err
 	}
-	if err := writeCache(o.Dir, c.Slug, next); err != nil {
+	crashPoint("committed")
+	if err := writeCache(t.dir, c.Slug, next); err != nil {
 		return nil, stats, err
 	}
 	return m, stats, nil
@@ -135,23 +165,12 @@ func (s *stage) finish(ctx context.Context, m *Manifest, stamp time.Time, sums m
 	return s.commit()
 }
 
-// stage is a bundle being written: a temporary folder beside its final
-// place, renamed over it by commit.
+// stage is a bundle being written: a folder beside its final place,
+// swapped in by commit.
 type stage struct {
-	dst, dir string
-	done     bool
-}
-
-func newStage(dst string) (*stage, error) {
-	parent := filepath.Dir(dst)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return nil, err
-	}
-	dir, err := os.MkdirTemp(parent, "."+filepath.Base(dst)+".new-")
-	if err != nil {
-		return nil, err
-	}
-	return &stage{dst: dst, dir: dir}, nil
+	t    *target
+	dir  string
+	done bool
 }
 
 // path is where bundle path n goes in the stage, refusing paths that would
@@ -189,9 +208,10 @@ func (s *stage) link(n, from string) error {
 	return os.WriteFile(p, data, 0o644)
 }
 
-// zips writes the bundle's zips (see BundleZips) from the staged files. A
+// zips writes the bundle's zips (see planZips) from the staged files. A
 // zip whose entries all have the same names and bytes as at the last build
-// is linked from the previous bundle instead of being written again.
+// is linked from the previous bundle instead of being written again, once
+// its own bytes are checked against the hash recorded when it was written.
 func (s *stage) zips(ctx context.Context, m *Manifest, stamp time.Time, sums map[string]string, cc *cache, next *cacheIndex) error {
 	tree := map[string]Source{}
 	for n := range sums {
@@ -209,12 +229,13 @@ func (s *stage) zips(ctx context.Context, m *Manifest, stamp time.Time, sums map
 		if err != nil {
 			return err
 		}
-		if e, ok := cc.index.Files[z.name]; ok && e.Key == key {
-			if from, ok := reusableSize(cc.prevRoot, z.name, e); ok {
+		ixName := s.t.name + "/" + z.name
+		if e, ok := cc.index.Files[ixName]; ok && e.Key == key {
+			if from, ok := reusable(cc.prevRoots, z.name, e); ok {
 				if err := s.link(z.name, from); err != nil {
 					return err
 				}
-				next.Files[z.name] = e
+				next.Files[ixName] = e
 				continue
 			}
 		}
@@ -240,7 +261,7 @@ func (s *stage) zips(ctx context.Context, m *Manifest, stamp time.Time, sums map
 		if err := f.Close(); err != nil {
 			return err
 		}
-		next.Files[z.name] = cacheEntry{Key: key, SHA256: hex.EncodeToString(h.Sum(nil)), Bytes: int(cw.n)}
+		next.Files[ixName] = cacheEntry{Key: key, SHA256: hex.EncodeToString(h.Sum(nil)), Bytes: int(cw.n)}
 	}
 	return nil
 }
@@ -283,29 +304,43 @@ func (c *countWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// commit swaps the stage in for the previous tree.
+// commit makes the staged files durable and swaps the stage in for the
+// previous bundle.
 func (s *stage) commit() error {
 	if err := os.Chmod(s.dir, 0o755); err != nil {
 		return err
 	}
-	old := ""
-	if _, err := os.Stat(s.dst); err == nil {
-		old = s.dir + ".old"
-		if err := os.Rename(s.dst, old); err != nil {
-			return err
-		}
+	if err := syncTree(s.dir); err != nil {
+		return err
 	}
-	if err := os.Rename(s.dir, s.dst); err != nil {
-		if old != "" {
-			os.Rename(old, s.dst) // put the previous bundle back
-		}
+	if err := s.t.swap(s.dir); err != nil {
 		return err
 	}
 	s.done = true
-	if old != "" {
-		return os.RemoveAll(old)
-	}
+	toolkit.SyncDir(s.t.dir)
 	return nil
+}
+
+// syncTree flushes every file and folder under dir to disk, so that the
+// bundle a swap puts in place is whole even after a power cut.
+func syncTree(dir string) error {
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && !d.Type().IsRegular() {
+			return nil
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := f.Sync(); err != nil && !d.IsDir() {
+			return err
+		}
+		return nil
+	})
 }
 
 // discard removes the stage unless it was committed.

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
 	"github.com/campaignkit/campaignkit/toolkit/theme"
 )
@@ -29,10 +30,16 @@ type cacheEntry struct {
 	Bytes  int    `json:"bytes"`
 }
 
-const cacheVersion = 1
+// cacheVersion 2: keys no longer hash the executable, and zips are recorded
+// per bundle folder.
+const cacheVersion = 2
+
+// cacheDir is the folder beside the bundles that holds each campaign's
+// cache index and build lock.
+func cacheDir(dir string) string { return filepath.Join(dir, ".campaignkit-cache") }
 
 func cachePath(dir, slug string) string {
-	return filepath.Join(dir, ".campaignkit-cache", slug+".json")
+	return filepath.Join(cacheDir(dir), slug+".json")
 }
 
 func readCache(dir, slug string) *cacheIndex {
@@ -59,29 +66,8 @@ func writeCache(dir, slug string, ix *cacheIndex) error {
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return err
 	}
-	tmp := p + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, p)
+	return toolkit.WriteFileBytes(p, 0o644, data)
 }
-
-// Program identifies the running program's rendering code for cache keys:
-// the hash of its own executable, so a rebuilt campaignkit never reuses
-// images an older renderer drew.
-var Program = sync.OnceValue(func() string {
-	exe, err := os.Executable()
-	if err == nil {
-		if f, err := os.Open(exe); err == nil {
-			defer f.Close()
-			h := sha256.New()
-			if _, err := io.Copy(h, f); err == nil {
-				return hex.EncodeToString(h.Sum(nil))
-			}
-		}
-	}
-	return "unknown" // no cache reuse across runs is safe then: see keyer
-})
 
 // keyer computes cache keys, hashing each input file once.
 type keyer struct {
@@ -112,7 +98,7 @@ func (k *keyer) fileHash(fsys fs.FS, scope, name string) string {
 	return h
 }
 
-// key hashes everything an image depends on: the program, the card as
+// key hashes everything an image depends on: the renderer (renderFingerprint), the card as
 // written, the language, the preset, the theme and every picture drawn.
 func (k *keyer) key(j job) string {
 	h := sha256.New()
@@ -131,32 +117,25 @@ func themeKey(t *theme.Theme) any {
 	return []any{t.Name, t.Palette, t.Background, t.Fonts, t.Margin, t.Layouts}
 }
 
-// reusableSize is reusable for big generated files (the zips), checked by
-// size only: hashing them again would cost as much as writing them.
-func reusableSize(prevRoot, path string, e cacheEntry) (string, bool) {
-	if prevRoot == "" || !safeRel(path) {
+// reusable finds, in the previous bundles' folders, a file at path that
+// still holds the bytes the cache entry recorded (its content hash is
+// checked, so a file edited or damaged since is never reused), and returns
+// its location.
+func reusable(roots []string, path string, e cacheEntry) (string, bool) {
+	if !safeRel(path) {
 		return "", false
 	}
-	p := filepath.Join(prevRoot, filepath.FromSlash(path))
-	st, err := os.Stat(p)
-	if err != nil || st.Size() != int64(e.Bytes) || !st.Mode().IsRegular() {
-		return "", false
+	for _, root := range roots {
+		p := filepath.Join(root, filepath.FromSlash(path))
+		st, err := os.Lstat(p)
+		if err != nil || !st.Mode().IsRegular() || st.Size() != int64(e.Bytes) {
+			continue
+		}
+		if sum, err := sha256File(p); err == nil && sum == e.SHA256 {
+			return p, true
+		}
 	}
-	return p, true
-}
-
-// reusable reports whether the previous bundle's file at path still holds
-// the bytes the cache says, and returns its location.
-func reusable(prevRoot, path string, e cacheEntry) (string, bool) {
-	p, ok := reusableSize(prevRoot, path, e)
-	if !ok {
-		return "", false
-	}
-	// a file edited by hand since the last build is drawn again
-	if sum, err := sha256File(p); err != nil || sum != e.SHA256 {
-		return "", false
-	}
-	return p, true
+	return "", false
 }
 
 func sha256File(p string) (string, error) {

@@ -61,7 +61,7 @@ type Stats struct {
 type cache struct {
 	keys     *keyer
 	index    *cacheIndex // previous build's
-	prevRoot string      // previous bundle folder, "" if none
+	prevRoots []string   // previous bundles' folders, most likely first
 	// sink, when set, takes each newly encoded image as soon as it is
 	// made (Build writes it to disk and drops the bytes).
 	sink func(*Rendered) error
@@ -131,7 +131,7 @@ func renderCards(ctx context.Context, o CardOptions, cc *cache) ([]Rendered, Sta
 		key := cc.keys.key(j)
 		path := CardPath(j.lang, j.card.ID, j.p)
 		if e, ok := cc.index.Images[path]; ok && e.Key == key {
-			if from, ok := reusable(cc.prevRoot, path, e); ok {
+			if from, ok := reusable(cc.prevRoots, path, e); ok {
 				img := imageEntry(j, e.Bytes, e.SHA256, o.Alt)
 				out[i] = Rendered{Image: img, From: from, Key: key}
 				stats.Reused++

@@ -142,8 +142,13 @@ func TestZipIsReproducible(t *testing.T) {
 func testTree(t *testing.T, m *Manifest, images map[string][]byte) (files map[string][]byte, root string) {
 	t.Helper()
 	prev := t.TempDir()
-	root = filepath.Join(t.TempDir(), m.Campaign.Slug)
-	st, err := newStage(root)
+	tg, err := openTarget(context.Background(), t.TempDir(), m.Campaign.Slug, false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tg.close()
+	root = tg.path
+	st, err := tg.newStage(m.Campaign.Slug)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,12 +181,13 @@ func testTree(t *testing.T, m *Manifest, images map[string][]byte) (files map[st
 	return readTree(t, root), root
 }
 
-// readTree reads every file under root, by slash path.
+// readTree reads every file under root, by slash path, but the marker
+// (which is not part of the bundle's content, nor of its zips).
 func readTree(t *testing.T, root string) map[string][]byte {
 	t.Helper()
 	tree := map[string][]byte{}
 	err := fs.WalkDir(os.DirFS(root), ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+		if err != nil || d.IsDir() || p == MarkerName {
 			return err
 		}
 		b, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(p)))
