@@ -59,9 +59,9 @@ type Stats struct {
 
 // cache lets RenderCards reuse images of the previous build.
 type cache struct {
-	keys     *keyer
-	index    *cacheIndex // previous build's
-	prevRoots []string   // previous bundles' folders, most likely first
+	keys      *keyer
+	index     *cacheIndex // previous build's
+	prevRoots []string    // previous bundles' folders, most likely first
 	// sink, when set, takes each newly encoded image as soon as it is
 	// made (Build writes it to disk and drops the bytes).
 	sink func(*Rendered) error

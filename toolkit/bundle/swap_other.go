@@ -6,5 +6,5 @@ package bundle
 // bundles are then swapped in by flipping a symbolic link (see swapByLink).
 var exchangeWorks = false
 
-func exchange(a, b string) error         { return errNoExchange }
+func exchange(a, b string) error        { return errNoExchange }
 func renameNoReplace(a, b string) error { return errNoExchange }
