@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -109,11 +108,10 @@ func newRunner(lc *loadedCampaign, s queue.Store, dir string, logger *slog.Logge
 	if err != nil {
 		return nil, err
 	}
-	host, _ := os.Hostname()
 	return runner.New(runner.Config{
 		Campaign: lc.Campaign, Schedule: sched, Store: s, Publishers: pubs,
 		Caption: caption.Build, Images: cardImages(lc, dir), Now: now, Logger: logger,
-		Owner: fmt.Sprintf("%s:%d", host, os.Getpid()), Lease: o.lease, StopTimeout: o.stopTimeout,
+		Lease: o.lease, StopTimeout: o.stopTimeout,
 	})
 }
 
@@ -122,9 +120,19 @@ func newLogger(w io.Writer, format string) (*slog.Logger, error) {
 	case "text", "":
 		return slog.New(slog.NewTextHandler(w, nil)), nil
 	case "json":
-		return slog.New(slog.NewJSONHandler(w, nil)), nil
+		return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{ReplaceAttr: durationSeconds})), nil
 	}
 	return nil, usagef("--log-format %q: want text or json", format)
+}
+
+// durationSeconds writes a duration in JSON logs as seconds (a number,
+// "late": 0.012), which log tools sum and compare, instead of slog's
+// nanoseconds.
+func durationSeconds(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		return slog.Float64(a.Key, a.Value.Duration().Seconds())
+	}
+	return a
 }
 
 // publishers maps every channel to its publisher: the ones configured in

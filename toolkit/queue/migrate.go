@@ -63,6 +63,20 @@ var migrations = []string{
 		since  INTEGER NOT NULL,
 		reason TEXT NOT NULL DEFAULT ''
 	);`,
+
+	// 4: runners' heartbeats.
+	`CREATE TABLE runners (
+		id        TEXT PRIMARY KEY,
+		host      TEXT NOT NULL,
+		pid       INTEGER NOT NULL,
+		source    TEXT NOT NULL DEFAULT '',
+		started   INTEGER NOT NULL,
+		beat      INTEGER NOT NULL,
+		last_tick INTEGER NOT NULL DEFAULT 0,
+		in_flight INTEGER NOT NULL DEFAULT 0,
+		stopped   INTEGER NOT NULL DEFAULT 0
+	);
+	CREATE INDEX runners_beat ON runners(beat);`,
 }
 
 // SchemaVersion is the schema version this build writes.

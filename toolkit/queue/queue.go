@@ -99,6 +99,30 @@ type Counts struct {
 	Cancelled int // waiting posts no longer in the plan, cancelled by Sync
 }
 
+// Slots says how many posts a claim may take: at most Total in all and,
+// when Channel is set, at most Channel[c] of channel c (none of a channel
+// it does not name).
+type Slots struct {
+	Total   int
+	Channel map[string]int
+}
+
+// Any is room for n posts of any channel.
+func Any(n int) Slots { return Slots{Total: n} }
+
+// RunnerInfo is what a runner says of itself in its heartbeat.
+type RunnerInfo struct {
+	ID       string    // its lease owner name
+	Host     string    // the machine it runs on
+	PID      int       // its process
+	Source   string    // the campaign it publishes
+	Started  time.Time // when it started
+	Beat     time.Time // its last heartbeat
+	LastTick time.Time // when it last looked at the queue
+	InFlight int       // posts it is publishing now
+	Stopped  time.Time // when it stopped cleanly; zero while running
+}
+
 // Pause is the state of the queue's pause switch.
 type Pause struct {
 	On     bool
@@ -128,10 +152,20 @@ type Store interface {
 	// dropped them). A post cancelled that way comes back if a later plan
 	// has it again.
 	Sync(ctx context.Context, now time.Time, source string, posts []Post) (Counts, error)
-	// Claim leases up to limit waiting posts due at or before now to owner
-	// until now+lease, oldest first, and starts an attempt on each. Two
-	// claimers never get the same post.
-	Claim(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]Post, error)
+	// Claim leases waiting posts due at or before now to owner until
+	// now+lease, oldest first, as many as free allows, and starts an
+	// attempt on each. Two claimers never get the same post. Nothing is
+	// claimed while the queue is paused.
+	Claim(ctx context.Context, owner string, now time.Time, lease time.Duration, free Slots) ([]Post, error)
+	// NextDue returns the earliest due time of a waiting post, or the zero
+	// time when none waits, so a runner can sleep until then.
+	NextDue(ctx context.Context) (time.Time, error)
+	// Beat records that a runner is alive (and what it is doing); a runner
+	// that stops cleanly records Stopped.
+	Beat(ctx context.Context, r RunnerInfo) error
+	// Runners lists the runners that beat since the given time, newest
+	// beat first.
+	Runners(ctx context.Context, since time.Time) ([]RunnerInfo, error)
 	// Extend lengthens owner's lease on a claimed post.
 	Extend(ctx context.Context, id, owner string, until time.Time) error
 	// Complete records that owner published the post.

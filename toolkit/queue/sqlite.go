@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -395,13 +396,14 @@ func (s *SQLite) upsert(ctx context.Context, tx *sql.Tx, now time.Time, posts []
 }
 
 // Claim leases due posts to owner.
-func (s *SQLite) Claim(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]Post, error) {
+func (s *SQLite) Claim(ctx context.Context, owner string, now time.Time, lease time.Duration, free Slots) ([]Post, error) {
 	if owner == "" {
 		return nil, errors.New("claim: owner is empty")
 	}
-	if limit <= 0 {
+	if free.Total <= 0 {
 		return nil, nil
 	}
+	const due = `SELECT ` + postColumns + ` FROM posts WHERE (state = 'planned' OR state = 'failed') AND due > 0 AND due <= ?`
 	var out []Post
 	err := s.tx(ctx, "claim", func(tx *sql.Tx) error {
 		var paused int
@@ -412,10 +414,30 @@ func (s *SQLite) Claim(ctx context.Context, owner string, now time.Time, lease t
 			return nil
 		}
 		var err error
-		out, err = queryPosts(ctx, tx, `SELECT `+postColumns+` FROM posts
-			WHERE (state = 'planned' OR state = 'failed') AND due > 0 AND due <= ? ORDER BY due, id LIMIT ?`, ms(now), limit)
-		if err != nil {
-			return err
+		if free.Channel == nil {
+			out, err = queryPosts(ctx, tx, due+` ORDER BY due, id LIMIT ?`, ms(now), free.Total)
+			if err != nil {
+				return err
+			}
+		} else {
+			for _, ch := range slices.Sorted(maps.Keys(free.Channel)) {
+				n := min(free.Channel[ch], free.Total)
+				if n <= 0 {
+					continue
+				}
+				got, err := queryPosts(ctx, tx, due+` AND channel = ? ORDER BY due, id LIMIT ?`, ms(now), ch, n)
+				if err != nil {
+					return err
+				}
+				out = append(out, got...)
+			}
+			slices.SortFunc(out, func(a, b Post) int {
+				if c := a.Due.Compare(b.Due); c != 0 {
+					return c
+				}
+				return strings.Compare(a.ID, b.ID)
+			})
+			out = out[:min(len(out), free.Total)]
 		}
 		until := now.Add(lease).UTC()
 		for i := range out {
@@ -436,6 +458,49 @@ func (s *SQLite) Claim(ctx context.Context, owner string, now time.Time, lease t
 		return nil, err
 	}
 	return out, nil
+}
+
+// NextDue returns the earliest due time of a waiting post.
+func (s *SQLite) NextDue(ctx context.Context) (time.Time, error) {
+	var due sql.NullInt64
+	err := s.db.QueryRowContext(ctx, `SELECT min(due) FROM posts WHERE (state = 'planned' OR state = 'failed') AND due > 0`).Scan(&due)
+	if err != nil || !due.Valid {
+		return time.Time{}, s.wrap("next due", err)
+	}
+	return fromMS(due.Int64), nil
+}
+
+// Beat records a runner's heartbeat.
+func (s *SQLite) Beat(ctx context.Context, r RunnerInfo) error {
+	return s.tx(ctx, "heartbeat", func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO runners (id, host, pid, source, started, beat, last_tick, in_flight, stopped)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET beat = excluded.beat, last_tick = excluded.last_tick, in_flight = excluded.in_flight,
+				stopped = excluded.stopped, source = excluded.source`,
+			r.ID, r.Host, r.PID, r.Source, ms(r.Started), ms(r.Beat), ms(r.LastTick), r.InFlight, ms(r.Stopped))
+		return err
+	})
+}
+
+// Runners lists the runners that beat since a time.
+func (s *SQLite) Runners(ctx context.Context, since time.Time) ([]RunnerInfo, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, host, pid, source, started, beat, last_tick, in_flight, stopped
+		FROM runners WHERE beat >= ? ORDER BY beat DESC, id`, ms(since))
+	if err != nil {
+		return nil, s.wrap("runners", err)
+	}
+	defer rows.Close()
+	var out []RunnerInfo
+	for rows.Next() {
+		var r RunnerInfo
+		var started, beat, tick, stopped int64
+		if err := rows.Scan(&r.ID, &r.Host, &r.PID, &r.Source, &started, &beat, &tick, &r.InFlight, &stopped); err != nil {
+			return nil, s.wrap("runners", err)
+		}
+		r.Started, r.Beat, r.LastTick, r.Stopped = fromMS(started), fromMS(beat), fromMS(tick), fromMS(stopped)
+		out = append(out, r)
+	}
+	return out, s.wrap("runners", rows.Err())
 }
 
 // held checks that owner holds a claim on id inside tx and returns the

@@ -56,7 +56,7 @@ func TestEnqueueIdempotentAndInPlace(t *testing.T) {
 		t.Errorf("second enqueue: got %+v, want %+v", got, want)
 	}
 	// a is published; b is edited; c unchanged.
-	claimed, err := s.Claim(ctx, "r1", t0, time.Minute, 1)
+	claimed, err := s.Claim(ctx, "r1", t0, time.Minute, Any(1))
 	if err != nil || len(claimed) != 1 || claimed[0].ID != "a" {
 		t.Fatalf("claim: got %v, %v", claimed, err)
 	}
@@ -140,10 +140,10 @@ func TestLifecycle(t *testing.T) {
 	if _, err := s.Enqueue(ctx, t0, []Post{post("p1", t0), post("p2", t0.Add(time.Hour))}); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := s.Claim(ctx, "r1", t0.Add(-time.Second), time.Minute, 10); len(got) != 0 {
+	if got, _ := s.Claim(ctx, "r1", t0.Add(-time.Second), time.Minute, Any(10)); len(got) != 0 {
 		t.Errorf("claim before due: got %d posts, want none", len(got))
 	}
-	got, err := s.Claim(ctx, "r1", t0, time.Minute, 10)
+	got, err := s.Claim(ctx, "r1", t0, time.Minute, Any(10))
 	if err != nil || len(got) != 1 || got[0].Attempts != 1 || got[0].State != Claimed {
 		t.Fatalf("claim: got %+v, %v", got, err)
 	}
@@ -154,17 +154,17 @@ func TestLifecycle(t *testing.T) {
 	if err := s.Fail(ctx, "p1", "r1", t0, "HTTP 503", retryAt); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := s.Claim(ctx, "r1", t0.Add(10*time.Second), time.Minute, 10); len(got) != 0 {
+	if got, _ := s.Claim(ctx, "r1", t0.Add(10*time.Second), time.Minute, Any(10)); len(got) != 0 {
 		t.Errorf("claim before retry time: got %d, want none", len(got))
 	}
-	got, _ = s.Claim(ctx, "r1", retryAt, time.Minute, 10)
+	got, _ = s.Claim(ctx, "r1", retryAt, time.Minute, Any(10))
 	if len(got) != 1 || got[0].Attempts != 2 || got[0].LastError != "HTTP 503" {
 		t.Fatalf("retry claim: got %+v", got)
 	}
 	if err := s.Fail(ctx, "p1", "r1", retryAt, "HTTP 401", time.Time{}); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := s.Claim(ctx, "r1", t0.Add(24*time.Hour), time.Minute, 1); len(got) != 1 || got[0].ID != "p2" {
+	if got, _ := s.Claim(ctx, "r1", t0.Add(24*time.Hour), time.Minute, Any(1)); len(got) != 1 || got[0].ID != "p2" {
 		t.Errorf("a given-up post must not be claimed: got %+v", got)
 	}
 	p, attempts, err := s.Get(ctx, "p1")
@@ -180,7 +180,7 @@ func TestLifecycle(t *testing.T) {
 	if err := s.Retry(ctx, "p1", t0.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	got, _ = s.Claim(ctx, "r1", t0.Add(time.Hour), time.Minute, 1)
+	got, _ = s.Claim(ctx, "r1", t0.Add(time.Hour), time.Minute, Any(1))
 	if len(got) != 1 || got[0].ID != "p1" || got[0].Attempts != 3 {
 		t.Fatalf("after retry: got %+v", got)
 	}
@@ -215,7 +215,7 @@ func TestMissed(t *testing.T) {
 	if err := s.MarkMissed(ctx, "old", "", t0.Add(time.Hour), "runner was down"); err != nil {
 		t.Fatal(err)
 	}
-	got, _ := s.Claim(ctx, "r1", t0.Add(time.Hour), time.Minute, 5)
+	got, _ := s.Claim(ctx, "r1", t0.Add(time.Hour), time.Minute, Any(5))
 	if len(got) != 1 || got[0].ID != "claimed" {
 		t.Fatalf("claim: got %+v", got)
 	}
@@ -237,7 +237,7 @@ func TestLeaseExpiry(t *testing.T) {
 	if _, err := s.Enqueue(ctx, t0, []Post{post("p", t0)}); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := s.Claim(ctx, "crashed", t0, time.Minute, 1); len(got) != 1 {
+	if got, _ := s.Claim(ctx, "crashed", t0, time.Minute, Any(1)); len(got) != 1 {
 		t.Fatal("claim failed")
 	}
 	if got, _ := s.ReleaseExpired(ctx, t0.Add(30*time.Second)); len(got) != 0 {
@@ -253,7 +253,7 @@ func TestLeaseExpiry(t *testing.T) {
 	if err != nil || len(got) != 1 {
 		t.Fatalf("release expired: got %d, %v", len(got), err)
 	}
-	again, _ := s.Claim(ctx, "r2", t0.Add(3*time.Minute), time.Minute, 1)
+	again, _ := s.Claim(ctx, "r2", t0.Add(3*time.Minute), time.Minute, Any(1))
 	if len(again) != 1 || again[0].Attempts != 2 {
 		t.Fatalf("claim after expiry: got %+v", again)
 	}
@@ -288,7 +288,7 @@ func TestConcurrentClaimers(t *testing.T) {
 		owner := fmt.Sprintf("runner-%d", w)
 		wg.Go(func() {
 			for {
-				got, err := store.Claim(ctx, owner, t0.Add(time.Second), time.Minute, 1+w%3)
+				got, err := store.Claim(ctx, owner, t0.Add(time.Second), time.Minute, Any(1+w%3))
 				if err != nil {
 					t.Errorf("%s: %v", owner, err)
 					return
@@ -352,7 +352,7 @@ func TestMigrateV1(t *testing.T) {
 	if p.Text != "Bonjour" || p.Lang != "fr" || !p.At.Equal(t0) || !p.Due.Equal(t0) || p.State != Planned || p.Source != AdHoc {
 		t.Errorf("migrated post: got %+v", p)
 	}
-	got, err := s.Claim(ctx, "r", t0, time.Minute, 5)
+	got, err := s.Claim(ctx, "r", t0, time.Minute, Any(5))
 	if err != nil || len(got) != 1 || got[0].ID != "old-planned" {
 		t.Errorf("claim after migration: got %+v, %v", got, err)
 	}
@@ -453,7 +453,7 @@ func TestPause(t *testing.T) {
 	if p, err := s.Paused(ctx); err != nil || !p.On || p.Reason != "sad news" || !p.Since.Equal(t0) {
 		t.Errorf("paused: got %+v, %v, want the first pause", p, err)
 	}
-	if got, _ := s.Claim(ctx, "r", t0, time.Minute, 5); len(got) != 0 {
+	if got, _ := s.Claim(ctx, "r", t0, time.Minute, Any(5)); len(got) != 0 {
 		t.Errorf("claim while paused: got %d posts, want none", len(got))
 	}
 	if err := s.Resume(ctx); err != nil {
@@ -462,7 +462,7 @@ func TestPause(t *testing.T) {
 	if p, _ := s.Paused(ctx); p.On {
 		t.Error("still paused after Resume")
 	}
-	if got, _ := s.Claim(ctx, "r", t0, time.Minute, 5); len(got) != 1 {
+	if got, _ := s.Claim(ctx, "r", t0, time.Minute, Any(5)); len(got) != 1 {
 		t.Errorf("claim after resume: got %d posts, want 1", len(got))
 	}
 }

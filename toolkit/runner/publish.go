@@ -83,8 +83,8 @@ func (r *Runner) publish(ctx context.Context, pub publish.Publisher, p queue.Pos
 		}
 	}()
 	images := p.Images
-	if len(images) == 0 && p.Card != "" && r.cfg.Images != nil {
-		images, err = r.cfg.Images(ctx, p.Card, p.Lang, p.Channel)
+	if len(images) == 0 && p.Card != "" {
+		images, err = r.images.get(ctx, p.Card, p.Lang, p.Channel)
 		if err != nil {
 			return res, fmt.Errorf("images of card %s in %s for %s: %w", p.Card, p.Lang, p.Channel, err)
 		}

@@ -249,20 +249,20 @@ func TestRetryWithBackoff(t *testing.T) {
 	if err := h.r.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	h.tick(t) // attempt 1 fails: 30s base, jitter 0.5 -> 22.5s
+	h.tick(t) // attempt 1 fails: the default 2s base, jitter 0.5 -> 1.5s
 	p, _ := h.post(t)
-	if want := due.Add(22500 * time.Millisecond); p.State != queue.Failed || !p.Due.Equal(want) {
+	if want := due.Add(1500 * time.Millisecond); p.State != queue.Failed || !p.Due.Equal(want) {
 		t.Fatalf("after one failure: got %s due %v, want failed due %v", p.State, p.Due, want)
 	}
-	h.clock.Set(due.Add(22 * time.Second))
+	h.clock.Set(due.Add(time.Second))
 	h.tick(t)
 	if n := h.pub.count(); n != 1 {
 		t.Fatalf("before the retry time: got %d publishes, want 1", n)
 	}
-	h.clock.Set(due.Add(23 * time.Second))
-	h.tick(t) // attempt 2 fails: 60s -> 45s
+	h.clock.Set(due.Add(2 * time.Second))
+	h.tick(t) // attempt 2 fails: 4s -> 3s
 	p, _ = h.post(t)
-	if want := due.Add(23*time.Second + 45*time.Second); !p.Due.Equal(want) {
+	if want := due.Add(2*time.Second + 3*time.Second); !p.Due.Equal(want) {
 		t.Fatalf("after two failures: due %v, want %v", p.Due, want)
 	}
 	h.clock.Set(p.Due)
@@ -385,7 +385,7 @@ func TestCrashedRunnerLeaseTakenBack(t *testing.T) {
 	if err := h.r.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := h.store.Claim(context.Background(), "crashed-runner", due, 30*time.Second, 10); len(got) != 1 {
+	if got, _ := h.store.Claim(context.Background(), "crashed-runner", due, 30*time.Second, queue.Any(10)); len(got) != 1 {
 		t.Fatal("claim failed")
 	}
 	h.tick(t)
