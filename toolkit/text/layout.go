@@ -198,7 +198,7 @@ func (s *Shaper) Fit(spec Spec, box Rect) (*Block, error) {
 
 // setAt lays out at one size; it returns nil and the reason when it does not fit.
 func (s *Shaper) setAt(spec Spec, runes []rune, outs []shaping.Output, size float64, box Rect) (*Block, string) {
-	cfg := shaping.WrapConfig{Direction: direction(spec.Lang, runes), BreakPolicy: shaping.Never}
+	cfg := shaping.WrapConfig{Direction: direction(spec.Lang), BreakPolicy: shaping.Never}
 	work := make([]shaping.Output, len(outs))
 	wrapAt := func(w float64) []shaping.Line {
 		// The wrapper zeroes the advance of whitespace it leaves at a line
@@ -317,7 +317,7 @@ func f26(v fixed.Int26_6) float64 { return float64(v) / 64 }
 // place positions every glyph of the wrapped lines inside box.
 func (s *Shaper) place(spec Spec, runes []rune, lines []shaping.Line, size float64, box Rect, height float64) *Block {
 	b := &Block{Spec: spec, Box: box, Size: size}
-	rtl := direction(spec.Lang, runes) == di.DirectionRTL
+	rtl := direction(spec.Lang) == di.DirectionRTL
 	top := box.Y0
 	switch spec.VAlign {
 	case Middle:

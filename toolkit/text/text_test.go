@@ -89,6 +89,22 @@ func TestMissingGlyphs(t *testing.T) {
 	}
 }
 
+// Every right-to-left language gets a right-to-left paragraph, whatever its
+// tag looks like: start-aligned text ends at the right edge of the box.
+func TestRTLLanguages(t *testing.T) {
+	s := shaper(t)
+	for _, lang := range []string{"ar", "fa", "ur", "arz", "ckb-IQ", "ar-EG", "en"} {
+		b, err := s.Fit(Spec{Text: "سلام", Lang: lang, MinSize: 40, MaxSize: 40, Align: Start}, Rect{0, 0, 1000, 200})
+		if err != nil {
+			t.Fatalf("%s: %v", lang, err)
+		}
+		right := b.Ink.X1 > 990
+		if want := lang != "en"; right != want {
+			t.Errorf("%s: start-aligned text ends at %.0f; right-aligned %v, want %v", lang, b.Ink.X1, right, want)
+		}
+	}
+}
+
 // TestBidi checks the visual order of mixed-direction text: in an Arabic
 // paragraph a Latin hashtag reads left to right with its # first, and the
 // Arabic words around it run right to left.
