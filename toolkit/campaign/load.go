@@ -41,7 +41,6 @@ const LocalLayout = "2006-01-02 15:04"
 
 var (
 	slugRe = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	langRe = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
 )
 
 // Load reads the campaign file name from fsys, decodes it strictly and
@@ -116,8 +115,8 @@ func (c *Campaign) validate(ps *toolkit.Problems, fsys fs.FS, dir string) {
 	seen := map[string]bool{}
 	for i, l := range c.Languages {
 		f := fmt.Sprintf("languages[%d]", i)
-		if !langRe.MatchString(l) {
-			at(f, "want a language tag such as en, fr or zh, got %q", l)
+		if msg := checkLanguage(l); msg != "" {
+			at(f, "%s", msg)
 		}
 		if seen[l] {
 			at(f, "language %q is listed twice", l)

@@ -1,0 +1,53 @@
+package campaign
+
+import (
+	"strings"
+	"testing"
+)
+
+// Input is validated once, at the edge: language tags that name no
+// language are reported at their line and field.
+func TestParseEdgeProblems(t *testing.T) {
+	tests := []struct {
+		name, old, new string
+		line           int
+		field, msg     string
+	}{
+		{"made-up language", "languages: [en, ar]", "languages: [en, xx]", 7, "languages[1]", `"xx" is not a known language tag`},
+		{"undetermined language", "languages: [en, ar]", "languages: [en, und]", 7, "languages[1]", `"und" names no language`},
+		{"underscore tag", "languages: [en, ar]", "languages: [en_US, ar]", 7, "languages[0]", `write the language tag "en_US" as "en-US"`},
+		{"unknown region", "languages: [en, ar]", "languages: [en, zz-ZZ]", 7, "languages[1]", "not a known language tag"},
+		{"no font for Hebrew", "languages: [en, ar]", "languages: [en, he]", 7, "languages[1]", "no font for Hebrew script"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if !strings.Contains(base, tt.old) {
+				t.Fatalf("test setup: %q not in base", tt.old)
+			}
+			_, ps := parse(t, strings.Replace(base, tt.old, tt.new, 1), nil)
+			for _, p := range ps {
+				if p.Field == tt.field && strings.Contains(p.Msg, tt.msg) {
+					if p.Line != tt.line {
+						t.Errorf("line %d, want %d (%v)", p.Line, tt.line, p)
+					}
+					return
+				}
+			}
+			t.Errorf("no problem at %s mentioning %q; got:\n%s", tt.field, tt.msg, list(ps))
+		})
+	}
+}
+
+// Campaigns in Persian, Urdu, Egyptian Arabic, Kurdish, Serbian in either
+// script and traditional Chinese are valid: the tags are real and their
+// scripts have fonts.
+func TestParseLanguagesWithFonts(t *testing.T) {
+	for _, l := range []string{"fa", "ur", "arz", "ckb-IQ", "ar-EG", "sr-Latn", "sr-Cyrl", "zh-Hant"} {
+		src := strings.Replace(base, `ar: {one: "بقي يوم واحد", two: "بقي يومان", few: "بقيت {n} أيام", other: "بقي {n} يوم"}`, `ar: {other: "{n}"}`, 1)
+		src = strings.ReplaceAll(src, "ar: ", l+": ")
+		src = strings.Replace(src, "languages: [en, ar]", "languages: [en, "+l+"]", 1)
+		if _, ps := parse(t, src, nil); ps != nil {
+			t.Errorf("%s refused:\n%s", l, list(ps))
+		}
+	}
+}
