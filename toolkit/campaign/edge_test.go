@@ -6,7 +6,8 @@ import (
 )
 
 // Input is validated once, at the edge: language tags that name no
-// language are reported at their line and field.
+// language, and invisible bidi controls and lost characters in text, are
+// each reported at their line and field.
 func TestParseEdgeProblems(t *testing.T) {
 	tests := []struct {
 		name, old, new string
@@ -18,6 +19,12 @@ func TestParseEdgeProblems(t *testing.T) {
 		{"underscore tag", "languages: [en, ar]", "languages: [en_US, ar]", 7, "languages[0]", `write the language tag "en_US" as "en-US"`},
 		{"unknown region", "languages: [en, ar]", "languages: [en, zz-ZZ]", 7, "languages[1]", "not a known language tag"},
 		{"no font for Hebrew", "languages: [en, ar]", "languages: [en, he]", 7, "languages[1]", "no font for Hebrew script"},
+		{"override in a quote", "quote: {en: Hello, ar: مرحبا}", `quote: {en: "Hel\u202Elo", ar: مرحبا}`, 14, "cards[0].quote.en", "character 4 is U+202E RIGHT-TO-LEFT OVERRIDE, an invisible bidi control"},
+		{"isolate in the title", "title: {en: Test Day, ar: يوم الاختبار}", `title: {en: Test Day, ar: "يوم \u2067الاختبار\u2069"}`, 3, "title.ar", "U+2067 RIGHT-TO-LEFT ISOLATE"},
+		{"embedding in a plural", `en: {one: "{n} day to go", other: "{n} days to go"}`, `en: {one: "\u202A{n} day to go", other: "{n} days to go"}`, 20, "cards[1].phrase.en.one", "U+202A LEFT-TO-RIGHT EMBEDDING"},
+		{"repeated control", "quote: {en: Hello, ar: مرحبا}", `quote: {en: "\u202DHe\u202Dl\u202Dlo", ar: مرحبا}`, 14, "cards[0].quote.en", "character 1 (and 2 more) is U+202D"},
+		{"lost character in a card", "role: {en: Host, ar: مضيفة}", `role: {en: "Ho\uFFFDst", ar: مضيفة}`, 16, "cards[0].role.en", "U+FFFD REPLACEMENT CHARACTER"},
+		{"lost character in a post", "text: {en: Hi, ar: أهلا}", `text: {en: "H\uFFFDi", ar: أهلا}`, 28, "posts[0].text.en", "retype it"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -34,6 +41,22 @@ func TestParseEdgeProblems(t *testing.T) {
 				}
 			}
 			t.Errorf("no problem at %s mentioning %q; got:\n%s", tt.field, tt.msg, list(ps))
+		})
+	}
+}
+
+// What the checks above must not refuse.
+func TestParseEdgeAccepted(t *testing.T) {
+	tests := []struct{ name, old, new string }{
+		{"right-to-left mark", "quote: {en: Hello, ar: مرحبا}", `quote: {en: Hello, ar: "مرحبا \u200F#Day"}`},
+		{"left-to-right mark", "quote: {en: Hello, ar: مرحبا}", `quote: {en: "Hello\u200E", ar: مرحبا}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := strings.Replace(base, tt.old, tt.new, 1)
+			if _, ps := parse(t, src, nil); ps != nil {
+				t.Errorf("refused:\n%s", list(ps))
+			}
 		})
 	}
 }

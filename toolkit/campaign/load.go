@@ -166,9 +166,12 @@ func (c *Campaign) validate(ps *toolkit.Problems, fsys fs.FS, dir string) {
 			at("links."+name, "want an absolute http(s) URL, got %q", u)
 		}
 	}
-	for l := range c.Messages {
+	for _, l := range toolkit.SortedKeys(c.Messages) {
 		if !seen[l] {
 			at("messages."+l, "language %q is not one of the campaign's languages %v", l, c.Languages)
+		}
+		for k, m := range c.Messages[l] {
+			c.checkChars(ps, fmt.Sprintf("messages.%s[%d]", l, k), m)
 		}
 	}
 
@@ -218,6 +221,7 @@ func (c *Campaign) checkText(ps *toolkit.Problems, field string, t Text, require
 		if !slices.Contains(c.Languages, l) {
 			ps.Add(c.Pos.Line(field+"."+l), field+"."+l, "language %q is not one of the campaign's languages %v", l, c.Languages)
 		}
+		c.checkChars(ps, field+"."+l, t[l])
 	}
 }
 
@@ -294,6 +298,7 @@ func (c *Campaign) validateCard(ps *toolkit.Problems, i int, ids map[string]int,
 				} else if !strings.Contains(forms[f], "{n}") && !wordForm(l, f) {
 					at(".phrase."+l+"."+f, "the phrase has no {n} where the number of days goes")
 				}
+				c.checkChars(ps, p+".phrase."+l+"."+f, forms[f])
 			}
 		}
 	case "":
@@ -398,6 +403,9 @@ func (c *Campaign) validatePost(ps *toolkit.Problems, i int, ids map[string]bool
 			at(".text."+l, "missing translation in %q", l)
 		}
 	}
+	for _, l := range toolkit.SortedKeys(post.Text) {
+		c.checkChars(ps, p+".text."+l, post.Text[l])
+	}
 	if post.Link != "" {
 		if _, ok := c.Links[post.Link]; !ok {
 			if u, err := url.Parse(post.Link); err != nil || u.Host == "" {
@@ -408,6 +416,9 @@ func (c *Campaign) validatePost(ps *toolkit.Problems, i int, ids map[string]bool
 	for _, plat := range toolkit.SortedKeys(post.Overrides) {
 		if !slices.Contains(Platforms, plat) {
 			at(".overrides."+plat, "unknown platform %q: choose from %v", plat, Platforms)
+		}
+		for _, l := range toolkit.SortedKeys(post.Overrides[plat]) {
+			c.checkChars(ps, p+".overrides."+plat+"."+l, post.Overrides[plat][l])
 		}
 	}
 }
