@@ -6,9 +6,13 @@ import (
 )
 
 // Input is validated once, at the edge: language tags that name no
-// language, and invisible bidi controls and lost characters in text, are
-// each reported at their line and field.
+// language, invisible bidi controls and lost characters in text, and ids
+// that collide or are too long are each reported at their line and field.
 func TestParseEdgeProblems(t *testing.T) {
+	long := strings.Repeat("a", MaxIDLen+1)
+	hashtagCard := func(id string) string {
+		return "  - id: " + id + "\n    kind: hashtag\n    tag: \"#TestDay\"\n"
+	}
 	tests := []struct {
 		name, old, new string
 		line           int
@@ -25,6 +29,10 @@ func TestParseEdgeProblems(t *testing.T) {
 		{"repeated control", "quote: {en: Hello, ar: مرحبا}", `quote: {en: "\u202DHe\u202Dl\u202Dlo", ar: مرحبا}`, 14, "cards[0].quote.en", "character 1 (and 2 more) is U+202D"},
 		{"lost character in a card", "role: {en: Host, ar: مضيفة}", `role: {en: "Ho\uFFFDst", ar: مضيفة}`, 16, "cards[0].role.en", "U+FFFD REPLACEMENT CHARACTER"},
 		{"lost character in a post", "text: {en: Hi, ar: أهلا}", `text: {en: "H\uFFFDi", ar: أهلا}`, 28, "posts[0].text.en", "retype it"},
+		{"card id of a countdown day", "posts:\n", hashtagCard("countdown-2") + "posts:\n", 22, "cards[2].id", `id "countdown-2" is also a day of the countdown card cards[1] "countdown", which makes countdown-3 to countdown-0`},
+		{"countdown day before the countdown", "cards:\n", "cards:\n" + hashtagCard("countdown-0"), 12, "cards[0].id", "choose another id"},
+		{"long card id", "  - id: q\n", "  - id: " + long + "\n", 12, "cards[0].id", "65 characters long: at most 64"},
+		{"long post id", "  - id: p1\n", "  - id: " + long + "\n", 23, "posts[0].id", "65 characters long: at most 64"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -50,6 +58,8 @@ func TestParseEdgeAccepted(t *testing.T) {
 	tests := []struct{ name, old, new string }{
 		{"right-to-left mark", "quote: {en: Hello, ar: مرحبا}", `quote: {en: Hello, ar: "مرحبا \u200F#Day"}`},
 		{"left-to-right mark", "quote: {en: Hello, ar: مرحبا}", `quote: {en: "Hello\u200E", ar: مرحبا}`},
+		{"id like a day the countdown does not make", "posts:\n", "  - id: countdown-9\n    kind: hashtag\n    tag: \"#TestDay\"\n" + "posts:\n"},
+		{"id of 64 characters", "  - id: countdown\n", "  - id: " + strings.Repeat("c", MaxIDLen) + "\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -182,6 +182,7 @@ func (c *Campaign) validate(ps *toolkit.Problems, fsys fs.FS, dir string) {
 	for i := range c.Cards {
 		c.validateCard(ps, i, ids, fsys, dir)
 	}
+	c.checkGeneratedIDs(ps)
 	expanded := map[string]bool{}
 	for _, card := range c.ExpandedCards() {
 		expanded[card.ID] = true
@@ -229,8 +230,8 @@ func (c *Campaign) validateCard(ps *toolkit.Problems, i int, ids map[string]int,
 	card := &c.Cards[i]
 	p := fmt.Sprintf("cards[%d]", i)
 	at := func(field, format string, args ...any) { ps.Add(c.Pos.Line(p+field), p+field, format, args...) }
-	if !slugRe.MatchString(card.ID) {
-		at(".id", "want lowercase letters, digits and dashes such as quote-guterres, got %q", card.ID)
+	if msg := checkID(card.ID, "quote-guterres"); msg != "" {
+		at(".id", "%s", msg)
 	} else if prev, dup := ids[card.ID]; dup {
 		at(".id", "id %q is already used by cards[%d]", card.ID, prev)
 	}
@@ -358,8 +359,8 @@ func (c *Campaign) validatePost(ps *toolkit.Problems, i int, ids map[string]bool
 	post := &c.Posts[i]
 	p := fmt.Sprintf("posts[%d]", i)
 	at := func(field, format string, args ...any) { ps.Add(c.Pos.Line(p+field), p+field, format, args...) }
-	if !slugRe.MatchString(post.ID) {
-		at(".id", "want lowercase letters, digits and dashes, got %q", post.ID)
+	if msg := checkID(post.ID, "day-launch"); msg != "" {
+		at(".id", "%s", msg)
 	} else if ids[post.ID] {
 		at(".id", "post id %q is used twice", post.ID)
 	}
