@@ -70,16 +70,6 @@ func PresetNames() []string {
 // script the fonts cover may be used.
 var UNLanguages = []string{"en", "fr", "es", "ar", "zh", "ru"}
 
-// IsRTL reports whether a language is written right to left.
-func IsRTL(lang string) bool {
-	base, _, _ := strings.Cut(strings.ToLower(lang), "-")
-	switch base {
-	case "ar", "he", "fa", "ur", "ps", "yi", "dv", "ckb", "sd", "ug":
-		return true
-	}
-	return false
-}
-
 // languageNames are languages' own names (autonyms), for menus.
 var languageNames = map[string]string{
 	"en": "English", "fr": "Français", "es": "Español", "ar": "العربية", "zh": "中文", "ru": "Русский",

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
+	"github.com/campaignkit/campaignkit/toolkit/i18n"
 )
 
 // generatedFiles makes the bundle's files that come from the manifest
@@ -71,12 +72,12 @@ func (m *Manifest) ForLang(lang string) *Manifest {
 }
 
 var (
-	langTag  = regexp.MustCompile(`^[A-Za-z0-9]{1,8}(-[A-Za-z0-9]{1,8})*$`)
 	slugName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 )
 
 // Check reports every problem in m that would make a bundle file wrong, all
-// at once: a slug or language tag that cannot be part of a file name, a path
+// at once: a slug that cannot be part of a file name, a language tag that
+// names no language (i18n.Parse, which also keeps it a safe file name), a path
 // that is not relative and clean, a post time that is not RFC 3339, a time
 // zone Go does not know. The writers (Calendar, PostsCSV, CaptionsMarkdown,
 // IndexHTML) leave out a post whose time does not parse.
@@ -94,8 +95,8 @@ func (m *Manifest) Check() error {
 		}
 	}
 	for i, l := range m.Campaign.Languages {
-		if !langTag.MatchString(l) {
-			bad(fmt.Sprintf("campaign.languages[%d]", i), "%q is not a BCP 47 language tag", l)
+		if _, err := i18n.Parse(l); err != nil {
+			bad(fmt.Sprintf("campaign.languages[%d]", i), "%v", err)
 		}
 	}
 	for i, img := range m.Images {

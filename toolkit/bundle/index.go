@@ -16,6 +16,7 @@ import (
 	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
 	"github.com/campaignkit/campaignkit/toolkit/caption"
+	"github.com/campaignkit/campaignkit/toolkit/i18n"
 )
 
 var (
@@ -128,7 +129,7 @@ func indexHTML(m *Manifest, zips bool) ([]byte, error) {
 
 	byLang := map[string]*indexLang{}
 	for _, l := range langs {
-		page.Languages = append(page.Languages, indexLang{Tag: l, Name: toolkit.LanguageName(l), Zip: m.Campaign.Slug + "-" + l + ".zip", RTL: toolkit.IsRTL(l)})
+		page.Languages = append(page.Languages, indexLang{Tag: l, Name: toolkit.LanguageName(l), Zip: m.Campaign.Slug + "-" + l + ".zip", RTL: i18n.IsRTL(l)})
 	}
 	for i := range page.Languages {
 		byLang[page.Languages[i].Tag] = &page.Languages[i]

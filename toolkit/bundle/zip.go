@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/campaignkit/campaignkit/toolkit/i18n"
 )
 
 // Source is the content of one bundle file.
@@ -142,8 +144,8 @@ func planZips(m *Manifest, stamp time.Time, tree map[string]Source) ([]zipPlan, 
 	out = append(out, zipPlan{slug + ".zip", all})
 
 	for _, l := range m.Campaign.Languages {
-		if !langTag.MatchString(l) {
-			return nil, fmt.Errorf("zip for language %q: not a language tag", l)
+		if _, err := i18n.Parse(l); err != nil {
+			return nil, fmt.Errorf("zip for language %q: %w", l, err)
 		}
 		name := slug + "-" + l
 		lm := m.ForLang(l)

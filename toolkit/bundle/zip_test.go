@@ -344,7 +344,7 @@ func TestCheck(t *testing.T) {
 	}
 	for _, want := range []string{
 		`manifest campaign.slug: "../up" is not a file name`,
-		`manifest campaign.languages[3]: "en/../x" is not a BCP 47 language tag`,
+		`manifest campaign.languages[3]: "en/../x" is not a known language tag`,
 		`manifest images[0].path: "/abs.png" must be relative`,
 		`manifest posts[0].at: "18 December 2026" is not an RFC 3339 time`,
 		`manifest posts[1].timezone: unknown time zone "Mars/Olympus_Mons"`,

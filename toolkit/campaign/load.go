@@ -41,7 +41,6 @@ const LocalLayout = "2006-01-02 15:04"
 
 var (
 	slugRe = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	langRe = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
 )
 
 // Load reads the campaign file name from fsys, decodes it strictly and
@@ -116,8 +115,8 @@ func (c *Campaign) validate(ps *toolkit.Problems, fsys fs.FS, dir string) {
 	seen := map[string]bool{}
 	for i, l := range c.Languages {
 		f := fmt.Sprintf("languages[%d]", i)
-		if !langRe.MatchString(l) {
-			at(f, "want a language tag such as en, fr or zh, got %q", l)
+		if msg := checkLanguage(l); msg != "" {
+			at(f, "%s", msg)
 		}
 		if seen[l] {
 			at(f, "language %q is listed twice", l)
@@ -167,9 +166,12 @@ func (c *Campaign) validate(ps *toolkit.Problems, fsys fs.FS, dir string) {
 			at("links."+name, "want an absolute http(s) URL, got %q", u)
 		}
 	}
-	for l := range c.Messages {
+	for _, l := range toolkit.SortedKeys(c.Messages) {
 		if !seen[l] {
 			at("messages."+l, "language %q is not one of the campaign's languages %v", l, c.Languages)
+		}
+		for k, m := range c.Messages[l] {
+			c.checkChars(ps, fmt.Sprintf("messages.%s[%d]", l, k), m)
 		}
 	}
 
@@ -180,6 +182,7 @@ func (c *Campaign) validate(ps *toolkit.Problems, fsys fs.FS, dir string) {
 	for i := range c.Cards {
 		c.validateCard(ps, i, ids, fsys, dir)
 	}
+	c.checkGeneratedIDs(ps)
 	expanded := map[string]bool{}
 	for _, card := range c.ExpandedCards() {
 		expanded[card.ID] = true
@@ -219,6 +222,7 @@ func (c *Campaign) checkText(ps *toolkit.Problems, field string, t Text, require
 		if !slices.Contains(c.Languages, l) {
 			ps.Add(c.Pos.Line(field+"."+l), field+"."+l, "language %q is not one of the campaign's languages %v", l, c.Languages)
 		}
+		c.checkChars(ps, field+"."+l, t[l])
 	}
 }
 
@@ -226,8 +230,8 @@ func (c *Campaign) validateCard(ps *toolkit.Problems, i int, ids map[string]int,
 	card := &c.Cards[i]
 	p := fmt.Sprintf("cards[%d]", i)
 	at := func(field, format string, args ...any) { ps.Add(c.Pos.Line(p+field), p+field, format, args...) }
-	if !slugRe.MatchString(card.ID) {
-		at(".id", "want lowercase letters, digits and dashes such as quote-guterres, got %q", card.ID)
+	if msg := checkID(card.ID, "quote-guterres"); msg != "" {
+		at(".id", "%s", msg)
 	} else if prev, dup := ids[card.ID]; dup {
 		at(".id", "id %q is already used by cards[%d]", card.ID, prev)
 	}
@@ -295,6 +299,7 @@ func (c *Campaign) validateCard(ps *toolkit.Problems, i int, ids map[string]int,
 				} else if !strings.Contains(forms[f], "{n}") && !wordForm(l, f) {
 					at(".phrase."+l+"."+f, "the phrase has no {n} where the number of days goes")
 				}
+				c.checkChars(ps, p+".phrase."+l+"."+f, forms[f])
 			}
 		}
 	case "":
@@ -354,8 +359,8 @@ func (c *Campaign) validatePost(ps *toolkit.Problems, i int, ids map[string]bool
 	post := &c.Posts[i]
 	p := fmt.Sprintf("posts[%d]", i)
 	at := func(field, format string, args ...any) { ps.Add(c.Pos.Line(p+field), p+field, format, args...) }
-	if !slugRe.MatchString(post.ID) {
-		at(".id", "want lowercase letters, digits and dashes, got %q", post.ID)
+	if msg := checkID(post.ID, "day-launch"); msg != "" {
+		at(".id", "%s", msg)
 	} else if ids[post.ID] {
 		at(".id", "post id %q is used twice", post.ID)
 	}
@@ -399,6 +404,9 @@ func (c *Campaign) validatePost(ps *toolkit.Problems, i int, ids map[string]bool
 			at(".text."+l, "missing translation in %q", l)
 		}
 	}
+	for _, l := range toolkit.SortedKeys(post.Text) {
+		c.checkChars(ps, p+".text."+l, post.Text[l])
+	}
 	if post.Link != "" {
 		if _, ok := c.Links[post.Link]; !ok {
 			if u, err := url.Parse(post.Link); err != nil || u.Host == "" {
@@ -409,6 +417,9 @@ func (c *Campaign) validatePost(ps *toolkit.Problems, i int, ids map[string]bool
 	for _, plat := range toolkit.SortedKeys(post.Overrides) {
 		if !slices.Contains(Platforms, plat) {
 			at(".overrides."+plat, "unknown platform %q: choose from %v", plat, Platforms)
+		}
+		for _, l := range toolkit.SortedKeys(post.Overrides[plat]) {
+			c.checkChars(ps, p+".overrides."+plat+"."+l, post.Overrides[plat][l])
 		}
 	}
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
+	"github.com/campaignkit/campaignkit/toolkit/i18n"
 	"github.com/campaignkit/campaignkit/toolkit/text"
 	"github.com/campaignkit/campaignkit/toolkit/theme"
 	"github.com/fogleman/gg"
@@ -87,7 +88,7 @@ func (r *Renderer) Render(ctx context.Context, j Job) (*Result, error) {
 	res := &Result{Image: img, Safe: safe}
 	els := j.Theme.ForCanvas(string(j.Card.Kind), W, H)
 	scale := short / 1080
-	rtl := toolkit.IsRTL(j.Lang)
+	rtl := i18n.IsRTL(j.Lang)
 	// region places an element; in right-to-left languages the whole layout
 	// is mirrored, so what leads in reading order stays on the leading side.
 	region := func(e *theme.Element) text.Rect {
@@ -411,7 +412,7 @@ func (r *Renderer) picture(dc *gg.Context, img *image.RGBA, j Job, name string, 
 		fit := r.images.Contain(src, rect.Dx(), rect.Dy())
 		fb := fit.Bounds()
 		x := rect.Min.X // logo at the start edge, partner at the end edge
-		if (name == "partner") != toolkit.IsRTL(j.Lang) {
+		if (name == "partner") != i18n.IsRTL(j.Lang) {
 			x = rect.Max.X - fb.Dx()
 		}
 		y := rect.Min.Y + (rect.Dy()-fb.Dy())/2

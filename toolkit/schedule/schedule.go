@@ -12,6 +12,7 @@ import (
 
 	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
+	"github.com/campaignkit/campaignkit/toolkit/i18n"
 	"github.com/robfig/cron/v3"
 )
 
@@ -72,8 +73,7 @@ type slotTime struct {
 }
 
 var (
-	idRe   = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	langRe = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
+	idRe = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 )
 
 // Find loads the schedule called name. A name ending in .yaml is a file in
@@ -197,8 +197,8 @@ func (s *Schedule) validate(ps *toolkit.Problems) {
 			}
 		}
 		for k, l := range sl.Languages {
-			if !langRe.MatchString(l) {
-				at(fmt.Sprintf(".languages[%d]", k), "want a language tag such as en, fr or zh, got %q", l)
+			if _, err := i18n.Parse(l); err != nil {
+				at(fmt.Sprintf(".languages[%d]", k), "%v", err)
 			}
 		}
 	}

@@ -292,6 +292,7 @@ func TestScheduleProblems(t *testing.T) {
 		{"unknown channel and key", "slots:\n  - id: a\n    at: [\"09:00\"]\n    cards: [tag]\n    channels: [myspace]\n    colour: red\n", []string{"test.yaml:5: slots[0].channels[0]: unknown channel \"myspace\"", "test.yaml:6: slots[0].colour: unknown key"}},
 		{"cards without channels", "slots:\n  - id: a\n    at: [\"09:00\"]\n    cards: [tag]\n", []string{"slots[0].channels: missing"}},
 		{"duplicate id", "slots:\n  - id: a\n    at: [\"09:00\"]\n    cards: [tag]\n    channels: [x]\n  - id: a\n    at: [\"10:00\"]\n    cards: [tag]\n    channels: [x]\n", []string{"test.yaml:6: slots[1].id: id \"a\" is already used"}},
+		{"made-up language", "slots:\n  - id: a\n    at: [\"09:00\"]\n    cards: [tag]\n    channels: [x]\n    languages: [en, xx]\n", []string{"test.yaml:6: slots[0].languages[1]: \"xx\" is not a known language tag"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/campaignkit/campaignkit/toolkit/i18n"
 	"github.com/go-text/typesetting/di"
 	"github.com/go-text/typesetting/font"
 	"github.com/go-text/typesetting/shaping"
@@ -146,12 +147,48 @@ type MissingGlyphsError struct {
 	At    []int // rune index of each in Text
 }
 
+// Error groups the characters by what they are, so that the message says
+// why: a script no embedded font covers ("no font for Hebrew script"),
+// emoji, or a symbol the fonts lack.
 func (e *MissingGlyphsError) Error() string {
-	parts := make([]string, len(e.Runes))
+	var order []string
+	groups := map[string][]string{}
 	for i, r := range e.Runes {
-		parts[i] = fmt.Sprintf("%q U+%04X at character %d", r, r, e.At[i]+1)
+		k := missingKind(r)
+		if groups[k] == nil {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], fmt.Sprintf("%q U+%04X at character %d", r, r, e.At[i]+1))
 	}
-	return "no font has " + strings.Join(parts, ", ") + ": remove or replace these characters (emoji cannot be drawn on cards)"
+	parts := make([]string, len(order))
+	for i, k := range order {
+		list := strings.Join(groups[k], ", ")
+		switch k {
+		case "emoji":
+			parts[i] = "emoji cannot be drawn on cards: " + list + ": remove them (captions may keep emoji)"
+		case "":
+			parts[i] = "no font has " + list + ": remove or replace these characters"
+		default:
+			parts[i] = "no font for " + k + " script: " + list + ": campaignkit embeds fonts for " + i18n.Covered + " only; remove this text or write it in one of those scripts"
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// missingKind is the Unicode script of a character no font has, "emoji",
+// or "" for any other symbol.
+func missingKind(r rune) string {
+	if isEmoji(r) {
+		return "emoji"
+	}
+	return i18n.RuneScript(r)
+}
+
+// isEmoji reports characters from the blocks emoji are drawn from
+// (Extended_Pictographic, roughly): the embedded fonts have none of them.
+func isEmoji(r rune) bool {
+	return r >= 0x1F000 && r <= 0x1FAFF || r >= 0x2600 && r <= 0x27BF ||
+		r >= 0x231A && r <= 0x23FF || r >= 0x2B05 && r <= 0x2B55
 }
 
 // Fit sets spec.Text in box at the largest size in [MinSize, MaxSize] at
@@ -198,7 +235,7 @@ func (s *Shaper) Fit(spec Spec, box Rect) (*Block, error) {
 
 // setAt lays out at one size; it returns nil and the reason when it does not fit.
 func (s *Shaper) setAt(spec Spec, runes []rune, outs []shaping.Output, size float64, box Rect) (*Block, string) {
-	cfg := shaping.WrapConfig{Direction: direction(spec.Lang, runes), BreakPolicy: shaping.Never}
+	cfg := shaping.WrapConfig{Direction: direction(spec.Lang), BreakPolicy: shaping.Never}
 	work := make([]shaping.Output, len(outs))
 	wrapAt := func(w float64) []shaping.Line {
 		// The wrapper zeroes the advance of whitespace it leaves at a line
@@ -317,7 +354,7 @@ func f26(v fixed.Int26_6) float64 { return float64(v) / 64 }
 // place positions every glyph of the wrapped lines inside box.
 func (s *Shaper) place(spec Spec, runes []rune, lines []shaping.Line, size float64, box Rect, height float64) *Block {
 	b := &Block{Spec: spec, Box: box, Size: size}
-	rtl := direction(spec.Lang, runes) == di.DirectionRTL
+	rtl := direction(spec.Lang) == di.DirectionRTL
 	top := box.Y0
 	switch spec.VAlign {
 	case Middle:

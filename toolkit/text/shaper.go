@@ -3,6 +3,7 @@ package text
 import (
 	"unicode"
 
+	"github.com/campaignkit/campaignkit/toolkit/i18n"
 	"github.com/go-text/typesetting/di"
 	"github.com/go-text/typesetting/font"
 	ot "github.com/go-text/typesetting/font/opentype"
@@ -53,43 +54,45 @@ func (l *Library) NewShaper() *Shaper {
 type fontmap struct {
 	s      *Shaper
 	weight Weight
-	script language.Script
-	lang   family
+	lang   family // the family of the paragraph's language
+	pref   family // the family of the current run's script, else lang
 }
 
-func scriptFamily(sc language.Script) (family, bool) {
-	switch sc {
-	case language.Arabic:
-		return famArabic, true
-	case language.Han, language.Hiragana, language.Katakana, language.Hangul, language.Bopomofo:
-		return famCJK, true
-	case language.Latin, language.Cyrillic, language.Greek:
-		return famSans, true
-	}
-	return 0, false
-}
-
-func langFamily(lang string) family {
-	base := lang
-	if len(base) > 2 && base[2] == '-' {
-		base = base[:2]
-	}
-	switch base {
-	case "ar", "fa", "ur", "ps", "ckb", "sd", "ug":
+// familyOf is the face set the embedded family i18n names is loaded in;
+// a script without one is tried in Noto Sans first (then fallback finds
+// any face that has the character).
+func familyOf(f i18n.Family) family {
+	switch f {
+	case i18n.NotoNaskhArabic:
 		return famArabic
-	case "zh", "ja", "ko":
+	case i18n.NotoSansCJK:
 		return famCJK
 	}
 	return famSans
 }
 
-func (m *fontmap) SetScript(sc language.Script) { m.script = sc }
+// scriptFamily is the family for a run of script sc, and false for a
+// script i18n gives no family (Common, Inherited, Hebrew, ...).
+func scriptFamily(sc language.Script) (family, bool) {
+	code, ok := i18n.ParseScript(sc.String())
+	if !ok {
+		return 0, false
+	}
+	f := i18n.ScriptFamily(code)
+	return familyOf(f), f != i18n.NoFont
+}
+
+// SetScript is called by the segmenter at the start of each run; the
+// family is picked here, once per run, rather than per rune.
+func (m *fontmap) SetScript(sc language.Script) {
+	m.pref = m.lang
+	if f, ok := scriptFamily(sc); ok {
+		m.pref = f
+	}
+}
 
 func (m *fontmap) ResolveFace(r rune) *font.Face {
-	pref, ok := scriptFamily(m.script)
-	if !ok {
-		pref = m.lang
-	}
+	pref := m.pref
 	if f := m.s.faces[pref][m.weight]; covers(f, r) {
 		return f
 	}
@@ -136,36 +139,25 @@ func (s *Shaper) Missing(str string) (runes []rune, at []int) {
 	return runes, at
 }
 
-func direction(lang string, text []rune) di.Direction {
-	if langFamily(lang) == famArabic || isRTLLang(lang) {
+// direction is the paragraph direction of text in lang, from i18n.
+func direction(lang string) di.Direction {
+	if i18n.IsRTL(lang) {
 		return di.DirectionRTL
 	}
 	return di.DirectionLTR
-}
-
-func isRTLLang(lang string) bool {
-	base := lang
-	if len(base) > 2 && base[2] == '-' {
-		base = base[:2]
-	}
-	switch base {
-	case "ar", "he", "fa", "ur", "yi", "ps", "dv":
-		return true
-	}
-	return false
 }
 
 // shape splits text into runs of one direction, script and face, and
 // shapes each at size pixels.
 func (s *Shaper) shape(text []rune, lang string, w Weight, size float64) []shaping.Output {
 	s.fm.weight = w
-	s.fm.lang = langFamily(lang)
-	s.fm.script = 0
+	s.fm.lang = familyOf(i18n.Of(lang).Family)
+	s.fm.pref = s.fm.lang
 	in := shaping.Input{
 		Text:      text,
 		RunStart:  0,
 		RunEnd:    len(text),
-		Direction: direction(lang, text),
+		Direction: direction(lang),
 		Size:      fixed.Int26_6(size*64 + 0.5),
 		Language:  language.NewLanguage(lang),
 	}

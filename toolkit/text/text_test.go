@@ -89,6 +89,58 @@ func TestMissingGlyphs(t *testing.T) {
 	}
 }
 
+// The message names the script a character is in, so that "no font for
+// Hebrew script" tells the user what to do, and says "emoji" only for emoji.
+func TestMissingGlyphsNamesScript(t *testing.T) {
+	s := shaper(t)
+	tests := []struct {
+		name, text string
+		want       []string
+		not        []string
+	}{
+		{"hebrew", "Hi שלום", []string{"no font for Hebrew script", "U+05E9 at character 4"}, []string{"emoji"}},
+		{"devanagari", "नमस्ते", []string{"no font for Devanagari script", "U+0928 at character 1"}, []string{"emoji"}},
+		{"ethiopic", "ሰላም", []string{"no font for Ethiopic script"}, []string{"emoji"}},
+		{"emoji", "Hi 🎉", []string{"emoji cannot be drawn", "U+1F389"}, []string{"script"}},
+		{"both", "😀 שלום", []string{"emoji cannot be drawn on cards: '😀'", "no font for Hebrew script: 'ש'"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := s.Fit(Spec{Text: tt.text, Lang: "en", MinSize: 20, MaxSize: 40}, Rect{0, 0, 800, 200})
+			var me *MissingGlyphsError
+			if !errors.As(err, &me) {
+				t.Fatalf("got %v, want *MissingGlyphsError", err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("message %q does not say %q", err, w)
+				}
+			}
+			for _, n := range tt.not {
+				if strings.Contains(err.Error(), n) {
+					t.Errorf("message %q says %q", err, n)
+				}
+			}
+		})
+	}
+}
+
+// Every right-to-left language gets a right-to-left paragraph, whatever its
+// tag looks like: start-aligned text ends at the right edge of the box.
+func TestRTLLanguages(t *testing.T) {
+	s := shaper(t)
+	for _, lang := range []string{"ar", "fa", "ur", "arz", "ckb-IQ", "ar-EG", "en"} {
+		b, err := s.Fit(Spec{Text: "سلام", Lang: lang, MinSize: 40, MaxSize: 40, Align: Start}, Rect{0, 0, 1000, 200})
+		if err != nil {
+			t.Fatalf("%s: %v", lang, err)
+		}
+		right := b.Ink.X1 > 990
+		if want := lang != "en"; right != want {
+			t.Errorf("%s: start-aligned text ends at %.0f; right-aligned %v, want %v", lang, b.Ink.X1, right, want)
+		}
+	}
+}
+
 // TestBidi checks the visual order of mixed-direction text: in an Arabic
 // paragraph a Latin hashtag reads left to right with its # first, and the
 // Arabic words around it run right to left.

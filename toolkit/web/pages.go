@@ -15,8 +15,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/campaignkit/campaignkit/toolkit/caption"
+	"github.com/campaignkit/campaignkit/toolkit/i18n"
 )
 
 //go:embed templates/*.html
@@ -64,15 +64,11 @@ type base struct {
 }
 
 func (s *Server) base(lang string) base {
-	dir := "ltr"
-	if toolkit.IsRTL(lang) {
-		dir = "rtl"
-	}
 	title := s.o.Campaign.Title[lang]
 	if title == "" {
 		title = s.o.Campaign.Name
 	}
-	return base{Lang: lang, Dir: dir, Title: title}
+	return base{Lang: lang, Dir: i18n.Dir(lang), Title: title}
 }
 
 // execute renders a page into memory, so a template error becomes a clean
