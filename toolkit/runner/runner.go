@@ -120,10 +120,10 @@ type Runner struct {
 	paused   atomic.Bool // as last seen, to log changes once
 	wg       sync.WaitGroup
 	started  time.Time
-	lastTick atomic.Int64         // unix ms of the last look at the queue
-	wake     chan struct{}        // a post was added or a slot freed
-	images   *imageCache          // card images rendered ahead
-	busy     map[string]int       // posts in flight per channel; under mu
+	lastTick atomic.Int64   // unix ms of the last look at the queue
+	wake     chan struct{}  // a post was added or a slot freed
+	images   *imageCache    // card images rendered ahead
+	busy     map[string]int // posts in flight per channel; under mu
 	// work is the context publishes run in: it outlives the daemon's own
 	// context by up to StopTimeout so a stop does not cut a request in half.
 	mu         sync.Mutex
