@@ -83,8 +83,12 @@ func (o *Outbox) Publish(ctx context.Context, p Post) (Result, error) {
 	}
 	// A leftover of an earlier attempt at this post, cut short by a crash.
 	// The runner's lease means no one else is writing this post right now.
-	if err := o.removeTemps(tmpPrefix + p.ID + "-"); err != nil {
-		return Result{}, err
+	// Only a retry can have one, and looking costs a read of the whole
+	// outbox folder, which a burst of first attempts must not pay.
+	if Attempt(ctx) != 1 {
+		if err := o.removeTemps(tmpPrefix + p.ID + "-"); err != nil {
+			return Result{}, err
+		}
 	}
 	tmp, err := os.MkdirTemp(o.dir, tmpPrefix+p.ID+"-")
 	if err != nil {
