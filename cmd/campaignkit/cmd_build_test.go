@@ -165,6 +165,7 @@ func TestBadInputExitsTwo(t *testing.T) {
 			prev := filepath.Join(out, "test", "manifest.json")
 			os.MkdirAll(filepath.Dir(prev), 0o755)
 			os.WriteFile(prev, []byte("previous"), 0o644)
+			os.WriteFile(filepath.Join(out, "test", bundle.MarkerName), nil, 0o644)
 			args := append([]string{"build", "-q", "--campaign", path, "-o", out}, c.extra...)
 			code, _, errs := runCLI(t, args...)
 			if code != 2 {

@@ -147,7 +147,7 @@ func (t *target) sweep() {
 			os.Remove(p)
 		case strings.HasPrefix(e.Name(), t.stagePrefix()), strings.HasPrefix(e.Name(), t.oldPrefix()):
 			if e.IsDir() && (hasMarker(p) || isEmptyDir(p)) {
-				os.RemoveAll(p)
+				removeBundle(p)
 			}
 		}
 	}
@@ -299,7 +299,7 @@ func (t *target) swap(stageDir string) error {
 		err := exchange(stageDir, t.path)
 		if err == nil {
 			crashPoint("exchanged")
-			return os.RemoveAll(stageDir) // the previous bundle, now here
+			return removeBundle(stageDir) // the previous bundle, now here
 		}
 		if !errors.Is(err, errNoExchange) {
 			return err
@@ -322,7 +322,7 @@ func (t *target) swap(stageDir string) error {
 		os.Rename(old, t.path)
 		return err
 	}
-	return os.RemoveAll(old)
+	return removeBundle(old)
 }
 
 // swapByLink makes the target a symbolic link to stageDir: a new link is
@@ -347,9 +347,27 @@ func (t *target) swapByLink(stageDir string) error {
 	crashPoint("linked")
 	toolkit.SyncDir(t.dir)
 	if prev != "" && prev != t.path {
-		return os.RemoveAll(prev)
+		return removeBundle(prev)
 	}
 	return nil
+}
+
+// removeBundle removes a bundle folder of ours with its marker last, so
+// that a removal cut short by a kill leaves a folder the next build still
+// recognises, and sweeps.
+func removeBundle(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.Name() != MarkerName {
+			if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+				return err
+			}
+		}
+	}
+	return os.RemoveAll(dir)
 }
 
 // errNoExchange says the system or file system cannot swap two folders
