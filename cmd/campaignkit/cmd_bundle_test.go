@@ -110,8 +110,22 @@ func TestDemoBundle(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := len(m.Posts) * len(campaign.Platforms); len(rows)-1 != want {
-			t.Errorf("%d rows, want one per post and platform (%d)", len(rows)-1, want)
+		want := 0
+		for _, p := range m.Posts {
+			for _, ch := range p.Channels {
+				if slices.Contains(campaign.Platforms, ch) {
+					want++
+				}
+			}
+		}
+		if len(rows)-1 != want {
+			t.Errorf("%d rows, want one per post and platform it goes to (%d)", len(rows)-1, want)
+		}
+		for _, r := range rows[1:] {
+			built := r[3] == "x" || r[3] == "bluesky" || r[3] == "mastodon" // their sizes are x and bluesky
+			if _, ok := tree[r[7]]; ok != built {
+				t.Errorf("%s on %s: image %q, in the bundle: %t, want %t", r[11], r[3], r[7], ok, built)
+			}
 		}
 	})
 
