@@ -90,7 +90,10 @@ func TestDemoBundle(t *testing.T) {
 		}
 		at := map[string]string{}
 		for _, p := range m.Posts {
-			at[p.ID+"@"+m.Campaign.Slug] = p.At
+			if p.UID == "" {
+				t.Errorf("%s has no uid", p.ID)
+			}
+			at[p.UID] = p.At
 		}
 		for _, e := range events {
 			uid, _ := e.Props.Text(ical.PropUID)

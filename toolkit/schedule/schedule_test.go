@@ -277,6 +277,44 @@ func TestPlanPostsAndRotation(t *testing.T) {
 	}
 }
 
+// TestPlanOccurrence: a slot's firings are numbered in order, the same on
+// every channel and language, and the numbers do not move when the slot's
+// time does; a campaign post has none.
+func TestPlanOccurrence(t *testing.T) {
+	posts := "posts:\n  - id: launch\n    card: tag\n    at: \"2026-12-12 09:00\"\n    channels: [mastodon]\n    text: {en: Go, fr: Go}\n"
+	c := testCampaign(t, "Europe/Zurich", "2026-12-12", "2026-12-18", "2026-12-18", posts)
+	occurrences := func(cron string) map[string]int {
+		t.Helper()
+		s := mustSchedule(t, "slots:\n  - id: daily\n    cron: \""+cron+"\"\n    cards: [countdown-2, countdown-1, countdown-0]\n    repeat: true\n    channels: [x, bluesky]\n")
+		plan, err := Plan(c, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int{}
+		for _, p := range plan {
+			key := p.Slot + " " + p.Local[:10] + " " + p.Card
+			if n, ok := got[key]; ok && n != p.Occurrence {
+				t.Errorf("%s: occurrence %d on %s %s, %d elsewhere", key, p.Occurrence, p.Channel, p.Lang, n)
+			}
+			got[key] = p.Occurrence
+		}
+		return got
+	}
+	noon, evening := occurrences("0 12 * * *"), occurrences("30 18 * * *")
+	for key, want := range map[string]int{
+		"post:launch 2026-12-12 tag":   0,
+		"daily 2026-12-12 countdown-2": 1, "daily 2026-12-13 countdown-1": 2, "daily 2026-12-14 countdown-0": 3,
+		"daily 2026-12-15 countdown-2": 4, "daily 2026-12-18 countdown-2": 7,
+	} {
+		if got, ok := noon[key]; !ok || got != want {
+			t.Errorf("at noon, %s: occurrence %d (planned %t), want %d", key, got, ok, want)
+		}
+		if got := evening[key]; got != want {
+			t.Errorf("at 18:30, %s: occurrence %d, want %d as at noon", key, got, want)
+		}
+	}
+}
+
 func TestScheduleProblems(t *testing.T) {
 	c := testCampaign(t, "Europe/London", "2026-12-12", "2026-12-18", "2026-12-18", "")
 	tests := []struct {
