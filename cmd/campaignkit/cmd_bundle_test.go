@@ -132,6 +132,65 @@ func TestDemoBundle(t *testing.T) {
 		}
 	})
 
+	// schedule export writes the bundle's files: the same event UIDs and
+	// the same rows, for the languages and sizes built
+	t.Run("schedule export", func(t *testing.T) {
+		code, ics, errs := runCLI(t, "schedule", "export", "--ics")
+		if code != 0 {
+			t.Fatalf("schedule export --ics: exit %d: %s", code, errs)
+		}
+		uids := func(data []byte) []string {
+			t.Helper()
+			cal, err := ical.NewDecoder(bytes.NewReader(data)).Decode()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, e := range cal.Events() {
+				uid, _ := e.Props.Text(ical.PropUID)
+				if strings.Contains(uid, "/en@") || strings.Contains(uid, "/ar@") {
+					out = append(out, uid)
+				}
+			}
+			slices.Sort(out)
+			return out
+		}
+		got, want := uids([]byte(ics)), uids(tree["calendar.ics"])
+		if len(want) != len(m.Posts) || !slices.Equal(got, want) {
+			t.Errorf("export --ics UIDs in en and ar:\n%q\nbundle's calendar.ics (%d posts):\n%q", got, len(m.Posts), want)
+		}
+		code, out, errs := runCLI(t, "schedule", "export", "--csv")
+		if code != 0 {
+			t.Fatalf("schedule export --csv: exit %d: %s", code, errs)
+		}
+		exported, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		built, err := csv.NewReader(bytes.NewReader(tree["posts.csv"])).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(exported[0], built[0]) {
+			t.Errorf("export --csv header %q, posts.csv's %q", exported[0], built[0])
+		}
+		var rows []string
+		for _, r := range exported[1:] {
+			if (r[4] == "en" || r[4] == "ar") && (r[3] == "x" || r[3] == "bluesky" || r[3] == "mastodon") {
+				rows = append(rows, strings.Join(r, ","))
+			}
+		}
+		var bundleRows []string
+		for _, r := range built[1:] {
+			if r[3] == "x" || r[3] == "bluesky" || r[3] == "mastodon" {
+				bundleRows = append(bundleRows, strings.Join(r, ","))
+			}
+		}
+		if len(rows) == 0 || !slices.Equal(rows, bundleRows) {
+			t.Errorf("export --csv rows in en and ar on x, bluesky and mastodon differ from posts.csv's:\n%q\n%q", rows, bundleRows)
+		}
+	})
+
 	t.Run("zips", func(t *testing.T) {
 		all := readZip(t, tree["migrants-day-2026.zip"])
 		for name, data := range tree {

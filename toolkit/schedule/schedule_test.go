@@ -1,7 +1,6 @@
 package schedule
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 	"testing"
@@ -381,47 +380,6 @@ func TestFind(t *testing.T) {
 	}
 	if _, err := Find(local, schedules.FS, "nope"); !toolkit.IsInvalid(err) || !strings.Contains(err.Error(), "demo-week") {
 		t.Errorf("Find(nope): got %v, want an error listing demo-week", err)
-	}
-}
-
-func TestExportReproducible(t *testing.T) {
-	c := testCampaign(t, "Europe/Zurich", "2026-12-12", "2026-12-18", "2026-12-18", "")
-	s, err := Load(schedules.FS, "demo-week.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	plan, err := Plan(c, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var a, b bytes.Buffer
-	if err := WriteICS(&a, c, plan); err != nil {
-		t.Fatal(err)
-	}
-	if err := WriteICS(&b, c, plan); err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(a.Bytes(), b.Bytes()) {
-		t.Error("two ICS exports of one plan differ")
-	}
-	ics := a.String()
-	if got := strings.Count(ics, "BEGIN:VEVENT"); got != 7 {
-		t.Errorf("got %d events, want 7", got)
-	}
-	for _, l := range strings.Split(strings.TrimSuffix(ics, "\r\n"), "\r\n") {
-		if len(l) > 75 {
-			t.Errorf("line longer than 75 octets: %q", l)
-		}
-	}
-	if !strings.Contains(ics, "DTSTART:20261212T110000Z") {
-		t.Errorf("no event at 12:00 Zurich on 12 December:\n%s", ics)
-	}
-	var csvOut bytes.Buffer
-	if err := WriteCSV(&csvOut, plan); err != nil {
-		t.Fatal(err)
-	}
-	if got := strings.Count(csvOut.String(), "\n"); got != len(plan)+1 {
-		t.Errorf("csv: got %d lines, want %d", got, len(plan)+1)
 	}
 }
 
