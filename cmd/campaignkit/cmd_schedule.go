@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -99,10 +98,7 @@ func loadSchedule(lc *loadedCampaign) (*schedule.Schedule, error) {
 // campaign file, or among the built-in schedules.
 func scheduleFile(lc *loadedCampaign, name string) string {
 	if _, err := fs.Stat(lc.FS, name); err == nil {
-		if lc.Dir != "" {
-			return filepath.Join(lc.Dir, name)
-		}
-		return name
+		return lc.userPath(name)
 	}
 	return "schedules/" + name + " (built in)"
 }
