@@ -26,6 +26,32 @@ type loadedCampaign struct {
 	FS       fs.FS  // the campaign's folder
 	Dir      string // its path on disk; "" for the embedded demo
 	Embedded bool
+	// prefix is the campaign file's folder as the user wrote it in
+	// --campaign ("./work/" for ./work/c.yaml, "" for c.yaml).
+	prefix string
+}
+
+// userPath names a file of the campaign's folder (a slash path relative
+// to it) the way the user names the campaign file: themes/mine.yaml of
+// --campaign ./work/c.yaml is ./work/themes/mine.yaml.
+func (lc *loadedCampaign) userPath(name string) string {
+	if lc.Embedded {
+		return name
+	}
+	return lc.prefix + filepath.FromSlash(name)
+}
+
+// relabel renames the file of each problem of err that names one, when
+// err is a *toolkit.InvalidError, by rename.
+func relabel(err error, rename func(file string) string) {
+	var ie *toolkit.InvalidError
+	if errors.As(err, &ie) {
+		for i := range ie.Problems {
+			if ie.Problems[i].File != "" {
+				ie.Problems[i].File = rename(ie.Problems[i].File)
+			}
+		}
+	}
 }
 
 // loadCampaign loads --campaign, or the embedded demo when it is empty.
@@ -54,25 +80,24 @@ func loadCampaignLenient(path string) (*loadedCampaign, error) {
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		return nil, toolkit.Invalid(path, 0, "--campaign", "is a folder: give the campaign YAML file, e.g. %s", filepath.Join(path, "campaign.yaml"))
 	}
-	dir, file := filepath.Split(path)
+	prefix, file := filepath.Split(path)
+	dir := prefix
 	if dir == "" {
 		dir = "."
 	}
 	fsys := os.DirFS(dir)
 	c, err := campaign.Load(fsys, file)
+	relabel(err, func(f string) string {
+		if f == file {
+			return path // as the user gave it, like every later problem
+		}
+		return f
+	})
 	if c == nil {
 		return nil, err
 	}
 	c.File = path
-	var ie *toolkit.InvalidError
-	if errors.As(err, &ie) {
-		for i := range ie.Problems {
-			if ie.Problems[i].File == file {
-				ie.Problems[i].File = path // as the user gave it, like every later problem
-			}
-		}
-	}
-	return &loadedCampaign{Campaign: c, FS: fsys, Dir: dir}, err
+	return &loadedCampaign{Campaign: c, FS: fsys, Dir: dir, prefix: prefix}, err
 }
 
 // stateDir is where the scheduler keeps its queue and outbox: --state, else

@@ -90,7 +90,10 @@ func TestDemoBundle(t *testing.T) {
 		}
 		at := map[string]string{}
 		for _, p := range m.Posts {
-			at[p.ID+"@"+m.Campaign.Slug] = p.At
+			if p.UID == "" {
+				t.Errorf("%s has no uid", p.ID)
+			}
+			at[p.UID] = p.At
 		}
 		for _, e := range events {
 			uid, _ := e.Props.Text(ical.PropUID)
@@ -110,8 +113,81 @@ func TestDemoBundle(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := len(m.Posts) * len(campaign.Platforms); len(rows)-1 != want {
-			t.Errorf("%d rows, want one per post and platform (%d)", len(rows)-1, want)
+		want := 0
+		for _, p := range m.Posts {
+			for _, ch := range p.Channels {
+				if slices.Contains(campaign.Platforms, ch) {
+					want++
+				}
+			}
+		}
+		if len(rows)-1 != want {
+			t.Errorf("%d rows, want one per post and platform it goes to (%d)", len(rows)-1, want)
+		}
+		for _, r := range rows[1:] {
+			built := r[3] == "x" || r[3] == "bluesky" || r[3] == "mastodon" // their sizes are x and bluesky
+			if _, ok := tree[r[7]]; ok != built {
+				t.Errorf("%s on %s: image %q, in the bundle: %t, want %t", r[11], r[3], r[7], ok, built)
+			}
+		}
+	})
+
+	// schedule export writes the bundle's files: the same event UIDs and
+	// the same rows, for the languages and sizes built
+	t.Run("schedule export", func(t *testing.T) {
+		code, ics, errs := runCLI(t, "schedule", "export", "--ics")
+		if code != 0 {
+			t.Fatalf("schedule export --ics: exit %d: %s", code, errs)
+		}
+		uids := func(data []byte) []string {
+			t.Helper()
+			cal, err := ical.NewDecoder(bytes.NewReader(data)).Decode()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, e := range cal.Events() {
+				uid, _ := e.Props.Text(ical.PropUID)
+				if strings.Contains(uid, "/en@") || strings.Contains(uid, "/ar@") {
+					out = append(out, uid)
+				}
+			}
+			slices.Sort(out)
+			return out
+		}
+		got, want := uids([]byte(ics)), uids(tree["calendar.ics"])
+		if len(want) != len(m.Posts) || !slices.Equal(got, want) {
+			t.Errorf("export --ics UIDs in en and ar:\n%q\nbundle's calendar.ics (%d posts):\n%q", got, len(m.Posts), want)
+		}
+		code, out, errs := runCLI(t, "schedule", "export", "--csv")
+		if code != 0 {
+			t.Fatalf("schedule export --csv: exit %d: %s", code, errs)
+		}
+		exported, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		built, err := csv.NewReader(bytes.NewReader(tree["posts.csv"])).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(exported[0], built[0]) {
+			t.Errorf("export --csv header %q, posts.csv's %q", exported[0], built[0])
+		}
+		var rows []string
+		for _, r := range exported[1:] {
+			if (r[4] == "en" || r[4] == "ar") && (r[3] == "x" || r[3] == "bluesky" || r[3] == "mastodon") {
+				rows = append(rows, strings.Join(r, ","))
+			}
+		}
+		var bundleRows []string
+		for _, r := range built[1:] {
+			if r[3] == "x" || r[3] == "bluesky" || r[3] == "mastodon" {
+				bundleRows = append(bundleRows, strings.Join(r, ","))
+			}
+		}
+		if len(rows) == 0 || !slices.Equal(rows, bundleRows) {
+			t.Errorf("export --csv rows in en and ar on x, bluesky and mastodon differ from posts.csv's:\n%q\n%q", rows, bundleRows)
 		}
 	})
 

@@ -2,15 +2,18 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode"
 
 	"github.com/campaignkit/campaignkit/assets"
 	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/urfave/cli/v2"
+	"golang.org/x/text/unicode/norm"
 )
 
 func init() {
@@ -21,11 +24,14 @@ func init() {
 		Description: "Writes DIR/campaign.yaml and its pictures: a copy of the demo campaign with a new\n" +
 			"name and slug and a header saying what to replace. It builds as it is:\n" +
 			"campaignkit build --campaign DIR/campaign.yaml",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "name", Usage: "the campaign's `NAME`; its slug is made from it (default: a placeholder to replace)"},
+		},
 		Action: func(cc *cli.Context) error {
 			if cc.NArg() != 1 {
-				return usagef("init takes one folder: campaignkit init DIR")
+				return usagef("init takes one folder: campaignkit init DIR [--name NAME]")
 			}
-			return initCampaign(cc.Args().First(), cc)
+			return initCampaign(cc.Args().First(), cc.String("name"), cc)
 		},
 	})
 }
@@ -36,7 +42,7 @@ const initHeader = `# A new campaign, started from the International Migrants Da
 # Build it with: campaignkit build --campaign campaign.yaml
 `
 
-func initCampaign(dir string, cc *cli.Context) error {
+func initCampaign(dir, name string, cc *cli.Context) error {
 	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
 		return toolkit.Invalid("", 0, "DIR", "%s is a %s: give a new or empty folder", dir, toolkit.KindOf(dir))
 	}
@@ -53,7 +59,7 @@ func initCampaign(dir string, cc *cli.Context) error {
 			return err
 		}
 		if p == assets.DemoFile {
-			data = placeholders(data)
+			data = placeholders(data, name)
 		}
 		files[p] = data
 		return nil
@@ -75,20 +81,54 @@ func initCampaign(dir string, cc *cli.Context) error {
 }
 
 // placeholders renames the demo so a new campaign never ships under the
-// demo's name or slug, and marks the lines to replace.
-func placeholders(data []byte) []byte {
+// demo's name or slug, and marks the lines to replace. name, when given,
+// is the new campaign's name and makes its slug.
+func placeholders(data []byte, name string) []byte {
+	nameLine := "name: My Awareness Day 2026  # REPLACE: your campaign's name\n"
+	slugLine := "slug: my-campaign  # REPLACE: names the output folder dist/<slug>\n"
+	if name != "" {
+		quoted, _ := json.Marshal(name) // a JSON string is a YAML scalar
+		nameLine = "name: " + string(quoted) + "\n"
+		slugLine = "slug: " + slugify(name) + "  # names the output folder dist/<slug>\n"
+	}
 	var out bytes.Buffer
 	out.WriteString(initHeader)
 	for _, line := range strings.SplitAfter(string(data), "\n") {
 		switch {
 		case strings.HasPrefix(line, "name:"):
-			line = "name: My Awareness Day 2026  # REPLACE: your campaign's name\n"
+			line = nameLine
 		case strings.HasPrefix(line, "slug:"):
-			line = "slug: my-campaign  # REPLACE: names the output folder dist/<slug>\n"
+			line = slugLine
 		case strings.HasPrefix(line, "handles:"), strings.HasPrefix(line, "links:"), strings.HasPrefix(line, "title:"), strings.HasPrefix(line, "hashtags:"):
 			line = strings.TrimRight(line, "\n") + "  # REPLACE\n"
 		}
 		out.WriteString(line)
 	}
 	return out.Bytes()
+}
+
+// slugify makes a slug (lowercase ASCII letters, digits and single dashes)
+// from a name, dropping accents (Día becomes dia); "my-campaign" when the
+// name has no such character.
+func slugify(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range norm.NFD.String(strings.ToLower(name)) {
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		if r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+			continue
+		}
+		dash = true
+	}
+	if b.Len() == 0 {
+		return "my-campaign"
+	}
+	return b.String()
 }

@@ -1,20 +1,19 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/campaignkit/campaignkit/schedules"
 	"github.com/campaignkit/campaignkit/toolkit"
+	"github.com/campaignkit/campaignkit/toolkit/bundle"
 	"github.com/campaignkit/campaignkit/toolkit/caption"
 	"github.com/campaignkit/campaignkit/toolkit/schedule"
 	"github.com/urfave/cli/v2"
@@ -54,11 +53,13 @@ func scheduleCommand() *cli.Command {
 			},
 			{
 				Name:  "export",
-				Usage: "write the plan as an iCalendar (.ics) or CSV file",
+				Usage: "write the plan as the bundle's calendar.ics or posts.csv, without building",
+				Description: "Writes the same file, with the same post IDs and calendar UIDs, as campaignkit build puts\n" +
+					"in dist/<slug>/ for every language and size.",
 				Flags: []cli.Flag{
 					campaignFlag,
-					&cli.BoolFlag{Name: "ics", Usage: "iCalendar: one event per slot and time"},
-					&cli.BoolFlag{Name: "csv", Usage: "CSV: one row per post, channel and language, with its caption"},
+					&cli.BoolFlag{Name: "ics", Usage: "calendar.ics: one event per post (a card in one language at one time)"},
+					&cli.BoolFlag{Name: "csv", Usage: "posts.csv: one row per post and platform, with its caption and image"},
 					&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to `FILE` (default: standard output)"},
 				},
 				Action: func(cc *cli.Context) error {
@@ -97,10 +98,7 @@ func loadSchedule(lc *loadedCampaign) (*schedule.Schedule, error) {
 // campaign file, or among the built-in schedules.
 func scheduleFile(lc *loadedCampaign, name string) string {
 	if _, err := fs.Stat(lc.FS, name); err == nil {
-		if lc.Dir != "" {
-			return filepath.Join(lc.Dir, name)
-		}
-		return name
+		return lc.userPath(name)
 	}
 	return "schedules/" + name + " (built in)"
 }
@@ -177,20 +175,22 @@ func scheduleExport(cc *cli.Context, o exportOptions) error {
 	if o.ics == o.csv {
 		return usagef("schedule export: give exactly one of --ics or --csv")
 	}
-	lc, _, plan, err := planCampaign(o.campaign)
+	lc, err := loadCampaign(o.campaign)
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
+	s, err := loadSchedule(lc)
+	if err != nil {
+		return err
+	}
+	ics, csv, err := bundle.PlanFiles(lc.Campaign, s, caption.Build)
+	if err != nil {
+		return err
+	}
 	if o.ics {
-		err = schedule.WriteICS(&buf, lc.Campaign, plan)
-	} else {
-		err = schedule.WriteCSV(&buf, plan)
+		return writeOut(cc.App.Writer, o.out, ics)
 	}
-	if err != nil {
-		return err
-	}
-	return writeOut(cc.App.Writer, o.out, buf.Bytes())
+	return writeOut(cc.App.Writer, o.out, csv)
 }
 
 // writeOut writes data to file, or to w when file is "" or "-".

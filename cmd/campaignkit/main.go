@@ -60,7 +60,11 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 // run executes the app and returns the process exit code: 0 ok, 1 failure,
 // 2 invalid input, 130 interrupted.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	err := newApp(stdout, stderr).RunContext(ctx, args)
+	app := newApp(stdout, stderr)
+	args, err := prepareArgs(app, args)
+	if err == nil {
+		err = app.RunContext(ctx, args)
+	}
 	return exitCode(err, stderr)
 }
 

@@ -18,6 +18,12 @@ func loadTheme(lc *loadedCampaign, name string) (*theme.Theme, fs.FS, error) {
 		if _, err := os.Stat(filepath.Join(dir, name+".yaml")); err == nil {
 			fsys := os.DirFS(dir)
 			t, err := theme.Load(fsys, name)
+			// theme.Load names the file themes/<name>.yaml, which is where
+			// it is beside the campaign file
+			relabel(err, lc.userPath)
+			if t != nil {
+				t.File = lc.userPath(t.File)
+			}
 			return t, fsys, err
 		}
 	}

@@ -16,7 +16,8 @@ const postDuration = "PT15M"
 // Calendar is calendar.ics (RFC 5545): one event per post at its local time
 // in its own zone, with the captions as the description, so a team can see
 // the campaign week in any calendar application and publish by hand from
-// it. stamp is written as every event's DTSTAMP; pass a fixed time (the
+// it. An event's UID (see eventUID) stays the same when the post's time is
+// edited. stamp is written as every event's DTSTAMP; pass a fixed time (the
 // campaign day) so that the same manifest always gives the same bytes.
 //
 // Each zone the posts use is described by a VTIMEZONE taken from Go's time
@@ -72,7 +73,7 @@ func Calendar(m *Manifest, stamp time.Time) []byte {
 	dtstamp := stamp.UTC().Format("20060102T150405Z")
 	for _, p := range posts {
 		w.line("BEGIN:VEVENT")
-		w.line("UID:" + escapeText(p.ID+"@"+m.Campaign.Slug))
+		w.line("UID:" + escapeText(eventUID(m, p.Post)))
 		w.line("DTSTAMP:" + dtstamp)
 		w.line("DTSTART;TZID=" + paramValue(p.Timezone) + ":" + p.local().Format("20060102T150405"))
 		w.line("DURATION:" + postDuration)
@@ -83,6 +84,17 @@ func Calendar(m *Manifest, stamp time.Time) []byte {
 	}
 	w.line("END:VCALENDAR")
 	return w.b.Bytes()
+}
+
+// eventUID is a post's UID, which does not change when the post's time
+// does, so that a calendar application that imports the file again moves
+// the event instead of adding a second one. A manifest written without
+// uids falls back to the post ID, which includes the time.
+func eventUID(m *Manifest, p Post) string {
+	if p.UID != "" {
+		return p.UID
+	}
+	return p.ID + "@" + m.Campaign.Slug
 }
 
 // eventSummary names a post's card, language and channels.

@@ -3,12 +3,18 @@ package bundle
 import (
 	"bytes"
 	"fmt"
+	"io/fs"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
 
 	ical "github.com/emersion/go-ical"
+
+	"github.com/campaignkit/campaignkit/assets"
+	"github.com/campaignkit/campaignkit/schedules"
+	"github.com/campaignkit/campaignkit/toolkit/campaign"
+	"github.com/campaignkit/campaignkit/toolkit/schedule"
 )
 
 func parseCalendar(t *testing.T, data []byte) *ical.Calendar {
@@ -345,5 +351,100 @@ func TestCalendarWithoutPosts(t *testing.T) {
 	cal := parseCalendar(t, Calendar(m, testStamp))
 	if len(cal.Events()) != 0 || len(cal.Children) != 1 || cal.Children[0].Name != ical.CompTimezone {
 		t.Errorf("components %v, want the campaign's VTIMEZONE alone", cal.Children)
+	}
+}
+
+// demoCalendar plans the demo campaign, with its campaign file edited by
+// edit and the demo-week schedule by editSchedule, and returns
+// calendar.ics's events by UID with the UTC instant each starts at.
+func demoCalendar(t *testing.T, edit, editSchedule func(string) string) map[string]string {
+	t.Helper()
+	src, err := fs.ReadFile(assets.Demo, assets.DemoFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := campaign.Parse(assets.Demo, assets.DemoFile, []byte(edit(string(src))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ssrc, err := fs.ReadFile(schedules.FS, "demo-week.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := schedule.Parse("demo-week.yaml", []byte(editSchedule(string(ssrc))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := schedule.Plan(c, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	posts, err := ManifestPosts(c, plan, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &Manifest{Campaign: ManifestCampaign{Name: c.Name, Slug: c.Slug, Day: c.Day.String(), Timezone: c.Timezone, Languages: c.Languages}, Posts: posts}
+	events := parseCalendar(t, Calendar(m, testStamp)).Events()
+	if len(events) != len(posts) {
+		t.Fatalf("%d events for %d posts", len(events), len(posts))
+	}
+	out := map[string]string{}
+	for _, e := range events {
+		uid, _ := e.Props.Text(ical.PropUID)
+		if _, dup := out[uid]; dup {
+			t.Errorf("two events have UID %q", uid)
+		}
+		start, err := e.DateTimeStart(nil)
+		if err != nil {
+			t.Fatalf("%s: %v", uid, err)
+		}
+		out[uid] = start.UTC().Format(time.RFC3339)
+	}
+	return out
+}
+
+// TestCalendarUIDSurvivesTimeEdit: moving a campaign post, or a schedule
+// slot, to another time keeps its events' UIDs and changes their start;
+// no two events of the demo share a UID.
+func TestCalendarUIDSurvivesTimeEdit(t *testing.T) {
+	same := func(s string) string { return s }
+	before := demoCalendar(t, same, same)
+	moved := func(s string) string {
+		out := strings.Replace(s, `at: "2026-12-13 10:00"`, `at: "2026-12-13 15:30"`, 1)
+		if out == s {
+			t.Fatal("the demo's guterres post is no longer at 2026-12-13 10:00")
+		}
+		return out
+	}
+	later := func(s string) string {
+		out := strings.Replace(s, `cron: "0 12 * * *"`, `cron: "45 17 * * *"`, 1)
+		if out == s {
+			t.Fatal("the demo-week countdown is no longer at noon")
+		}
+		return out
+	}
+	after := demoCalendar(t, moved, later)
+	if len(after) != len(before) {
+		t.Fatalf("%d events after the edit, %d before", len(after), len(before))
+	}
+	// the demo's zone is an hour ahead of UTC in December
+	for _, tt := range []struct{ uid, before, after string }{
+		{"post/guterres/en@migrants-day-2026", "2026-12-13T09:00:00Z", "2026-12-13T14:30:00Z"},
+		{"post/guterres/ar@migrants-day-2026", "2026-12-13T09:00:00Z", "2026-12-13T14:30:00Z"},
+		{"slot/countdown/1/en@migrants-day-2026", "2026-12-12T11:00:00Z", "2026-12-12T16:45:00Z"},
+		{"slot/countdown/7/zh@migrants-day-2026", "2026-12-18T11:00:00Z", "2026-12-18T16:45:00Z"},
+		{"post/launch/fr@migrants-day-2026", "2026-12-12T08:00:00Z", "2026-12-12T08:00:00Z"},
+	} {
+		if got := before[tt.uid]; got != tt.before {
+			t.Errorf("before the edit, %s starts %q, want %s", tt.uid, got, tt.before)
+		}
+		if got := after[tt.uid]; got != tt.after {
+			t.Errorf("after the edit, %s starts %q, want %s", tt.uid, got, tt.after)
+		}
+	}
+	for uid := range before {
+		if _, ok := after[uid]; !ok {
+			t.Errorf("%s is gone after editing times", uid)
+		}
 	}
 }

@@ -36,7 +36,10 @@ type Image struct {
 // Post is one planned publication: a card in one language at one instant,
 // with its caption for each channel.
 type Post struct {
-	ID       string            `json:"id"`
+	ID string `json:"id"`
+	// UID names the post apart from its time, so that it stays the same
+	// when the post's time is edited: calendar.ics's UID.
+	UID      string            `json:"uid,omitempty"`
 	At       string            `json:"at"`    // RFC 3339, UTC
 	Local    string            `json:"local"` // 2006-01-02T15:04 in Timezone
 	Timezone string            `json:"timezone"`

@@ -44,7 +44,7 @@ func ManifestPosts(c *campaign.Campaign, plan []schedule.Planned, images []Image
 			i = len(out)
 			index[k] = i
 			p := Post{
-				ID: postID(pl), At: pl.At.UTC().Format(time.RFC3339), Timezone: pl.Zone, Lang: pl.Lang, Card: pl.Card,
+				ID: postID(pl), UID: postUID(c.Slug, pl), At: pl.At.UTC().Format(time.RFC3339), Timezone: pl.Zone, Lang: pl.Lang, Card: pl.Card,
 				Channels: []string{}, Images: []string{}, Alt: []string{}, Captions: map[string]string{},
 			}
 			if loc, err := time.LoadLocation(pl.Zone); err == nil {
@@ -102,6 +102,18 @@ func postID(pl schedule.Planned) string {
 		stamp = at.Format("20060102-1504")
 	}
 	return fmt.Sprintf("%s-%s-%s", base, stamp, pl.Lang)
+}
+
+// postUID names a manifest post apart from its time: a campaign post by
+// its id and language, a schedule slot's post by the slot's id, which of
+// its firings it is and the language. Ids and language tags hold no '/',
+// so two posts never share a UID; the card is left out because editing a
+// post's card edits the post, it does not make another.
+func postUID(slug string, pl schedule.Planned) string {
+	if pl.Occurrence == 0 {
+		return fmt.Sprintf("post/%s/%s@%s", pl.PostID, pl.Lang, slug)
+	}
+	return fmt.Sprintf("slot/%s/%d/%s@%s", pl.Slot, pl.Occurrence, pl.Lang, slug)
 }
 
 func postLine(c *campaign.Campaign, pl schedule.Planned) int {

@@ -26,6 +26,11 @@ type Planned struct {
 	Lang    string
 	Card    string // card id, "" for a text-only post
 	PostID  string // the campaign post's id, "" for a card rotation
+	// Occurrence is which firing of its schedule slot this is, from 1
+	// (whatever the time); 0 for a campaign post, which happens once.
+	// With Slot and Lang it names the post apart from its time: a
+	// calendar keeps an event's UID when the post's time is edited.
+	Occurrence int
 	// Note explains a daylight-saving adjustment, "" when there was none.
 	Note string
 	// Text is the caption and Link the post's link, once Caption has run.
@@ -191,6 +196,7 @@ func planSchedule(c *campaign.Campaign, s *Schedule) ([]Planned, error) {
 				for _, lang := range langs {
 					pl := planned(c, sl.ID, r.resolved, ch, lang, card, postID, src)
 					pl.Note = r.note
+					pl.Occurrence = k + 1
 					out = append(out, pl)
 				}
 			}

@@ -2,5 +2,5 @@
 
 package pdstest
 
-// lockDir does nothing where flock is missing; run the install once first.
+// lockDir does nothing where flock is missing: run one install at a time.
 func lockDir(string) (func(), error) { return func() {}, nil }

@@ -7,9 +7,9 @@ import (
 	"syscall"
 )
 
-// lockDir takes an exclusive lock beside dir, so that test binaries run in
-// parallel by go test do not run npm ci into the same folder at once. The
-// returned func releases it.
+// lockDir takes an exclusive lock beside dir, so that two installs run at
+// once (two checkouts sharing the cache) do not run npm ci into the same
+// folder together. The returned func releases it.
 func lockDir(dir string) (func(), error) {
 	f, err := os.OpenFile(dir+".lock", os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {

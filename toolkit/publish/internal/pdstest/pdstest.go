@@ -1,25 +1,30 @@
 // Package pdstest runs a real Bluesky PDS (@atproto/pds from the npm
 // registry, versions pinned by package-lock.json) on loopback for tests.
 //
-// Start installs the server with `npm ci` into a cache folder on first use
-// (about two minutes: better-sqlite3 is compiled from source), starts it with
-// an in-memory did:plc directory on a free 127.0.0.1 port, creates an account
-// and stops everything when the test ends. Without node and npm the test is
-// skipped, unless the CI environment variable is set: then it fails, so CI
-// cannot pass by skipping.
+// Tests never install it: `go test` must not download anything. Install
+// it once, ahead of the tests, with
 //
-// The cache folder is $CAMPAIGNKIT_PDS_DIR, else <user cache dir>/campaignkit/
-// pds-<hash of package-lock.json>. To install ahead of the tests (CI image):
+//	go run ./toolkit/publish/internal/pdstest/install
 //
-//	go test ./toolkit/publish/internal/pdstest -run TestInstall -v
+// which runs `npm ci` into the install folder (about ten minutes:
+// better-sqlite3 is compiled from source; needs node, npm, build-essential
+// and python3). .ci/run does this before `go test ./...`.
+//
+// Start then starts the installed server with an in-memory did:plc
+// directory on a free 127.0.0.1 port, creates an account and stops
+// everything when the test ends. When node or the installed server is
+// missing the test is skipped with a message saying how to install it,
+// unless the CI environment variable is set: then it fails, so CI cannot
+// pass by skipping.
+//
+// The install folder is $CAMPAIGNKIT_PDS_DIR, else <user cache dir>/
+// campaignkit/pds-<hash of package.json and package-lock.json>.
 package pdstest
 
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	_ "embed"
 	"encoding/hex"
 	"encoding/json"
@@ -62,13 +67,14 @@ type Server struct {
 	AccessJwt string
 }
 
+// InstallCommand installs the PDS the tests use; messages name it.
+const InstallCommand = "go run ./toolkit/publish/internal/pdstest/install"
+
 // Start returns a running PDS with one account; it stops with the test.
+// It skips the test (fails it when CI is set) as Require does.
 func Start(t testing.TB) *Server {
 	t.Helper()
-	dir, err := Install(t)
-	if err != nil {
-		t.Fatalf("pdstest: %v", err)
-	}
+	dir := Require(t)
 	s, err := start(t, dir)
 	if err != nil {
 		t.Fatalf("pdstest: %v", err)
@@ -76,117 +82,33 @@ func Start(t testing.TB) *Server {
 	return s
 }
 
-// Require skips the test when node or npm is missing, and fails it instead
-// when CI is set.
-func Require(t testing.TB) {
+// Require returns the folder of the installed PDS. When node is not on
+// PATH or the PDS is not installed, it skips the test with a message
+// saying how to install it, or fails it when CI is set. It never installs
+// anything.
+func Require(t testing.TB) string {
 	t.Helper()
-	for _, tool := range []string{"node", "npm"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			msg := fmt.Sprintf("real Bluesky PDS test needs %s on PATH (apt-get install nodejs npm build-essential python3): %v", tool, err)
-			if os.Getenv("CI") != "" {
-				t.Fatal(msg + " (CI is set: not skipping)")
-			}
-			t.Skip(msg)
+	missing := func(msg string) {
+		t.Helper()
+		if os.Getenv("CI") != "" {
+			t.Fatal("pdstest: " + msg + " (CI is set: not skipping)")
 		}
+		t.Skip("pdstest: " + msg)
 	}
-}
-
-var installMu sync.Mutex
-
-// Install makes sure the pinned PDS is installed and returns its folder.
-func Install(t testing.TB) (string, error) {
-	t.Helper()
-	Require(t)
-	installMu.Lock()
-	defer installMu.Unlock()
-	dir, err := cacheDir()
+	if _, err := exec.LookPath("node"); err != nil {
+		missing(fmt.Sprintf("the real Bluesky PDS test needs node on PATH (apt-get install nodejs npm build-essential python3, then %s): %v", InstallCommand, err))
+	}
+	dir, err := Dir()
 	if err != nil {
-		return "", err
+		missing(err.Error())
 	}
-	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
-		return "", err
+	if !Installed(dir) {
+		missing(fmt.Sprintf("the real Bluesky PDS is not installed in %s: run %s (about ten minutes, once)", dir, InstallCommand))
 	}
-	unlock, err := lockDir(dir)
-	if err != nil {
-		return "", fmt.Errorf("locking %s: %w", dir, err)
+	if err := writeLauncher(dir); err != nil {
+		t.Fatalf("pdstest: %v", err)
 	}
-	defer unlock()
-	done := filepath.Join(dir, ".installed")
-	if b, err := os.ReadFile(done); err == nil && bytes.Equal(b, lockSum()) {
-		return dir, writeLauncher(dir)
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
-	for name, data := range map[string][]byte{"package.json": packageJSON, "package-lock.json": packageLock} {
-		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
-			return "", err
-		}
-	}
-	t.Logf("pdstest: installing @atproto/pds into %s with npm ci (first run only; a few minutes)", dir)
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
-	defer cancel()
-	if err := npm(ctx, dir, "ci", "--no-audit", "--no-fund", "--loglevel=error"); err != nil {
-		return "", err
-	}
-	// Some npm versions skip dependencies' install scripts: build the one
-	// native module explicitly when it is missing.
-	native := filepath.Join(dir, "node_modules", "better-sqlite3", "build", "Release", "better_sqlite3.node")
-	if _, err := os.Stat(native); err != nil {
-		if err := npm(ctx, dir, "rebuild", "better-sqlite3", "--loglevel=error"); err != nil {
-			return "", err
-		}
-		if _, err := os.Stat(native); err != nil {
-			return "", fmt.Errorf("better-sqlite3 did not build (needs build-essential and python3): %w", err)
-		}
-	}
-	if err := os.WriteFile(done, lockSum(), 0o644); err != nil {
-		return "", err
-	}
-	return dir, writeLauncher(dir)
-}
-
-func lockSum() []byte {
-	sum := sha256.Sum256(append(append([]byte{}, packageJSON...), packageLock...))
-	return []byte(hex.EncodeToString(sum[:]))
-}
-
-func cacheDir() (string, error) {
-	if d := os.Getenv("CAMPAIGNKIT_PDS_DIR"); d != "" {
-		return filepath.Abs(d)
-	}
-	base, err := os.UserCacheDir()
-	if err != nil {
-		return "", fmt.Errorf("no cache folder (set CAMPAIGNKIT_PDS_DIR): %w", err)
-	}
-	return filepath.Join(base, "campaignkit", "pds-"+string(lockSum()[:12])), nil
-}
-
-func writeLauncher(dir string) error {
-	return os.WriteFile(filepath.Join(dir, "launch.js"), launchJS, 0o644)
-}
-
-func npm(ctx context.Context, dir string, args ...string) error {
-	cmd := exec.CommandContext(ctx, "npm", args...)
-	cmd.Dir = dir
-	cmd.Env = os.Environ()
-	// Compile native modules against the installed node headers instead of
-	// downloading prebuilt binaries or headers from outside the registry.
-	if _, err := os.Stat("/usr/include/node/node.h"); err == nil && os.Getenv("npm_config_nodedir") == "" {
-		cmd.Env = append(cmd.Env, "npm_config_nodedir=/usr")
-	}
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("npm %s in %s: %w\n%s", strings.Join(args, " "), dir, err, tail(out, 4000))
-	}
-	return nil
-}
-
-func tail(b []byte, n int) []byte {
-	if len(b) > n {
-		return b[len(b)-n:]
-	}
-	return b
+	return dir
 }
 
 func start(t testing.TB, dir string) (*Server, error) {
