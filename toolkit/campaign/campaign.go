@@ -73,6 +73,10 @@ type Campaign struct {
 	Pos toolkit.Positions `yaml:"-"`
 	// Location is the loaded Timezone.
 	Location *time.Location `yaml:"-"`
+
+	// imageChecks holds what was found wrong with each image file the
+	// campaign names ("" for nothing), so that each is decoded once.
+	imageChecks map[string]string
 }
 
 // Card is one share card. Which fields apply depends on Kind.

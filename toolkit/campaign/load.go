@@ -49,10 +49,13 @@ var (
 // *toolkit.InvalidError whose problems carry file:line and field path.
 // Image files the cards name are looked up in fsys relative to the file.
 func Load(fsys fs.FS, name string) (*Campaign, error) {
-	data, err := fs.ReadFile(fsys, name)
+	data, err := toolkit.ReadFile(fsys, name, toolkit.MaxYAMLBytes)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, toolkit.Invalid(name, 0, "", "no such file; give the path of a campaign YAML file, or run `campaignkit init DIR` to make one")
+		}
+		if unusable(err) {
+			return nil, toolkit.Invalid(name, 0, "", "cannot read the campaign file: %s", toolkit.Reason(err))
 		}
 		return nil, fmt.Errorf("read campaign: %w", err)
 	}
@@ -329,25 +332,6 @@ func (c *Campaign) countdownDays() []int {
 		days = append(days, int(c.Day.Sub(d).Hours()/24+0.5))
 	}
 	return days
-}
-
-func (c *Campaign) checkImage(ps *toolkit.Problems, field, name string, fsys fs.FS, dir string) {
-	line := c.Pos.Line(field)
-	if path.IsAbs(name) || strings.Contains(name, "\\") || !fs.ValidPath(path.Join(dir, name)) || strings.HasPrefix(path.Clean(name), "..") {
-		ps.Add(line, field, "image path %q must be relative to the campaign file and stay inside its folder", name)
-		return
-	}
-	if fsys == nil {
-		return
-	}
-	data, err := fs.ReadFile(fsys, path.Join(dir, name))
-	if err != nil {
-		ps.Add(line, field, "cannot read image %q: %v", name, errors.Unwrap(err))
-		return
-	}
-	if _, _, err := toolkit.CheckImage(data, toolkit.ImageLimits{}); err != nil {
-		ps.Add(line, field, "image %q: %v", name, err)
-	}
 }
 
 func (c *Campaign) validatePost(ps *toolkit.Problems, i int, ids map[string]bool, cards map[string]bool) {
