@@ -66,6 +66,7 @@ type Campaign struct {
 	Grace     time.Duration       `yaml:"grace"`    // how late a missed post may still go out
 	Cards     []Card              `yaml:"cards"`
 	Posts     []Post              `yaml:"posts"`
+	Limits    Limits              `yaml:"limits"` // bounds on planning; see Limits
 
 	// File is the name the campaign was loaded from, for messages.
 	File string `yaml:"-"`

@@ -80,6 +80,7 @@ func Parse(fsys fs.FS, name string, data []byte) (*Campaign, error) {
 		ps.Append(ie.Problems...)
 	}
 	c.validate(ps, fsys, path.Dir(name))
+	c.checkLimits(ps)
 	if err := ps.Err(); err != nil {
 		if onlyPosts(err) {
 			// the cards are sound: return them with the error, so that lint
