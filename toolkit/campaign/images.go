@@ -64,3 +64,44 @@ func verifyImage(fsys fs.FS, file, name string) string {
 func unusable(err error) bool {
 	return errors.Is(err, toolkit.ErrNotRegular) || errors.Is(err, toolkit.ErrOutside) || errors.Is(err, toolkit.ErrTooBig)
 }
+
+// imageField reports whether field names an image file of the campaign.
+func imageField(field string) bool {
+	if field == "logo" {
+		return true
+	}
+	var i int
+	var rest string
+	if _, err := fmt.Sscanf(field, "cards[%d].%s", &i, &rest); err != nil {
+		return false
+	}
+	return rest == "photo" || rest == "portrait"
+}
+
+// DropImages clears the image fields that problems name (the logo, a
+// card's photo or portrait), so that a campaign returned with problems in
+// its images can still have its cards laid out and checked, drawn without
+// those images. Only lint does that; nothing is built from such a campaign.
+func (c *Campaign) DropImages(problems []toolkit.Problem) {
+	for _, p := range problems {
+		if !imageField(p.Field) {
+			continue
+		}
+		if p.Field == "logo" {
+			c.Logo = ""
+			continue
+		}
+		var i int
+		var rest string
+		fmt.Sscanf(p.Field, "cards[%d].%s", &i, &rest)
+		if i < 0 || i >= len(c.Cards) {
+			continue
+		}
+		switch rest {
+		case "photo":
+			c.Cards[i].Photo = ""
+		case "portrait":
+			c.Cards[i].Portrait = ""
+		}
+	}
+}

@@ -277,3 +277,20 @@ func TestLoadRefusesACampaignFileThatIsAPipe(t *testing.T) {
 		t.Errorf("got %s, want one problem: campaign.yaml is a named pipe", list(ps))
 	}
 }
+
+// TestDamagedImagesLeaveACampaignToLint: when only images are wrong the
+// campaign comes back with the problems, and DropImages clears exactly
+// the images named in them.
+func TestDamagedImagesLeaveACampaignToLint(t *testing.T) {
+	files := sound(t)
+	files["portrait.png"] = badIDAT(t)
+	files["logo.png"] = []byte("not an image")
+	c, ps, _ := loadDir(t, withImages, files, nil)
+	if c == nil || len(ps) != 2 {
+		t.Fatalf("got campaign %v and problems:\n%s\nwant the campaign and 2 problems", c != nil, list(ps))
+	}
+	c.DropImages(ps)
+	if c.Logo != "" || c.Cards[0].Portrait != "" || c.Cards[1].Photo != "photos/shared.jpg" {
+		t.Errorf("after DropImages: logo %q, portrait %q, photo %q; want only the bad two cleared", c.Logo, c.Cards[0].Portrait, c.Cards[1].Photo)
+	}
+}

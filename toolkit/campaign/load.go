@@ -64,9 +64,10 @@ func Load(fsys fs.FS, name string) (*Campaign, error) {
 
 // Parse is Load for data already read; name is used in messages and to
 // resolve image paths in fsys (fsys may be nil to skip image checks).
-// When every problem is in a post, the campaign is returned along with the
-// error (its cards can still be checked); callers that only need a usable
-// campaign must test the error first.
+// When every problem is in a post or an image file, the campaign is
+// returned along with the error (its cards can still be checked, without
+// those images: see DropImages); callers that only need a usable campaign
+// must test the error first.
 func Parse(fsys fs.FS, name string, data []byte) (*Campaign, error) {
 	c := &Campaign{File: name}
 	pos, err := toolkit.DecodeYAML(name, data, c)
@@ -92,14 +93,14 @@ func Parse(fsys fs.FS, name string, data []byte) (*Campaign, error) {
 	return c, nil
 }
 
-// onlyPosts reports whether every problem of err is in a post.
+// onlyPosts reports whether every problem of err is in a post or an image.
 func onlyPosts(err error) bool {
 	var ie *toolkit.InvalidError
 	if !errors.As(err, &ie) {
 		return false
 	}
 	for _, p := range ie.Problems {
-		if !strings.HasPrefix(p.Field, "posts[") {
+		if !strings.HasPrefix(p.Field, "posts[") && !imageField(p.Field) {
 			return false
 		}
 	}
