@@ -35,7 +35,7 @@ func DecodeImage(data []byte, lim ImageLimits) (image.Image, string, error) {
 		img, err = jpeg.Decode(bytes.NewReader(data))
 	}
 	if err != nil {
-		return nil, "", fmt.Errorf("decode %s: %w", format, err)
+		return nil, "", fmt.Errorf("the %s data is damaged or cut short: %w", format, err)
 	}
 	if b := img.Bounds(); b.Dx() != cfg.Width || b.Dy() != cfg.Height {
 		return nil, "", fmt.Errorf("decoded %dx%d but the header said %dx%d", b.Dx(), b.Dy(), cfg.Width, cfg.Height)

@@ -33,8 +33,18 @@ func (p Positions) Line(path string) int {
 // DecodeYAML decodes data into v strictly: unknown keys, wrong types and
 // malformed YAML are all reported, each with file:line and field path, as one
 // *InvalidError. Struct fields are matched by their `yaml` tag.
+//
+// Aliases (*name) are followed and merge keys (<<: *name, or a list of
+// aliases) are merged as YAML specifies, within a budget that grows with
+// the size of data (see yamlBudget): a file whose aliases fan out into more
+// than that (the "billion laughs") is refused at the line where the budget
+// ran out, before it costs more than a few tens of megabytes.
 func DecodeYAML(file string, data []byte, v any) (Positions, error) {
 	ps := &Problems{File: file}
+	if len(data) > MaxYAMLBytes {
+		ps.Add(0, "", "the file has %d bytes, more than the %d (%s) allowed", len(data), MaxYAMLBytes, mib(MaxYAMLBytes))
+		return nil, ps.Err()
+	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		line := 0
@@ -55,7 +65,8 @@ func DecodeYAML(file string, data []byte, v any) (Positions, error) {
 		ps.Add(1, "", "the file is empty")
 		return pos, ps.Err()
 	}
-	d := decoder{ps: ps, pos: pos}
+	d := decoder{ps: ps, pos: pos, size: len(data), budget: yamlBudget(len(data))}
+	d.limit = d.budget
 	d.decode(root.Content[0], reflect.ValueOf(v).Elem(), "")
 	return pos, ps.Err()
 }
@@ -63,6 +74,15 @@ func DecodeYAML(file string, data []byte, v any) (Positions, error) {
 type decoder struct {
 	ps  *Problems
 	pos Positions
+
+	size    int  // of the file, for messages
+	budget  int  // work units left; see charge
+	limit   int  // the budget at the start
+	aliased bool // an alias has been followed
+	over    bool // the budget ran out: decode nothing more
+
+	merging map[*yaml.Node]bool      // mappings whose merge keys are being resolved
+	structs map[reflect.Type]*fields // field tables, built once per type
 }
 
 var durationType = reflect.TypeOf(time.Duration(0))
@@ -83,8 +103,9 @@ func kindName(n *yaml.Node) string {
 }
 
 func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
-	if n.Kind == yaml.AliasNode {
-		n = n.Alias
+	n = d.deref(n)
+	if !d.charge(n, 1+len(path)/pathUnit) {
+		return
 	}
 	d.pos[path] = n.Line
 	if u, ok := v.Addr().Interface().(interface{ UnmarshalYAMLNode(*yaml.Node) error }); ok {
@@ -106,24 +127,14 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 			d.ps.Add(n.Line, path, "want a mapping of fields, got %s", kindName(n))
 			return
 		}
-		fields := map[string]int{}
-		var names []string
-		t := v.Type()
-		for i := 0; i < t.NumField(); i++ {
-			tag, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
-			if tag == "" || tag == "-" {
-				continue
-			}
-			fields[tag] = i
-			names = append(names, tag)
-		}
+		fs := d.fields(v.Type())
 		seen := map[string]bool{}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, val := n.Content[i], n.Content[i+1]
+		for _, p := range d.pairs(n, path) {
+			k, val := p.k, p.v
 			fp := join(path, k.Value)
-			idx, ok := fields[k.Value]
+			idx, ok := fs.index[k.Value]
 			if !ok {
-				d.ps.Add(k.Line, fp, "unknown key %q (known keys: %s)", k.Value, strings.Join(names, ", "))
+				d.ps.Add(k.Line, fp, "unknown key %q (known keys: %s)", k.Value, fs.names)
 				continue
 			}
 			if seen[k.Value] {
@@ -142,8 +153,8 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		if v.IsNil() {
 			v.Set(reflect.MakeMap(v.Type()))
 		}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, val := n.Content[i], n.Content[i+1]
+		for _, p := range d.pairs(n, path) {
+			k, val := p.k, p.v
 			fp := join(path, k.Value)
 			if v.MapIndex(reflect.ValueOf(k.Value)).IsValid() {
 				d.ps.Add(k.Line, fp, "key %q is given twice", k.Value)
@@ -157,6 +168,10 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 	case reflect.Slice:
 		if n.Kind != yaml.SequenceNode {
 			d.ps.Add(n.Line, path, "want a list, got %s", kindName(n))
+			return
+		}
+		// the slice is allocated before its items are decoded: pay for it first
+		if !d.charge(n, len(n.Content)*int(1+v.Type().Elem().Size()/pathUnit)) {
 			return
 		}
 		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
@@ -175,6 +190,34 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 	default:
 		d.scalar(n, v, path)
 	}
+}
+
+// fields is the table of a struct type's yaml fields.
+type fields struct {
+	index map[string]int // yaml name -> field index
+	names string         // the names, for messages
+}
+
+func (d *decoder) fields(t reflect.Type) *fields {
+	if f, ok := d.structs[t]; ok {
+		return f
+	}
+	f := &fields{index: map[string]int{}}
+	var names []string
+	for i := 0; i < t.NumField(); i++ {
+		tag, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+		if tag == "" || tag == "-" {
+			continue
+		}
+		f.index[tag] = i
+		names = append(names, tag)
+	}
+	f.names = strings.Join(names, ", ")
+	if d.structs == nil {
+		d.structs = map[reflect.Type]*fields{}
+	}
+	d.structs[t] = f
+	return f
 }
 
 func (d *decoder) scalar(n *yaml.Node, v reflect.Value, path string) {

@@ -23,7 +23,7 @@ var campaignFlag = &cli.StringFlag{
 // loadedCampaign is a campaign with the folder its relative paths resolve in.
 type loadedCampaign struct {
 	*campaign.Campaign
-	FS       fs.FS  // the campaign's folder
+	FS       fs.FS  // the campaign's folder: a *toolkit.Folder, or the embedded demo
 	Dir      string // its path on disk; "" for the embedded demo
 	Embedded bool
 	// prefix is the campaign file's folder as the user wrote it in
@@ -85,7 +85,15 @@ func loadCampaignLenient(path string) (*loadedCampaign, error) {
 	if dir == "" {
 		dir = "."
 	}
-	fsys := os.DirFS(dir)
+	// every file the campaign names is read through this folder: nothing
+	// outside it, nothing but regular files, each within its size limit
+	fsys, err := toolkit.OpenFolder(dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, toolkit.Invalid(path, 0, "", "no such file; give the path of a campaign YAML file, or run `campaignkit init DIR` to make one")
+		}
+		return nil, toolkit.Invalid(path, 0, "", "cannot open the campaign's folder: %s", toolkit.Reason(err))
+	}
 	c, err := campaign.Load(fsys, file)
 	relabel(err, func(f string) string {
 		if f == file {

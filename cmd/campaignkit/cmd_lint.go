@@ -35,9 +35,10 @@ func lint(cc *cli.Context, path string) error {
 		return err // the campaign file itself: all its problems, exit 2
 	}
 	ps := &toolkit.Problems{}
-	var postProblems *toolkit.InvalidError
-	if errors.As(err, &postProblems) {
-		ps.Append(postProblems.Problems...) // and go on with the cards
+	var lenient *toolkit.InvalidError // problems in posts and image files only
+	if errors.As(err, &lenient) {
+		ps.Append(lenient.Problems...)  // and go on with the cards,
+		lc.DropImages(lenient.Problems) // without the images that are no good
 	} else if err != nil {
 		return err
 	}

@@ -1,9 +1,8 @@
 package main
 
 import (
+	"errors"
 	"io/fs"
-	"os"
-	"path/filepath"
 
 	"github.com/campaignkit/campaignkit/assets"
 	"github.com/campaignkit/campaignkit/toolkit"
@@ -12,12 +11,26 @@ import (
 
 // loadTheme finds a theme: the campaign's own themes/<name>.yaml first,
 // then the built-in ones. It returns the folder the theme's images are in.
+// The campaign's themes are read through its folder, so they and their
+// images are bounded like every other file the campaign names; a theme
+// file that is there but cannot be read is reported where the theme is
+// named, not passed over for a built-in theme of the same name.
 func loadTheme(lc *loadedCampaign, name string) (*theme.Theme, fs.FS, error) {
+	line, file := 0, ""
+	if lc != nil {
+		line, file = lc.Pos.Line("theme"), lc.File
+	}
 	if lc != nil && !lc.Embedded {
-		dir := filepath.Join(lc.Dir, "themes")
-		if _, err := os.Stat(filepath.Join(dir, name+".yaml")); err == nil {
-			fsys := os.DirFS(dir)
+		_, err := fs.Stat(lc.FS, "themes/"+name+".yaml")
+		if err == nil {
+			fsys, err := fs.Sub(lc.FS, "themes")
+			if err != nil {
+				return nil, nil, err
+			}
 			t, err := theme.Load(fsys, name)
+			if theme.IsUnreadable(err) {
+				return nil, nil, toolkit.Invalid(file, line, "theme", "%v", err)
+			}
 			// theme.Load names the file themes/<name>.yaml, which is where
 			// it is beside the campaign file
 			relabel(err, lc.userPath)
@@ -26,17 +39,12 @@ func loadTheme(lc *loadedCampaign, name string) (*theme.Theme, fs.FS, error) {
 			}
 			return t, fsys, err
 		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, toolkit.Invalid(file, line, "theme", "theme %q: cannot read themes/%s.yaml: %s", name, name, toolkit.Reason(err))
+		}
 	}
 	t, err := theme.Load(assets.Themes, name)
 	if err != nil && !toolkit.IsInvalid(err) {
-		line := 0
-		if lc != nil {
-			line = lc.Pos.Line("theme")
-		}
-		file := ""
-		if lc != nil {
-			file = lc.File
-		}
 		return nil, nil, toolkit.Invalid(file, line, "theme", "%v", err)
 	}
 	return t, assets.Themes, err

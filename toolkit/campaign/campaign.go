@@ -66,6 +66,7 @@ type Campaign struct {
 	Grace     time.Duration       `yaml:"grace"`    // how late a missed post may still go out
 	Cards     []Card              `yaml:"cards"`
 	Posts     []Post              `yaml:"posts"`
+	Limits    Limits              `yaml:"limits"` // bounds on planning; see Limits
 
 	// File is the name the campaign was loaded from, for messages.
 	File string `yaml:"-"`
@@ -73,6 +74,10 @@ type Campaign struct {
 	Pos toolkit.Positions `yaml:"-"`
 	// Location is the loaded Timezone.
 	Location *time.Location `yaml:"-"`
+
+	// imageChecks holds what was found wrong with each image file the
+	// campaign names ("" for nothing), so that each is decoded once.
+	imageChecks map[string]string
 }
 
 // Card is one share card. Which fields apply depends on Kind.

@@ -48,10 +48,13 @@ var (
 // *toolkit.InvalidError whose problems carry file:line and field path.
 // Image files the cards name are looked up in fsys relative to the file.
 func Load(fsys fs.FS, name string) (*Campaign, error) {
-	data, err := fs.ReadFile(fsys, name)
+	data, err := toolkit.ReadFile(fsys, name, toolkit.MaxYAMLBytes)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, toolkit.Invalid(name, 0, "", "no such file; give the path of a campaign YAML file, or run `campaignkit init DIR` to make one")
+		}
+		if unusable(err) {
+			return nil, toolkit.Invalid(name, 0, "", "cannot read the campaign file: %s", toolkit.Reason(err))
 		}
 		return nil, fmt.Errorf("read campaign: %w", err)
 	}
@@ -60,9 +63,10 @@ func Load(fsys fs.FS, name string) (*Campaign, error) {
 
 // Parse is Load for data already read; name is used in messages and to
 // resolve image paths in fsys (fsys may be nil to skip image checks).
-// When every problem is in a post, the campaign is returned along with the
-// error (its cards can still be checked); callers that only need a usable
-// campaign must test the error first.
+// When every problem is in a post or an image file, the campaign is
+// returned along with the error (its cards can still be checked, without
+// those images: see DropImages); callers that only need a usable campaign
+// must test the error first.
 func Parse(fsys fs.FS, name string, data []byte) (*Campaign, error) {
 	c := &Campaign{File: name}
 	pos, err := toolkit.DecodeYAML(name, data, c)
@@ -76,6 +80,7 @@ func Parse(fsys fs.FS, name string, data []byte) (*Campaign, error) {
 		ps.Append(ie.Problems...)
 	}
 	c.validate(ps, fsys, path.Dir(name))
+	c.checkLimits(ps)
 	if err := ps.Err(); err != nil {
 		if onlyPosts(err) {
 			// the cards are sound: return them with the error, so that lint
@@ -87,14 +92,14 @@ func Parse(fsys fs.FS, name string, data []byte) (*Campaign, error) {
 	return c, nil
 }
 
-// onlyPosts reports whether every problem of err is in a post.
+// onlyPosts reports whether every problem of err is in a post or an image.
 func onlyPosts(err error) bool {
 	var ie *toolkit.InvalidError
 	if !errors.As(err, &ie) {
 		return false
 	}
 	for _, p := range ie.Problems {
-		if !strings.HasPrefix(p.Field, "posts[") {
+		if !strings.HasPrefix(p.Field, "posts[") && !imageField(p.Field) {
 			return false
 		}
 	}
@@ -334,25 +339,6 @@ func (c *Campaign) countdownDays() []int {
 		days = append(days, int(c.Day.Sub(d).Hours()/24+0.5))
 	}
 	return days
-}
-
-func (c *Campaign) checkImage(ps *toolkit.Problems, field, name string, fsys fs.FS, dir string) {
-	line := c.Pos.Line(field)
-	if path.IsAbs(name) || strings.Contains(name, "\\") || !fs.ValidPath(path.Join(dir, name)) || strings.HasPrefix(path.Clean(name), "..") {
-		ps.Add(line, field, "image path %q must be relative to the campaign file and stay inside its folder", name)
-		return
-	}
-	if fsys == nil {
-		return
-	}
-	data, err := fs.ReadFile(fsys, path.Join(dir, name))
-	if err != nil {
-		ps.Add(line, field, "cannot read image %q: %v", name, errors.Unwrap(err))
-		return
-	}
-	if _, _, err := toolkit.CheckImage(data, toolkit.ImageLimits{}); err != nil {
-		ps.Add(line, field, "image %q: %v", name, err)
-	}
 }
 
 func (c *Campaign) validatePost(ps *toolkit.Problems, i int, ids map[string]bool, cards map[string]bool) {

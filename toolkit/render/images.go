@@ -41,6 +41,8 @@ func NewImages() *Images {
 }
 
 // Load decodes name from fsys (PNG or JPEG, checked before decoding), once.
+// It is read with toolkit.ReadFile: a regular file of at most
+// toolkit.MaxImageBytes.
 // key distinguishes files of the same name in different folders.
 func (c *Images) Load(fsys fs.FS, key, name string) (image.Image, error) {
 	c.mu.Lock()
@@ -51,12 +53,12 @@ func (c *Images) Load(fsys fs.FS, key, name string) (image.Image, error) {
 	}
 	c.mu.Unlock()
 	e.once.Do(func() {
-		data, err := fs.ReadFile(fsys, name)
+		data, err := toolkit.ReadFile(fsys, name, toolkit.MaxImageBytes)
 		if err != nil {
-			e.err = fmt.Errorf("image %q: %w", name, err)
+			e.err = fmt.Errorf("image %w", err)
 			return
 		}
-		img, _, err := toolkit.DecodeImage(data, toolkit.ImageLimits{})
+		img, _, err := toolkit.DecodeImage(data, toolkit.ImageLimits{MaxBytes: toolkit.MaxImageBytes})
 		if err != nil {
 			e.err = fmt.Errorf("image %q: %w", name, err)
 			return

@@ -46,9 +46,15 @@ type Planned struct {
 // own posts are planned. Problems found only now (an unknown card, a slot
 // that never fires in campaign week, a rotation too short) are reported
 // together as a *toolkit.InvalidError pointing into the schedule file.
+// A plan of more than c.MaxPosts() posts is refused at the slot that takes
+// it over, counted before that slot is built (see limit.go).
 func Plan(c *campaign.Campaign, s *Schedule) ([]Planned, error) {
 	if c.Location == nil {
 		return nil, fmt.Errorf("plan %s: campaign has no time zone loaded", c.Slug)
+	}
+	count, err := campaignPosts(c)
+	if err != nil {
+		return nil, err
 	}
 	var out []Planned
 	for _, p := range c.Posts {
@@ -63,7 +69,7 @@ func Plan(c *campaign.Campaign, s *Schedule) ([]Planned, error) {
 		}
 	}
 	if s != nil {
-		more, err := planSchedule(c, s)
+		more, err := planSchedule(c, s, count)
 		if err != nil {
 			return nil, err
 		}
@@ -124,7 +130,9 @@ func PostID(campaignSlug, slot string, at time.Time, channel, lang string) strin
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
-func planSchedule(c *campaign.Campaign, s *Schedule) ([]Planned, error) {
+// planSchedule plans the slots of s; count is how many posts are planned
+// already.
+func planSchedule(c *campaign.Campaign, s *Schedule, count int) ([]Planned, error) {
 	ps := &toolkit.Problems{File: s.File}
 	cards := map[string]campaign.Card{}
 	for _, card := range c.ExpandedCards() {
@@ -160,6 +168,12 @@ func planSchedule(c *campaign.Campaign, s *Schedule) ([]Planned, error) {
 			if _, ok := c.Links[sl.Link]; !ok && !strings.Contains(sl.Link, "://") {
 				at(".link", "want a key of the campaign's links or an absolute URL, got %q", sl.Link)
 			}
+		}
+		if n, f := slotPosts(c, sl, posts); count+n > c.MaxPosts() {
+			at("", "the plan would pass %d posts with this slot (it fires %d times in campaign week and makes %d posts); %s", c.MaxPosts(), f, n, raise)
+			break // and plan nothing more
+		} else {
+			count += n
 		}
 		fires := firings(c, sl, func(k int, format string, args ...any) {
 			at(fmt.Sprintf(".at[%d]", k), format, args...)

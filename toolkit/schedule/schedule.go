@@ -84,8 +84,12 @@ func Find(campaignFS, builtin fs.FS, name string) (*Schedule, error) {
 		return Load(campaignFS, name)
 	}
 	if campaignFS != nil {
-		if _, err := fs.Stat(campaignFS, name+".yaml"); err == nil {
+		_, err := fs.Stat(campaignFS, name+".yaml")
+		if err == nil {
 			return Load(campaignFS, name+".yaml")
+		}
+		if !errors.Is(err, fs.ErrNotExist) { // there, but not to be read
+			return nil, toolkit.Invalid("", 0, "schedule", "cannot read schedule file %q: %s", name+".yaml", toolkit.Reason(err))
 		}
 	}
 	if builtin != nil {
@@ -111,11 +115,18 @@ func Names(fsys fs.FS) []string {
 
 // Load reads and validates the schedule file name in fsys. Every problem is
 // reported at once as a *toolkit.InvalidError with file:line and field path.
+// A file that is there but can never be read (a pipe, a folder, outside
+// the campaign's folder, over toolkit.MaxYAMLBytes) is a problem with no
+// file, at the field "schedule", for the caller to place where the
+// schedule is named.
 func Load(fsys fs.FS, name string) (*Schedule, error) {
-	data, err := fs.ReadFile(fsys, name)
+	data, err := toolkit.ReadFile(fsys, name, toolkit.MaxYAMLBytes)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
 			return nil, toolkit.Invalid(name, 0, "", "no such schedule file")
+		case errors.Is(err, toolkit.ErrNotRegular), errors.Is(err, toolkit.ErrOutside), errors.Is(err, toolkit.ErrTooBig):
+			return nil, toolkit.Invalid("", 0, "schedule", "cannot read schedule file %q: %s", name, toolkit.Reason(err))
 		}
 		return nil, fmt.Errorf("read schedule %s: %w", name, err)
 	}

@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/campaignkit/campaignkit/fonts"
+	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/go-text/typesetting/font"
 	ot "github.com/go-text/typesetting/font/opentype"
 )
@@ -103,9 +104,9 @@ func Load(fsys fs.FS) (*Library, error) {
 }
 
 func parseFile(fsys fs.FS, name string) (*font.Font, error) {
-	data, err := fs.ReadFile(fsys, name)
+	data, err := toolkit.ReadFile(fsys, name, toolkit.MaxFontBytes)
 	if err != nil {
-		return nil, fmt.Errorf("font %s: %w", name, err)
+		return nil, fmt.Errorf("font %w", err)
 	}
 	lds, err := ot.NewLoaders(bytesResource(data))
 	if err != nil {

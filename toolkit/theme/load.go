@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
-	"path"
 	"slices"
 	"sort"
 	"strings"
@@ -29,12 +28,12 @@ func Names(fsys fs.FS) []string {
 // images it names). Every problem is reported at once with file:line.
 func Load(fsys fs.FS, name string) (*Theme, error) {
 	file := name + ".yaml"
-	data, err := fs.ReadFile(fsys, file)
+	data, err := toolkit.ReadFile(fsys, file, toolkit.MaxYAMLBytes)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("unknown theme %q (built-in themes: %s)", name, strings.Join(Names(fsys), ", "))
 		}
-		return nil, fmt.Errorf("theme %q: %w", name, err)
+		return nil, fmt.Errorf("theme %q: cannot read %s: %s: %w", name, file, toolkit.Reason(err), errUnreadable)
 	}
 	t := &Theme{File: "themes/" + file}
 	pos, err := toolkit.DecodeYAML(t.File, data, t)
@@ -89,10 +88,8 @@ func (t *Theme) validate(ps *toolkit.Problems, fsys fs.FS) {
 	case "image":
 		if bg.Image == "" {
 			at("background.image", "missing: name the image file beside the theme")
-		} else if data, err := fs.ReadFile(fsys, path.Clean(bg.Image)); err != nil || strings.HasPrefix(path.Clean(bg.Image), "..") {
-			at("background.image", "cannot read %q beside the theme", bg.Image)
-		} else if _, _, err := toolkit.CheckImage(data, toolkit.ImageLimits{}); err != nil {
-			at("background.image", "%q: %v", bg.Image, err)
+		} else if msg := checkImage(fsys, bg.Image); msg != "" {
+			at("background.image", "%s", msg)
 		}
 		color("background.overlay", bg.Overlay)
 		if bg.Opacity < 0 || bg.Opacity > 1 {

@@ -1,0 +1,66 @@
+//go:build unix
+
+package schedule
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/campaignkit/campaignkit/schedules"
+	"github.com/campaignkit/campaignkit/toolkit"
+)
+
+// TestFindRefusesUnreadableScheduleFiles: a schedule file that is a named
+// pipe or leads out of the campaign folder is a problem placed at the
+// campaign's `schedule:` field (no file: the caller knows the line), and
+// finding it never blocks.
+func TestFindRefusesUnreadableScheduleFiles(t *testing.T) {
+	top := t.TempDir()
+	dir := filepath.Join(top, "c")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(top, "theirs.yaml"), []byte("slots: []\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, "pipe.yaml"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("../theirs.yaml", filepath.Join(dir, "out.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	f, err := toolkit.OpenFolder(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, tc := range []struct{ name, msg string }{
+		{"pipe", "named pipe"},
+		{"pipe.yaml", "named pipe"},
+		{"out", "leads outside the folder"},
+		{"out.yaml", "leads outside the folder"},
+	} {
+		done := make(chan error, 1)
+		go func() {
+			_, err := Find(f, schedules.FS, tc.name)
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			var ie *toolkit.InvalidError
+			if !errors.As(err, &ie) || len(ie.Problems) != 1 {
+				t.Fatalf("%s: got %v, want one problem", tc.name, err)
+			}
+			if p := ie.Problems[0]; p.File != "" || p.Field != "schedule" || !strings.Contains(p.Msg, tc.msg) {
+				t.Errorf("%s: got %+v, want a problem at the field schedule saying %q", tc.name, p, tc.msg)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("Find(%s) did not return in 10s", tc.name)
+		}
+	}
+}
