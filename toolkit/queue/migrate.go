@@ -77,6 +77,12 @@ var migrations = []string{
 		stopped   INTEGER NOT NULL DEFAULT 0
 	);
 	CREATE INDEX runners_beat ON runners(beat);`,
+
+	// 5: events already told to an operator.
+	`CREATE TABLE told (
+		key  TEXT PRIMARY KEY,
+		at   INTEGER NOT NULL
+	);`,
 }
 
 // SchemaVersion is the schema version this build writes.

@@ -166,6 +166,10 @@ type Store interface {
 	// Runners lists the runners that beat since the given time, newest
 	// beat first.
 	Runners(ctx context.Context, since time.Time) ([]RunnerInfo, error)
+	// FirstTime records key and reports whether it is new: the first of
+	// several runners or retries to see an event gets true, every later
+	// one false, so an operator hears of each event once.
+	FirstTime(ctx context.Context, key string, now time.Time) (bool, error)
 	// Extend lengthens owner's lease on a claimed post.
 	Extend(ctx context.Context, id, owner string, until time.Time) error
 	// Complete records that owner published the post.

@@ -604,6 +604,21 @@ func (s *SQLite) Beat(ctx context.Context, r RunnerInfo) error {
 	})
 }
 
+// FirstTime records key and reports whether it was new.
+func (s *SQLite) FirstTime(ctx context.Context, key string, now time.Time) (bool, error) {
+	var first bool
+	err := s.tx(ctx, "first time", func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO told (key, at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, key, ms(now))
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		first = n == 1
+		return err
+	})
+	return first, err
+}
+
 // Runners lists the runners that beat since a time.
 func (s *SQLite) Runners(ctx context.Context, since time.Time) ([]RunnerInfo, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, host, pid, source, started, beat, last_tick, in_flight, stopped

@@ -27,6 +27,7 @@ func (r *Runner) handle(ctx context.Context, p queue.Post) {
 			return
 		}
 		log.Error("post missed", "at", p.At, "late", late.Round(time.Second), "grace", r.grace)
+		r.reportMissed(ctx, p, reason)
 		return
 	}
 	if late > r.cfg.Tolerance {
@@ -39,6 +40,7 @@ func (r *Runner) handle(ctx context.Context, p queue.Post) {
 			log.Error("could not record a failure", "err", err)
 		}
 		log.Error("post failed permanently", "err", msg)
+		r.reportFailure(ctx, p, errors.New(msg), "no publisher")
 		return
 	}
 
@@ -67,6 +69,7 @@ func (r *Runner) handle(ctx context.Context, p queue.Post) {
 		}
 		if retryAt.IsZero() {
 			log.Error("post failed; not retrying", "err", err, "why", why)
+			r.reportFailure(ctx, p, err, why)
 		} else {
 			log.Warn("post failed; will retry", "err", err, "retry_at", retryAt, "in", retryAt.Sub(now).Round(time.Second))
 		}

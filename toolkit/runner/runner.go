@@ -100,6 +100,11 @@ type Config struct {
 	// machine's host name and this process.
 	Host string
 	PID  int
+	// Events, when set, is told once of each post that failed for good or
+	// was missed, of a network refusing credentials and of another runner
+	// that died (see Event). It is called from the runner's goroutines and
+	// should hand the event on rather than block.
+	Events func(Event)
 	// Alive reports whether the process pid that started at start (see
 	// ProcessStart) still runs on this host; default: ask the system.
 	Alive func(pid int, start string) bool
@@ -310,7 +315,9 @@ func (r *Runner) sweep(ctx context.Context, now time.Time) error {
 			return err
 		}
 		r.log.Error("post missed", "id", p.ID, "channel", p.Channel, "lang", p.Lang, "at", p.At, "due", p.Due, "late", late, "grace", r.grace)
+		r.reportMissed(ctx, p, reason)
 	}
+	r.watchRunners(ctx, now)
 	return nil
 }
 
