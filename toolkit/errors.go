@@ -70,19 +70,31 @@ func (ps *Problems) Append(more ...Problem) { ps.list = append(ps.list, more...)
 func (ps *Problems) Len() int { return len(ps.list) }
 
 // Err returns nil when nothing was recorded, else an *InvalidError with the
-// problems sorted by file and line.
+// problems sorted by file, line, field and message.
 func (ps *Problems) Err() error {
 	if len(ps.list) == 0 {
 		return nil
 	}
 	list := append([]Problem(nil), ps.list...)
-	sort.SliceStable(list, func(i, j int) bool {
-		if list[i].File != list[j].File {
-			return list[i].File < list[j].File
-		}
-		return list[i].Line < list[j].Line
-	})
+	SortProblems(list)
 	return &InvalidError{Problems: list}
+}
+
+// SortProblems puts problems in the one order every report uses: by file,
+// line, field and message, so the same input always lists them alike.
+func SortProblems(list []Problem) {
+	sort.SliceStable(list, func(i, j int) bool {
+		a, b := list[i], list[j]
+		switch {
+		case a.File != b.File:
+			return a.File < b.File
+		case a.Line != b.Line:
+			return a.Line < b.Line
+		case a.Field != b.Field:
+			return a.Field < b.Field
+		}
+		return a.Msg < b.Msg
+	})
 }
 
 // Invalid returns an *InvalidError with a single problem.

@@ -248,11 +248,27 @@ func (d *decoder) scalar(n *yaml.Node, v reflect.Value, path string) {
 		v.SetBool(b)
 	case v.CanInt():
 		i, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
+		if err != nil && !errors.Is(err, strconv.ErrRange) {
 			d.ps.Add(n.Line, path, "want a whole number, got %q", s)
 			return
 		}
+		if err != nil || v.OverflowInt(i) {
+			lo, hi := intRange(v.Type().Bits())
+			d.ps.Add(n.Line, path, "want a whole number from %d to %d, got %q", lo, hi, s)
+			return
+		}
 		v.SetInt(i)
+	case v.CanUint():
+		u, err := strconv.ParseUint(s, 10, 64)
+		if err != nil && !errors.Is(err, strconv.ErrRange) {
+			d.ps.Add(n.Line, path, "want a whole number from 0 up, got %q", s)
+			return
+		}
+		if err != nil || v.OverflowUint(u) {
+			d.ps.Add(n.Line, path, "want a whole number from 0 to %d, got %q", uint64(1)<<v.Type().Bits()-1, s)
+			return
+		}
+		v.SetUint(u)
 	case v.Kind() == reflect.Float64 || v.Kind() == reflect.Float32:
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil {
@@ -263,6 +279,12 @@ func (d *decoder) scalar(n *yaml.Node, v reflect.Value, path string) {
 	default:
 		d.ps.Add(n.Line, path, "%v", errors.New("unsupported field type "+v.Type().String()))
 	}
+}
+
+// intRange is the smallest and largest value of a signed integer of bits.
+func intRange(bits int) (int64, int64) {
+	hi := int64(1)<<(bits-1) - 1
+	return -hi - 1, hi
 }
 
 func join(path, key string) string {

@@ -202,3 +202,38 @@ func TestDecodeYAMLMergeCycle(t *testing.T) {
 		t.Errorf("got %v, want one problem at line 2: the mapping merges itself", err)
 	}
 }
+
+// TestDecodeYAMLSizedNumbers: a number that does not fit its field is
+// refused with the field's range, never wrapped (300 is not 44 in an int8),
+// and unsigned fields are decoded.
+func TestDecodeYAMLSizedNumbers(t *testing.T) {
+	type doc struct {
+		Small int8   `yaml:"small"`
+		Count uint16 `yaml:"count"`
+		Big   int    `yaml:"big"`
+	}
+	for _, tc := range []struct {
+		src  string
+		want string // "" when it decodes
+		got  doc
+	}{
+		{"small: -128\ncount: 65535\nbig: 9000000000\n", "", doc{-128, 65535, 9000000000}},
+		{"small: 300\n", "1 small: want a whole number from -128 to 127, got \"300\"", doc{}},
+		{"count: -1\n", "1 count: want a whole number from 0 up, got \"-1\"", doc{}},
+		{"count: 70000\n", "1 count: want a whole number from 0 to 65535, got \"70000\"", doc{}},
+		{"big: 99999999999999999999\n", "1 big: want a whole number from -9223372036854775808 to 9223372036854775807", doc{}},
+	} {
+		var v doc
+		_, err := DecodeYAML("n.yaml", []byte(tc.src), &v)
+		if tc.want == "" {
+			if err != nil || v != tc.got {
+				t.Errorf("%q: got %+v, %v; want %+v", tc.src, v, err, tc.got)
+			}
+			continue
+		}
+		ps := problems(t, err)
+		if len(ps) != 1 || !strings.HasPrefix(fmt.Sprintf("%d %s: %s", ps[0].Line, ps[0].Field, ps[0].Msg), tc.want) {
+			t.Errorf("%q: got %v, want %q", tc.src, ps, tc.want)
+		}
+	}
+}

@@ -57,8 +57,7 @@ func prepareArgs(app *cli.App, args []string) ([]string, error) {
 }
 
 // subcommands lists cmd's subcommands other than the help command that
-// urfave/cli adds to every command it has run (the commands are shared by
-// every app newApp makes).
+// urfave/cli adds to a command once it has run.
 func subcommands(cmd *cli.Command) []*cli.Command {
 	var out []*cli.Command
 	for _, c := range cmd.Subcommands {

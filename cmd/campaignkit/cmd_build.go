@@ -16,8 +16,6 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-func init() { register(buildCommand()) }
-
 type buildOptions struct {
 	campaign string
 	out      string

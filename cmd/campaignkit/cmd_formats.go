@@ -10,8 +10,8 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-func init() {
-	register(&cli.Command{
+func formatsCommand() *cli.Command {
+	return &cli.Command{
 		Name:  "formats",
 		Usage: "list the size presets cards are rendered in",
 		Action: func(cc *cli.Context) error {
@@ -22,8 +22,11 @@ func init() {
 			}
 			return tw.Flush()
 		},
-	})
-	register(&cli.Command{
+	}
+}
+
+func themesCommand() *cli.Command {
+	return &cli.Command{
 		Name:  "themes",
 		Usage: "list the built-in themes",
 		Action: func(cc *cli.Context) error {
@@ -38,5 +41,5 @@ func init() {
 			}
 			return tw.Flush()
 		},
-	})
+	}
 }

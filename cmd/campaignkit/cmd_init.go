@@ -16,8 +16,8 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-func init() {
-	register(&cli.Command{
+func initCommand() *cli.Command {
+	return &cli.Command{
 		Name:      "init",
 		Usage:     "start a new campaign folder from the demo, ready to build",
 		ArgsUsage: "DIR",
@@ -33,7 +33,7 @@ func init() {
 			}
 			return initCampaign(cc.Args().First(), cc.String("name"), cc)
 		},
-	})
+	}
 }
 
 const initHeader = `# A new campaign, started from the International Migrants Day demo.

@@ -18,8 +18,6 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-func init() { register(queueCommand()) }
-
 // stateFlag is shared by the commands that use the queue.
 var stateFlag = &cli.StringFlag{
 	Name:  "state",

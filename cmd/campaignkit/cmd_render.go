@@ -11,8 +11,6 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-func init() { register(renderCommand()) }
-
 type renderOptions struct {
 	campaign, card, lang, preset, theme, out string
 }

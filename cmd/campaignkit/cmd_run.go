@@ -22,8 +22,6 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-func init() { register(runCommand()) }
-
 type runOptions struct {
 	campaign    string
 	state       string

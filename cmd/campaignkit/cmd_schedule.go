@@ -19,11 +19,6 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-func init() {
-	register(scheduleCommand())
-	lintChecks = append(lintChecks, lintSchedule)
-}
-
 type planOptions struct {
 	campaign string
 	json     bool
@@ -212,20 +207,4 @@ func clip(s string, n int) string {
 		return string(r[:n-1]) + "…"
 	}
 	return s
-}
-
-// lintSchedule reports the problems of the campaign's schedule for lint.
-func lintSchedule(lc *loadedCampaign) []toolkit.Problem {
-	s, err := loadSchedule(lc)
-	if err == nil {
-		_, err = schedule.Plan(lc.Campaign, s)
-	}
-	var ie *toolkit.InvalidError
-	if errors.As(err, &ie) {
-		return ie.Problems
-	}
-	if err != nil {
-		return []toolkit.Problem{{File: lc.File, Line: lc.Pos.Line("schedule"), Field: "schedule", Msg: err.Error()}}
-	}
-	return nil
 }

@@ -18,8 +18,6 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-func init() { register(newServeCommand(time.Now)) }
-
 // adminTokenEnv holds the dashboard's token; it is read here only, never
 // logged and never shown.
 const adminTokenEnv = "CAMPAIGNKIT_ADMIN_TOKEN"

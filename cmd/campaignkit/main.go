@@ -9,9 +9,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"slices"
 	"strings"
 	"syscall"
+	"time"
 	_ "time/tzdata" // IANA zones even on machines without a zoneinfo database
 
 	"github.com/campaignkit/campaignkit/toolkit"
@@ -21,26 +21,18 @@ import (
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "0.1.0-dev"
 
-// registered holds the subcommands; each cmd_*.go file adds its own in init.
-var registered []*cli.Command
-
-func register(c *cli.Command) { registered = append(registered, c) }
-
-// order is how commands appear in --help.
-var order = []string{"build", "render", "lint", "init", "themes", "formats", "schedule", "queue", "run", "serve"}
+// commands are every subcommand, in the order --help lists them. Each is
+// made anew for each app, so nothing urfave/cli adds to a command while
+// running one app is seen by the next.
+func commands() []*cli.Command {
+	return []*cli.Command{
+		buildCommand(), renderCommand(), lintCommand(), initCommand(), themesCommand(), formatsCommand(),
+		scheduleCommand(), queueCommand(), runCommand(), newServeCommand(time.Now),
+	}
+}
 
 func newApp(stdout, stderr io.Writer) *cli.App {
-	cmds := slices.Clone(registered)
-	slices.SortStableFunc(cmds, func(a, b *cli.Command) int {
-		ia, ib := slices.Index(order, a.Name), slices.Index(order, b.Name)
-		if ia < 0 {
-			ia = len(order)
-		}
-		if ib < 0 {
-			ib = len(order)
-		}
-		return ia - ib
-	})
+	cmds := commands()
 	return &cli.App{
 		Name:    "campaignkit",
 		Usage:   "share cards, captions, toolkit bundles and a publishing scheduler for awareness-day campaigns",
