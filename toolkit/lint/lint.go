@@ -46,7 +46,9 @@ var checks = []check{
 	{"themes", checkThemes},
 	{"layout", checkLayout},
 	{"captions", func(_ context.Context, s *state) ([]toolkit.Problem, error) { return caption.Lint(s.in.Campaign), nil }},
-	{"hashtags", func(_ context.Context, s *state) ([]toolkit.Problem, error) { return s.in.Campaign.HashtagProblems(), nil }},
+	{"hashtags", func(_ context.Context, s *state) ([]toolkit.Problem, error) {
+		return s.in.Campaign.HashtagProblems(), nil
+	}},
 	{"schedule", checkSchedule},
 }
 
