@@ -4,6 +4,9 @@
 package campaign
 
 import (
+	"golang.org/x/text/feature/plural"
+	"golang.org/x/text/language"
+
 	"fmt"
 	"strings"
 	"time"
@@ -173,70 +176,21 @@ func (c *Campaign) CountdownText(card Card, lang string) string {
 	return strings.ReplaceAll(s, "{n}", fmt.Sprint(card.Days))
 }
 
-// PluralForm returns the CLDR plural category of n in lang, for the
-// languages campaignkit ships fonts for; other languages get one/other.
+// PluralForm returns the CLDR plural category of the whole number n in
+// lang ("zero", "one", "two", "few", "many" or "other"), from the CLDR
+// plural rules golang.org/x/text carries for every language.
 func PluralForm(lang string, n int) string {
-	base, _, _ := strings.Cut(lang, "-")
-	switch base {
-	case "zh", "ja", "ko":
-		return "other"
-	case "fr":
-		if n == 0 || n == 1 {
-			return "one"
-		}
-		if n != 0 && n%1_000_000 == 0 {
-			return "many"
-		}
-		return "other"
-	case "es":
-		if n == 1 {
-			return "one"
-		}
-		if n != 0 && n%1_000_000 == 0 {
-			return "many"
-		}
-		return "other"
-	case "ru":
-		switch {
-		case n%10 == 1 && n%100 != 11:
-			return "one"
-		case n%10 >= 2 && n%10 <= 4 && (n%100 < 12 || n%100 > 14):
-			return "few"
-		default:
-			return "many"
-		}
-	case "ar":
-		switch {
-		case n == 0:
-			return "zero"
-		case n == 1:
-			return "one"
-		case n == 2:
-			return "two"
-		case n%100 >= 3 && n%100 <= 10:
-			return "few"
-		case n%100 >= 11 && n%100 <= 99:
-			return "many"
-		default:
-			return "other"
-		}
+	tag, err := language.Parse(lang)
+	if err != nil {
+		tag = language.Und
 	}
-	if n == 1 {
-		return "one"
+	if n < 0 {
+		n = -n
 	}
-	return "other"
+	return formNames[plural.Cardinal.MatchPlural(tag, n, 0, 0, 0, 0)]
 }
 
-// PluralForms lists the forms a language needs, for validation.
-func PluralForms(lang string) []string {
-	seen := map[string]bool{}
-	var forms []string
-	for n := 0; n <= 200; n++ {
-		f := PluralForm(lang, n)
-		if !seen[f] {
-			seen[f] = true
-			forms = append(forms, f)
-		}
-	}
-	return forms
+var formNames = map[plural.Form]string{
+	plural.Zero: "zero", plural.One: "one", plural.Two: "two",
+	plural.Few: "few", plural.Many: "many", plural.Other: "other",
 }

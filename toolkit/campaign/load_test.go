@@ -163,7 +163,12 @@ func TestPluralForms(t *testing.T) {
 		{"ru", 1, "one"}, {"ru", 21, "one"}, {"ru", 11, "many"}, {"ru", 3, "few"}, {"ru", 13, "many"}, {"ru", 5, "many"},
 		{"ar", 0, "zero"}, {"ar", 1, "one"}, {"ar", 2, "two"}, {"ar", 5, "few"}, {"ar", 11, "many"}, {"ar", 100, "other"},
 		{"zh", 1, "other"},
-		{"pt-BR", 1, "one"},
+		{"pt-BR", 1, "one"}, {"pt-PT", 0, "other"}, {"pt-BR", 0, "one"},
+		// languages the hand-written table got wrong
+		{"pl", 1, "one"}, {"pl", 3, "few"}, {"pl", 5, "many"}, {"pl", 22, "few"}, {"pl", 12, "many"},
+		{"uk", 1, "one"}, {"uk", 4, "few"}, {"uk", 11, "many"},
+		{"cs", 1, "one"}, {"cs", 3, "few"}, {"cs", 5, "other"},
+		{"cy", 0, "zero"}, {"cy", 3, "few"}, {"cy", 6, "many"},
 	}
 	for _, tt := range tests {
 		if got := PluralForm(tt.lang, tt.n); got != tt.want {

@@ -13,6 +13,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/campaignkit/campaignkit/toolkit"
@@ -60,10 +61,6 @@ type Renderer struct {
 func New(lib *text.Library, images *Images) *Renderer {
 	return &Renderer{shaper: lib.NewShaper(), images: images}
 }
-
-// Shaper exposes the renderer's shaper, for checks that lay text out
-// without drawing.
-func (r *Renderer) Shaper() *text.Shaper { return r.shaper }
 
 // Render draws one card. Text that cannot fit or characters no font has are
 // reported as *toolkit.InvalidError naming the card, language, preset and
@@ -133,7 +130,7 @@ func (r *Renderer) Render(ctx context.Context, j Job) (*Result, error) {
 		}
 		rr := region(e)
 		if e.Fill != "" {
-			dc.SetColor(j.Theme.MustColor(e.Fill))
+			dc.SetColor(j.Theme.ColorOf(e.Fill))
 			dc.DrawRoundedRectangle(rr.X0, rr.Y0, rr.W(), rr.H(), e.Radius*short)
 			dc.Fill()
 		}
@@ -150,7 +147,7 @@ func (r *Renderer) Render(ctx context.Context, j Job) (*Result, error) {
 			problems = append(problems, r.problem(j, name, field, err))
 			continue
 		}
-		col := j.Theme.MustColor(e.Color)
+		col := j.Theme.ColorOf(e.Color)
 		if e.Opacity > 0 && e.Opacity < 1 {
 			col.A = uint8(float64(col.A) * e.Opacity)
 		}
@@ -289,28 +286,21 @@ var months = map[string][12]string{
 }
 
 // LocalDate writes a day of the year the way lang does ("18 December",
-// "18 décembre", "12月18日").
-func LocalDate(m interface{ String() string }, day int, lang string) string {
-	idx := monthIndex(m.String())
-	switch lang {
+// "18 décembre", "12月18日"), for the six UN languages; other languages get
+// the English month name.
+func LocalDate(m time.Month, day int, lang string) string {
+	base, _, _ := strings.Cut(lang, "-")
+	idx := int(m) - 1
+	switch base {
 	case "zh", "ja":
 		return fmt.Sprintf("%d月%d日", idx+1, day)
 	case "es":
 		return fmt.Sprintf("%d de %s", day, months["es"][idx])
 	}
-	if names, ok := months[lang]; ok {
+	if names, ok := months[base]; ok {
 		return fmt.Sprintf("%d %s", day, names[idx])
 	}
 	return fmt.Sprintf("%d %s", day, months["en"][idx])
-}
-
-func monthIndex(name string) int {
-	for i, n := range months["en"] {
-		if n == name {
-			return i
-		}
-	}
-	return 0
 }
 
 func align(s string) text.Align {
@@ -342,11 +332,11 @@ func (r *Renderer) background(img *image.RGBA, j Job) error {
 	bg := j.Theme.Background
 	switch bg.Kind {
 	case "solid":
-		fillSolid(img, j.Theme.MustColor(bg.Color))
+		fillSolid(img, j.Theme.ColorOf(bg.Color))
 	case "gradient":
 		stops := make([]color.NRGBA, len(bg.Stops))
 		for i, s := range bg.Stops {
-			stops[i] = j.Theme.MustColor(s)
+			stops[i] = j.Theme.ColorOf(s)
 		}
 		fillGradient(img, bg.Angle, stops)
 	case "image":
@@ -357,7 +347,7 @@ func (r *Renderer) background(img *image.RGBA, j Job) error {
 		b := img.Bounds()
 		draw.Draw(img, b, r.images.Cover(src, b.Dx(), b.Dy(), 0.5, 0.5), image.Point{}, draw.Src)
 		if bg.Overlay != "" && bg.Opacity > 0 {
-			overlay(img, j.Theme.MustColor(bg.Overlay), bg.Opacity)
+			overlay(img, j.Theme.ColorOf(bg.Overlay), bg.Opacity)
 		}
 	}
 	return nil
@@ -421,7 +411,7 @@ func (r *Renderer) picture(dc *gg.Context, img *image.RGBA, j Job, name string, 
 		if e.Fill == "" {
 			return nil
 		}
-		dc.SetColor(j.Theme.MustColor(e.Fill))
+		dc.SetColor(j.Theme.ColorOf(e.Fill))
 		if e.Radius > 0 {
 			dc.DrawRoundedRectangle(rr.X0, rr.Y0, rr.W(), rr.H(), e.Radius*short)
 		} else {

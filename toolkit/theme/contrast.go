@@ -32,7 +32,7 @@ func (t *Theme) ContrastProblems() []toolkit.Problem {
 				if !IsText(name) || e.Decorative {
 					continue
 				}
-				fg := t.MustColor(e.Color)
+				fg := t.ColorOf(e.Color)
 				worst, against := 21.0, ""
 				for _, bg := range t.backdrops(els, e) {
 					c := over(fg, bg)
@@ -86,15 +86,15 @@ func (t *Theme) backdrops(els map[string]*Element, e *Element) [][3]uint8 {
 	black, white := [3]uint8{0, 0, 0}, [3]uint8{255, 255, 255}
 	switch t.Background.Kind {
 	case "solid":
-		c := t.MustColor(t.Background.Color)
+		c := t.ColorOf(t.Background.Color)
 		base = append(base, [3]uint8{c.R, c.G, c.B})
 	case "gradient":
 		for _, s := range t.Background.Stops {
-			c := t.MustColor(s)
+			c := t.ColorOf(s)
 			base = append(base, [3]uint8{c.R, c.G, c.B})
 		}
 	case "image":
-		ov := t.MustColor(t.Background.Overlay)
+		ov := t.ColorOf(t.Background.Overlay)
 		ov.A = uint8(t.Background.Opacity*255 + 0.5)
 		base = append(base, over(ov, black), over(ov, white))
 	}
@@ -107,11 +107,11 @@ func (t *Theme) backdrops(els map[string]*Element, e *Element) [][3]uint8 {
 	// panels, scrims and the element's own fill, bottom to top
 	for _, name := range []string{"panel", "scrim", "accent"} {
 		if p := els[name]; p != nil && p.Fill != "" && covers(p, e) {
-			base = paint(base, t.MustColor(p.Fill))
+			base = paint(base, t.ColorOf(p.Fill))
 		}
 	}
 	if e.Fill != "" {
-		base = paint(base, t.MustColor(e.Fill))
+		base = paint(base, t.ColorOf(e.Fill))
 	}
 	return base
 }

@@ -118,8 +118,9 @@ func (t *Theme) Color(s string) (color.NRGBA, error) {
 	return ParseHex(s)
 }
 
-// MustColor is Color for values validation already accepted.
-func (t *Theme) MustColor(s string) color.NRGBA {
+// ColorOf is Color for values validation already accepted; a value it
+// would not accept gives the zero colour (transparent black), not a panic.
+func (t *Theme) ColorOf(s string) color.NRGBA {
 	c, _ := t.Color(s)
 	return c
 }

@@ -40,7 +40,7 @@ func TestHighContrastMeetsAAForAllText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bg := th.MustColor(th.Background.Color)
+	bg := th.ColorOf(th.Background.Color)
 	for kind, l := range th.Layouts {
 		for _, els := range []map[string]*theme.Element{l.Elements, l.Landscape, l.Portrait} {
 			for name, e := range els {
@@ -49,14 +49,14 @@ func TestHighContrastMeetsAAForAllText(t *testing.T) {
 				}
 				back := bg
 				if e.Fill != "" {
-					back = th.MustColor(e.Fill)
+					back = th.ColorOf(e.Fill)
 				}
 				for _, panel := range []string{"scrim", "panel"} {
 					if p := els[panel]; p != nil && p.Fill != "" {
-						back = th.MustColor(p.Fill)
+						back = th.ColorOf(p.Fill)
 					}
 				}
-				fg := th.MustColor(e.Color)
+				fg := th.ColorOf(e.Color)
 				if r := theme.ContrastRatio([3]uint8{fg.R, fg.G, fg.B}, [3]uint8{back.R, back.G, back.B}); r < theme.AA {
 					t.Errorf("%s %s: contrast %.2f:1 below 4.5:1", kind, name, r)
 				}
