@@ -1,13 +1,16 @@
 package web
 
 import (
+	"context"
 	"errors"
+	"image"
 	"io"
 	"net/http"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/campaignkit/campaignkit/toolkit"
+	"github.com/campaignkit/campaignkit/toolkit/render"
 )
 
 // Upload limits: the logo file, and the whole request around it.
@@ -40,7 +43,8 @@ func (s *Server) handleCobrand(w http.ResponseWriter, r *http.Request) {
 	}
 	// the header is checked (format, bytes, sides) before any pixel is
 	// decoded: a small file claiming 100000x100000 costs nothing
-	if _, _, err := toolkit.CheckImage(file, logoLimits); err != nil {
+	cfg, _, err := toolkit.CheckImage(file, logoLimits)
+	if err != nil {
 		status := http.StatusUnprocessableEntity
 		if len(file) > maxLogoBytes {
 			status = http.StatusRequestEntityTooLarge
@@ -48,18 +52,62 @@ func (s *Server) handleCobrand(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, status, "The logo cannot be used: "+err.Error()+". Upload a PNG or JPEG of at most 2 MB and 4000×4000 pixels.")
 		return
 	}
-	img, _, err := toolkit.DecodeImage(file, logoLimits)
-	if err != nil {
-		s.errorPage(w, r, http.StatusUnprocessableEntity, "The logo cannot be read: "+err.Error()+".")
-		return
+	id := logoID(file, name)
+	if _, ok := s.logos.get(id, s.o.Now()); !ok {
+		if !s.keepLogo(w, r, id, name, file, cfg) {
+			return
+		}
 	}
-	lg := &logo{id: logoID(file, name), name: name, slug: slugify(name), img: shrink(img)}
-	s.logos.put(lg, s.o.Now())
 	q := ""
 	if l := r.URL.Query().Get("lang"); s.langs[l] {
 		q = "?lang=" + l
 	}
-	http.Redirect(w, r, "/cobrand/"+lg.id+"/"+q, http.StatusSeeOther)
+	http.Redirect(w, r, "/cobrand/"+id+"/"+q, http.StatusSeeOther)
+}
+
+// errUnreadable wraps a logo that passed its header check but does not
+// decode.
+type errUnreadable struct{ err error }
+
+func (e errUnreadable) Error() string { return e.err.Error() }
+
+// keepLogo decodes an upload in the render pool, once the memory its
+// pixels need is free, scales it to the partner slot and keeps it. It
+// answers the request itself and returns false when that fails.
+func (s *Server) keepLogo(w http.ResponseWriter, r *http.Request, id, name string, file []byte, cfg image.Config) bool {
+	ctx, cancel := context.WithTimeout(r.Context(), s.o.QueueWait)
+	defer cancel()
+	n, err := s.decodes.acquire(ctx, decodeCost(cfg))
+	if err != nil {
+		s.renderError(w, r, errBusy)
+		return false
+	}
+	defer s.decodes.release(n)
+	data, err := s.pool.do(ctx, -1, func(*render.Renderer) ([]byte, error) {
+		data, err := prepareLogo(file, s.slot)
+		if err != nil {
+			return nil, errUnreadable{err}
+		}
+		return data, nil
+	})
+	var bad errUnreadable
+	switch {
+	case errors.As(err, &bad):
+		s.errorPage(w, r, http.StatusUnprocessableEntity, "The logo cannot be read: "+bad.Error()+".")
+		return false
+	case errors.Is(err, context.DeadlineExceeded) && r.Context().Err() == nil:
+		s.renderError(w, r, errBusy)
+		return false
+	case err != nil:
+		s.renderError(w, r, err)
+		return false
+	}
+	if err := s.logos.put(id, name, data, s.o.Now()); err != nil {
+		s.log.Error("keeping a logo", "err", err)
+		s.errorPage(w, r, http.StatusInternalServerError, "The logo could not be kept. Please try again later.")
+		return false
+	}
+	return true
 }
 
 // readUpload streams the multipart body, taking the "logo" file and the
@@ -122,11 +170,15 @@ func (s *Server) withLogo(h func(http.ResponseWriter, *http.Request, *logo)) htt
 	return func(w http.ResponseWriter, r *http.Request) {
 		lg, ok := s.logos.get(r.PathValue("id"), s.o.Now())
 		if !ok {
-			s.errorPage(w, r, http.StatusNotFound, "This co-branded set is no longer kept (uploaded logos are kept for a limited time). Upload your logo again.")
+			s.logoGone(w, r)
 			return
 		}
 		h(w, r, lg)
 	}
+}
+
+func (s *Server) logoGone(w http.ResponseWriter, r *http.Request) {
+	s.errorPage(w, r, http.StatusNotFound, "This co-branded set is no longer kept (uploaded logos are kept for a limited time). Upload your logo again.")
 }
 
 func (s *Server) handleCobrandPage(w http.ResponseWriter, r *http.Request, lg *logo) {

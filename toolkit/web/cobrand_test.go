@@ -196,12 +196,13 @@ func TestUploadRateLimit(t *testing.T) {
 }
 
 // TestBusy saturates a one-renderer pool with a one-place queue: the next
-// render is refused at once with 503 and Retry-After.
+// render waits QueueWait for room and is then refused with 503 and
+// Retry-After.
 func TestBusy(t *testing.T) {
 	entered := make(chan struct{}, 8)
 	release := make(chan struct{})
 	ts := newTestServer(t, func(o *Options) {
-		o.Workers, o.QueueDepth = 1, 1
+		o.Workers, o.QueueDepth, o.QueueWait = 1, 1, time.Millisecond
 		o.renderHook = func(context.Context) {
 			entered <- struct{}{}
 			<-release
@@ -231,5 +232,41 @@ func TestBusy(t *testing.T) {
 	close(release)
 	if got := <-first; got != 200 {
 		t.Errorf("the render in progress ended with %d, want 200", got)
+	}
+}
+
+// TestBusyRequestWaits saturates the pool as TestBusy does, with a long
+// QueueWait: the next request waits for room instead of failing, and is
+// drawn once the renderer is free.
+func TestBusyRequestWaits(t *testing.T) {
+	entered := make(chan struct{}, 8)
+	waiting := make(chan struct{}, 8)
+	release := make(chan struct{})
+	ts := newTestServer(t, func(o *Options) {
+		o.Workers, o.QueueDepth, o.QueueWait = 1, 1, time.Minute
+		o.renderHook = func(context.Context) {
+			entered <- struct{}{}
+			<-release
+		}
+		o.waitHook = func() { waiting <- struct{}{} }
+	})
+	get := func(path string, out chan<- int) {
+		res, err := ts.client().Get(ts.url + path)
+		if err != nil {
+			out <- 0
+			return
+		}
+		res.Body.Close()
+		out <- res.StatusCode
+	}
+	first, second := make(chan int, 1), make(chan int, 1)
+	go get("/thumbs/en/quote-guterres/story.jpg", first)
+	<-entered // the one renderer is busy
+	ts.pool.queue <- task{ctx: context.Background(), fn: func(*render.Renderer) ([]byte, error) { return nil, nil }, done: make(chan result, 1)}
+	go get("/thumbs/en/quote-guterres/x.jpg", second)
+	<-waiting // the second request waits for room in the full queue
+	close(release)
+	if got1, got2 := <-first, <-second; got1 != 200 || got2 != 200 {
+		t.Errorf("statuses %d and %d, want 200 for both: a request waits for a renderer within QueueWait", got1, got2)
 	}
 }

@@ -8,11 +8,14 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"image"
 	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/campaignkit/campaignkit/toolkit"
@@ -45,12 +48,25 @@ type Options struct {
 	// dashboard says there is no queue.
 	Store Store
 
-	Workers    int           // renderers; default GOMAXPROCS
-	QueueDepth int           // renders waiting for a renderer before 503; default 4 x Workers
-	CacheBytes int64         // encoded images kept; default 256 MB
-	ThumbWidth int           // thumbnail width in px; default 360
-	LogoTTL    time.Duration // how long an uploaded logo is kept in memory; default 1 h
-	SessionTTL time.Duration // dashboard sign-in lifetime; default 12 h
+	Workers    int   // renderers; default GOMAXPROCS
+	QueueDepth int   // renders waiting for a renderer; default 4 x Workers
+	CacheBytes int64 // encoded images and pages kept in memory; default 256 MB
+	ThumbWidth int   // thumbnail width in px; default 360
+	// QueueWait is how long a request waits for room in a full render
+	// queue before it is answered 503 with Retry-After; default 5 s.
+	QueueWait time.Duration
+	// DecodeBytes bounds the memory uploaded logos being decoded may hold
+	// at once (a 4000x4000 16-bit PNG decodes to 128 MB); uploads past it
+	// wait their turn for up to QueueWait; default 256 MB.
+	DecodeBytes int64
+	// CobrandDir is the folder partners' logos are kept in (under the
+	// state folder); empty: a temporary folder removed by Close.
+	CobrandDir string
+	// CobrandBytes bounds the logos kept in CobrandDir; past it the least
+	// recently used go first, even before LogoTTL; default 512 MB.
+	CobrandBytes int64
+	LogoTTL      time.Duration // how long an uploaded logo is kept; default 1 h
+	SessionTTL   time.Duration // dashboard sign-in lifetime; default 12 h
 	// RateLimit is how many costly requests (uploads, zips) one client
 	// may make per second on average, with bursts of RateBurst; default
 	// 0.5 and 6.
@@ -61,6 +77,8 @@ type Options struct {
 
 	// renderHook runs before each render; tests block in it.
 	renderHook func(context.Context)
+	// waitHook runs when a request starts waiting for room in the queue.
+	waitHook func()
 }
 
 // Server is the campaign's web front: an http.Handler. Close it to stop its
@@ -72,6 +90,9 @@ type Server struct {
 	pool     *pool
 	cache    *lru
 	logos    *logoStore
+	tempDir  string      // CobrandDir made by New, removed by Close
+	slot     image.Point // the largest partner slot: logos are kept at its size
+	decodes  *memBudget
 	limiter  *limiter
 	sessions *sessions
 	pages    *pages
@@ -82,6 +103,8 @@ type Server struct {
 	langs    map[string]bool
 	texts    map[captionKey]cardTexts
 	zipTime  time.Time
+
+	closeOnce sync.Once
 }
 
 type themeRef struct {
@@ -113,6 +136,15 @@ func New(o Options) (*Server, error) {
 	if o.ThumbWidth <= 0 {
 		o.ThumbWidth = 360
 	}
+	if o.QueueWait <= 0 {
+		o.QueueWait = 5 * time.Second
+	}
+	if o.DecodeBytes <= 0 {
+		o.DecodeBytes = 256 << 20
+	}
+	if o.CobrandBytes <= 0 {
+		o.CobrandBytes = 512 << 20
+	}
 	if o.LogoTTL <= 0 {
 		o.LogoTTL = time.Hour
 	}
@@ -135,7 +167,7 @@ func New(o Options) (*Server, error) {
 	s := &Server{
 		o: o, log: o.Logger,
 		cache:    newLRU(o.CacheBytes),
-		logos:    newLogoStore(64, o.LogoTTL),
+		decodes:  newMemBudget(o.DecodeBytes),
 		limiter:  newLimiter(o.RateLimit, o.RateBurst),
 		sessions: newSessions(o.SessionTTL),
 		cards:    c.ExpandedCards(),
@@ -176,7 +208,20 @@ func New(o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.slot = partnerSlot(c, s.cards, s.themes)
+	dir := o.CobrandDir
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "campaignkit-cobrand-"); err != nil {
+			return nil, fmt.Errorf("web: %w", err)
+		}
+		s.tempDir = dir
+	}
+	if s.logos, err = openLogoStore(dir, o.CobrandBytes, o.LogoTTL, o.Now()); err != nil {
+		s.removeTemp()
+		return nil, fmt.Errorf("web: %w", err)
+	}
 	s.pool = newPool(o.Workers, o.QueueDepth, lib, render.NewImages(), o.renderHook)
+	s.pool.waitHook = o.waitHook
 	s.handler = s.routes()
 	return s, nil
 }
@@ -185,7 +230,17 @@ func New(o Options) (*Server, error) {
 // still waiting for a render get 503.
 func (s *Server) Close() error {
 	s.pool.close()
+	s.closeOnce.Do(func() {
+		s.logos.close()
+		s.removeTemp()
+	})
 	return nil
+}
+
+func (s *Server) removeTemp() {
+	if s.tempDir != "" {
+		os.RemoveAll(s.tempDir)
+	}
 }
 
 // ServeHTTP implements http.Handler.

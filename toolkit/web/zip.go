@@ -127,7 +127,7 @@ func (s *Server) writeZip(ctx context.Context, w http.ResponseWriter, vs []varia
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				data, err := s.image(ctx, v, true)
+				data, err := s.image(ctx, v, -1)
 				results[i] <- result{data, err}
 			}()
 		}
