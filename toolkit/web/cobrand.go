@@ -183,12 +183,5 @@ func (s *Server) logoGone(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleCobrandPage(w http.ResponseWriter, r *http.Request, lg *logo) {
 	f := s.filters(r.URL.Query())
-	body, err := s.pages.execute("home", s.homeData(f, "/cobrand/"+lg.id, lg))
-	if err != nil {
-		s.log.Error("co-branded page", "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Cache-Control", "private, no-cache")
-	writeHTML(w, r, http.StatusOK, body, nil)
+	s.servePage(w, r, "cobrand\x00"+lg.id+"\x00"+f.query(), true, func() homeData { return s.homeData(f, "/cobrand/"+lg.id, lg) })
 }

@@ -270,3 +270,47 @@ func TestBusyRequestWaits(t *testing.T) {
 		t.Errorf("statuses %d and %d, want 200 for both: a request waits for a renderer within QueueWait", got1, got2)
 	}
 }
+
+// TestCobrandPageCached checks that a co-branded page is treated as the
+// plain one is: built once per logo and filters and kept, with an ETag
+// that answers 304, gzipped on request, checked again by the browser
+// before use; it is only kept privately, and each logo has its own.
+func TestCobrandPageCached(t *testing.T) {
+	ts := newTestServer(t, func(o *Options) { o.RateBurst = 100 })
+	a := ts.upload(t, solidPNG(t, 300, 150, magenta), "Partner A").header.Get("Location")
+	b := ts.upload(t, solidPNG(t, 300, 150, magenta), "Partner B").header.Get("Location")
+	id := strings.Split(a, "/")[2]
+	cases := []struct {
+		path, cacheControl, key string
+	}{
+		{"/?lang=fr", "no-cache", "page\x00?lang=fr"},
+		{a + "?lang=fr", "private, no-cache", "cobrand\x00" + id + "\x00?lang=fr"},
+	}
+	etags := map[string]bool{}
+	for _, c := range cases {
+		t.Run(c.path, func(t *testing.T) {
+			res := ts.get(t, c.path)
+			etag := res.header.Get("ETag")
+			if res.status != 200 || etag == "" || res.header.Get("Cache-Control") != c.cacheControl {
+				t.Fatalf("status %d, ETag %q, Cache-Control %q; want 200, an ETag and %q", res.status, etag, res.header.Get("Cache-Control"), c.cacheControl)
+			}
+			etags[etag] = true
+			if _, ok := ts.cache.get(c.key); !ok {
+				t.Errorf("the page is not kept in the cache under %q", c.key)
+			}
+			if again := ts.get(t, c.path); again.header.Get("ETag") != etag || !bytes.Equal(again.body, res.body) {
+				t.Errorf("a second request got another page")
+			}
+			if nm := ts.get(t, c.path, "If-None-Match", etag); nm.status != 304 || len(nm.body) != 0 {
+				t.Errorf("If-None-Match: status %d, %d bytes; want 304, none", nm.status, len(nm.body))
+			}
+			if gz := ts.get(t, c.path, "Accept-Encoding", "gzip"); gz.header.Get("Content-Encoding") != "gzip" || gz.header.Get("ETag") != etag {
+				t.Errorf("gzip: Content-Encoding %q, ETag %q", gz.header.Get("Content-Encoding"), gz.header.Get("ETag"))
+			}
+		})
+	}
+	other := ts.get(t, b+"?lang=fr").header.Get("ETag")
+	if etags[other] {
+		t.Errorf("two partners' pages share the ETag %s", other)
+	}
+}

@@ -157,10 +157,15 @@ func (s *Server) homeData(f filters, prefix string, lg *logo) homeData {
 
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	f := s.filters(r.URL.Query())
-	key := "page\x00" + f.query()
-	body, err := s.cache.getOrCompute(key, func() ([]byte, error) {
-		return s.pages.execute("home", s.homeData(f, "", nil))
-	})
+	s.servePage(w, r, "page\x00"+f.query(), false, func() homeData { return s.homeData(f, "", nil) })
+}
+
+// servePage answers with a toolkit page, plain or co-branded, built once
+// per key and kept with its gzipped form in the cache; its ETag is the
+// hash of its bytes, and browsers check it again before using their copy
+// (co-branded pages are kept only in the partner's own browser).
+func (s *Server) servePage(w http.ResponseWriter, r *http.Request, key string, private bool, data func() homeData) {
+	body, err := s.cache.getOrCompute(key, func() ([]byte, error) { return s.pages.execute("home", data()) })
 	if err != nil {
 		s.log.Error("toolkit page", "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
@@ -168,12 +173,16 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	}
 	var gz []byte
 	if acceptsGzip(r) {
-		gz, _ = s.cache.getOrCompute("pagegz\x00"+f.query(), func() ([]byte, error) { return gzipBytes(body), nil })
+		gz, _ = s.cache.getOrCompute(key+"\x00gz", func() ([]byte, error) { return gzipBytes(body), nil })
 	}
 	sum := sha256.Sum256(body)
 	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
 	w.Header().Set("ETag", etag)
-	w.Header().Set("Cache-Control", "no-cache")
+	if private {
+		w.Header().Set("Cache-Control", "private, no-cache")
+	} else {
+		w.Header().Set("Cache-Control", "no-cache")
+	}
 	if matchETag(r, etag) {
 		w.Header().Add("Vary", "Accept-Encoding")
 		w.WriteHeader(http.StatusNotModified)
