@@ -29,7 +29,7 @@ var logoLimits = toolkit.ImageLimits{MaxBytes: maxLogoBytes, MaxSide: maxLogoSid
 // handleCobrand takes a partner's logo and name, keeps the decoded logo in
 // memory, and sends the browser to the co-branded cards.
 func (s *Server) handleCobrand(w http.ResponseWriter, r *http.Request) {
-	if !s.limiter.allow(clientIP(r), s.o.Now()) {
+	if !s.limiter.allow(s.clientIP(r), s.o.Now()) {
 		s.tooMany(w, r)
 		return
 	}

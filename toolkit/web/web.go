@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"runtime"
 	"sync"
@@ -72,6 +73,16 @@ type Options struct {
 	// 0.5 and 6.
 	RateLimit float64
 	RateBurst int
+	// TrustProxy says the server runs behind a reverse proxy (which may
+	// end TLS): for requests from TrustedProxies, rate limits are kept by
+	// the client address in Forwarded or X-Forwarded-For (the rightmost
+	// that is not a trusted proxy), and the dashboard's cookie is Secure
+	// when the proxy says the client used HTTPS. Without it those headers
+	// are ignored: anyone can send them.
+	TrustProxy bool
+	// TrustedProxies are the proxies' addresses; default loopback, private
+	// and link-local networks.
+	TrustedProxies []netip.Prefix
 	// RetryAfter is what a 503 or 429 tells the client to wait; default 2 s.
 	RetryAfter time.Duration
 
@@ -156,6 +167,9 @@ func New(o Options) (*Server, error) {
 	}
 	if o.RateBurst <= 0 {
 		o.RateBurst = 6
+	}
+	if len(o.TrustedProxies) == 0 {
+		o.TrustedProxies = defaultTrustedProxies
 	}
 	if o.RetryAfter <= 0 {
 		o.RetryAfter = 2 * time.Second

@@ -79,7 +79,7 @@ func (s *Server) serveZip(w http.ResponseWriter, r *http.Request, lg *logo) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	if !s.limiter.allow(clientIP(r), s.o.Now()) {
+	if !s.limiter.allow(s.clientIP(r), s.o.Now()) {
 		s.tooMany(w, r)
 		return
 	}
