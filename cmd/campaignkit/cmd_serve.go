@@ -75,7 +75,12 @@ func serve(cc *cli.Context, o serveOptions) error {
 	if err != nil {
 		return err
 	}
+	sched, err := loadSchedule(lc)
+	if err != nil {
+		return err
+	}
 	opts := web.Options{
+		Schedule: sched,
 		Campaign: lc.Campaign, CampaignFS: lc.FS, Logger: log, Now: o.now,
 		Themes:       func(name string) (*theme.Theme, fs.FS, error) { return loadTheme(lc, name) },
 		AdminToken:   os.Getenv(adminTokenEnv),

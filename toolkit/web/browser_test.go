@@ -171,14 +171,15 @@ func TestBrowserToolkitPage(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the downloaded zip does not open: %v", err)
 	}
-	// every Arabic card in every preset, then manifest.json
-	want := len(c.ExpandedCards())*len(toolkit.Presets) + 1
+	// every Arabic card in every preset, and the five files made from the
+	// manifest: calendar, captions, index, manifest, posts
+	want := len(c.ExpandedCards())*len(toolkit.Presets) + 5
 	if len(zr.File) != want {
-		t.Errorf("zip has %d files, want %d: every Arabic card in every preset and manifest.json", len(zr.File), want)
+		t.Errorf("zip has %d files, want %d: every Arabic card in every preset and the bundle's files", len(zr.File), want)
 	}
 	for _, f := range zr.File {
-		if !strings.HasPrefix(f.Name, "cards/ar/") && f.Name != "manifest.json" {
-			t.Errorf("zip has %s, not an Arabic card", f.Name)
+		if !strings.HasPrefix(f.Name, "migrants-day-2026-ar/") || (strings.Contains(f.Name, "/cards/") && !strings.HasPrefix(f.Name, "migrants-day-2026-ar/cards/ar/")) {
+			t.Errorf("zip has %s, not a file of the Arabic bundle", f.Name)
 		}
 	}
 	if errs := consoleErrors(); len(errs) > 0 {

@@ -89,11 +89,16 @@ func TestCobrandShowsLogoInPartnerSlot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// every English card in every preset, and manifest.json
-	want := map[string]bool{"manifest.json": true}
+	// the bundle's English zip: every English card in every preset, and
+	// the files made from the manifest
+	const dir = "migrants-day-2026-en/"
+	want := map[string]bool{}
+	for _, f := range []string{"calendar.ics", "captions/en.md", "index.html", "manifest.json", "posts.csv"} {
+		want[dir+f] = true
+	}
 	for _, card := range ts.o.Campaign.ExpandedCards() {
 		for _, p := range toolkit.Presets {
-			want[bundle.CardPath("en", card.ID, p)] = true
+			want[dir+bundle.CardPath("en", card.ID, p)] = true
 		}
 	}
 	got := map[string]bool{}
@@ -101,10 +106,10 @@ func TestCobrandShowsLogoInPartnerSlot(t *testing.T) {
 		got[f.Name] = true
 	}
 	if !maps.Equal(got, want) {
-		t.Errorf("zip has %d files, want %d: every English card in every preset and manifest.json", len(got), len(want))
+		t.Errorf("zip has %d files, want %d: every English card in every preset and the bundle's files", len(got), len(want))
 	}
 	for _, f := range zr.File {
-		if f.Name != "cards/en/quote-guterres/instagram-square.png" {
+		if f.Name != dir+"cards/en/quote-guterres/instagram-square.png" {
 			continue
 		}
 		rc, _ := f.Open()

@@ -20,9 +20,11 @@ import (
 	"time"
 
 	"github.com/campaignkit/campaignkit/toolkit"
+	"github.com/campaignkit/campaignkit/toolkit/bundle"
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
 	"github.com/campaignkit/campaignkit/toolkit/caption"
 	"github.com/campaignkit/campaignkit/toolkit/render"
+	"github.com/campaignkit/campaignkit/toolkit/schedule"
 	"github.com/campaignkit/campaignkit/toolkit/text"
 	"github.com/campaignkit/campaignkit/toolkit/theme"
 )
@@ -48,6 +50,10 @@ type Options struct {
 	// Store is the queue the dashboard shows and steers; nil: the
 	// dashboard says there is no queue.
 	Store Store
+	// Schedule adds its slots to the campaign's posts in the zips'
+	// manifest, calendar and captions, as `campaignkit build` does; nil:
+	// the campaign's posts only.
+	Schedule *schedule.Schedule
 
 	Workers    int   // renderers; default GOMAXPROCS
 	QueueDepth int   // renders waiting for a renderer; default 4 x Workers
@@ -116,6 +122,10 @@ type Server struct {
 	zipTime  time.Time
 
 	closeOnce sync.Once
+
+	postsOnce sync.Once
+	posts     []bundle.Post
+	postsErr  error
 }
 
 type themeRef struct {
@@ -187,7 +197,7 @@ func New(o Options) (*Server, error) {
 		cards:    c.ExpandedCards(),
 		themes:   map[string]themeRef{},
 		langs:    map[string]bool{},
-		zipTime:  time.Date(c.Day.Year(), c.Day.Month(), c.Day.Day(), 0, 0, 0, 0, time.UTC),
+		zipTime:  bundle.Stamp(c.Day),
 	}
 	for _, l := range c.Languages {
 		s.langs[l] = true
@@ -203,7 +213,7 @@ func New(o Options) (*Server, error) {
 		}
 		s.themes[name] = themeRef{t, tfs}
 	}
-	v, err := versionOf(c, s.themes)
+	v, err := versionOf(c, s.themes, o.Schedule)
 	if err != nil {
 		return nil, err
 	}
@@ -310,10 +320,13 @@ func themeName(c *campaign.Campaign, card campaign.Card) string {
 
 // versionOf hashes the campaign and its themes as loaded, so an ETag
 // changes when either does.
-func versionOf(c *campaign.Campaign, themes map[string]themeRef) (string, error) {
+func versionOf(c *campaign.Campaign, themes map[string]themeRef, sched *schedule.Schedule) (string, error) {
 	h := sha256.New()
 	enc := json.NewEncoder(h)
 	if err := enc.Encode(c); err != nil {
+		return "", err
+	}
+	if err := enc.Encode(sched); err != nil {
 		return "", err
 	}
 	for _, n := range toolkit.SortedKeys(themes) {
