@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/campaignkit/campaignkit/toolkit"
@@ -65,6 +66,11 @@ func (s *Server) handleCobrand(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/cobrand/"+id+"/"+q, http.StatusSeeOther)
 }
 
+// uploadWait is the least an upload waits for memory and a renderer
+// before 503: longer than a picture does, since the partner would have to
+// choose the file and send it again.
+const uploadWait = 30 * time.Second
+
 // errUnreadable wraps a logo that passed its header check but does not
 // decode.
 type errUnreadable struct{ err error }
@@ -75,7 +81,7 @@ func (e errUnreadable) Error() string { return e.err.Error() }
 // pixels need is free, scales it to the partner slot and keeps it. It
 // answers the request itself and returns false when that fails.
 func (s *Server) keepLogo(w http.ResponseWriter, r *http.Request, id, name string, file []byte, cfg image.Config) bool {
-	ctx, cancel := context.WithTimeout(r.Context(), s.o.QueueWait)
+	ctx, cancel := context.WithTimeout(r.Context(), max(s.o.QueueWait, uploadWait))
 	defer cancel()
 	n, err := s.decodes.acquire(ctx, decodeCost(cfg))
 	if err != nil {
