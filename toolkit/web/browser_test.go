@@ -120,8 +120,8 @@ func TestBrowserToolkitPage(t *testing.T) {
 	if err != nil {
 		t.Fatalf("reading the clipboard: %v", err)
 	}
-	if got.Status != "Copied" || got.Clipboard != wantText {
-		t.Errorf("after copy: status %q, clipboard %q; want Copied and %q", got.Status, got.Clipboard, wantText)
+	if got.Status != messages["ar"]["copied"] || got.Clipboard != wantText {
+		t.Errorf("after copy: status %q, clipboard %q; want %q and %q", got.Status, got.Clipboard, messages["ar"]["copied"], wantText)
 	}
 
 	// the count follows edits, counting as each platform does

@@ -61,6 +61,7 @@ type base struct {
 	Lang  string
 	Dir   string
 	Title string
+	T     map[string]string // the page's words in Lang
 }
 
 func (s *Server) base(lang string) base {
@@ -72,7 +73,7 @@ func (s *Server) base(lang string) base {
 	if title == "" {
 		title = s.o.Campaign.Name
 	}
-	return base{Lang: lang, Dir: dir, Title: title}
+	return base{Lang: lang, Dir: dir, Title: title, T: msgs(lang)}
 }
 
 // execute renders a page into memory, so a template error becomes a clean

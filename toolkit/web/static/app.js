@@ -53,7 +53,7 @@ document.addEventListener("DOMContentLoaded", function () {
       var n = count(out.getAttribute("data-platform"), source.value);
       out.textContent = n + " / " + limit;
       out.classList.toggle("over", n > limit);
-      out.title = n > limit ? "Over the limit by " + (n - limit) : "";
+      out.title = n > limit ? out.dataset.over + " " + (n - limit) : "";
     };
     source.readOnly = false;
     source.addEventListener("input", update);
@@ -73,11 +73,11 @@ document.addEventListener("DOMContentLoaded", function () {
       } catch (e) {
         copied = false;
       }
-      say(copied ? "Copied" : "Selected: press Ctrl+C (or ⌘C) to copy");
+      say(copied ? button.dataset.copied : button.dataset.selected);
     };
     button.addEventListener("click", function () {
       if (navigator.clipboard && navigator.clipboard.writeText && window.isSecureContext) {
-        navigator.clipboard.writeText(source.value).then(function () { say("Copied"); }, selectIt);
+        navigator.clipboard.writeText(source.value).then(function () { say(button.dataset.copied); }, selectIt);
       } else {
         selectIt();
       }
