@@ -27,6 +27,8 @@ const serveGrace = 10 * time.Second
 
 type serveOptions struct {
 	campaign, addr, state string
+	cobrandMB             int64         // bytes of partners' logos kept, in MB
+	trustProxy            bool          // behind a reverse proxy: take the client's address and scheme from it
 	run                   bool          // publish the queue too, in this process
 	stopTimeout           time.Duration // with run: how long a stop waits for posts in flight
 	now                   func() time.Time
@@ -50,26 +52,39 @@ func newServeCommand(now func() time.Time) *cli.Command {
 			campaignFlag,
 			&cli.StringFlag{Name: "addr", Usage: "listen on `HOST:PORT`", Value: "127.0.0.1:8080"},
 			&cli.StringFlag{Name: "state", Usage: "state `DIR` holding the queue (default: .campaignkit beside the campaign file)"},
+			&cli.Int64Flag{Name: "cobrand-cache-mb", Value: 512, Usage: "partners' logos kept in DIR/cobrand under the state folder, at most `MB` in all; the least recently used go first past it"},
+			&cli.BoolFlag{Name: "trust-proxy", Usage: "behind a reverse proxy (on loopback or a private network): rate-limit by the client address it forwards (Forwarded, X-Forwarded-For) and mark the dashboard cookie Secure when it says the client used HTTPS"},
 			&cli.BoolFlag{Name: "run", Usage: "also publish the queue's posts on time, as `campaignkit run` does"},
 			&cli.DurationFlag{Name: "stop-timeout", Value: 20 * time.Second, Usage: "with --run: how long a stop waits for posts in flight"},
 		},
 		Action: func(cc *cli.Context) error {
 			return serve(cc, serveOptions{campaign: cc.String("campaign"), addr: cc.String("addr"), state: cc.String("state"),
-				run: cc.Bool("run"), stopTimeout: cc.Duration("stop-timeout"), now: now})
+				cobrandMB: cc.Int64("cobrand-cache-mb"), trustProxy: cc.Bool("trust-proxy"), run: cc.Bool("run"), stopTimeout: cc.Duration("stop-timeout"), now: now})
 		},
 	}
 }
 
 func serve(cc *cli.Context, o serveOptions) error {
 	log := slog.New(slog.NewTextHandler(cc.App.ErrWriter, nil))
+	if o.cobrandMB <= 0 {
+		return usagef("--cobrand-cache-mb %d: give a size in MB, 1 or more", o.cobrandMB)
+	}
 	lc, st, dir, err := serveQueue(cc.Context, o)
 	if err != nil {
 		return err
 	}
+	sched, err := loadSchedule(lc)
+	if err != nil {
+		return err
+	}
 	opts := web.Options{
+		Schedule: sched,
 		Campaign: lc.Campaign, CampaignFS: lc.FS, Logger: log, Now: o.now,
-		Themes:     func(name string) (*theme.Theme, fs.FS, error) { return loadTheme(lc, name) },
-		AdminToken: os.Getenv(adminTokenEnv),
+		Themes:       func(name string) (*theme.Theme, fs.FS, error) { return loadTheme(lc, name) },
+		AdminToken:   os.Getenv(adminTokenEnv),
+		CobrandDir:   filepath.Join(dir, "cobrand"),
+		CobrandBytes: o.cobrandMB << 20,
+		TrustProxy:   o.trustProxy,
 	}
 	if st != nil {
 		defer st.Close()

@@ -87,14 +87,19 @@ func (c *Images) Cover(src image.Image, w, h int, fx, fy float64) image.Image {
 
 // Contain returns src scaled to fit inside w x h, keeping its aspect.
 func (c *Images) Contain(src image.Image, w, h int) image.Image {
-	return c.cached(scaleKey{src: src, w: w, h: h}, func() image.Image {
-		b := src.Bounds()
-		scale := math.Min(float64(w)/float64(b.Dx()), float64(h)/float64(b.Dy()))
-		dw, dh := max(1, int(float64(b.Dx())*scale+0.5)), max(1, int(float64(b.Dy())*scale+0.5))
-		dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
-		xdraw.CatmullRom.Scale(dst, dst.Bounds(), src, b, draw.Src, nil)
-		return dst
-	})
+	return c.cached(scaleKey{src: src, w: w, h: h}, func() image.Image { return contain(src, w, h) })
+}
+
+// contain scales src to fit inside w x h without caching: for pictures
+// that are not the campaign's own (a partner's logo), which would
+// otherwise stay in the cache, keyed by their address, for good.
+func contain(src image.Image, w, h int) image.Image {
+	b := src.Bounds()
+	scale := math.Min(float64(w)/float64(b.Dx()), float64(h)/float64(b.Dy()))
+	dw, dh := max(1, int(float64(b.Dx())*scale+0.5)), max(1, int(float64(b.Dy())*scale+0.5))
+	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
+	xdraw.CatmullRom.Scale(dst, dst.Bounds(), src, b, draw.Src, nil)
+	return dst
 }
 
 func (c *Images) cached(k scaleKey, make func() image.Image) image.Image {

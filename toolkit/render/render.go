@@ -399,7 +399,12 @@ func (r *Renderer) picture(dc *gg.Context, img *image.RGBA, j Job, name string, 
 		if src == nil {
 			return nil
 		}
-		fit := r.images.Contain(src, rect.Dx(), rect.Dy())
+		var fit image.Image
+		if name == "partner" {
+			fit = contain(src, rect.Dx(), rect.Dy()) // a new logo each time: never cached
+		} else {
+			fit = r.images.Contain(src, rect.Dx(), rect.Dy())
+		}
 		fb := fit.Bounds()
 		x := rect.Min.X // logo at the start edge, partner at the end edge
 		if (name == "partner") != i18n.IsRTL(j.Lang) {

@@ -64,7 +64,7 @@ func (s *Server) checkCSRF(w http.ResponseWriter, r *http.Request, a adminAuth) 
 func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, ss *session) {
 	http.SetCookie(w, &http.Cookie{
 		Name: sessionCookie, Value: ss.id, Path: "/admin", HttpOnly: true,
-		SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil,
+		SameSite: http.SameSiteStrictMode, Secure: s.secureRequest(r),
 		Expires: ss.expires,
 	})
 }
@@ -87,7 +87,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, http.StatusNotFound, "The operator dashboard is switched off: this server was started without an admin token.")
 		return
 	}
-	if !s.limiter.allow("login:"+clientIP(r), s.o.Now()) {
+	if !s.limiter.allow("login:"+s.clientIP(r), s.o.Now()) {
 		s.tooMany(w, r)
 		return
 	}
@@ -121,7 +121,7 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	if a.session != nil {
 		s.sessions.remove(a.session.id)
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/admin", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/admin", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.secureRequest(r)})
 	http.Redirect(w, r, "/admin", http.StatusSeeOther)
 }
 

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"image"
 	"io"
 	"net/http"
 	"runtime"
@@ -88,18 +89,18 @@ func BenchmarkToolkitPage(b *testing.B) {
 // every preset, drawn and encoded by the pool.
 func BenchmarkCobrandAllPresets(b *testing.B) {
 	ts := newTestServer(b, nil)
-	logoImg := shrink(mustDecode(b, solidPNG(b, 600, 300, magenta)))
+	logoImg := fitLogo(mustDecode(b, solidPNG(b, 600, 300, magenta)), ts.slot)
 	card := ts.cards[0]
 	ctx := context.Background()
 	b.ResetTimer()
 	for i := range b.N {
-		lg := &logo{id: fmt.Sprintf("bench-%d", i), img: logoImg}
+		lg := &logo{id: fmt.Sprintf("bench-%d", i), load: func() (image.Image, error) { return logoImg, nil }}
 		var wg sync.WaitGroup
 		for _, p := range toolkit.Presets {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if _, err := ts.image(ctx, variant{card: card, lang: "en", preset: p, logo: lg}, true); err != nil {
+				if _, err := ts.image(ctx, variant{card: card, lang: "en", preset: p, logo: lg}, -1); err != nil {
 					b.Error(err)
 				}
 			}()

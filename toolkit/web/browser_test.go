@@ -7,11 +7,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"image"
+	"image/color"
 	"image/jpeg"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
@@ -19,6 +24,7 @@ import (
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/campaignkit/campaignkit/toolkit/internal/browsertest"
 )
@@ -28,11 +34,11 @@ func TestBrowserToolkitPage(t *testing.T) {
 	ctx, consoleErrors := browsertest.Start(t)
 
 	// the page, then the Arabic filter: right to left
-	// (SetValue fires change, and the menu applies itself when it changes)
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(ts.url+"/"),
 		chromedp.WaitReady(chromedp.CSS(`html.js`)),
 		chromedp.SetValue(chromedp.CSS(`form.filters select[name=lang]`), "ar"),
+		chromedp.Click(chromedp.CSS(`form.filters button[type=submit]`)),
 		chromedp.WaitReady(chromedp.CSS(`html[lang="ar"][dir="rtl"]`)),
 	); err != nil {
 		t.Fatalf("filter to Arabic: %v", err)
@@ -114,8 +120,8 @@ func TestBrowserToolkitPage(t *testing.T) {
 	if err != nil {
 		t.Fatalf("reading the clipboard: %v", err)
 	}
-	if got.Status != "Copied" || got.Clipboard != wantText {
-		t.Errorf("after copy: status %q, clipboard %q; want Copied and %q", got.Status, got.Clipboard, wantText)
+	if got.Status != messages["ar"]["copied"] || got.Clipboard != wantText {
+		t.Errorf("after copy: status %q, clipboard %q; want %q and %q", got.Status, got.Clipboard, messages["ar"]["copied"], wantText)
 	}
 
 	// the count follows edits, counting as each platform does
@@ -171,14 +177,15 @@ func TestBrowserToolkitPage(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the downloaded zip does not open: %v", err)
 	}
-	// every Arabic card in every preset, then manifest.json
-	want := len(c.ExpandedCards())*len(toolkit.Presets) + 1
+	// every Arabic card in every preset, and the five files made from the
+	// manifest: calendar, captions, index, manifest, posts
+	want := len(c.ExpandedCards())*len(toolkit.Presets) + 5
 	if len(zr.File) != want {
-		t.Errorf("zip has %d files, want %d: every Arabic card in every preset and manifest.json", len(zr.File), want)
+		t.Errorf("zip has %d files, want %d: every Arabic card in every preset and the bundle's files", len(zr.File), want)
 	}
 	for _, f := range zr.File {
-		if !strings.HasPrefix(f.Name, "cards/ar/") && f.Name != "manifest.json" {
-			t.Errorf("zip has %s, not an Arabic card", f.Name)
+		if !strings.HasPrefix(f.Name, "migrants-day-2026-ar/") || (strings.Contains(f.Name, "/cards/") && !strings.HasPrefix(f.Name, "migrants-day-2026-ar/cards/ar/")) {
+			t.Errorf("zip has %s, not a file of the Arabic bundle", f.Name)
 		}
 	}
 	if errs := consoleErrors(); len(errs) > 0 {
@@ -296,5 +303,151 @@ func TestBrowserAdminCancel(t *testing.T) {
 	}
 	if len(errs) > 0 {
 		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
+	}
+}
+
+// TestBrowserLanguageMenuKeyboard browses the language menu with the arrow
+// keys: its value changes, the page stays (WCAG 3.2.2: changing a setting
+// does not change the context; the Show button does).
+func TestBrowserLanguageMenuKeyboard(t *testing.T) {
+	ts := newTestServer(t, nil)
+	ctx, consoleErrors := browsertest.Start(t)
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(ts.url+"/?lang=en"),
+		chromedp.WaitReady(chromedp.CSS(`html.js`)),
+		chromedp.Evaluate[chromedp.Void](`window.stayed = true`),
+		chromedp.Focus(chromedp.CSS(`form.filters select[name=lang]`)),
+		chromedp.KeyEvent(kb.ArrowDown),
+	); err != nil {
+		t.Fatal(err)
+	}
+	type state struct {
+		Value, URL          string
+		Stayed, ShowVisible bool
+	}
+	// a navigation the key started would have replaced the page within
+	// this time: half a second, waited inside the page
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[state](`new Promise(r => setTimeout(() => r({
+		Value: document.querySelector('form.filters select[name=lang]').value,
+		URL: location.pathname + location.search, Stayed: window.stayed === true,
+		ShowVisible: document.querySelector('form.filters button[type=submit]').offsetHeight > 0,
+	}), 500))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (state{Value: ts.o.Campaign.Languages[1], URL: "/?lang=en", Stayed: true, ShowVisible: true}); got != want {
+		t.Errorf("after ArrowDown on the language menu: %+v, want %+v (the value moves, the page stays, the Show button is there)", got, want)
+	}
+	if errs := consoleErrors(); len(errs) > 0 {
+		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
+	}
+}
+
+// statusCounter counts the statuses a handler answers with.
+type statusCounter struct {
+	h  http.Handler
+	mu sync.Mutex
+	n  map[int]int
+}
+
+func (c *statusCounter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rec := &statusRecorder{ResponseWriter: w, status: 200}
+	c.h.ServeHTTP(rec, r)
+	c.mu.Lock()
+	c.n[rec.status]++
+	c.mu.Unlock()
+}
+
+func (c *statusCounter) count(status int) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n[status]
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(status int) {
+	r.status = status
+	r.ResponseWriter.WriteHeader(status)
+}
+
+// TestBrowserCobrandWhileBusy has five partners upload their logos at once
+// to a server with one renderer and a short queue, in five tabs: the
+// server answers some pictures 503 with Retry-After, and the page asks for
+// them again, so every picture on every co-branded page ends up shown.
+func TestBrowserCobrandWhileBusy(t *testing.T) {
+	ts := newTestServer(t, func(o *Options) {
+		c := *o.Campaign
+		c.Cards = c.Cards[:3]
+		o.Campaign = &c
+		o.Workers, o.QueueDepth, o.QueueWait, o.RetryAfter = 1, 1, 50*time.Millisecond, time.Second
+		o.RateBurst = 100
+	})
+	counter := &statusCounter{h: ts.Server, n: map[int]int{}}
+	hs := httptest.NewServer(counter)
+	t.Cleanup(hs.Close)
+	ctx, consoleErrors := browsertest.Start(t)
+	dir := t.TempDir()
+	colours := []color.NRGBA{{255, 0, 255, 255}, {0, 160, 0, 255}, {0, 0, 255, 255}, {255, 128, 0, 255}, {0, 0, 0, 255}}
+	type page struct {
+		Loaded, Total int
+		Broken        []string
+	}
+	pages := make([]page, len(colours))
+	errs := make([]error, len(colours))
+	var wg sync.WaitGroup
+	for i, col := range colours {
+		file := filepath.Join(dir, fmt.Sprintf("logo%d.png", i))
+		if err := os.WriteFile(file, solidPNG(t, 300, 150, col), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		tab, cancel := chromedp.NewContext(ctx)
+		defer cancel()
+		if err := chromedp.Do(tab, chromedp.Navigate(hs.URL+"/?lang=en")); err != nil {
+			t.Fatal(err)
+		}
+		wg.Add(1)
+		go func() { // one partner; the test waits for it
+			defer wg.Done()
+			if errs[i] = chromedp.Do(tab,
+				chromedp.SendKeys(chromedp.CSS(`form.upload input[name=name]`), fmt.Sprintf("Partner %d", i)),
+				chromedp.SetUploadFiles(chromedp.CSS(`form.upload input[name=logo]`), []string{file}),
+				chromedp.Submit(chromedp.CSS(`form.upload`)),
+				chromedp.WaitReady(chromedp.CSS(`.grid img[src^="/cobrand/"]`)),
+			); errs[i] != nil {
+				return
+			}
+			pages[i], errs[i] = chromedp.Run(tab, chromedp.Evaluate[page](`(async () => {
+				const imgs = Array.from(document.images);
+				imgs.forEach(i => i.loading = 'eager');
+				const ok = i => i.complete && i.naturalWidth > 0;
+				for (let n = 0; n < 400 && !imgs.every(ok); n++) await new Promise(r => setTimeout(r, 100));
+				return {Loaded: imgs.filter(ok).length, Total: imgs.length, Broken: imgs.filter(i => !ok(i)).map(i => i.src)};
+			})()`, chromedp.EvalAwaitPromise))
+		}()
+	}
+	wg.Wait()
+	for i, p := range pages {
+		if errs[i] != nil {
+			t.Errorf("partner %d: %v", i, errs[i])
+			continue
+		}
+		if p.Total == 0 || p.Loaded != p.Total {
+			t.Errorf("partner %d: %d of %d pictures shown; broken: %v", i, p.Loaded, p.Total, p.Broken)
+		}
+	}
+	t.Logf("503 answers: %d", counter.count(503))
+	if counter.count(503) == 0 {
+		t.Errorf("the server was never busy: the test does not show the page recovering from 503")
+	}
+	// a picture that failed to load is reported on the console once, then
+	// shown after a retry
+	for _, e := range consoleErrors() {
+		if !strings.Contains(e, "status of 503") {
+			t.Errorf("console error: %s", e)
+		}
 	}
 }

@@ -37,13 +37,15 @@ func textsOf(c *campaign.Campaign, cards []campaign.Card, alt func(campaign.Card
 	for _, card := range cards {
 		for _, l := range c.Languages {
 			id := "t-" + l + "-" + card.ID + "-"
+			words := msgs(l)
 			var t cardTexts
 			for _, p := range campaign.Platforms {
 				if text, ok := captionFor(c, card, l, p); ok {
-					t.captions = append(t.captions, drawn(newTextBox(id+p, platformLabel(p)+" caption", p, text, caption.Limit(p))))
+					label := strings.ReplaceAll(words["caption"], "{platform}", platformLabel(p))
+					t.captions = append(t.captions, drawn(newTextBox(id+p, label, p, text, caption.Limit(p), words)))
 				}
 			}
-			t.alt = drawn(newTextBox(id+"alt", "Alt text", "alt", alt(card, l), caption.MaxAlt))
+			t.alt = drawn(newTextBox(id+"alt", words["alt"], "alt", alt(card, l), caption.MaxAlt, words))
 			m[captionKey{card.ID, l}] = t
 		}
 	}
@@ -77,6 +79,8 @@ type textBox struct {
 	Count    int
 	Limit    int
 	Rows     int
+	// T is the box's words, in its text's language.
+	T map[string]string
 	// HTML is the box drawn by the page's "textbox" template, once: the
 	// same on every page that shows it.
 	HTML template.HTML
@@ -85,10 +89,10 @@ type textBox struct {
 // Over reports whether the text is over its limit.
 func (b textBox) Over() bool { return b.Count > b.Limit }
 
-func newTextBox(id, label, platform, text string, limit int) textBox {
+func newTextBox(id, label, platform, text string, limit int, words map[string]string) textBox {
 	lines := strings.Count(text, "\n") + 1
 	rows := min(14, max(3, lines+utf8.RuneCountInString(text)/34))
-	return textBox{ID: id, Label: label, Platform: platform, Text: text, Count: caption.Count(platform, text), Limit: limit, Rows: rows}
+	return textBox{ID: id, Label: label, Platform: platform, Text: text, Count: caption.Count(platform, text), Limit: limit, Rows: rows, T: words}
 }
 
 // webPlatform is the filter value for the presets made for web pages
@@ -98,7 +102,7 @@ const webPlatform = "web"
 // platformLabels name the platforms in the menu and above captions.
 var platformLabels = map[string]string{
 	"x": "X", "bluesky": "Bluesky", "mastodon": "Mastodon", "threads": "Threads", "linkedin": "LinkedIn",
-	"instagram": "Instagram", "facebook": "Facebook", webPlatform: "Web page (link preview)",
+	"instagram": "Instagram", "facebook": "Facebook", webPlatform: "Web",
 }
 
 func platformLabel(p string) string {

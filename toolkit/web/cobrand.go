@@ -1,13 +1,17 @@
 package web
 
 import (
+	"context"
 	"errors"
+	"image"
 	"io"
 	"net/http"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/campaignkit/campaignkit/toolkit"
+	"github.com/campaignkit/campaignkit/toolkit/render"
 )
 
 // Upload limits: the logo file, and the whole request around it.
@@ -26,7 +30,7 @@ var logoLimits = toolkit.ImageLimits{MaxBytes: maxLogoBytes, MaxSide: maxLogoSid
 // handleCobrand takes a partner's logo and name, keeps the decoded logo in
 // memory, and sends the browser to the co-branded cards.
 func (s *Server) handleCobrand(w http.ResponseWriter, r *http.Request) {
-	if !s.limiter.allow(clientIP(r), s.o.Now()) {
+	if !s.limiter.allow(s.clientIP(r), s.o.Now()) {
 		s.tooMany(w, r)
 		return
 	}
@@ -40,7 +44,8 @@ func (s *Server) handleCobrand(w http.ResponseWriter, r *http.Request) {
 	}
 	// the header is checked (format, bytes, sides) before any pixel is
 	// decoded: a small file claiming 100000x100000 costs nothing
-	if _, _, err := toolkit.CheckImage(file, logoLimits); err != nil {
+	cfg, _, err := toolkit.CheckImage(file, logoLimits)
+	if err != nil {
 		status := http.StatusUnprocessableEntity
 		if len(file) > maxLogoBytes {
 			status = http.StatusRequestEntityTooLarge
@@ -48,18 +53,67 @@ func (s *Server) handleCobrand(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, status, "The logo cannot be used: "+err.Error()+". Upload a PNG or JPEG of at most 2 MB and 4000×4000 pixels.")
 		return
 	}
-	img, _, err := toolkit.DecodeImage(file, logoLimits)
-	if err != nil {
-		s.errorPage(w, r, http.StatusUnprocessableEntity, "The logo cannot be read: "+err.Error()+".")
-		return
+	id := logoID(file, name)
+	if _, ok := s.logos.get(id, s.o.Now()); !ok {
+		if !s.keepLogo(w, r, id, name, file, cfg) {
+			return
+		}
 	}
-	lg := &logo{id: logoID(file, name), name: name, slug: slugify(name), img: shrink(img)}
-	s.logos.put(lg, s.o.Now())
 	q := ""
 	if l := r.URL.Query().Get("lang"); s.langs[l] {
 		q = "?lang=" + l
 	}
-	http.Redirect(w, r, "/cobrand/"+lg.id+"/"+q, http.StatusSeeOther)
+	http.Redirect(w, r, "/cobrand/"+id+"/"+q, http.StatusSeeOther)
+}
+
+// uploadWait is the least an upload waits for memory and a renderer
+// before 503: longer than a picture does, since the partner would have to
+// choose the file and send it again.
+const uploadWait = 30 * time.Second
+
+// errUnreadable wraps a logo that passed its header check but does not
+// decode.
+type errUnreadable struct{ err error }
+
+func (e errUnreadable) Error() string { return e.err.Error() }
+
+// keepLogo decodes an upload in the render pool, once the memory its
+// pixels need is free, scales it to the partner slot and keeps it. It
+// answers the request itself and returns false when that fails.
+func (s *Server) keepLogo(w http.ResponseWriter, r *http.Request, id, name string, file []byte, cfg image.Config) bool {
+	ctx, cancel := context.WithTimeout(r.Context(), max(s.o.QueueWait, uploadWait))
+	defer cancel()
+	n, err := s.decodes.acquire(ctx, decodeCost(cfg))
+	if err != nil {
+		s.renderError(w, r, errBusy)
+		return false
+	}
+	defer s.decodes.release(n)
+	data, err := s.pool.do(ctx, -1, func(*render.Renderer) ([]byte, error) {
+		data, err := prepareLogo(file, s.slot)
+		if err != nil {
+			return nil, errUnreadable{err}
+		}
+		return data, nil
+	})
+	var bad errUnreadable
+	switch {
+	case errors.As(err, &bad):
+		s.errorPage(w, r, http.StatusUnprocessableEntity, "The logo cannot be read: "+bad.Error()+".")
+		return false
+	case errors.Is(err, context.DeadlineExceeded) && r.Context().Err() == nil:
+		s.renderError(w, r, errBusy)
+		return false
+	case err != nil:
+		s.renderError(w, r, err)
+		return false
+	}
+	if err := s.logos.put(id, name, data, s.o.Now()); err != nil {
+		s.log.Error("keeping a logo", "err", err)
+		s.errorPage(w, r, http.StatusInternalServerError, "The logo could not be kept. Please try again later.")
+		return false
+	}
+	return true
 }
 
 // readUpload streams the multipart body, taking the "logo" file and the
@@ -122,21 +176,18 @@ func (s *Server) withLogo(h func(http.ResponseWriter, *http.Request, *logo)) htt
 	return func(w http.ResponseWriter, r *http.Request) {
 		lg, ok := s.logos.get(r.PathValue("id"), s.o.Now())
 		if !ok {
-			s.errorPage(w, r, http.StatusNotFound, "This co-branded set is no longer kept (uploaded logos are kept for a limited time). Upload your logo again.")
+			s.logoGone(w, r)
 			return
 		}
 		h(w, r, lg)
 	}
 }
 
+func (s *Server) logoGone(w http.ResponseWriter, r *http.Request) {
+	s.errorPage(w, r, http.StatusNotFound, "This co-branded set is no longer kept (uploaded logos are kept for a limited time). Upload your logo again.")
+}
+
 func (s *Server) handleCobrandPage(w http.ResponseWriter, r *http.Request, lg *logo) {
 	f := s.filters(r.URL.Query())
-	body, err := s.pages.execute("home", s.homeData(f, "/cobrand/"+lg.id, lg))
-	if err != nil {
-		s.log.Error("co-branded page", "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Cache-Control", "private, no-cache")
-	writeHTML(w, r, http.StatusOK, body, nil)
+	s.servePage(w, r, "cobrand\x00"+lg.id+"\x00"+f.query(), true, func() homeData { return s.homeData(f, "/cobrand/"+lg.id, lg) })
 }

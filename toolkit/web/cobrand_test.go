@@ -89,11 +89,16 @@ func TestCobrandShowsLogoInPartnerSlot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// every English card in every preset, and manifest.json
-	want := map[string]bool{"manifest.json": true}
+	// the bundle's English zip: every English card in every preset, and
+	// the files made from the manifest
+	const dir = "migrants-day-2026-en/"
+	want := map[string]bool{}
+	for _, f := range []string{"calendar.ics", "captions/en.md", "index.html", "manifest.json", "posts.csv"} {
+		want[dir+f] = true
+	}
 	for _, card := range ts.o.Campaign.ExpandedCards() {
 		for _, p := range toolkit.Presets {
-			want[bundle.CardPath("en", card.ID, p)] = true
+			want[dir+bundle.CardPath("en", card.ID, p)] = true
 		}
 	}
 	got := map[string]bool{}
@@ -101,10 +106,10 @@ func TestCobrandShowsLogoInPartnerSlot(t *testing.T) {
 		got[f.Name] = true
 	}
 	if !maps.Equal(got, want) {
-		t.Errorf("zip has %d files, want %d: every English card in every preset and manifest.json", len(got), len(want))
+		t.Errorf("zip has %d files, want %d: every English card in every preset and the bundle's files", len(got), len(want))
 	}
 	for _, f := range zr.File {
-		if f.Name != "cards/en/quote-guterres/instagram-square.png" {
+		if f.Name != dir+"cards/en/quote-guterres/instagram-square.png" {
 			continue
 		}
 		rc, _ := f.Open()
@@ -196,12 +201,13 @@ func TestUploadRateLimit(t *testing.T) {
 }
 
 // TestBusy saturates a one-renderer pool with a one-place queue: the next
-// render is refused at once with 503 and Retry-After.
+// render waits QueueWait for room and is then refused with 503 and
+// Retry-After.
 func TestBusy(t *testing.T) {
 	entered := make(chan struct{}, 8)
 	release := make(chan struct{})
 	ts := newTestServer(t, func(o *Options) {
-		o.Workers, o.QueueDepth = 1, 1
+		o.Workers, o.QueueDepth, o.QueueWait = 1, 1, time.Millisecond
 		o.renderHook = func(context.Context) {
 			entered <- struct{}{}
 			<-release
@@ -231,5 +237,85 @@ func TestBusy(t *testing.T) {
 	close(release)
 	if got := <-first; got != 200 {
 		t.Errorf("the render in progress ended with %d, want 200", got)
+	}
+}
+
+// TestBusyRequestWaits saturates the pool as TestBusy does, with a long
+// QueueWait: the next request waits for room instead of failing, and is
+// drawn once the renderer is free.
+func TestBusyRequestWaits(t *testing.T) {
+	entered := make(chan struct{}, 8)
+	waiting := make(chan struct{}, 8)
+	release := make(chan struct{})
+	ts := newTestServer(t, func(o *Options) {
+		o.Workers, o.QueueDepth, o.QueueWait = 1, 1, time.Minute
+		o.renderHook = func(context.Context) {
+			entered <- struct{}{}
+			<-release
+		}
+		o.waitHook = func() { waiting <- struct{}{} }
+	})
+	get := func(path string, out chan<- int) {
+		res, err := ts.client().Get(ts.url + path)
+		if err != nil {
+			out <- 0
+			return
+		}
+		res.Body.Close()
+		out <- res.StatusCode
+	}
+	first, second := make(chan int, 1), make(chan int, 1)
+	go get("/thumbs/en/quote-guterres/story.jpg", first)
+	<-entered // the one renderer is busy
+	ts.pool.queue <- task{ctx: context.Background(), fn: func(*render.Renderer) ([]byte, error) { return nil, nil }, done: make(chan result, 1)}
+	go get("/thumbs/en/quote-guterres/x.jpg", second)
+	<-waiting // the second request waits for room in the full queue
+	close(release)
+	if got1, got2 := <-first, <-second; got1 != 200 || got2 != 200 {
+		t.Errorf("statuses %d and %d, want 200 for both: a request waits for a renderer within QueueWait", got1, got2)
+	}
+}
+
+// TestCobrandPageCached checks that a co-branded page is treated as the
+// plain one is: built once per logo and filters and kept, with an ETag
+// that answers 304, gzipped on request, checked again by the browser
+// before use; it is only kept privately, and each logo has its own.
+func TestCobrandPageCached(t *testing.T) {
+	ts := newTestServer(t, func(o *Options) { o.RateBurst = 100 })
+	a := ts.upload(t, solidPNG(t, 300, 150, magenta), "Partner A").header.Get("Location")
+	b := ts.upload(t, solidPNG(t, 300, 150, magenta), "Partner B").header.Get("Location")
+	id := strings.Split(a, "/")[2]
+	cases := []struct {
+		path, cacheControl, key string
+	}{
+		{"/?lang=fr", "no-cache", "page\x00?lang=fr"},
+		{a + "?lang=fr", "private, no-cache", "cobrand\x00" + id + "\x00?lang=fr"},
+	}
+	etags := map[string]bool{}
+	for _, c := range cases {
+		t.Run(c.path, func(t *testing.T) {
+			res := ts.get(t, c.path)
+			etag := res.header.Get("ETag")
+			if res.status != 200 || etag == "" || res.header.Get("Cache-Control") != c.cacheControl {
+				t.Fatalf("status %d, ETag %q, Cache-Control %q; want 200, an ETag and %q", res.status, etag, res.header.Get("Cache-Control"), c.cacheControl)
+			}
+			etags[etag] = true
+			if _, ok := ts.cache.get(c.key); !ok {
+				t.Errorf("the page is not kept in the cache under %q", c.key)
+			}
+			if again := ts.get(t, c.path); again.header.Get("ETag") != etag || !bytes.Equal(again.body, res.body) {
+				t.Errorf("a second request got another page")
+			}
+			if nm := ts.get(t, c.path, "If-None-Match", etag); nm.status != 304 || len(nm.body) != 0 {
+				t.Errorf("If-None-Match: status %d, %d bytes; want 304, none", nm.status, len(nm.body))
+			}
+			if gz := ts.get(t, c.path, "Accept-Encoding", "gzip"); gz.header.Get("Content-Encoding") != "gzip" || gz.header.Get("ETag") != etag {
+				t.Errorf("gzip: Content-Encoding %q, ETag %q", gz.header.Get("Content-Encoding"), gz.header.Get("ETag"))
+			}
+		})
+	}
+	other := ts.get(t, b+"?lang=fr").header.Get("ETag")
+	if etags[other] {
+		t.Errorf("two partners' pages share the ETag %s", other)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/campaignkit/campaignkit/toolkit"
 
@@ -61,6 +62,7 @@ type homeData struct {
 	Zips      []link
 	Prefix    string // "" or /cobrand/<id>
 	Partner   string
+	Heading   string // of a co-branded page
 	Query     string
 }
 
@@ -76,6 +78,7 @@ type link struct {
 
 type cardItem struct {
 	ID, Kind, Lang, Dir, Alt string
+	T                        map[string]string // the card's block's words, in its language
 	Thumb                    string
 	ThumbW, ThumbH           int
 	Full                     string
@@ -93,20 +96,26 @@ func (s *Server) homeData(f filters, prefix string, lg *logo) homeData {
 		pageLang = c.Languages[0]
 	}
 	d := homeData{base: s.base(pageLang), Filters: f, Prefix: prefix, Query: f.query()}
+	t := d.T
 	if lg != nil {
 		d.Partner = lg.name
+		d.Heading = strings.ReplaceAll(t["cobrandedFor"], "{name}", lg.name)
 	}
-	d.Langs = append(d.Langs, option{Label: "All languages", Selected: f.Lang == ""})
+	d.Langs = append(d.Langs, option{Label: t["allLanguages"], Selected: f.Lang == ""})
 	for _, l := range c.Languages {
 		d.Langs = append(d.Langs, option{Value: l, Label: toolkit.LanguageName(l), Selected: f.Lang == l, Lang: l})
 	}
-	d.Platforms = append(d.Platforms, option{Label: "All platforms", Selected: f.Platform == ""})
+	d.Platforms = append(d.Platforms, option{Label: t["allPlatforms"], Selected: f.Platform == ""})
 	for _, p := range platforms() {
-		d.Platforms = append(d.Platforms, option{Value: p, Label: platformLabel(p), Selected: f.Platform == p})
+		label := platformLabel(p)
+		if p == webPlatform {
+			label = t["webPreview"]
+		}
+		d.Platforms = append(d.Platforms, option{Value: p, Label: label, Selected: f.Platform == p})
 	}
-	d.Kinds = append(d.Kinds, option{Label: "All kinds", Selected: f.Kind == ""})
+	d.Kinds = append(d.Kinds, option{Label: t["allKinds"], Selected: f.Kind == ""})
 	for _, k := range campaign.Kinds {
-		d.Kinds = append(d.Kinds, option{Value: string(k), Label: string(k), Selected: f.Kind == string(k)})
+		d.Kinds = append(d.Kinds, option{Value: string(k), Label: t["kind."+string(k)], Selected: f.Kind == string(k)})
 	}
 	d.Messages = c.Messages[pageLang]
 	langs := c.Languages
@@ -123,7 +132,7 @@ func (s *Server) homeData(f filters, prefix string, lg *logo) homeData {
 			b := s.base(l)
 			texts := s.texts[captionKey{card.ID, l}]
 			it := cardItem{
-				ID: card.ID, Kind: string(card.Kind), Lang: l, Dir: b.Dir, Alt: texts.alt.Text, AltBox: texts.alt,
+				ID: card.ID, Kind: b.T["kind."+string(card.Kind)], Lang: l, Dir: b.Dir, Alt: texts.alt.Text, AltBox: texts.alt, T: b.T,
 				Thumb:   prefix + "/thumbs/" + l + "/" + card.ID + "/" + show.Name + ".jpg",
 				Full:    prefix + "/cards/" + l + "/" + card.ID + "/" + show.Name + "." + show.Ext(),
 				LangZip: prefix + "/zip/" + zipName(c.Slug, l),
@@ -147,7 +156,7 @@ func (s *Server) homeData(f filters, prefix string, lg *logo) homeData {
 			d.Items = append(d.Items, it)
 		}
 	}
-	d.Zips = append(d.Zips, link{Label: "Everything, all languages", URL: prefix + "/zip/" + zipName(c.Slug, "")})
+	d.Zips = append(d.Zips, link{Label: t["everything"], URL: prefix + "/zip/" + zipName(c.Slug, "")})
 	for _, l := range c.Languages {
 		b := s.base(l)
 		d.Zips = append(d.Zips, link{Label: toolkit.LanguageName(l), URL: prefix + "/zip/" + zipName(c.Slug, l), Lang: l, Dir: b.Dir})
@@ -157,10 +166,15 @@ func (s *Server) homeData(f filters, prefix string, lg *logo) homeData {
 
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	f := s.filters(r.URL.Query())
-	key := "page\x00" + f.query()
-	body, err := s.cache.getOrCompute(key, func() ([]byte, error) {
-		return s.pages.execute("home", s.homeData(f, "", nil))
-	})
+	s.servePage(w, r, "page\x00"+f.query(), false, func() homeData { return s.homeData(f, "", nil) })
+}
+
+// servePage answers with a toolkit page, plain or co-branded, built once
+// per key and kept with its gzipped form in the cache; its ETag is the
+// hash of its bytes, and browsers check it again before using their copy
+// (co-branded pages are kept only in the partner's own browser).
+func (s *Server) servePage(w http.ResponseWriter, r *http.Request, key string, private bool, data func() homeData) {
+	body, err := s.cache.getOrCompute(key, func() ([]byte, error) { return s.pages.execute("home", data()) })
 	if err != nil {
 		s.log.Error("toolkit page", "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
@@ -168,12 +182,16 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	}
 	var gz []byte
 	if acceptsGzip(r) {
-		gz, _ = s.cache.getOrCompute("pagegz\x00"+f.query(), func() ([]byte, error) { return gzipBytes(body), nil })
+		gz, _ = s.cache.getOrCompute(key+"\x00gz", func() ([]byte, error) { return gzipBytes(body), nil })
 	}
 	sum := sha256.Sum256(body)
 	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
 	w.Header().Set("ETag", etag)
-	w.Header().Set("Cache-Control", "no-cache")
+	if private {
+		w.Header().Set("Cache-Control", "private, no-cache")
+	} else {
+		w.Header().Set("Cache-Control", "no-cache")
+	}
 	if matchETag(r, etag) {
 		w.Header().Add("Vary", "Accept-Encoding")
 		w.WriteHeader(http.StatusNotModified)

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
@@ -67,12 +68,14 @@ func (s *Server) resolve(cardID, lang, file string, thumb bool) (variant, bool) 
 }
 
 // image returns the encoded bytes of v, from the cache or drawn by the
-// pool. wait says whether to queue for a renderer or fail with errBusy.
-func (s *Server) image(ctx context.Context, v variant, wait bool) ([]byte, error) {
+// pool. patience is how long to wait for room in a full queue (negative:
+// until ctx ends) before failing with errBusy.
+func (s *Server) image(ctx context.Context, v variant, patience time.Duration) ([]byte, error) {
 	k := s.key(v)
+	wait := patience < 0
 	for {
 		data, err := s.cache.getOrCompute(k, func() ([]byte, error) {
-			return s.pool.do(ctx, wait, func(r *render.Renderer) ([]byte, error) { return s.draw(ctx, r, v) })
+			return s.pool.do(ctx, patience, func(r *render.Renderer) ([]byte, error) { return s.draw(ctx, r, v) })
 		})
 		// another request's render was abandoned by its client: ours
 		// still wants the image, so ask again
@@ -95,7 +98,11 @@ func (s *Server) draw(ctx context.Context, r *render.Renderer, v variant) ([]byt
 		Preset: v.preset, Theme: th.t, ThemeFS: th.fsy,
 	}
 	if v.logo != nil {
-		j.PartnerLogo = v.logo.img
+		img, err := v.logo.image()
+		if err != nil {
+			return nil, err
+		}
+		j.PartnerLogo = img
 	}
 	res, err := r.Render(ctx, j)
 	if err != nil {
@@ -139,7 +146,7 @@ func (s *Server) serveImage(w http.ResponseWriter, r *http.Request, lg *logo, th
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	data, err := s.image(r.Context(), v, false)
+	data, err := s.image(r.Context(), v, s.o.QueueWait)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -193,6 +200,8 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		s.busy(w, r)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		// the client went away; nobody to answer
+	case errors.Is(err, errLogoGone):
+		s.logoGone(w, r)
 	default:
 		s.log.Error("render failed", "path", r.URL.Path, "err", err)
 		s.errorPage(w, r, http.StatusInternalServerError, "This card could not be drawn.")

@@ -61,6 +61,7 @@ type base struct {
 	Lang  string
 	Dir   string
 	Title string
+	T     map[string]string // the page's words in Lang
 }
 
 func (s *Server) base(lang string) base {
@@ -68,7 +69,7 @@ func (s *Server) base(lang string) base {
 	if title == "" {
 		title = s.o.Campaign.Name
 	}
-	return base{Lang: lang, Dir: i18n.Dir(lang), Title: title}
+	return base{Lang: lang, Dir: i18n.Dir(lang), Title: title, T: msgs(lang)}
 }
 
 // execute renders a page into memory, so a template error becomes a clean

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 
 	"github.com/campaignkit/campaignkit/toolkit/render"
 	"github.com/campaignkit/campaignkit/toolkit/text"
@@ -37,6 +38,8 @@ type pool struct {
 	wg    sync.WaitGroup
 	// hook runs before each task; tests block in it to saturate the pool.
 	hook func(context.Context)
+	// waitHook runs when a task starts waiting for room in the queue.
+	waitHook func()
 }
 
 func newPool(workers, depth int, lib *text.Library, images *render.Images, hook func(context.Context)) *pool {
@@ -68,25 +71,36 @@ func (p *pool) work(r *render.Renderer) {
 	}
 }
 
-// do runs fn on a renderer. With wait false it fails with errBusy at once
-// when the queue is full; with wait true it waits for room until ctx ends.
-func (p *pool) do(ctx context.Context, wait bool, fn func(*render.Renderer) ([]byte, error)) ([]byte, error) {
+// do runs fn on a renderer. When the queue is full it waits for room for
+// up to patience (0: not at all, negative: until ctx ends) and then fails
+// with errBusy.
+func (p *pool) do(ctx context.Context, patience time.Duration, fn func(*render.Renderer) ([]byte, error)) ([]byte, error) {
 	t := task{ctx: ctx, fn: fn, done: make(chan result, 1)}
-	if wait {
+	select {
+	case p.queue <- t:
+	case <-p.quit:
+		return nil, errClosed
+	default:
+		if patience == 0 {
+			return nil, errBusy
+		}
+		var expired <-chan time.Time
+		if patience > 0 {
+			tm := time.NewTimer(patience)
+			defer tm.Stop()
+			expired = tm.C
+		}
+		if p.waitHook != nil {
+			p.waitHook()
+		}
 		select {
 		case p.queue <- t:
+		case <-expired:
+			return nil, errBusy
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		case <-p.quit:
 			return nil, errClosed
-		}
-	} else {
-		select {
-		case p.queue <- t:
-		case <-p.quit:
-			return nil, errClosed
-		default:
-			return nil, errBusy
 		}
 	}
 	select {

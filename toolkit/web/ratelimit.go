@@ -1,7 +1,6 @@
 package web
 
 import (
-	"net"
 	"net/http"
 	"strconv"
 	"sync"
@@ -55,16 +54,6 @@ func (l *limiter) allow(client string, now time.Time) bool {
 	}
 	b.tokens--
 	return true
-}
-
-// clientIP is the peer's address. Headers such as X-Forwarded-For are not
-// trusted: anyone can send them.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 func (s *Server) tooMany(w http.ResponseWriter, r *http.Request) {

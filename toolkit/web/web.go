@@ -8,17 +8,23 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"image"
 	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"os"
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/campaignkit/campaignkit/toolkit"
+	"github.com/campaignkit/campaignkit/toolkit/bundle"
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
 	"github.com/campaignkit/campaignkit/toolkit/caption"
 	"github.com/campaignkit/campaignkit/toolkit/render"
+	"github.com/campaignkit/campaignkit/toolkit/schedule"
 	"github.com/campaignkit/campaignkit/toolkit/text"
 	"github.com/campaignkit/campaignkit/toolkit/theme"
 )
@@ -44,23 +50,52 @@ type Options struct {
 	// Store is the queue the dashboard shows and steers; nil: the
 	// dashboard says there is no queue.
 	Store Store
+	// Schedule adds its slots to the campaign's posts in the zips'
+	// manifest, calendar and captions, as `campaignkit build` does; nil:
+	// the campaign's posts only.
+	Schedule *schedule.Schedule
 
-	Workers    int           // renderers; default GOMAXPROCS
-	QueueDepth int           // renders waiting for a renderer before 503; default 4 x Workers
-	CacheBytes int64         // encoded images kept; default 256 MB
-	ThumbWidth int           // thumbnail width in px; default 360
-	LogoTTL    time.Duration // how long an uploaded logo is kept in memory; default 1 h
-	SessionTTL time.Duration // dashboard sign-in lifetime; default 12 h
+	Workers    int   // renderers; default GOMAXPROCS
+	QueueDepth int   // renders waiting for a renderer; default 4 x Workers
+	CacheBytes int64 // encoded images and pages kept in memory; default 256 MB
+	ThumbWidth int   // thumbnail width in px; default 360
+	// QueueWait is how long a request waits for room in a full render
+	// queue before it is answered 503 with Retry-After; default 5 s.
+	QueueWait time.Duration
+	// DecodeBytes bounds the memory uploaded logos being decoded may hold
+	// at once (a 4000x4000 16-bit PNG decodes to 128 MB); uploads past it
+	// wait their turn for up to QueueWait; default 256 MB.
+	DecodeBytes int64
+	// CobrandDir is the folder partners' logos are kept in (under the
+	// state folder); empty: a temporary folder removed by Close.
+	CobrandDir string
+	// CobrandBytes bounds the logos kept in CobrandDir; past it the least
+	// recently used go first, even before LogoTTL; default 512 MB.
+	CobrandBytes int64
+	LogoTTL      time.Duration // how long an uploaded logo is kept; default 1 h
+	SessionTTL   time.Duration // dashboard sign-in lifetime; default 12 h
 	// RateLimit is how many costly requests (uploads, zips) one client
 	// may make per second on average, with bursts of RateBurst; default
 	// 0.5 and 6.
 	RateLimit float64
 	RateBurst int
+	// TrustProxy says the server runs behind a reverse proxy (which may
+	// end TLS): for requests from TrustedProxies, rate limits are kept by
+	// the client address in Forwarded or X-Forwarded-For (the rightmost
+	// that is not a trusted proxy), and the dashboard's cookie is Secure
+	// when the proxy says the client used HTTPS. Without it those headers
+	// are ignored: anyone can send them.
+	TrustProxy bool
+	// TrustedProxies are the proxies' addresses; default loopback, private
+	// and link-local networks.
+	TrustedProxies []netip.Prefix
 	// RetryAfter is what a 503 or 429 tells the client to wait; default 2 s.
 	RetryAfter time.Duration
 
 	// renderHook runs before each render; tests block in it.
 	renderHook func(context.Context)
+	// waitHook runs when a request starts waiting for room in the queue.
+	waitHook func()
 }
 
 // Server is the campaign's web front: an http.Handler. Close it to stop its
@@ -72,6 +107,9 @@ type Server struct {
 	pool     *pool
 	cache    *lru
 	logos    *logoStore
+	tempDir  string      // CobrandDir made by New, removed by Close
+	slot     image.Point // the largest partner slot: logos are kept at its size
+	decodes  *memBudget
 	limiter  *limiter
 	sessions *sessions
 	pages    *pages
@@ -82,6 +120,12 @@ type Server struct {
 	langs    map[string]bool
 	texts    map[captionKey]cardTexts
 	zipTime  time.Time
+
+	closeOnce sync.Once
+
+	postsOnce sync.Once
+	posts     []bundle.Post
+	postsErr  error
 }
 
 type themeRef struct {
@@ -113,6 +157,15 @@ func New(o Options) (*Server, error) {
 	if o.ThumbWidth <= 0 {
 		o.ThumbWidth = 360
 	}
+	if o.QueueWait <= 0 {
+		o.QueueWait = 5 * time.Second
+	}
+	if o.DecodeBytes <= 0 {
+		o.DecodeBytes = 256 << 20
+	}
+	if o.CobrandBytes <= 0 {
+		o.CobrandBytes = 512 << 20
+	}
 	if o.LogoTTL <= 0 {
 		o.LogoTTL = time.Hour
 	}
@@ -125,6 +178,9 @@ func New(o Options) (*Server, error) {
 	if o.RateBurst <= 0 {
 		o.RateBurst = 6
 	}
+	if len(o.TrustedProxies) == 0 {
+		o.TrustedProxies = defaultTrustedProxies
+	}
 	if o.RetryAfter <= 0 {
 		o.RetryAfter = 2 * time.Second
 	}
@@ -135,13 +191,13 @@ func New(o Options) (*Server, error) {
 	s := &Server{
 		o: o, log: o.Logger,
 		cache:    newLRU(o.CacheBytes),
-		logos:    newLogoStore(64, o.LogoTTL),
+		decodes:  newMemBudget(o.DecodeBytes),
 		limiter:  newLimiter(o.RateLimit, o.RateBurst),
 		sessions: newSessions(o.SessionTTL),
 		cards:    c.ExpandedCards(),
 		themes:   map[string]themeRef{},
 		langs:    map[string]bool{},
-		zipTime:  time.Date(c.Day.Year(), c.Day.Month(), c.Day.Day(), 0, 0, 0, 0, time.UTC),
+		zipTime:  bundle.Stamp(c.Day),
 	}
 	for _, l := range c.Languages {
 		s.langs[l] = true
@@ -157,7 +213,7 @@ func New(o Options) (*Server, error) {
 		}
 		s.themes[name] = themeRef{t, tfs}
 	}
-	v, err := versionOf(c, s.themes)
+	v, err := versionOf(c, s.themes, o.Schedule)
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +232,20 @@ func New(o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.slot = partnerSlot(c, s.cards, s.themes)
+	dir := o.CobrandDir
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "campaignkit-cobrand-"); err != nil {
+			return nil, fmt.Errorf("web: %w", err)
+		}
+		s.tempDir = dir
+	}
+	if s.logos, err = openLogoStore(dir, o.CobrandBytes, o.LogoTTL, o.Now()); err != nil {
+		s.removeTemp()
+		return nil, fmt.Errorf("web: %w", err)
+	}
 	s.pool = newPool(o.Workers, o.QueueDepth, lib, render.NewImages(), o.renderHook)
+	s.pool.waitHook = o.waitHook
 	s.handler = s.routes()
 	return s, nil
 }
@@ -185,7 +254,17 @@ func New(o Options) (*Server, error) {
 // still waiting for a render get 503.
 func (s *Server) Close() error {
 	s.pool.close()
+	s.closeOnce.Do(func() {
+		s.logos.close()
+		s.removeTemp()
+	})
 	return nil
+}
+
+func (s *Server) removeTemp() {
+	if s.tempDir != "" {
+		os.RemoveAll(s.tempDir)
+	}
 }
 
 // ServeHTTP implements http.Handler.
@@ -241,10 +320,13 @@ func themeName(c *campaign.Campaign, card campaign.Card) string {
 
 // versionOf hashes the campaign and its themes as loaded, so an ETag
 // changes when either does.
-func versionOf(c *campaign.Campaign, themes map[string]themeRef) (string, error) {
+func versionOf(c *campaign.Campaign, themes map[string]themeRef, sched *schedule.Schedule) (string, error) {
 	h := sha256.New()
 	enc := json.NewEncoder(h)
 	if err := enc.Encode(c); err != nil {
+		return "", err
+	}
+	if err := enc.Encode(sched); err != nil {
 		return "", err
 	}
 	for _, n := range toolkit.SortedKeys(themes) {
