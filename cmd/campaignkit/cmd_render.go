@@ -63,10 +63,7 @@ func renderOne(cc *cli.Context, o renderOptions) error {
 	if _, ok := lc.Title[o.lang]; !ok {
 		return toolkit.Invalid("", 0, "--lang", "the campaign has no language %q (it has %v)", o.lang, lc.Languages)
 	}
-	name := lc.Theme
-	if card.Theme != "" {
-		name = card.Theme
-	}
+	name := lc.ThemeOf(card)
 	if o.theme != "" {
 		name = o.theme
 	}

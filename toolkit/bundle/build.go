@@ -150,7 +150,7 @@ func (s *stage) finish(ctx context.Context, m *Manifest, stamp time.Time, sums m
 	if files["manifest.json"], err = manifestJSON(m); err != nil {
 		return err
 	}
-	for _, n := range sortedKeys(files) {
+	for _, n := range toolkit.SortedKeys(files) {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -355,14 +355,6 @@ func sha256Hex(b []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
 
 // safeRel reports whether p is a clean relative slash path inside its root.
 func safeRel(p string) bool {

@@ -12,7 +12,6 @@ import (
 
 	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
-	"github.com/campaignkit/campaignkit/toolkit/theme"
 )
 
 // cacheIndex records, for each image of the last build, the hash of
@@ -108,14 +107,11 @@ func (k *keyer) key(j job) string {
 		k.program, j.card, j.card.Days, j.card.Base, j.lang, j.p,
 		k.c.Title[j.lang], k.c.Day.String(), k.fileHash(k.cfs, "campaign", k.c.Logo),
 		k.fileHash(k.cfs, "campaign", j.card.Photo), k.fileHash(k.cfs, "campaign", j.card.Portrait),
-		themeKey(th), k.fileHash(j.thFS, "theme:"+th.Name, th.Background.Image),
+		th.Fingerprint(), k.fileHash(j.thFS, "theme:"+th.Name, th.Background.Image),
 	})
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-func themeKey(t *theme.Theme) any {
-	return []any{t.Name, t.Palette, t.Background, t.Fonts, t.Margin, t.Layouts}
-}
 
 // reusable finds, in the previous bundles' folders, a file at path that
 // still holds the bytes the cache entry recorded (its content hash is

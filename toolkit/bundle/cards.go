@@ -103,10 +103,7 @@ func renderCards(ctx context.Context, o CardOptions, cc *cache) ([]Rendered, Sta
 	themes := map[string]*theme.Theme{}
 	themeFS := map[string]fs.FS{}
 	for _, card := range c.ExpandedCards() {
-		name := c.Theme
-		if card.Theme != "" {
-			name = card.Theme
-		}
+		name := c.ThemeOf(card)
 		th, ok := themes[name]
 		if !ok {
 			t, tfs, err := o.Themes(name)

@@ -25,11 +25,7 @@ func CardFile(ctx context.Context, o CardOptions, cardID, lang string, p toolkit
 	if !ok {
 		return "", "", fmt.Errorf("no card %q in the campaign", cardID)
 	}
-	name := c.Theme
-	if card.Theme != "" {
-		name = card.Theme
-	}
-	th, thFS, err := o.Themes(name)
+	th, thFS, err := o.Themes(c.ThemeOf(card))
 	if err != nil {
 		return "", "", err
 	}

@@ -194,3 +194,12 @@ var formNames = map[plural.Form]string{
 	plural.Zero: "zero", plural.One: "one", plural.Two: "two",
 	plural.Few: "few", plural.Many: "many", plural.Other: "other",
 }
+
+// ThemeOf is the name of the theme card is drawn with: its own, else the
+// campaign's.
+func (c *Campaign) ThemeOf(card Card) string {
+	if card.Theme != "" {
+		return card.Theme
+	}
+	return c.Theme
+}

@@ -88,9 +88,7 @@ func checkThemes(_ context.Context, s *state) ([]toolkit.Problem, error) {
 	c := s.in.Campaign
 	names := map[string]bool{c.Theme: true}
 	for _, card := range c.Cards {
-		if card.Theme != "" {
-			names[card.Theme] = true
-		}
+		names[c.ThemeOf(card)] = true
 	}
 	s.themesOK = true
 	var out []toolkit.Problem

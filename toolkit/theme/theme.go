@@ -5,6 +5,9 @@
 package theme
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"image/color"
 	"strconv"
@@ -145,4 +148,19 @@ func ParseHex(s string) (color.NRGBA, error) {
 		return color.NRGBA{}, fmt.Errorf("want a colour such as #0B3D91, got %q", s)
 	}
 	return color.NRGBA{uint8(v >> 24), uint8(v >> 16), uint8(v >> 8), uint8(v)}, nil
+}
+
+// Fingerprint hashes everything in the theme that can change a pixel: every
+// field read from its file (the whole struct, so a field added later is
+// never left out) but where it came from. The background picture's bytes
+// are not in it; callers that cache pixels hash that file too.
+func (t *Theme) Fingerprint() string {
+	c := *t
+	c.Description, c.File, c.Pos = "", "", nil
+	b, err := json.Marshal(c)
+	if err != nil {
+		return "unhashable: " + err.Error() // never matches a real hash
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }

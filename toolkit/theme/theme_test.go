@@ -153,3 +153,33 @@ func mustRead(t *testing.T, name string) string {
 	}
 	return string(b)
 }
+
+// TestFingerprintFollowsEveryPixelField: any field read from a theme file
+// changes the fingerprint; where the theme came from does not.
+func TestFingerprintFollowsEveryPixelField(t *testing.T) {
+	type Theme = theme.Theme
+	th, err := theme.Load(assets.Themes, "un-blue")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := th.Fingerprint()
+	same := *th
+	same.File, same.Description = "elsewhere/un-blue.yaml", "another description"
+	if same.Fingerprint() != base {
+		t.Error("the fingerprint depends on where the theme came from")
+	}
+	for name, edit := range map[string]func(*Theme){
+		"margin":     func(t *Theme) { t.Margin += 0.01 },
+		"palette":    func(t *Theme) { t.Palette = map[string]string{"x": "#000000"} },
+		"background": func(t *Theme) { t.Background.Angle++ },
+		"fonts":      func(t *Theme) { t.Fonts = map[string]string{"body": "bold"} },
+		"layouts":    func(t *Theme) { t.Layouts = nil },
+		"name":       func(t *Theme) { t.Name = "other" },
+	} {
+		c := *th
+		edit(&c)
+		if c.Fingerprint() == base {
+			t.Errorf("changing %s leaves the fingerprint", name)
+		}
+	}
+}

@@ -92,7 +92,7 @@ func (s *Server) image(ctx context.Context, v variant, patience time.Duration) (
 }
 
 func (s *Server) draw(ctx context.Context, r *render.Renderer, v variant) ([]byte, error) {
-	th := s.themes[themeName(s.o.Campaign, v.card)]
+	th := s.themes[s.o.Campaign.ThemeOf(v.card)]
 	j := render.Job{
 		Campaign: s.o.Campaign, CampaignFS: s.o.CampaignFS, Card: v.card, Lang: v.lang,
 		Preset: v.preset, Theme: th.t, ThemeFS: th.fsy,

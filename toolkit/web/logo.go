@@ -52,7 +52,7 @@ func logoID(file []byte, name string) string {
 func partnerSlot(c *campaign.Campaign, cards []campaign.Card, themes map[string]themeRef) image.Point {
 	var w, h float64
 	for _, card := range cards {
-		t := themes[themeName(c, card)].t
+		t := themes[c.ThemeOf(card)].t
 		for _, p := range toolkit.Presets {
 			e := t.ForCanvas(string(card.Kind), p.Width, p.Height)["partner"]
 			if e == nil {

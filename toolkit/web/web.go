@@ -203,7 +203,7 @@ func New(o Options) (*Server, error) {
 		s.langs[l] = true
 	}
 	for _, card := range s.cards {
-		name := themeName(c, card)
+		name := c.ThemeOf(card)
 		if _, ok := s.themes[name]; ok {
 			continue
 		}
@@ -311,13 +311,6 @@ func NewHTTPServer(h http.Handler) *http.Server {
 	}
 }
 
-func themeName(c *campaign.Campaign, card campaign.Card) string {
-	if card.Theme != "" {
-		return card.Theme
-	}
-	return c.Theme
-}
-
 // versionOf hashes the campaign and its themes as loaded, so an ETag
 // changes when either does.
 func versionOf(c *campaign.Campaign, themes map[string]themeRef, sched *schedule.Schedule) (string, error) {
@@ -330,8 +323,7 @@ func versionOf(c *campaign.Campaign, themes map[string]themeRef, sched *schedule
 		return "", err
 	}
 	for _, n := range toolkit.SortedKeys(themes) {
-		t := themes[n].t
-		enc.Encode([]any{t.Name, t.Palette, t.Background, t.Fonts, t.Margin, t.Layouts})
+		enc.Encode(themes[n].t.Fingerprint())
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16], nil
 }
