@@ -355,7 +355,6 @@ func sha256Hex(b []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
-
 // safeRel reports whether p is a clean relative slash path inside its root.
 func safeRel(p string) bool {
 	if p == "" || strings.Contains(p, "\\") || path.IsAbs(p) {

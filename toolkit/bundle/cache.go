@@ -112,7 +112,6 @@ func (k *keyer) key(j job) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-
 // reusable finds, in the previous bundles' folders, a file at path that
 // still holds the bytes the cache entry recorded (its content hash is
 // checked, so a file edited or damaged since is never reused), and returns
