@@ -93,14 +93,6 @@ func addZipEntry(zw *zip.Writer, e ZipEntry, modified time.Time) error {
 	return err
 }
 
-// Zip is WriteZip into memory.
-func Zip(modified time.Time, entries []ZipEntry) ([]byte, error) {
-	var b bytes.Buffer
-	if err := WriteZip(&b, modified, entries); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
-}
 
 // zipPlan is one zip of the bundle: its file name and what goes in it.
 type zipPlan struct {

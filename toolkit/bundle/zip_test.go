@@ -74,13 +74,13 @@ func TestWriteZipRefusesBadNames(t *testing.T) {
 		all = append(all, ZipEntry{Name: c.name, Source: Bytes("x")})
 	}
 	// every bad name at once
-	_, err := Zip(testStamp, all)
+	_, err := zipBytes(testStamp, all)
 	for _, c := range cases {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("with every bad name at once, the error lacks %q: %v", c.want, err)
 		}
 	}
-	_, err = Zip(testStamp, []ZipEntry{{Name: "a.txt", Source: Bytes("1")}, {Name: "a.txt", Source: Bytes("2")}})
+	_, err = zipBytes(testStamp, []ZipEntry{{Name: "a.txt", Source: Bytes("1")}, {Name: "a.txt", Source: Bytes("2")}})
 	if err == nil || !strings.Contains(err.Error(), `zip entry "a.txt": given twice`) {
 		t.Errorf("duplicate name: %v", err)
 	}
@@ -97,12 +97,12 @@ func TestZipIsReproducible(t *testing.T) {
 		{Name: "a/card.png", Source: Bytes("\x89PNG fake")},
 		{Name: "a/photo.jpg", Source: DiskFile(disk)},
 	}
-	one, err := Zip(testStamp, entries)
+	one, err := zipBytes(testStamp, entries)
 	if err != nil {
 		t.Fatal(err)
 	}
 	slices.Reverse(entries)
-	two, err := Zip(testStamp, entries)
+	two, err := zipBytes(testStamp, entries)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +131,7 @@ func TestZipIsReproducible(t *testing.T) {
 			t.Errorf("%s: mode %v, want 0644", name, h.Mode())
 		}
 	}
-	if _, err := Zip(testStamp, []ZipEntry{{Name: "gone.png", Source: DiskFile(filepath.Join(dir, "gone.png"))}}); err == nil || !strings.Contains(err.Error(), `zip entry "gone.png"`) {
+	if _, err := zipBytes(testStamp, []ZipEntry{{Name: "gone.png", Source: DiskFile(filepath.Join(dir, "gone.png"))}}); err == nil || !strings.Contains(err.Error(), `zip entry "gone.png"`) {
 		t.Errorf("a missing file on disk: %v", err)
 	}
 }
@@ -358,4 +358,13 @@ func TestCheck(t *testing.T) {
 	if cal := string(Calendar(m, time.Time{})); strings.Contains(cal, "p-en-1@") {
 		t.Error("the calendar has the post whose time does not parse")
 	}
+}
+
+// zipBytes is WriteZip into memory.
+func zipBytes(modified time.Time, entries []ZipEntry) ([]byte, error) {
+	var b bytes.Buffer
+	if err := WriteZip(&b, modified, entries); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
