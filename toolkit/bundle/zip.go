@@ -93,7 +93,6 @@ func addZipEntry(zw *zip.Writer, e ZipEntry, modified time.Time) error {
 	return err
 }
 
-
 // zipPlan is one zip of the bundle: its file name and what goes in it.
 type zipPlan struct {
 	name    string
