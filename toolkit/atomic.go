@@ -45,7 +45,7 @@ func WriteFileAtomic(path string, perm fs.FileMode, write func(io.Writer) error)
 	if err := os.Rename(tmp, path); err != nil {
 		return err
 	}
-	SyncDir(dir)
+	_ = SyncDir(dir) // the file is in place; a folder that cannot sync is no reason to fail
 	return nil
 }
 
@@ -58,15 +58,17 @@ func WriteFileBytes(path string, perm fs.FileMode, data []byte) error {
 }
 
 // SyncDir asks the file system to make a folder's entries (renames, new
-// files) durable. It is best effort: some systems cannot sync a folder, and
-// a failure there is no reason to fail a write that has already happened.
-func SyncDir(dir string) {
+// files) durable.
+func SyncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
-		return
+		return err
 	}
-	d.Sync()
-	d.Close()
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // modeName says in words what kind of file a mode is, for messages.

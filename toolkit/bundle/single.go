@@ -50,22 +50,7 @@ func CardFile(ctx context.Context, o CardOptions, cardID, lang string, p toolkit
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", "", err
 	}
-	tmp, err := os.CreateTemp(dir, ".card-*")
-	if err != nil {
-		return "", "", err
-	}
-	defer os.Remove(tmp.Name()) // no-op once renamed
-	if _, err := tmp.Write(rd.Data); err != nil {
-		tmp.Close()
-		return "", "", err
-	}
-	if err := tmp.Close(); err != nil {
-		return "", "", err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return "", "", err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := toolkit.WriteFileBytes(path, 0o644, rd.Data); err != nil {
 		return "", "", err
 	}
 	return path, rd.Image.Alt, nil

@@ -345,7 +345,7 @@ func (t *target) swapByLink(stageDir string) error {
 		return err
 	}
 	crashPoint("linked")
-	toolkit.SyncDir(t.dir)
+	_ = toolkit.SyncDir(t.dir)
 	if prev != "" && prev != t.path {
 		return removeBundle(prev)
 	}

@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/campaignkit/campaignkit/toolkit"
 )
 
 // tmpPrefix starts the name of a folder being written. Such folders are
@@ -116,7 +118,7 @@ func (o *Outbox) Publish(ctx context.Context, p Post) (Result, error) {
 	if err := writeFileSync(filepath.Join(tmp, "post.json"), append(b, '\n')); err != nil {
 		return Result{}, fmt.Errorf("outbox: post %s: %w", p.ID, err)
 	}
-	if err := syncDir(tmp); err != nil {
+	if err := toolkit.SyncDir(tmp); err != nil {
 		return Result{}, fmt.Errorf("outbox: post %s: %w", p.ID, err)
 	}
 	if err := os.Rename(tmp, final); err != nil {
@@ -127,7 +129,7 @@ func (o *Outbox) Publish(ctx context.Context, p Post) (Result, error) {
 		return Result{}, fmt.Errorf("outbox: post %s: %w", p.ID, err)
 	}
 	committed = true
-	if err := syncDir(o.dir); err != nil {
+	if err := toolkit.SyncDir(o.dir); err != nil {
 		return Result{}, fmt.Errorf("outbox: post %s: %w", p.ID, err)
 	}
 	return o.result(final, p.ID), nil
@@ -257,15 +259,3 @@ func writeFileSync(path string, data []byte) error {
 	return f.Close()
 }
 
-// syncDir makes a folder's entries (new files, a rename) durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
