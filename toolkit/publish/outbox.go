@@ -258,4 +258,3 @@ func writeFileSync(path string, data []byte) error {
 	}
 	return f.Close()
 }
-
