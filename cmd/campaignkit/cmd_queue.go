@@ -61,6 +61,7 @@ func queueCommand() *cli.Command {
 					&cli.BoolFlag{Name: "json", Usage: "print JSON"}),
 				Action: func(cc *cli.Context) error { return queueList(cc, opts(cc)) },
 			},
+			queueStatusCommand(common, opts),
 			{
 				Name:      "show",
 				Usage:     "show one post and every attempt at publishing it",
