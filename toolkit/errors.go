@@ -66,6 +66,17 @@ func (ps *Problems) Add(line int, field, format string, args ...any) {
 // Append records problems found elsewhere (another file, another checker).
 func (ps *Problems) Append(more ...Problem) { ps.list = append(ps.list, more...) }
 
+// Has reports whether a problem was recorded at field, so that a later
+// check need not report again a value the decoder already refused.
+func (ps *Problems) Has(field string) bool {
+	for _, p := range ps.list {
+		if p.Field == field {
+			return true
+		}
+	}
+	return false
+}
+
 // Len reports how many problems were recorded.
 func (ps *Problems) Len() int { return len(ps.list) }
 

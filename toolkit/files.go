@@ -166,9 +166,15 @@ func ReadFile(fsys fs.FS, name string, max int64) ([]byte, error) {
 	if st.Size() > max {
 		return nil, tooBig(name, st.Size(), max)
 	}
+	return readBounded(file, name, st.Size(), max)
+}
+
+// readBounded reads r, of size bytes when it was looked at, stopping one
+// byte past max.
+func readBounded(r io.Reader, name string, size, max int64) ([]byte, error) {
 	var buf bytes.Buffer
-	buf.Grow(int(st.Size()) + bytes.MinRead)
-	if _, err := buf.ReadFrom(io.LimitReader(file, max+1)); err != nil {
+	buf.Grow(int(size) + bytes.MinRead)
+	if _, err := buf.ReadFrom(io.LimitReader(r, max+1)); err != nil {
 		return nil, fileError(name, err)
 	}
 	if int64(buf.Len()) > max { // it grew after fstat
@@ -229,4 +235,30 @@ func fileError(name string, err error) error {
 func isEscape(err error) bool {
 	var pe *fs.PathError
 	return errors.As(err, &pe) && pe.Err != nil && pe.Err.Error() == "path escapes from parent"
+}
+
+// ReadPath reads the file at name, a path on disk the user gave (a command
+// line argument, or one recorded from it), with the checks ReadFile makes:
+// only a regular file, of at most max bytes, refused before it is read.
+// Symbolic links are followed, since the user named the file directly, but
+// the checks are made on the file that was opened (fstat), and the open does
+// not block, so a link swapped for a named pipe is refused rather than
+// waited on. The error is a *FileError; Reason gives its words.
+func ReadPath(name string, max int64) ([]byte, error) {
+	file, err := os.OpenFile(name, os.O_RDONLY|openFlags, 0)
+	if err != nil {
+		return nil, fileError(name, err)
+	}
+	defer file.Close()
+	st, err := file.Stat()
+	if err != nil {
+		return nil, fileError(name, err)
+	}
+	if !st.Mode().IsRegular() {
+		return nil, notRegular(name, st.Mode())
+	}
+	if st.Size() > max {
+		return nil, tooBig(name, st.Size(), max)
+	}
+	return readBounded(file, name, st.Size(), max)
 }

@@ -167,3 +167,62 @@ func TestReadFileRefusesAHugeFileBeforeReadingIt(t *testing.T) {
 		t.Errorf("reason: got %q, want %q", got, want)
 	}
 }
+
+// TestReadPath reads files named by path, as a command line names them:
+// links are followed, but only to a regular file within the limit, and a
+// named pipe is refused at once instead of waited on.
+func TestReadPath(t *testing.T) {
+	dir := folderFixture(t)
+	if err := os.WriteFile(filepath.Join(dir, "big.png"), make([]byte, 101), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		data   string // what is read, when want is nil
+		want   error
+		reason string
+	}{
+		{name: "logo.png", data: "logo"},
+		{name: "inside.png", data: "logo"},
+		{name: "photos/up.png", data: "logo"},
+		{name: "absolute.png", data: "secret"}, // named by the user: a link out of the folder is fine
+		{name: "fifo.png", want: ErrNotRegular, reason: "it is a named pipe (FIFO), not a regular file"},
+		{name: "photos", want: ErrNotRegular, reason: "it is a folder, not a file"},
+		{name: "zero.png", want: ErrNotRegular, reason: "it is a device, not a regular file"},
+		{name: "big.png", want: ErrTooBig, reason: "it has 101 bytes, more than the 100 (0 kiB) allowed for this kind of file"},
+		{name: "missing.png", want: fs.ErrNotExist, reason: "file does not exist"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			type result struct {
+				data []byte
+				err  error
+			}
+			done := make(chan result, 1)
+			go func() {
+				data, err := ReadPath(filepath.Join(dir, tc.name), 100)
+				done <- result{data, err}
+			}()
+			var r result
+			select {
+			case r = <-done:
+			case <-time.After(10 * time.Second):
+				t.Fatalf("reading %s did not return in 10s", tc.name)
+			}
+			if tc.want == nil {
+				if r.err != nil || string(r.data) != tc.data {
+					t.Fatalf("got %q, %v; want %q", r.data, r.err, tc.data)
+				}
+				return
+			}
+			if !errors.Is(r.err, tc.want) {
+				t.Fatalf("got %q, %v; want an error wrapping %v", r.data, r.err, tc.want)
+			}
+			if got := Reason(r.err); got != tc.reason {
+				t.Errorf("reason: got %q, want %q", got, tc.reason)
+			}
+		})
+	}
+	if _, err := ReadPath(filepath.Join(dir, "loop.png"), 100); err == nil {
+		t.Errorf("a symbolic link to itself was read")
+	}
+}

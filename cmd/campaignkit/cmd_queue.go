@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
 	"github.com/campaignkit/campaignkit/toolkit/publish"
 	"github.com/campaignkit/campaignkit/toolkit/queue"
@@ -37,6 +38,7 @@ type queueOptions struct {
 type addOptions struct {
 	at, channel, lang, text, link string
 	images, alts                  []string
+	force                         bool
 }
 
 func queueCommand() *cli.Command {
@@ -57,6 +59,7 @@ func queueCommand() *cli.Command {
 					&cli.BoolFlag{Name: "json", Usage: "print JSON"}),
 				Action: func(cc *cli.Context) error { return queueList(cc, opts(cc)) },
 			},
+			queueStatusCommand(common, opts),
 			{
 				Name:      "show",
 				Usage:     "show one post and every attempt at publishing it",
@@ -74,11 +77,18 @@ func queueCommand() *cli.Command {
 					&cli.StringFlag{Name: "lang", Usage: "language `TAG` of the text (default: the campaign's first language)"},
 					&cli.StringFlag{Name: "link", Usage: "`URL` to attach"},
 					&cli.StringSliceFlag{Name: "image", Usage: "image `FILE` (repeatable)"},
-					&cli.StringSliceFlag{Name: "alt", Usage: "alt `TEXT` of each --image, in order (required)"}),
+					&cli.StringSliceFlag{Name: "alt", Usage: "alt `TEXT` of each --image, in order (required)"},
+					&cli.BoolFlag{Name: "force", Usage: "queue it even though its time is outside campaign week"}),
+				Description: "The post is checked as the campaign's own posts are, and every problem is listed (exit 2):\n" +
+					"the text must fit the channel's limit as the platform counts it (x, bluesky, mastodon, threads,\n" +
+					"linkedin, instagram, facebook; outbox and webhook have none), with the link appended as it\n" +
+					"will be posted; each image must be a PNG or JPEG file within the image limits, within the\n" +
+					"channel's byte limit, with alt text; the language must be one of the campaign's; and the time\n" +
+					"must be inside campaign week unless --force.",
 				Action: func(cc *cli.Context) error {
 					o := opts(cc)
 					o.add = addOptions{at: cc.String("at"), channel: cc.String("channel"), lang: cc.String("lang"), text: cc.String("text"),
-						link: cc.String("link"), images: cc.StringSlice("image"), alts: cc.StringSlice("alt")}
+						link: cc.String("link"), images: cc.StringSlice("image"), alts: cc.StringSlice("alt"), force: cc.Bool("force")}
 					return queueAdd(cc, o)
 				},
 			},
@@ -119,20 +129,29 @@ func openQueue(ctx context.Context, campaignPath, state string, create bool) (*l
 	if err != nil {
 		return nil, nil, "", err
 	}
-	dir := stateDir(state, lc)
-	file := filepath.Join(dir, queue.FileName)
-	if create {
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return nil, nil, "", fmt.Errorf("state folder: %w", err)
-		}
-	} else if _, err := os.Stat(file); errors.Is(err, os.ErrNotExist) {
-		return nil, nil, "", usagef("no queue in %s: `campaignkit run` or `campaignkit queue add` makes one (or give --state DIR)", dir)
-	}
-	s, err := queue.OpenSQLite(ctx, file)
+	s, dir, err := openStore(ctx, lc, state, create)
 	if err != nil {
 		return nil, nil, "", err
 	}
 	return lc, s, dir, nil
+}
+
+// openStore opens the queue of lc's state folder, as openQueue does.
+func openStore(ctx context.Context, lc *loadedCampaign, state string, create bool) (*queue.SQLite, string, error) {
+	dir := stateDir(state, lc)
+	file := filepath.Join(dir, queue.FileName)
+	if create {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, "", fmt.Errorf("state folder: %w", err)
+		}
+	} else if _, err := os.Stat(file); errors.Is(err, os.ErrNotExist) {
+		return nil, "", usagef("no queue in %s: `campaignkit run` or `campaignkit queue add` makes one (or give --state DIR)", dir)
+	}
+	s, err := queue.OpenSQLite(ctx, file)
+	if err != nil {
+		return nil, "", err
+	}
+	return s, dir, nil
 }
 
 // userError turns the queue's "no such post" and "not in this state" into
@@ -361,42 +380,57 @@ func parseAt(s string, loc *time.Location) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, usagef("--at %q: want 2026-12-18T09:00:00Z, or 2026-12-18 09:00 in the campaign's zone (%s)", s, loc)
+	return time.Time{}, fmt.Errorf("%q: want 2026-12-18T09:00:00Z, or 2026-12-18 09:00 in the campaign's zone (%s)", s, loc)
 }
 
+// queueAdd checks the post before the queue is opened, so that a refused
+// post leaves nothing behind, and lists every problem with the flag it
+// concerns.
 func queueAdd(cc *cli.Context, o queueOptions) error {
 	a := o.add
-	if len(a.alts) != len(a.images) {
-		return usagef("queue add: give one --alt per --image (%d images, %d alt texts): alt text is what a screen reader says", len(a.images), len(a.alts))
-	}
-	lc, s, _, err := openQueue(cc.Context, o.campaign, o.state, true)
+	lc, err := loadCampaign(o.campaign)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	at, err := parseAt(a.at, lc.Location)
-	if err != nil {
-		return err
+	var problems []toolkit.Problem
+	at, atErr := parseAt(a.at, lc.Location)
+	if atErr != nil {
+		problems = append(problems, toolkit.Problem{Field: "--at", Msg: atErr.Error()})
 	}
-	var images []publish.Image
+	if len(a.alts) > len(a.images) {
+		problems = append(problems, toolkit.Problem{Field: "--alt", Msg: fmt.Sprintf("%d alt texts for %d images: give one --alt per --image, in the same order", len(a.alts), len(a.images))})
+	}
+	images := make([]publish.Image, len(a.images))
 	for i, f := range a.images {
 		abs, err := filepath.Abs(f)
 		if err != nil {
 			return err
 		}
-		if _, err := os.Stat(abs); err != nil {
-			return usagef("--image %s: %v", f, errors.Unwrap(err))
+		images[i].Path = abs
+		if i < len(a.alts) {
+			images[i].Alt = a.alts[i]
 		}
-		images = append(images, publish.Image{Path: abs, Alt: a.alts[i]})
 	}
-	lang := a.lang
-	if lang == "" {
-		lang = lc.Languages[0]
+	p, err := runner.AdHoc(runner.AdHocPost{Campaign: lc.Campaign, At: at, Channel: a.channel, Lang: a.lang, Text: a.text, Link: a.link, Images: images, Force: a.force})
+	var ie *toolkit.InvalidError
+	if errors.As(err, &ie) {
+		for _, pr := range ie.Problems {
+			if pr.Field == "at" && atErr != nil {
+				continue // no time, since --at was unreadable: said above
+			}
+			problems = append(problems, addProblem(pr, a))
+		}
+	} else if err != nil {
+		return err
 	}
-	p, err := runner.AdHoc(runner.AdHocPost{At: at, Location: lc.Location, Channel: a.channel, Lang: lang, Text: a.text, Link: a.link, Images: images})
+	if len(problems) > 0 {
+		return &toolkit.InvalidError{Problems: problems}
+	}
+	s, _, err := openStore(cc.Context, lc, o.state, true)
 	if err != nil {
-		return usagef("%v", err)
+		return err
 	}
+	defer s.Close()
 	counts, err := s.Enqueue(cc.Context, time.Now(), []queue.Post{p})
 	if err != nil {
 		return err
@@ -410,6 +444,37 @@ func queueAdd(cc *cli.Context, o queueOptions) error {
 		fmt.Fprintf(cc.App.Writer, "note: that was %s ago; a runner sends it only if it is less than the grace window (%s) late, else marks it missed\n", late.Round(time.Second), lc.Grace)
 	}
 	return nil
+}
+
+// addProblem names the flag a problem of runner.AdHoc concerns (its
+// fields are at, channel, lang, text, link, images, images[i] and
+// images[i].alt) and says how to fix it on the command line.
+func addProblem(p toolkit.Problem, a addOptions) toolkit.Problem {
+	nth := func(flag string, i int) string {
+		if len(a.images) > 1 {
+			return fmt.Sprintf("%s #%d", flag, i+1)
+		}
+		return flag
+	}
+	var i int
+	var rest string
+	switch n, _ := fmt.Sscanf(p.Field, "images[%d]%s", &i, &rest); {
+	case n >= 1 && rest == ".alt":
+		p.Field = nth("--alt", i)
+		if i >= len(a.alts) {
+			p.Msg += "; give one --alt per --image, in the same order"
+		}
+	case n >= 1:
+		p.Field = nth("--image", i)
+	case p.Field == "images":
+		p.Field = "--image"
+	case p.Field == "at":
+		p.Field = "--at"
+		p.Msg += "; --force queues it anyway"
+	default:
+		p.Field = "--" + p.Field
+	}
+	return p
 }
 
 func queueCancel(cc *cli.Context, o queueOptions) error {

@@ -12,10 +12,7 @@ func TestQueueCommands(t *testing.T) {
 	dir := t.TempDir()
 	path := writeCampaign(t, dir, schedCampaign, nil)
 	state := filepath.Join(dir, "state")
-	img := filepath.Join(dir, "photo.png")
-	if err := os.WriteFile(img, []byte("\x89PNG not really"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	img := writeTestPNG(t, filepath.Join(dir, "photo.png"), 32, 18)
 	if code, _, errs := runCLI(t, "queue", "list", "-c", path, "--state", state); code != 2 || !strings.Contains(errs, "no queue in") {
 		t.Errorf("list before any queue: exit %d, %s", code, errs)
 	}
@@ -28,10 +25,10 @@ func TestQueueCommands(t *testing.T) {
 	if code, out, _ := runCLI(t, add...); code != 0 || !strings.Contains(out, "already queued") {
 		t.Errorf("add twice: exit %d, %s", code, out)
 	}
-	if code, _, errs := runCLI(t, "queue", "add", "-c", path, "--state", state, "--at", "2026-12-15 10:30", "--channel", "mastodon", "--text", "x", "--image", img); code != 2 || !strings.Contains(errs, "one --alt per --image") {
+	if code, _, errs := runCLI(t, "queue", "add", "-c", path, "--state", state, "--at", "2026-12-15 10:30", "--channel", "mastodon", "--text", "x", "--image", img); code != 2 || !strings.Contains(errs, "--alt: image "+img+" has no alt text: say what it shows, for people who cannot see it; give one --alt per --image, in the same order") {
 		t.Errorf("image without alt: exit %d, %s", code, errs)
 	}
-	if code, _, errs := runCLI(t, "queue", "add", "-c", path, "--state", state, "--at", "tomorrow", "--channel", "mastodon", "--text", "x"); code != 2 || !strings.Contains(errs, `--at "tomorrow"`) {
+	if code, _, errs := runCLI(t, "queue", "add", "-c", path, "--state", state, "--at", "tomorrow", "--channel", "mastodon", "--text", "x"); code != 2 || !strings.Contains(errs, `--at: "tomorrow": want 2026-12-18T09:00:00Z`) {
 		t.Errorf("bad time: exit %d, %s", code, errs)
 	}
 	if code, _, errs := runCLI(t, "queue", "add", "-c", path, "--state", state, "--at", "2026-12-15 10:30", "--channel", "myspace", "--text", "x"); code != 2 || !strings.Contains(errs, `unknown channel "myspace"`) {

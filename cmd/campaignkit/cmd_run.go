@@ -110,6 +110,7 @@ func newRunner(lc *loadedCampaign, s queue.Store, dir string, logger *slog.Logge
 		Campaign: lc.Campaign, Schedule: sched, Store: s, Publishers: pubs,
 		Caption: caption.Build, Images: cardImages(lc, dir), Now: now, Logger: logger,
 		Lease: o.lease, StopTimeout: o.stopTimeout,
+		Backoff: runner.CampaignBackoff(lc.Campaign), Concurrency: runner.CampaignConcurrency(lc.Campaign),
 	})
 }
 

@@ -69,13 +69,10 @@ func TestRunSurvivesKills(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	// A large image makes each publish take a while (copy and sync), so
-	// that kills land in the middle of publishes too.
-	img := filepath.Join(dir, "big.png")
-	big := append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 4<<20)...)
-	if err := os.WriteFile(img, big, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	// A large image (4 MiB of noise, which does not compress) makes each
+	// publish take a while (copy and sync), so that kills land in the
+	// middle of publishes too.
+	img := writeTestPNG(t, filepath.Join(dir, "big.png"), 1024, 1024)
 	// The receiver acts once per Idempotency-Key, as the webhook contract
 	// asks, and counts raw deliveries too.
 	secret := "crash-test-secret"

@@ -66,10 +66,13 @@ type Campaign struct {
 	Messages  map[string][]string `yaml:"messages"` // lang -> key messages
 	Logo      string              `yaml:"logo"`     // campaign logo image, relative to the file
 	Schedule  string              `yaml:"schedule"` // name of a schedule template
-	Grace     time.Duration       `yaml:"grace"`    // how late a missed post may still go out
+	Grace     time.Duration       `yaml:"grace"`    // how late a missed post may still go out, MinGrace to MaxGrace
 	Cards     []Card              `yaml:"cards"`
 	Posts     []Post              `yaml:"posts"`
 	Limits    Limits              `yaml:"limits"` // bounds on planning; see Limits
+	// Publishing tunes how the runner publishes: retries and how many
+	// posts of a channel go out at once; see Publishing.
+	Publishing Publishing `yaml:"publishing"`
 
 	// File is the name the campaign was loaded from, for messages.
 	File string `yaml:"-"`

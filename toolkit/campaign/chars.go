@@ -28,6 +28,16 @@ var badChars = map[rune]string{
 // checkChars reports each kind of refused character in s once, at the
 // position it first occurs, with the field's line.
 func (c *Campaign) checkChars(ps *toolkit.Problems, field, s string) {
+	for _, msg := range CharProblems(s) {
+		ps.Add(c.Pos.Line(field), field, "%s", msg)
+	}
+}
+
+// CharProblems says what is wrong with the characters of s, a text that
+// will be posted or drawn: each kind of refused character (badChars) once,
+// at the position it first occurs. Campaign texts are checked with it, and
+// so are posts queued by hand.
+func CharProblems(s string) []string {
 	seen := map[rune]int{}
 	var order []rune
 	first := map[rune]int{}
@@ -43,6 +53,7 @@ func (c *Campaign) checkChars(ps *toolkit.Problems, field, s string) {
 		}
 		seen[r]++
 	}
+	var out []string
 	for _, r := range order {
 		more := ""
 		if n := seen[r] - 1; n > 0 {
@@ -50,9 +61,10 @@ func (c *Campaign) checkChars(ps *toolkit.Problems, field, s string) {
 		}
 		what := fmt.Sprintf("character %d%s is U+%04X %s", first[r], more, r, badChars[r])
 		if r == '\uFFFD' {
-			ps.Add(c.Pos.Line(field), field, "%s (�): a character was lost when this text was converted or copied; retype it from the original", what)
+			out = append(out, what+" (\uFFFD): a character was lost when this text was converted or copied; retype it from the original")
 		} else {
-			ps.Add(c.Pos.Line(field), field, "%s, an invisible bidi control that reorders text differently in each app: delete it (campaignkit sets the direction from the language; use U+200E or U+200F marks if a word needs one)", what)
+			out = append(out, what+", an invisible bidi control that reorders text differently in each app: delete it (campaignkit sets the direction from the language; use U+200E or U+200F marks if a word needs one)")
 		}
 	}
+	return out
 }

@@ -39,6 +39,16 @@ var Channels = append(slices.Clone(Platforms), "outbox", "webhook")
 // LocalLayout is how post times are written in campaign files.
 const LocalLayout = "2006-01-02 15:04"
 
+// The grace window: how late a post may still go out after its time
+// passed while no runner was publishing. Under a minute it would mark
+// missed the posts of a runner that merely restarted; over a day, a post
+// would go out about a day that is over.
+const (
+	DefaultGrace = 15 * time.Minute
+	MinGrace     = time.Minute
+	MaxGrace     = 24 * time.Hour
+)
+
 var (
 	slugRe = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 )
@@ -81,6 +91,7 @@ func Parse(fsys fs.FS, name string, data []byte) (*Campaign, error) {
 	}
 	c.validate(ps, fsys, path.Dir(name))
 	c.checkLimits(ps)
+	c.checkPublishing(ps)
 	if err := ps.Err(); err != nil {
 		if onlyPosts(err) {
 			// the cards are sound: return them with the error, so that lint
@@ -151,10 +162,10 @@ func (c *Campaign) validate(ps *toolkit.Problems, fsys fs.FS, dir string) {
 			at("day", "the day %s lies outside the week %s to %s", c.Day, c.Week.Start, c.Week.End)
 		}
 	}
-	if c.Grace == 0 {
-		c.Grace = 15 * time.Minute
-	} else if c.Grace < 0 || c.Grace > 24*time.Hour {
-		at("grace", "want a duration between 1m and 24h, got %s", c.Grace)
+	if _, given := c.Pos["grace"]; !given || ps.Has("grace") {
+		c.Grace = DefaultGrace
+	} else if c.Grace < MinGrace || c.Grace > MaxGrace {
+		at("grace", "want a duration from %s to %s (default %s), got %s", fmtDuration(MinGrace), fmtDuration(MaxGrace), fmtDuration(DefaultGrace), fmtDuration(c.Grace))
 	}
 	if c.Logo != "" {
 		c.checkImage(ps, "logo", c.Logo, fsys, dir)

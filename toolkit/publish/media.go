@@ -9,9 +9,10 @@ import (
 	_ "image/jpeg" // DecodeConfig for JPEG cards
 	_ "image/png"  // DecodeConfig for PNG cards
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/campaignkit/campaignkit/toolkit"
 )
 
 // media is an image file read into memory, ready to upload.
@@ -29,12 +30,15 @@ func (m media) sha256() string {
 	return hex.EncodeToString(sum[:])
 }
 
-// loadMedia reads every image of p. A missing or unreadable file is a
-// permanent failure: retrying will not make it appear.
+// loadMedia reads every image of p. Each is a file someone named, so it is
+// read through toolkit.ReadPath: a regular file of at most
+// toolkit.MaxImageBytes, and a named pipe is refused instead of blocking
+// the publish. A missing, unreadable or refused file is a permanent
+// failure: retrying will not make it appear.
 func loadMedia(p Post) ([]media, error) {
 	out := make([]media, 0, len(p.Images))
 	for i, img := range p.Images {
-		b, err := os.ReadFile(img.Path)
+		b, err := toolkit.ReadPath(img.Path, toolkit.MaxImageBytes)
 		if err != nil {
 			return nil, &PermanentError{Msg: fmt.Sprintf("post %s: image %d: %v", p.ID, i+1, err)}
 		}

@@ -28,6 +28,20 @@ type Post struct {
 	Images  []Image
 }
 
+// WithLink is the text a post goes out with where the network has no field
+// of its own for the link (Mastodon, Bluesky): text, with link on a line of
+// its own unless text already has it. A caption's length is counted on it.
+func WithLink(text, link string) string { return withLink(text, link) }
+
+// maxImages is how many images a post may carry on the networks that
+// refuse more: Bluesky's app.bsky.embed.images, and the default of
+// Mastodon servers and of X.
+var maxImages = map[string]int{"bluesky": blueskyMaxImages, "mastodon": 4, "x": 4}
+
+// MaxImages is how many images a post to channel may carry, 0 when the
+// channel sets no limit.
+func MaxImages(channel string) int { return maxImages[channel] }
+
 // Result says where a published post can be found.
 type Result struct {
 	RemoteID string // the platform's id for the post (status id, at:// URI, folder name)
