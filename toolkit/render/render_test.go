@@ -409,8 +409,6 @@ func TestTextThatCannotFitNamesCardLanguagePreset(t *testing.T) {
 	}
 }
 
-
-
 func absDiff(a, b uint32) int { return int(math.Abs(float64(a) - float64(b))) }
 
 func diffImage(got *image.RGBA, want image.Image) image.Image {
