@@ -83,13 +83,12 @@ func (r *Runner) watchRunners(ctx context.Context, now time.Time) {
 	if r.cfg.Events == nil {
 		return
 	}
-	dead := 3 * r.cfg.Heartbeat
-	all, err := r.cfg.Store.Runners(ctx, now.Add(-24*time.Hour))
+	all, err := r.cfg.Store.Runners(ctx, now.Add(-StatusWindow))
 	if err != nil {
 		return
 	}
 	for _, o := range all {
-		if o.ID == r.cfg.Owner || !o.Stopped.IsZero() || now.Sub(o.Beat) < dead {
+		if o.ID == r.cfg.Owner || StateOf(o, now, r.cfg.Heartbeat) != RunnerDead {
 			continue
 		}
 		r.report(ctx, Event{Kind: RunnerDown, Key: fmt.Sprintf("down:%s:%d", o.ID, o.Beat.UnixMilli()), Source: o.Source,

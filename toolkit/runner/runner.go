@@ -177,7 +177,7 @@ func New(cfg Config) (*Runner, error) {
 		cfg.Poll = 250 * time.Millisecond
 	}
 	if cfg.Heartbeat <= 0 {
-		cfg.Heartbeat = 5 * time.Second
+		cfg.Heartbeat = DefaultHeartbeat
 	}
 	if cfg.Prepare <= 0 {
 		cfg.Prepare = 10 * time.Minute
