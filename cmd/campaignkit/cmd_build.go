@@ -99,8 +99,8 @@ func build(cc *cli.Context, o buildOptions) error {
 		bytes += img.Bytes
 	}
 	secs := time.Since(start).Seconds()
-	fmt.Fprintf(cc.App.Writer, "built %s: %d images (%.1f MB), %d rendered, %d unchanged, in %.2fs\n",
-		dst, len(m.Images), float64(bytes)/1e6, stats.Rendered, stats.Reused, secs)
+	fmt.Fprintf(cc.App.Writer, "built %s: %d images (%.1f MB), %d rendered, %d unchanged, in %.2fs (%d canvases drawn: sizes of the same canvas share one)\n",
+		dst, len(m.Images), float64(bytes)/1e6, stats.Rendered, stats.Reused, secs, stats.Drawn)
 	return nil
 }
 

@@ -108,8 +108,17 @@ func Build(ctx context.Context, o Options) (*Manifest, Stats, error) {
 	sums := map[string]string{} // bundle path -> sha256, for the zips' keys
 	for i, r := range rendered {
 		m.Images[i] = r.Image
-		if r.From != "" {
+		switch {
+		case r.From != "":
 			if err := st.link(r.Image.Path, r.From); err != nil {
+				return nil, stats, err
+			}
+		case r.Same != "":
+			src, err := st.path(r.Same)
+			if err != nil {
+				return nil, stats, err
+			}
+			if err := st.link(r.Image.Path, src); err != nil {
 				return nil, stats, err
 			}
 		}

@@ -48,12 +48,14 @@ type Rendered struct {
 	Image Image
 	Data  []byte // nil when reused
 	From  string // previous bundle's file, when reused
+	Same  string // bundle path of the image of another size with the same canvas, whose bytes this one has
 	Key   string // hash of everything the image depends on
 }
 
 // Stats counts what a build did.
 type Stats struct {
-	Rendered int // images drawn and encoded
+	Rendered int // images made by this build (drawn, or sharing a canvas drawn for another size)
+	Drawn    int // canvases drawn and encoded: Rendered less the sizes that shared one
 	Reused   int // images taken unchanged from the previous bundle
 }
 
@@ -139,7 +141,10 @@ func renderCards(ctx context.Context, o CardOptions, cc *cache) ([]Rendered, Sta
 		todo = append(todo, i)
 	}
 	byPath := func() { sort.Slice(out, func(i, j int) bool { return out[i].Image.Path < out[j].Image.Path }) }
-	if len(todo) == 0 {
+	// Sizes that draw the same canvas (facebook and og are both 1200×630
+	// with no insets) are drawn once: the others share the first's bytes.
+	todo, same := sameCanvas(jobs, todo)
+	if len(todo) == 0 && len(same) == 0 {
 		byPath()
 		return out, stats, nil
 	}
@@ -177,6 +182,12 @@ func renderCards(ctx context.Context, o CardOptions, cc *cache) ([]Rendered, Sta
 				if err != nil {
 					if ie, ok := err.(*toolkit.InvalidError); ok {
 						problems = append(problems, ie.Problems...)
+						for _, a := range same[i] { // the same problem in the sizes that share the canvas
+							for _, p := range ie.Problems {
+								p.Msg = presetRe.ReplaceAllString(p.Msg, ", preset "+jobs[a].p.Name+", ")
+								problems = append(problems, p)
+							}
+						}
 					} else if firstErr == nil {
 						firstErr = err
 						cancel()
@@ -185,11 +196,11 @@ func renderCards(ctx context.Context, o CardOptions, cc *cache) ([]Rendered, Sta
 					rd.Key = out[i].Key
 					out[i] = rd
 				}
-				done++
+				done += 1 + len(same[i])
 				d := done
 				mu.Unlock()
 				if o.Progress != nil {
-					o.Progress(d, len(todo))
+					o.Progress(d, len(todo)+shared(same))
 				}
 			}
 		}()
@@ -215,9 +226,55 @@ feed:
 		ps.Append(dedupe(problems)...)
 		return nil, stats, ps.Err()
 	}
-	stats.Rendered = len(todo)
+	for i, as := range same {
+		for _, a := range as {
+			j, src := jobs[a], out[i]
+			if !o.DryRun && j.p.MaxBytes > 0 && src.Image.Bytes >= j.p.MaxBytes {
+				return nil, stats, fmt.Errorf("card %s, %s, %s: %d bytes, over the platform's %d byte limit", j.card.ID, j.lang, j.p.Name, src.Image.Bytes, j.p.MaxBytes)
+			}
+			out[a] = Rendered{Image: imageEntry(j, src.Image.Bytes, src.Image.SHA256, o.Alt), Same: src.Image.Path, Key: out[a].Key}
+		}
+	}
+	stats.Drawn = len(todo)
+	stats.Rendered = len(todo) + shared(same)
 	byPath()
 	return out, stats, nil
+}
+
+// canvas is what decides a card's pixels besides the campaign: two jobs
+// with the same canvas draw the same image.
+type canvas struct {
+	card, lang    string
+	theme         *theme.Theme
+	width, height int
+	format        toolkit.Format
+	safe          toolkit.Insets
+}
+
+// sameCanvas splits the jobs to draw (todo) into those drawn and, for each
+// of those, the later jobs whose canvas is the same, which take its bytes.
+func sameCanvas(jobs []job, todo []int) (draw []int, same map[int][]int) {
+	same = map[int][]int{}
+	first := map[canvas]int{}
+	for _, i := range todo {
+		j := jobs[i]
+		k := canvas{j.card.ID, j.lang, j.th, j.p.Width, j.p.Height, j.p.Format, j.p.Safe}
+		if f, ok := first[k]; ok {
+			same[f] = append(same[f], i)
+			continue
+		}
+		first[k] = i
+		draw = append(draw, i)
+	}
+	return draw, same
+}
+
+func shared(same map[int][]int) int {
+	n := 0
+	for _, as := range same {
+		n += len(as)
+	}
+	return n
 }
 
 func renderOne(ctx context.Context, r *render.Renderer, c *campaign.Campaign, cfs fs.FS, j job, alt func(campaign.Card, string) string, dry bool) (Rendered, error) {

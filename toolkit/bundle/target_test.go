@@ -517,3 +517,21 @@ func TestReusedZipIsCheckedByHash(t *testing.T) {
 		t.Error("a damaged zip of the same size was reused")
 	}
 }
+
+// TestSameCanvasDrawnOnce: facebook and og are the same 1200×630 canvas:
+// it is drawn once and both files hold its bytes.
+func TestSameCanvasDrawnOnce(t *testing.T) {
+	src, out := writeTiny(t, "Words."), t.TempDir()
+	st := buildTiny(t, src, out, nil)
+	if st.Rendered != len(toolkit.Presets) || st.Drawn != len(toolkit.Presets)-1 {
+		t.Errorf("stats %+v: want %d rendered and one canvas fewer drawn", st, len(toolkit.Presets))
+	}
+	sums := treeSums(t, filepath.Join(out, "tiny"))
+	fb, og := sums["cards/en/q/facebook.png"], sums["cards/en/q/og.png"]
+	if fb == "" || fb != og {
+		t.Errorf("facebook %q and og %q differ", fb, og)
+	}
+	if sums["cards/en/q/linkedin.png"] == fb {
+		t.Error("linkedin (1200×627) shares facebook's canvas")
+	}
+}
