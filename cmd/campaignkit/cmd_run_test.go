@@ -155,7 +155,22 @@ func TestRunSurvivesKills(t *testing.T) {
 		_ = cmd.Process.Signal(syscall.SIGKILL)
 		_ = cmd.Wait()
 	}
+	startedLines := func() int {
+		logs, _ := os.ReadFile(logFile.Name())
+		return strings.Count(string(logs), `"msg":"runner started"`)
+	}
+	before := startedLines()
 	cmd := launch()
+	// SIGINT is only an orderly stop once the runner has set up its signal
+	// handling: wait for it to say it started
+	for started := time.Now(); ; time.Sleep(50 * time.Millisecond) {
+		if startedLines() > before {
+			break
+		}
+		if time.Since(started) > 30*time.Second {
+			t.Fatal("the last runner did not start")
+		}
+	}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		all, err := store.List(ctx, queue.Filter{})
