@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image"
+	pngenc "image/png"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -211,4 +215,40 @@ func TestLiveEditsServe(t *testing.T) {
 		}
 	}
 	cmd.stop(t, 30*time.Second)
+}
+
+// The files watched are those that make up the campaign: the file itself,
+// its schedule and theme (there or not yet there), the theme's background
+// image, and the images it names.
+func TestLiveWatchedFiles(t *testing.T) {
+	dir := t.TempDir()
+	var png bytes.Buffer
+	if err := pngenc.Encode(&png, image.NewRGBA(image.Rect(0, 0, 8, 8))); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "themes"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	builtin, err := fs.ReadFile(assets.Themes, "un-blue.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	theme := strings.Replace(string(builtin), "name: un-blue", "name: local", 1)
+	theme = regexp.MustCompile(`(?m)^background: .*$`).ReplaceAllString(theme, `background: {kind: image, image: bg.png, overlay: "#0B3D91", opacity: 0.5}`)
+	day := time.Now().AddDate(0, 0, 30)
+	src := strings.Replace(liveCampaign(day, "Hello", day.Format(time.DateOnly)+" 09:00", false), "theme: local\n", "theme: local\nlogo: logo.png\nschedule: daily\n", 1)
+	path := writeCampaign(t, dir, src, map[string][]byte{"logo.png": png.Bytes(), "themes/local.yaml": []byte(theme), "themes/bg.png": png.Bytes()})
+	lc, err := loadCampaign(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{path, filepath.Join(dir, "daily.yaml"), filepath.Join(dir, "logo.png"),
+		filepath.Join(dir, "themes", "bg.png"), filepath.Join(dir, "themes", "local.yaml")}
+	slices.Sort(want)
+	if got := watchedFiles(lc); !slices.Equal(got, want) {
+		t.Errorf("watched:\ngot  %q\nwant %q", got, want)
+	}
+	if demo, err := loadCampaign(""); err != nil || watchedFiles(demo) != nil {
+		t.Errorf("the embedded demo: %v, %v; want nothing watched", watchedFiles(demo), err)
+	}
 }

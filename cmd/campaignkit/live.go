@@ -62,10 +62,10 @@ func watchedFiles(lc *loadedCampaign) []string {
 	if lc.Embedded {
 		return nil
 	}
-	set := map[string]bool{lc.File: true}
+	set := map[string]bool{filepath.Clean(lc.File): true}
 	add := func(name string) {
 		if name != "" {
-			set[lc.userPath(name)] = true
+			set[filepath.Clean(lc.userPath(name))] = true
 		}
 	}
 	if name := lc.Schedule; name != "" {
@@ -92,11 +92,7 @@ func watchedFiles(lc *loadedCampaign) []string {
 			add("themes/" + th.Background.Image)
 		}
 	}
-	out := toolkit.SortedKeys(set)
-	for i, p := range out {
-		out[i] = filepath.Clean(p)
-	}
-	return slices.Compact(out)
+	return toolkit.SortedKeys(set)
 }
 
 // apply loads the campaign again after files changed, and hands it to the

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
 	"github.com/campaignkit/campaignkit/toolkit/queue"
@@ -79,7 +80,11 @@ func (r *Runner) Reconfigure(ctx context.Context, c *campaign.Campaign, s *sched
 		r.images.reset(oldImages)
 		return counts, err
 	}
-	if c.Grace > 0 && c.Grace != r.grace || c.Grace <= 0 && r.cfg.Campaign != nil && r.cfg.Campaign.Grace > 0 {
+	var started time.Duration // the grace the runner started with, as written
+	if r.cfg.Campaign != nil {
+		started = r.cfg.Campaign.Grace
+	}
+	if c.Grace != started {
 		r.log.Warn("the campaign's grace window changed; it takes effect when the runner restarts", "grace", r.grace, "edited", c.Grace)
 	}
 	r.Notify()
