@@ -94,6 +94,13 @@ func loadCampaignLenient(path string) (*loadedCampaign, error) {
 		}
 		return nil, toolkit.Invalid(path, 0, "", "cannot open the campaign's folder: %s", toolkit.Reason(err))
 	}
+	return loadCampaignIn(fsys, dir, prefix, file, path)
+}
+
+// loadCampaignIn is loadCampaignLenient with the campaign's folder open
+// already: dir is its path, path is the campaign file as given, prefix and
+// file its two parts.
+func loadCampaignIn(fsys fs.FS, dir, prefix, file, path string) (*loadedCampaign, error) {
 	c, err := campaign.Load(fsys, file)
 	relabel(err, func(f string) string {
 		if f == file {
@@ -106,6 +113,16 @@ func loadCampaignLenient(path string) (*loadedCampaign, error) {
 	}
 	c.File = path
 	return &loadedCampaign{Campaign: c, FS: fsys, Dir: dir, prefix: prefix}, err
+}
+
+// reload loads the campaign file of lc again, from the folder lc has open,
+// as loadCampaignLenient does.
+func (lc *loadedCampaign) reload() (*loadedCampaign, error) {
+	if lc.Embedded {
+		return loadCampaign("")
+	}
+	_, file := filepath.Split(lc.File)
+	return loadCampaignIn(lc.FS, lc.Dir, lc.prefix, file, lc.File)
 }
 
 // stateDir is where the scheduler keeps its queue and outbox: --state, else

@@ -19,6 +19,7 @@ import (
 	"github.com/campaignkit/campaignkit/toolkit/queue"
 	"github.com/campaignkit/campaignkit/toolkit/runner"
 	"github.com/campaignkit/campaignkit/toolkit/theme"
+	"github.com/campaignkit/campaignkit/toolkit/watch"
 	"github.com/urfave/cli/v2"
 )
 
@@ -56,6 +57,11 @@ func runCommand() *cli.Command {
 			"runner held, then every second publishes the posts that are due. A post whose time passed\n" +
 			"while nothing ran goes out if it is within the campaign's grace window (default 15m) and is\n" +
 			"marked missed otherwise. Failures are retried with backoff; 400/401/403/422 are not.\n\n" +
+			"Edits take effect live: when the campaign file, its schedule, its themes or an image it\n" +
+			"names changes, the campaign is loaded and checked again and the queue re-planned (waiting\n" +
+			"posts updated, dropped ones cancelled, published ones untouched). An edit with problems\n" +
+			"(as lint reports them for posts, captions, the schedule and themes) is refused, its problems\n" +
+			"are logged with file:line, and the old plan keeps running.\n\n" +
 			"Channels go to the outbox (<state>/outbox) unless configured in the environment:\n" +
 			"  mastodon  CAMPAIGNKIT_MASTODON_SERVER, CAMPAIGNKIT_MASTODON_TOKEN[_FILE]\n" +
 			"  bluesky   CAMPAIGNKIT_BLUESKY_HANDLE, CAMPAIGNKIT_BLUESKY_APP_PASSWORD[_FILE], CAMPAIGNKIT_BLUESKY_SERVICE\n" +
@@ -90,7 +96,13 @@ func runDaemon(cc *cli.Context, o runOptions) error {
 		return err
 	}
 	logger.Info("campaignkit run", "campaign", lc.Slug, "state", dir, "queue", s.File())
-	return r.Run(cc.Context)
+	ctx, stop := context.WithCancel(cc.Context)
+	defer stop()
+	watching := startLiveEdits(ctx, lc, dir, logger, r, watch.Options{})
+	err = r.Run(ctx)
+	stop()
+	watching()
+	return err
 }
 
 // newRunner sets up the runner of lc's queue s in the state folder dir,

@@ -14,6 +14,7 @@ import (
 	"github.com/campaignkit/campaignkit/toolkit/queue"
 	"github.com/campaignkit/campaignkit/toolkit/runner"
 	"github.com/campaignkit/campaignkit/toolkit/theme"
+	"github.com/campaignkit/campaignkit/toolkit/watch"
 	"github.com/campaignkit/campaignkit/toolkit/web"
 	"github.com/urfave/cli/v2"
 )
@@ -46,6 +47,9 @@ func newServeCommand(now func() time.Time) *cli.Command {
 			"With --run it also publishes the queue, as `campaignkit run` does, in the same process and\n" +
 			"on the same state folder. Without it, `campaignkit run` may publish from another process on\n" +
 			"the same state folder while the dashboard shows and steers the queue.\n\n" +
+			"Edits of the campaign file, its schedule, themes and images are checked as they are saved;\n" +
+			"with --run a sound edit re-plans the queue (see `campaignkit run`), and one with problems is\n" +
+			"refused with them logged. The page shows the campaign as it was when serve started.\n\n" +
 			"Stop with Ctrl-C or SIGTERM: requests in flight get up to 10 s to finish, and with --run\n" +
 			"posts in flight up to --stop-timeout.",
 		Flags: []cli.Flag{
@@ -111,6 +115,11 @@ func serve(cc *cli.Context, o serveOptions) error {
 	} else {
 		fmt.Fprintf(cc.App.Writer, "dashboard on http://%s/admin\n", ln.Addr())
 	}
+	// Edits of the campaign's files: re-planned with --run, checked
+	// without it; the page keeps the campaign as loaded at start.
+	live, stopLive := context.WithCancel(cc.Context)
+	watching := startLiveEdits(live, lc, dir, log, r, watch.Options{})
+	defer func() { stopLive(); watching() }()
 	if r == nil {
 		if err := srv.Serve(cc.Context, ln, serveGrace); err != nil {
 			return err

@@ -34,11 +34,13 @@ func newImageCache(render ImagesFunc) *imageCache {
 // one has; callers asking at once wait for the one render. A failed render
 // is not kept, so the next call tries again.
 func (c *imageCache) get(ctx context.Context, card, lang, channel string) ([]publish.Image, error) {
-	if c.render == nil {
-		return nil, nil
-	}
 	k := imageKey{card, lang, channel}
 	c.mu.Lock()
+	render := c.render // swapped by Reconfigure
+	if render == nil {
+		c.mu.Unlock()
+		return nil, nil
+	}
 	e, ok := c.done[k]
 	if !ok {
 		e = &imageEntry{ready: make(chan struct{})}
@@ -46,10 +48,12 @@ func (c *imageCache) get(ctx context.Context, card, lang, channel string) ([]pub
 	}
 	c.mu.Unlock()
 	if !ok {
-		e.images, e.err = c.render(ctx, card, lang, channel)
+		e.images, e.err = render(ctx, card, lang, channel)
 		if e.err != nil {
 			c.mu.Lock()
-			delete(c.done, k)
+			if c.done[k] == e { // not a newer entry made after a reset
+				delete(c.done, k)
+			}
 			c.mu.Unlock()
 		}
 		close(e.ready)
@@ -62,11 +66,15 @@ func (c *imageCache) get(ctx context.Context, card, lang, channel string) ([]pub
 	}
 }
 
-// reset forgets every image, after the campaign changed.
-func (c *imageCache) reset() {
+// reset forgets every image and renders with render from now on, after
+// the campaign changed; it returns the render it replaced.
+func (c *imageCache) reset(render ImagesFunc) ImagesFunc {
 	c.mu.Lock()
+	defer c.mu.Unlock()
+	old := c.render
+	c.render = render
 	c.done = map[imageKey]*imageEntry{}
-	c.mu.Unlock()
+	return old
 }
 
 // prepareLoop renders the images of card posts due within Config.Prepare,

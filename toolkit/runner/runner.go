@@ -134,6 +134,7 @@ type Runner struct {
 	mu         sync.Mutex
 	work       context.Context
 	cancelWork context.CancelFunc
+	live       liveConfig // the campaign as last reconfigured (reload.go)
 }
 
 // New checks cfg and fills its defaults.
@@ -225,11 +226,12 @@ func QueuePosts(source string, plan []schedule.Planned) []queue.Post {
 // new posts are added, waiting ones updated in place, and waiting ones no
 // longer in the plan cancelled.
 func (r *Runner) Replan(ctx context.Context) (queue.Counts, error) {
-	c := r.cfg.Campaign
+	c, sched, unlock := r.planned()
+	defer unlock()
 	if c == nil {
 		return queue.Counts{}, nil
 	}
-	plan, err := schedule.PlanCaptioned(c, r.cfg.Schedule, r.cfg.Caption)
+	plan, err := schedule.PlanCaptioned(c, sched, r.cfg.Caption)
 	if err != nil {
 		return queue.Counts{}, err
 	}
