@@ -108,7 +108,7 @@ func (le *liveEdits) apply(ctx context.Context, changed []string) {
 		le.watcher.SetPaths(union(watchedFiles(le.cur), watchedFiles(lc)))
 	}
 	if len(problems) > 0 {
-		le.log.Error(fmt.Sprintf("campaign edit refused, the old plan keeps running: %d problem%s", len(problems), plural(len(problems))),
+		le.log.Error(fmt.Sprintf("campaign edit refused, the old plan keeps running: %d %s", len(problems), plural(len(problems), "problem", "problems")),
 			"files", strings.Join(changed, ","))
 		for _, p := range problems {
 			le.log.Error("refused: " + p.String())
@@ -130,7 +130,7 @@ func (le *liveEdits) apply(ctx context.Context, changed []string) {
 	}
 	le.cur = lc
 	le.watcher.SetPaths(watchedFiles(lc))
-	le.log.Info(fmt.Sprintf("campaign edited: %d post%s updated, %d cancelled, %d added", counts.Updated, plural(counts.Updated), counts.Cancelled, counts.Added),
+	le.log.Info(fmt.Sprintf("campaign edited: %d %s updated, %d cancelled, %d added", counts.Updated, plural(counts.Updated, "post", "posts"), counts.Cancelled, counts.Added),
 		"files", strings.Join(changed, ","), "unchanged", counts.Unchanged, "done_or_held", counts.Kept)
 }
 
@@ -205,9 +205,3 @@ func union(a, b []string) []string {
 	return slices.Compact(out)
 }
 
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
-}
