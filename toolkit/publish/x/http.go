@@ -332,3 +332,27 @@ func (p *Publisher) user(ctx context.Context) (string, error) {
 	p.mu.Unlock()
 	return out.Data.ID, nil
 }
+
+// User is the X account a token belongs to.
+type User struct {
+	ID       string
+	Username string
+}
+
+// Me asks X whose token the publisher holds (GET /2/users/me), a
+// read-only call that also proves the token works.
+func (p *Publisher) Me(ctx context.Context) (User, error) {
+	var out struct {
+		Data struct {
+			ID       string `json:"id"`
+			Username string `json:"username"`
+		} `json:"data"`
+	}
+	if err := p.call(ctx, epMe, http.MethodGet, "/2/users/me", nil, &out); err != nil {
+		return User{}, err
+	}
+	p.mu.Lock()
+	p.userID = out.Data.ID
+	p.mu.Unlock()
+	return User{ID: out.Data.ID, Username: out.Data.Username}, nil
+}

@@ -351,3 +351,15 @@ func s256(verifier string) string {
 	sum := sha256.Sum256([]byte(verifier))
 	return base64.RawURLEncoding.EncodeToString(sum[:])
 }
+
+// User returns the account with username.
+func (s *Server) User(username string) (User, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, u := range s.users {
+		if u.Username == username {
+			return *u, true
+		}
+	}
+	return User{}, false
+}
