@@ -188,6 +188,9 @@ func publishers(state string, env func(string) (string, bool), logger *slog.Logg
 		}
 		pubs["webhook"] = w
 	}
+	if err := accountPublishers(state, env, logger, pubs); err != nil {
+		return nil, err
+	}
 	var toOutbox []string
 	for _, ch := range campaign.Channels {
 		if pubs[ch] == nil {

@@ -1,0 +1,179 @@
+package x
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/textproto"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/campaignkit/campaignkit/toolkit/publish"
+)
+
+// X's media limits (upload reference): images up to 5 MB, animated GIFs up
+// to 15 MB, each APPEND chunk up to 5 MB.
+const (
+	MaxImageBytes = 5 << 20
+	MaxGIFBytes   = 15 << 20
+	chunkBytes    = 4 << 20
+)
+
+type image struct {
+	name, mime string
+	data       []byte
+	alt        string
+}
+
+// loadImages reads the post's images, refusing before any upload a file X
+// would refuse: a kind it does not take, or over its size.
+func loadImages(post publish.Post) ([]image, error) {
+	out := make([]image, 0, len(post.Images))
+	for i, img := range post.Images {
+		st, err := os.Stat(img.Path)
+		if err != nil {
+			return nil, &publish.PermanentError{Msg: fmt.Sprintf("x: post %s: image %d: %v", post.ID, i+1, err)}
+		}
+		if st.Size() > MaxGIFBytes {
+			return nil, &publish.PermanentError{Msg: fmt.Sprintf("x: post %s: image %d (%s) has %d bytes; X takes images up to 5 MB (15 MB for a GIF)", post.ID, i+1, img.Path, st.Size())}
+		}
+		b, err := os.ReadFile(img.Path)
+		if err != nil {
+			return nil, &publish.PermanentError{Msg: fmt.Sprintf("x: post %s: image %d: %v", post.ID, i+1, err)}
+		}
+		m := http.DetectContentType(b)
+		limit := int64(MaxImageBytes)
+		switch m {
+		case "image/jpeg", "image/png", "image/webp":
+		case "image/gif":
+			limit = MaxGIFBytes
+		default:
+			return nil, &publish.PermanentError{Msg: fmt.Sprintf("x: post %s: image %d (%s) is %s; X takes JPEG, PNG, WebP and GIF images", post.ID, i+1, img.Path, m)}
+		}
+		if int64(len(b)) > limit {
+			return nil, &publish.PermanentError{Msg: fmt.Sprintf("x: post %s: image %d (%s) has %d bytes; X takes %s images up to %d MB", post.ID, i+1, img.Path, len(b), m, limit>>20)}
+		}
+		out = append(out, image{name: filepath.Base(img.Path), mime: m, data: b, alt: img.Alt})
+	}
+	return out, nil
+}
+
+type processingInfo struct {
+	State          string `json:"state"`
+	CheckAfterSecs int    `json:"check_after_secs"`
+	Error          *struct {
+		Name    string `json:"name"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+type uploadAnswer struct {
+	Data struct {
+		ID             string          `json:"id"`
+		MediaKey       string          `json:"media_key"`
+		ProcessingInfo *processingInfo `json:"processing_info"`
+	} `json:"data"`
+}
+
+// form builds a multipart/form-data body of fields and, when chunk is not
+// nil, the chunk as the "media" file part.
+func form(fields [][2]string, chunk []byte) body {
+	return func() (io.Reader, string, error) {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		for _, f := range fields {
+			if err := mw.WriteField(f[0], f[1]); err != nil {
+				return nil, "", err
+			}
+		}
+		if chunk != nil {
+			h := textproto.MIMEHeader{}
+			h.Set("Content-Disposition", `form-data; name="media"; filename="blob"`)
+			h.Set("Content-Type", "application/octet-stream")
+			part, err := mw.CreatePart(h)
+			if err != nil {
+				return nil, "", err
+			}
+			if _, err := part.Write(chunk); err != nil {
+				return nil, "", err
+			}
+		}
+		if err := mw.Close(); err != nil {
+			return nil, "", err
+		}
+		return &buf, mw.FormDataContentType(), nil
+	}
+}
+
+// upload sends one image through the chunked upload (INIT, APPEND,
+// FINALIZE, then STATUS while X processes it), sets its alt text, and
+// returns its media id.
+func (p *Publisher) upload(ctx context.Context, img image) (string, error) {
+	category := "tweet_image"
+	if img.mime == "image/gif" {
+		category = "tweet_gif"
+	}
+	var init uploadAnswer
+	if err := p.call(ctx, epUpload, http.MethodPost, "/2/media/upload", form([][2]string{
+		{"command", "INIT"}, {"media_type", img.mime}, {"total_bytes", strconv.Itoa(len(img.data))}, {"media_category", category},
+	}, nil), &init); err != nil {
+		return "", err
+	}
+	id := init.Data.ID
+	if id == "" {
+		return "", fmt.Errorf("x: %s INIT: the answer has no media id", epUpload)
+	}
+	for seg, off := 0, 0; off < len(img.data); seg, off = seg+1, off+chunkBytes {
+		end := min(off+chunkBytes, len(img.data))
+		if err := p.call(ctx, epUpload, http.MethodPost, "/2/media/upload", form([][2]string{
+			{"command", "APPEND"}, {"media_id", id}, {"segment_index", strconv.Itoa(seg)},
+		}, img.data[off:end]), nil); err != nil {
+			return "", err
+		}
+	}
+	var fin uploadAnswer
+	if err := p.call(ctx, epUpload, http.MethodPost, "/2/media/upload", form([][2]string{{"command", "FINALIZE"}, {"media_id", id}}, nil), &fin); err != nil {
+		return "", err
+	}
+	// processing_info only when X processes the file asynchronously:
+	// pending -> in_progress -> succeeded | failed.
+	info := fin.Data.ProcessingInfo
+	for polls := 0; info != nil && info.State != "succeeded"; polls++ {
+		if info.State == "failed" {
+			why := "failed"
+			if info.Error != nil {
+				why = info.Error.Name + ": " + info.Error.Message
+			}
+			return "", &publish.PermanentError{Msg: fmt.Sprintf("x: X could not process the image: %s", why)}
+		}
+		if polls == p.cfg.MaxPolls {
+			return "", fmt.Errorf("x: media %s still %s after %d checks", id, info.State, polls)
+		}
+		wait := p.cfg.PollInterval
+		if info.CheckAfterSecs > 0 {
+			wait = time.Duration(info.CheckAfterSecs) * time.Second
+		}
+		if err := p.cfg.Sleep(ctx, wait); err != nil {
+			return "", err
+		}
+		var st uploadAnswer
+		q := url.Values{"command": {"STATUS"}, "media_id": {id}}
+		if err := p.call(ctx, epStatus, http.MethodGet, "/2/media/upload?"+q.Encode(), nil, &st); err != nil {
+			return "", err
+		}
+		info = st.Data.ProcessingInfo
+	}
+	if img.alt != "" {
+		meta := map[string]any{"id": id, "metadata": map[string]any{"alt_text": map[string]string{"text": img.alt}}}
+		if err := p.call(ctx, epMetadata, http.MethodPost, "/2/media/metadata", jsonBody(meta), nil); err != nil {
+			return "", err
+		}
+	}
+	return id, nil
+}

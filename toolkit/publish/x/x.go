@@ -1,0 +1,283 @@
+// Package x publishes posts to X through the API v2 with an OAuth 2.0 user
+// token: POST /2/tweets, images through the chunked media upload with their
+// alt text, X's own limits checked before anything is sent, its rate-limit
+// headers honoured, and no second copy of a post after an interrupted
+// attempt.
+//
+// X has no idempotency key. The publisher therefore records its intent
+// before it sends a post (in memory, and in a journal folder when one is
+// given) and, on any attempt that may follow one that reached X, first
+// reads the account's recent posts for one with exactly the text it is
+// about to send and as many images. The text itself is the marker: X
+// refuses the same text twice from one account within a day (403 duplicate
+// content), so an identical recent post with the same images is this post.
+// An invisible marker (zero-width characters) was rejected: X counts them
+// against the 280, screen readers and copy-paste carry them, and X may
+// strip them.
+package x
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/campaignkit/campaignkit/toolkit/caption"
+	"github.com/campaignkit/campaignkit/toolkit/publish"
+)
+
+// X's limits on a post, checked before sending.
+const (
+	MaxWeighted = 280  // twitter-text weighted characters
+	MaxImages   = 4    // images per post
+	MaxAlt      = 1000 // characters of alt text per image
+)
+
+// Scopes the account's token needs.
+var Scopes = []string{"tweet.read", "tweet.write", "users.read", "media.write", "offline.access"}
+
+// TokenSource gives the publisher the account's access token.
+// *account.Source is one.
+type TokenSource interface {
+	// Token returns a token valid for a few minutes at least.
+	Token(ctx context.Context) (publish.Secret, error)
+	// Refresh replaces stale, which X refused with 401.
+	Refresh(ctx context.Context, stale publish.Secret) (publish.Secret, error)
+}
+
+// Config configures a publisher for one X account.
+type Config struct {
+	API     string // default https://api.x.com
+	Account string // the account's id in accounts.yaml, for messages
+	Handle  string // @UNmigration, for messages and post URLs
+	Tokens  TokenSource
+	// UserID is the account's X user id, needed to read its recent posts;
+	// when empty it is asked for once (GET /2/users/me).
+	UserID string
+	// Journal is a folder where the intent to send each post is recorded
+	// before it is sent, and its X id after: a restart then knows a post
+	// went out without asking X, and when to look for it. Empty: intents
+	// are kept in memory only, and every retry looks.
+	Journal string
+	// LookupCount is how many recent posts are read when looking for an
+	// earlier copy (5 to 100, default 20).
+	LookupCount int
+	// PollInterval is the wait between two media status checks when X does
+	// not say (default 1 s); MaxPolls bounds the checks (default 60).
+	PollInterval time.Duration
+	MaxPolls     int
+	Client       *http.Client                                     // default: 60 s timeout
+	Now          func() time.Time                                 // default: time.Now
+	Sleep        func(ctx context.Context, d time.Duration) error // default: a timer ctx cancels
+}
+
+// Publisher publishes to one X account.
+type Publisher struct {
+	cfg  Config
+	base string
+
+	mu      sync.Mutex
+	userID  string
+	tried   map[string]time.Time // posts a create request was sent for, and when
+	done    map[string]publish.Result
+	windows map[string]rateWindow // endpoint -> last rate-limit headers seen
+}
+
+var _ publish.Publisher = (*Publisher)(nil)
+
+// New checks cfg and returns the publisher.
+func New(cfg Config) (*Publisher, error) {
+	if cfg.API == "" {
+		cfg.API = "https://api.x.com"
+	}
+	if !strings.HasPrefix(cfg.API, "https://") && !strings.HasPrefix(cfg.API, "http://") {
+		return nil, fmt.Errorf("x: API %q: want a URL such as https://api.x.com", cfg.API)
+	}
+	if cfg.Tokens == nil {
+		return nil, errors.New("x: token source: required")
+	}
+	if cfg.LookupCount == 0 {
+		cfg.LookupCount = 20
+	}
+	if cfg.LookupCount < 5 || cfg.LookupCount > 100 {
+		return nil, fmt.Errorf("x: lookup count %d: want 5 to 100", cfg.LookupCount)
+	}
+	if cfg.PollInterval <= 0 {
+		cfg.PollInterval = time.Second
+	}
+	if cfg.MaxPolls <= 0 {
+		cfg.MaxPolls = 60
+	}
+	if cfg.Client == nil {
+		cfg.Client = &http.Client{Timeout: 60 * time.Second}
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = sleepCtx
+	}
+	cfg.Handle = strings.TrimPrefix(strings.TrimSpace(cfg.Handle), "@")
+	return &Publisher{cfg: cfg, base: strings.TrimRight(cfg.API, "/"), userID: cfg.UserID,
+		tried: map[string]time.Time{}, done: map[string]publish.Result{}, windows: map[string]rateWindow{}}, nil
+}
+
+// Name returns "x".
+func (p *Publisher) Name() string { return "x" }
+
+// Publish posts post once, or finds the copy an earlier attempt posted.
+func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Result, error) {
+	p.mu.Lock()
+	res, done := p.done[post.ID]
+	triedAt, tried := p.tried[post.ID]
+	p.mu.Unlock()
+	if done {
+		return res, nil
+	}
+	text := withLink(post.Text, post.Link)
+	if err := check(post, text); err != nil {
+		return publish.Result{}, err
+	}
+	images, err := loadImages(post)
+	if err != nil {
+		return publish.Result{}, err
+	}
+
+	rec, err := p.journalLoad(post.ID)
+	if err != nil {
+		return publish.Result{}, err
+	}
+	if rec.TweetID != "" {
+		res := p.result(rec.TweetID)
+		p.remember(post.ID, res)
+		return res, nil
+	}
+	// Any attempt that may follow one that reached X looks first: the
+	// runner's attempt number covers a crash, tried a failure in this
+	// process, the journal a restart on this machine.
+	mayExist := tried || publish.Attempt(ctx) > 1 || rec.State == stateSending
+	since := post.At.Add(-time.Hour)
+	if tried && triedAt.Before(since) {
+		since = triedAt
+	}
+	if !rec.IntentAt.IsZero() && rec.IntentAt.Add(-time.Minute).Before(since) {
+		since = rec.IntentAt.Add(-time.Minute)
+	}
+	if mayExist {
+		res, found, err := p.lookup(ctx, text, len(images), since)
+		if err != nil {
+			return publish.Result{}, fmt.Errorf("x: looking for an earlier copy of post %s before sending it again: %w", post.ID, err)
+		}
+		if found {
+			p.journalDone(post.ID, res.RemoteID)
+			p.remember(post.ID, res)
+			return res, nil
+		}
+	}
+	// Waiting out a known-empty window beats uploading images for a post
+	// X will refuse.
+	if err := p.rateCheck(epCreate); err != nil {
+		return publish.Result{}, err
+	}
+	ids := make([]string, 0, len(images))
+	for i, img := range images {
+		id, err := p.upload(ctx, img)
+		if err != nil {
+			return publish.Result{}, fmt.Errorf("image %d (%s): %w", i+1, img.name, err)
+		}
+		ids = append(ids, id)
+	}
+
+	now := p.cfg.Now()
+	if err := p.journalIntent(post, now); err != nil {
+		return publish.Result{}, err
+	}
+	p.mu.Lock()
+	p.tried[post.ID] = now
+	p.mu.Unlock()
+	id, err := p.create(ctx, text, ids)
+	if err != nil {
+		if mayExist && isDuplicate(err) {
+			// X says this text is already on the account: most likely our
+			// earlier attempt, not yet visible when we looked.
+			res, found, lerr := p.lookup(ctx, text, len(images), since)
+			if lerr == nil && found {
+				p.journalDone(post.ID, res.RemoteID)
+				p.remember(post.ID, res)
+				return res, nil
+			}
+		}
+		return publish.Result{}, err
+	}
+	res = p.result(id)
+	p.journalDone(post.ID, id)
+	p.remember(post.ID, res)
+	return res, nil
+}
+
+func (p *Publisher) result(id string) publish.Result {
+	who := p.cfg.Handle
+	if who == "" {
+		who = "i/web"
+	}
+	return publish.Result{RemoteID: id, URL: "https://x.com/" + who + "/status/" + id}
+}
+
+func (p *Publisher) remember(id string, res publish.Result) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.done[id] = res
+	delete(p.tried, id)
+}
+
+// check refuses, before anything is sent, a post X would refuse: every
+// problem at once.
+func check(post publish.Post, text string) error {
+	var probs []string
+	if strings.TrimSpace(text) == "" && len(post.Images) == 0 {
+		probs = append(probs, "it has no text and no image")
+	}
+	if n := caption.Count("x", text); n > MaxWeighted {
+		probs = append(probs, fmt.Sprintf("its text weighs %d characters as X counts them, over X's %d (links count 23, most CJK characters and emoji 2)", n, MaxWeighted))
+	}
+	if len(post.Images) > MaxImages {
+		probs = append(probs, fmt.Sprintf("it has %d images; X takes at most %d", len(post.Images), MaxImages))
+	}
+	for i, img := range post.Images {
+		if n := utf8.RuneCountInString(img.Alt); n > MaxAlt {
+			probs = append(probs, fmt.Sprintf("the alt text of image %d has %d characters; X takes at most %d", i+1, n, MaxAlt))
+		}
+	}
+	if len(probs) == 0 {
+		return nil
+	}
+	return &publish.PermanentError{Msg: fmt.Sprintf("x: post %s cannot go to X as it is: %s", post.ID, strings.Join(probs, "; "))}
+}
+
+// withLink appends link on a line of its own unless text already has it.
+func withLink(text, link string) string {
+	link = strings.TrimSpace(link)
+	if link == "" || strings.Contains(text, link) {
+		return text
+	}
+	if strings.TrimSpace(text) == "" {
+		return link
+	}
+	return strings.TrimRight(text, " \n") + "\n\n" + link
+}
+
+// sleepCtx waits d or until ctx is done.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

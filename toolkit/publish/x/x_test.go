@@ -1,0 +1,378 @@
+package x_test
+
+import (
+	"context"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/campaignkit/campaignkit/toolkit/account"
+	"github.com/campaignkit/campaignkit/toolkit/publish"
+	"github.com/campaignkit/campaignkit/toolkit/publish/x"
+	"github.com/campaignkit/campaignkit/toolkit/publish/x/xtest"
+)
+
+var planned = time.Date(2026, 12, 18, 9, 0, 0, 0, time.UTC)
+
+// env is a fake X with one signed-in account and the token store a
+// `campaignkit accounts login` would have left.
+type env struct {
+	t       *testing.T
+	fake    *xtest.Server
+	user    xtest.User
+	store   *account.Store
+	client  *account.Client
+	now     time.Time
+	journal string
+}
+
+func newEnv(t *testing.T, scopes ...string) *env {
+	t.Helper()
+	if len(scopes) == 0 {
+		scopes = x.Scopes
+	}
+	e := &env{t: t, fake: xtest.New(), now: planned.Add(2 * time.Second)}
+	t.Cleanup(e.fake.Close)
+	e.fake.Now = func() time.Time { return e.now }
+	e.user = e.fake.AddUser("UNmigration")
+	e.fake.AddClient("client-1", "")
+	e.client = &account.Client{ID: "client-1", Scopes: account.XScopes, Now: e.clock,
+		Endpoint: account.Endpoint{AuthURL: e.fake.AuthURL(), TokenURL: e.fake.TokenURL()}}
+	e.store = account.NewStore(filepath.Join(t.TempDir(), "tokens"))
+	access, refresh := e.fake.Issue(e.user.ID, "client-1", scopes)
+	e.save(access, refresh, e.now.Add(2*time.Hour), scopes)
+	return e
+}
+
+func (e *env) clock() time.Time { return e.now }
+
+func (e *env) save(access, refresh string, expiry time.Time, scopes []string) {
+	e.t.Helper()
+	if err := e.store.Save("un-x-en", account.Token{Access: publish.NewSecret(access), Refresh: publish.NewSecret(refresh),
+		Expiry: expiry, Scopes: scopes, UserID: e.user.ID, Username: e.user.Username}); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// publisher is a new publisher, as a new process would make it.
+func (e *env) publisher() *x.Publisher {
+	e.t.Helper()
+	src := &account.Source{ID: "un-x-en", Store: e.store, Client: e.client, Now: e.clock}
+	p, err := x.New(x.Config{API: e.fake.URL, Account: "un-x-en", Handle: "@UNmigration", Tokens: src, Journal: e.journal,
+		Now: e.clock, Sleep: func(context.Context, time.Duration) error { return nil }})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return p
+}
+
+func attempt(n int) context.Context { return publish.WithAttempt(context.Background(), n) }
+
+func writePNG(t *testing.T, name string) string {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 160, 90))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i * 7)
+	}
+	img.Set(0, 0, color.RGBA{R: byte(len(name)), A: 255})
+	path := filepath.Join(t.TempDir(), name)
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func count(calls []string, call string) int {
+	n := 0
+	for _, c := range calls {
+		if c == call {
+			n++
+		}
+	}
+	return n
+}
+
+func TestTextPost(t *testing.T) {
+	e := newEnv(t)
+	res, err := e.publisher().Publish(attempt(1), publish.Post{ID: "p1", Channel: "x", Lang: "en", At: planned,
+		Text: "Every migrant has rights. #MigrantsDay", Link: "https://www.un.org/en/observances/migrants-day"})
+	if err != nil {
+		t.Fatalf("Publish: %v", err)
+	}
+	tw := e.fake.Tweets()
+	if len(tw) != 1 {
+		t.Fatalf("got %d posts on X, want 1", len(tw))
+	}
+	if got, want := tw[0].Text, "Every migrant has rights. #MigrantsDay\n\nhttps://www.un.org/en/observances/migrants-day"; got != want {
+		t.Errorf("text: got %q, want %q", got, want)
+	}
+	if res.RemoteID != tw[0].ID || res.URL != "https://x.com/UNmigration/status/"+tw[0].ID {
+		t.Errorf("result: got %+v, want the post's id and URL", res)
+	}
+	// the first attempt does not read the timeline: no earlier copy can exist
+	if n := count(e.fake.Calls(), "GET /2/users/"+e.user.ID+"/tweets"); n != 0 {
+		t.Errorf("first attempt read the timeline %d times, want 0", n)
+	}
+}
+
+func TestImagesWithAlt(t *testing.T) {
+	e := newEnv(t)
+	a, b := writePNG(t, "a.png"), writePNG(t, "b.png")
+	_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "p2", Channel: "x", Lang: "en", At: planned, Text: "Two cards",
+		Images: []publish.Image{{Path: a, Alt: "A card: “Migration is a human reality.”"}, {Path: b, Alt: "A second card."}}})
+	if err != nil {
+		t.Fatalf("Publish: %v", err)
+	}
+	tw := e.fake.Tweets()
+	if len(tw) != 1 || len(tw[0].MediaIDs) != 2 {
+		t.Fatalf("got %+v, want one post with two media", tw)
+	}
+	if got := strings.Join(tw[0].Alts, "|"); got != "A card: “Migration is a human reality.”|A second card." {
+		t.Errorf("alt texts: got %q", got)
+	}
+	calls := e.fake.Calls()
+	// per image: INIT, one APPEND, FINALIZE; two STATUS polls
+	// (pending -> in_progress -> succeeded); the alt text
+	for call, want := range map[string]int{"POST /2/media/upload": 6, "GET /2/media/upload": 4, "POST /2/media/metadata": 2, "POST /2/tweets": 1} {
+		if got := count(calls, call); got != want {
+			t.Errorf("%s: %d calls, want %d", call, got, want)
+		}
+	}
+}
+
+// TestLimitsBeforeSending: what X would refuse is refused before a single
+// request, as a permanent error naming every problem.
+func TestLimitsBeforeSending(t *testing.T) {
+	e := newEnv(t)
+	img := writePNG(t, "c.png")
+	five := make([]publish.Image, 5)
+	for i := range five {
+		five[i] = publish.Image{Path: img, Alt: "card"}
+	}
+	notImage := filepath.Join(t.TempDir(), "notes.png")
+	os.WriteFile(notImage, []byte("just text, not a picture"), 0o644)
+	big := filepath.Join(t.TempDir(), "big.png")
+	os.WriteFile(big, append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, x.MaxImageBytes)...), 0o644)
+	tests := []struct {
+		name string
+		post publish.Post
+		want string
+	}{
+		{"over 280 weighted", publish.Post{Text: strings.Repeat("移", 141)}, "weighs 282 characters"},
+		{"five images", publish.Post{Text: "hi", Images: five}, "5 images; X takes at most 4"},
+		{"long alt", publish.Post{Text: "hi", Images: []publish.Image{{Path: img, Alt: strings.Repeat("a", 1001)}}}, "1001 characters; X takes at most 1000"},
+		{"empty", publish.Post{}, "no text and no image"},
+		{"not an image", publish.Post{Text: "hi", Images: []publish.Image{{Path: notImage, Alt: "x"}}}, "X takes JPEG, PNG, WebP and GIF"},
+		{"image over 5 MB", publish.Post{Text: "hi", Images: []publish.Image{{Path: big, Alt: "x"}}}, "up to 5 MB"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.post.ID, tt.post.At = "limits", planned
+			_, err := e.publisher().Publish(attempt(1), tt.post)
+			if !publish.IsPermanent(err) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %v, want a permanent error containing %q", err, tt.want)
+			}
+		})
+	}
+	if calls := e.fake.Calls(); len(calls) != 0 {
+		t.Errorf("requests sent for posts X would refuse: %v", calls)
+	}
+}
+
+func TestRateLimit(t *testing.T) {
+	e := newEnv(t)
+	e.fake.SetRateLimit("POST /2/tweets", 1)
+	p := e.publisher()
+	if _, err := p.Publish(attempt(1), publish.Post{ID: "r1", At: planned, Text: "first"}); err != nil {
+		t.Fatalf("first post: %v", err)
+	}
+	// The answer said x-rate-limit-remaining: 0; the publisher waits
+	// without asking.
+	_, err := p.Publish(attempt(1), publish.Post{ID: "r2", At: planned, Text: "second"})
+	d, ok := publish.RetryAfter(err)
+	if !ok || d < 14*time.Minute || d > 16*time.Minute {
+		t.Errorf("second post, known-empty window: got %v, want RetryAfterError of about 15 minutes", err)
+	}
+	if n := count(e.fake.Calls(), "POST /2/tweets"); n != 1 {
+		t.Errorf("POST /2/tweets sent %d times, want 1", n)
+	}
+	// A new process does not know the window: X answers 429 with
+	// x-rate-limit-reset.
+	_, err = e.publisher().Publish(attempt(1), publish.Post{ID: "r3", At: planned, Text: "third"})
+	d, ok = publish.RetryAfter(err)
+	if !ok || d < 14*time.Minute || d > 16*time.Minute || !strings.Contains(err.Error(), "rate limit") {
+		t.Errorf("429: got %v, want RetryAfterError of about 15 minutes", err)
+	}
+	if n := len(e.fake.Tweets()); n != 1 {
+		t.Errorf("%d posts on X, want 1", n)
+	}
+}
+
+func TestExpiredTokenIsRefreshed(t *testing.T) {
+	t.Run("expired in the store", func(t *testing.T) {
+		e := newEnv(t)
+		access, refresh := e.fake.Issue(e.user.ID, "client-1", x.Scopes)
+		e.fake.Expire(access)
+		e.save(access, refresh, e.now.Add(-time.Minute), x.Scopes)
+		if _, err := e.publisher().Publish(attempt(1), publish.Post{ID: "e1", At: planned, Text: "after refresh"}); err != nil {
+			t.Fatalf("Publish: %v", err)
+		}
+		tok, _ := e.store.Load("un-x-en")
+		if tok.Access.Reveal() == access || !tok.Expiry.After(e.now) {
+			t.Errorf("store: want the renewed token saved")
+		}
+	})
+	t.Run("refused by X though the store thinks it valid", func(t *testing.T) {
+		e := newEnv(t)
+		access, refresh := e.fake.Issue(e.user.ID, "client-1", x.Scopes)
+		e.fake.Expire(access)
+		e.save(access, refresh, e.now.Add(time.Hour), x.Scopes)
+		if _, err := e.publisher().Publish(attempt(1), publish.Post{ID: "e2", At: planned, Text: "after a 401"}); err != nil {
+			t.Fatalf("Publish: %v", err)
+		}
+		if n := len(e.fake.Tweets()); n != 1 {
+			t.Errorf("%d posts on X, want 1", n)
+		}
+	})
+}
+
+func TestRefusals(t *testing.T) {
+	t.Run("revoked", func(t *testing.T) {
+		e := newEnv(t)
+		e.fake.Revoke(e.user.ID)
+		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "v1", At: planned, Text: "hello"})
+		if !publish.IsPermanent(err) {
+			t.Fatalf("got %v, want a permanent error", err)
+		}
+		for _, want := range []string{"Value passed for the token was invalid.", "campaignkit accounts login x --account un-x-en"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("error %q: want it to contain %q", err, want)
+			}
+		}
+	})
+	t.Run("missing scope", func(t *testing.T) {
+		e := newEnv(t, "tweet.read", "users.read", "offline.access")
+		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "s1", At: planned, Text: "hello"})
+		if !publish.IsPermanent(err) {
+			t.Fatalf("got %v, want a permanent error", err)
+		}
+		for _, want := range []string{"HTTP 403", "Missing required OAuth 2.0 scope(s): tweet.write", "Read and write", "accounts login x --account un-x-en"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("error %q: want it to contain %q", err, want)
+			}
+		}
+	})
+	t.Run("duplicate content", func(t *testing.T) {
+		e := newEnv(t)
+		p := e.publisher()
+		if _, err := p.Publish(attempt(1), publish.Post{ID: "d1", At: planned, Text: "same words"}); err != nil {
+			t.Fatal(err)
+		}
+		_, err := p.Publish(attempt(1), publish.Post{ID: "d2", At: planned, Text: "same words"})
+		if !publish.IsPermanent(err) || !strings.Contains(err.Error(), "You are not allowed to create a Tweet with duplicate content.") {
+			t.Errorf("got %v, want a permanent error with X's message", err)
+		}
+	})
+}
+
+// TestInterruptedAttempt: X publishes but the answer is lost; the retry,
+// in a new process, finds the post instead of sending it again. The text
+// has what X changes on the way back: a link (t.co), & and < (HTML
+// entities), an image (a t.co link appended).
+func TestInterruptedAttempt(t *testing.T) {
+	for _, journal := range []bool{false, true} {
+		name := "no journal"
+		if journal {
+			name = "journal"
+		}
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t)
+			if journal {
+				e.journal = filepath.Join(t.TempDir(), "journal")
+			}
+			post := publish.Post{ID: "i1", Channel: "x", Lang: "en", At: planned,
+				Text: "Migrants & refugees <3 — café\r\nRead more", Link: "https://www.un.org/en/observances/migrants-day",
+				Images: []publish.Image{{Path: writePNG(t, "card.png"), Alt: "A card."}}}
+			e.fake.LoseAnswers(1)
+			_, err := e.publisher().Publish(attempt(1), post)
+			if err == nil || publish.IsPermanent(err) {
+				t.Fatalf("interrupted attempt: got %v, want a retryable error", err)
+			}
+			if n := len(e.fake.Tweets()); n != 1 {
+				t.Fatalf("%d posts on X after the lost answer, want 1", n)
+			}
+			e.now = e.now.Add(30 * time.Second)
+			attemptNo := 2
+			if journal {
+				attemptNo = 1 // the journal alone must be enough
+			}
+			res, err := e.publisher().Publish(attempt(attemptNo), post)
+			if err != nil {
+				t.Fatalf("retry: %v", err)
+			}
+			tw := e.fake.Tweets()
+			if len(tw) != 1 {
+				t.Fatalf("%d posts on X after the retry, want 1", len(tw))
+			}
+			if res.RemoteID != tw[0].ID {
+				t.Errorf("retry result: got %q, want the earlier post %q", res.RemoteID, tw[0].ID)
+			}
+			if n := count(e.fake.Calls(), "POST /2/tweets"); n != 1 {
+				t.Errorf("POST /2/tweets sent %d times, want 1", n)
+			}
+		})
+	}
+}
+
+// TestRetryWithNoEarlierCopy: a retry whose earlier attempt never
+// reached X sends the post, once.
+func TestRetryWithNoEarlierCopy(t *testing.T) {
+	e := newEnv(t)
+	res, err := e.publisher().Publish(attempt(3), publish.Post{ID: "n1", At: planned, Text: "third time"})
+	if err != nil {
+		t.Fatalf("Publish: %v", err)
+	}
+	if n := len(e.fake.Tweets()); n != 1 || res.RemoteID == "" {
+		t.Errorf("%d posts, result %+v; want one new post", n, res)
+	}
+	if n := count(e.fake.Calls(), "GET /2/users/"+e.user.ID+"/tweets"); n != 1 {
+		t.Errorf("timeline read %d times, want 1", n)
+	}
+}
+
+func TestJournalRemembersPublished(t *testing.T) {
+	e := newEnv(t)
+	e.journal = filepath.Join(t.TempDir(), "journal")
+	post := publish.Post{ID: "j1", At: planned, Text: "once"}
+	first, err := e.publisher().Publish(attempt(1), post)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := len(e.fake.Calls())
+	again, err := e.publisher().Publish(attempt(2), post)
+	if err != nil || again != first {
+		t.Fatalf("second Publish: got %+v, %v; want %+v", again, err, first)
+	}
+	if after := len(e.fake.Calls()); after != before {
+		t.Errorf("a post the journal knows as published cost %d requests, want 0", after-before)
+	}
+}
+
+func TestNoSignIn(t *testing.T) {
+	e := newEnv(t)
+	e.store = account.NewStore(t.TempDir())
+	_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "z", At: planned, Text: "hi"})
+	if !publish.IsPermanent(err) || !strings.Contains(err.Error(), "accounts login x --account un-x-en") {
+		t.Errorf("got %v, want a permanent error saying how to sign in", err)
+	}
+}

@@ -1,0 +1,141 @@
+package xtest
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// knownScopes are the OAuth 2.0 scopes X documents, of which the fake
+// checks a few.
+var knownScopes = []string{"tweet.read", "tweet.write", "tweet.moderate.write", "users.read", "users.email",
+	"follows.read", "follows.write", "offline.access", "space.read", "mute.read", "mute.write", "like.read",
+	"like.write", "list.read", "list.write", "block.read", "block.write", "bookmark.read", "bookmark.write",
+	"dm.read", "dm.write", "media.write"}
+
+// authorize plays X's consent page for the signed-in user, who always
+// agrees: it checks the request and redirects to redirect_uri with a code
+// and the state. X refuses a redirect URI that is not registered with the
+// app; the fake takes any loopback one.
+func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	s.mu.Lock()
+	_, known := s.clients[q.Get("client_id")]
+	user := s.signedIn
+	s.mu.Unlock()
+	redirect, err := url.Parse(q.Get("redirect_uri"))
+	if !known || err != nil || redirect.Scheme != "http" || (redirect.Hostname() != "127.0.0.1" && redirect.Hostname() != "localhost") {
+		// X shows an error page and does not redirect.
+		http.Error(w, "Something went wrong: you weren't able to give access to the App. Go back and try logging in again.", http.StatusBadRequest)
+		return
+	}
+	fail := func(code, desc string) {
+		v := redirect.Query()
+		v.Set("error", code)
+		v.Set("error_description", desc)
+		v.Set("state", q.Get("state"))
+		redirect.RawQuery = v.Encode()
+		http.Redirect(w, r, redirect.String(), http.StatusFound)
+	}
+	scopes := strings.Fields(q.Get("scope"))
+	switch {
+	case q.Get("response_type") != "code":
+		fail("unsupported_response_type", "response_type must be code")
+		return
+	case q.Get("code_challenge") == "" || q.Get("code_challenge_method") != "S256":
+		fail("invalid_request", "code_challenge and code_challenge_method=S256 are required")
+		return
+	case q.Get("state") == "":
+		fail("invalid_request", "state is required")
+		return
+	case len(scopes) == 0:
+		fail("invalid_scope", "scope is required")
+		return
+	case user == "":
+		fail("access_denied", "nobody is signed in")
+		return
+	}
+	for _, sc := range scopes {
+		if !has(knownScopes, sc) {
+			fail("invalid_scope", "unknown scope "+sc)
+			return
+		}
+	}
+	c := randHex(16)
+	s.mu.Lock()
+	s.codes[c] = &code{grant: grant{userID: user, clientID: q.Get("client_id"), scopes: scopes, expiry: s.now().Add(30 * time.Second)},
+		redirect: q.Get("redirect_uri"), challenge: q.Get("code_challenge")}
+	s.mu.Unlock()
+	v := redirect.Query()
+	v.Set("state", q.Get("state"))
+	v.Set("code", c)
+	redirect.RawQuery = v.Encode()
+	http.Redirect(w, r, redirect.String(), http.StatusFound)
+}
+
+func oauthError(w http.ResponseWriter, status int, code, desc string) {
+	writeJSON(w, status, map[string]string{"error": code, "error_description": desc})
+}
+
+// token exchanges a code (checking the PKCE verifier) or a refresh token.
+// Refresh tokens rotate: each is good once.
+func (s *Server) token(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		oauthError(w, http.StatusBadRequest, "invalid_request", "malformed form")
+		return
+	}
+	f := r.PostForm
+	clientID := f.Get("client_id")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if id, secret, ok := r.BasicAuth(); ok {
+		want, known := s.clients[id]
+		if !known || want == "" || secret != want {
+			oauthError(w, http.StatusUnauthorized, "unauthorized_client", "Invalid client credentials")
+			return
+		}
+		clientID = id
+	} else if secret, known := s.clients[clientID]; !known {
+		oauthError(w, http.StatusBadRequest, "invalid_request", "Missing required parameter [client_id].")
+		return
+	} else if secret != "" {
+		oauthError(w, http.StatusUnauthorized, "unauthorized_client", "Missing valid authorization header")
+		return
+	}
+	var g grant
+	switch f.Get("grant_type") {
+	case "authorization_code":
+		c := s.codes[f.Get("code")]
+		switch {
+		case c == nil || c.used || !s.now().Before(c.expiry) || c.clientID != clientID:
+			oauthError(w, http.StatusBadRequest, "invalid_request", "Value passed for the authorization code was invalid.")
+			return
+		case f.Get("redirect_uri") != c.redirect:
+			oauthError(w, http.StatusBadRequest, "invalid_request", "Value passed for the redirect uri did not match the uri of the authorization code.")
+			return
+		case s256(f.Get("code_verifier")) != c.challenge:
+			oauthError(w, http.StatusBadRequest, "invalid_request", "Value passed for the code verifier did not match the code challenge.")
+			return
+		}
+		c.used = true
+		g = c.grant
+	case "refresh_token":
+		old := s.refresh[f.Get("refresh_token")]
+		if old == nil || old.clientID != clientID {
+			oauthError(w, http.StatusBadRequest, "invalid_request", "Value passed for the token was invalid.")
+			return
+		}
+		delete(s.refresh, f.Get("refresh_token"))
+		g = *old
+	default:
+		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "grant_type must be authorization_code or refresh_token")
+		return
+	}
+	access, refresh := s.issue(grant{userID: g.userID, clientID: clientID, scopes: g.scopes})
+	body := map[string]any{"token_type": "bearer", "expires_in": int(s.TokenTTL / time.Second), "access_token": access, "scope": strings.Join(g.scopes, " ")}
+	if refresh != "" {
+		body["refresh_token"] = refresh
+	}
+	writeJSON(w, http.StatusOK, body)
+}

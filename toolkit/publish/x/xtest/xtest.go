@@ -1,0 +1,365 @@
+// Package xtest is a fake X API v2 for tests: the OAuth 2.0 endpoints
+// (authorize, token with PKCE, refresh), GET /2/users/me, POST /2/tweets,
+// GET /2/users/:id/tweets, the chunked media upload and media metadata. It
+// is written from X's public API reference, and follows it where a
+// publisher can tell the difference: request shapes, scopes, error bodies
+// ({"title", "detail", "type", "status"}), x-rate-limit-* headers, media
+// processing states and the checks X makes before it accepts a post.
+//
+// References followed (2026):
+//
+//	https://docs.x.com/x-api/posts/creation-of-a-post
+//	https://docs.x.com/x-api/posts/manage-tweets/quickstart
+//	https://docs.x.com/x-api/media/quickstart/media-upload-chunked
+//	https://docs.x.com/x-api/mediaupload/media-upload-status
+//	https://developer.x.com/en/docs/media/upload-media/api-reference/get-media-upload-status
+//	https://docs.x.com/x-api/media/create-media-metadata
+//	https://docs.x.com/fundamentals/rate-limits
+//	https://docs.x.com/fundamentals/authentication/oauth-2-0/authorization-code
+//	https://docs.x.com/fundamentals/authentication/oauth-2-0/user-access-token
+//
+// Where the reference gives no exact wording (the text of a refusal for a
+// missing scope or an over-long text) the fake's wording is its own; the
+// status codes and body shape are X's.
+package xtest
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// User is an account on the fake.
+type User struct {
+	ID       string
+	Username string
+	Name     string
+}
+
+// Tweet is a post the fake accepted.
+type Tweet struct {
+	ID        string
+	AuthorID  string
+	Text      string // as it was sent
+	CreatedAt time.Time
+	MediaIDs  []string
+	Alts      []string // alt text of each medium, in order
+}
+
+type grant struct {
+	userID   string
+	clientID string
+	scopes   []string
+	expiry   time.Time
+}
+
+type code struct {
+	grant
+	redirect  string
+	challenge string
+	used      bool
+}
+
+type medium struct {
+	id, owner, mediaType, category string
+	total                          int64
+	received                       map[int]int64 // segment index -> bytes
+	finalized                      bool
+	polls                          int // STATUS answers given
+	alt                            string
+}
+
+type window struct {
+	limit, used int
+	reset       time.Time
+}
+
+// Server is the fake. Create it with New; set its fields before use.
+type Server struct {
+	*httptest.Server
+
+	// Now is the fake's clock (default time.Now); token expiry, rate
+	// windows and created_at follow it.
+	Now func() time.Time
+	// TokenTTL is the lifetime of access tokens it issues (X: 2 h).
+	TokenTTL time.Duration
+	// ProcessingSteps is how many STATUS polls a finalized medium takes:
+	// 0 succeeds at FINALIZE; 2 (the default) answers pending at FINALIZE,
+	// in_progress at the first STATUS and succeeded at the second.
+	ProcessingSteps int
+
+	mu       sync.Mutex
+	seq      int64
+	users    map[string]*User
+	signedIn string            // user the authorize page consents for
+	clients  map[string]string // client id -> secret ("" for a public client)
+	codes    map[string]*code
+	access   map[string]*grant
+	refresh  map[string]*grant
+	tweets   []*Tweet // oldest first
+	media    map[string]*medium
+	limits   map[string]int // endpoint -> requests per 15 minutes
+	windows  map[string]*window
+	loseNext int // drop the connection after storing this many tweets
+	calls    []string
+}
+
+// New starts a fake X on a loopback port. Close it when done.
+func New() *Server {
+	s := &Server{
+		Now:             time.Now,
+		TokenTTL:        2 * time.Hour,
+		ProcessingSteps: 2,
+		seq:             1870000000000000000,
+		users:           map[string]*User{},
+		clients:         map[string]string{},
+		codes:           map[string]*code{},
+		access:          map[string]*grant{},
+		refresh:         map[string]*grant{},
+		media:           map[string]*medium{},
+		limits:          map[string]int{},
+		windows:         map[string]*window{},
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /i/oauth2/authorize", s.authorize)
+	mux.HandleFunc("POST /2/oauth2/token", s.token)
+	mux.HandleFunc("GET /2/users/me", s.me)
+	mux.HandleFunc("GET /2/users/{id}/tweets", s.userTweets)
+	mux.HandleFunc("POST /2/tweets", s.createTweet)
+	mux.HandleFunc("POST /2/media/upload", s.upload)
+	mux.HandleFunc("GET /2/media/upload", s.uploadStatus)
+	mux.HandleFunc("POST /2/media/metadata", s.metadata)
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		s.calls = append(s.calls, r.Method+" "+r.URL.Path)
+		s.mu.Unlock()
+		mux.ServeHTTP(w, r)
+	}))
+	return s
+}
+
+// AuthURL and TokenURL are the fake's OAuth endpoints.
+func (s *Server) AuthURL() string  { return s.URL + "/i/oauth2/authorize" }
+func (s *Server) TokenURL() string { return s.URL + "/2/oauth2/token" }
+
+func (s *Server) now() time.Time { return s.Now() }
+
+func (s *Server) nextID() string {
+	s.seq += 1 + s.seq%7
+	return strconv.FormatInt(s.seq, 10)
+}
+
+// AddUser creates an account and makes it the one the authorize page
+// signs in.
+func (s *Server) AddUser(username string) User {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := &User{ID: s.nextID(), Username: username, Name: username}
+	s.users[u.ID] = u
+	s.signedIn = u.ID
+	return *u
+}
+
+// AddClient registers an app; secret "" makes it a public client.
+func (s *Server) AddClient(id, secret string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.clients[id] = secret
+}
+
+// Issue gives userID an access token (and a refresh token when scopes has
+// offline.access) as a completed sign-in would.
+func (s *Server) Issue(userID, clientID string, scopes []string) (access, refresh string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.issue(grant{userID: userID, clientID: clientID, scopes: scopes})
+}
+
+func (s *Server) issue(g grant) (string, string) {
+	access := "AT-" + randHex(12)
+	ag := g
+	ag.expiry = s.now().Add(s.TokenTTL)
+	s.access[access] = &ag
+	var refresh string
+	if has(g.scopes, "offline.access") {
+		refresh = "RT-" + randHex(12)
+		rg := g
+		s.refresh[refresh] = &rg
+	}
+	return access, refresh
+}
+
+// Expire makes an access token expired now, as two hours would.
+func (s *Server) Expire(access string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if g := s.access[access]; g != nil {
+		g.expiry = s.now().Add(-time.Second)
+	}
+}
+
+// Revoke withdraws every token of userID, as the user removing the app's
+// access in X's settings does.
+func (s *Server) Revoke(userID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for k, g := range s.access {
+		if g.userID == userID {
+			delete(s.access, k)
+		}
+	}
+	for k, g := range s.refresh {
+		if g.userID == userID {
+			delete(s.refresh, k)
+		}
+	}
+}
+
+// SetRateLimit allows limit requests to endpoint ("POST /2/tweets") per
+// user per 15-minute window.
+func (s *Server) SetRateLimit(endpoint string, limit int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.limits[endpoint] = limit
+}
+
+// LoseAnswers makes the fake store the next n posts and then drop the
+// connection instead of answering, like a network failure after X has
+// published.
+func (s *Server) LoseAnswers(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.loseNext = n
+}
+
+// Tweets returns the posts the fake accepted, oldest first.
+func (s *Server) Tweets() []Tweet {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Tweet, len(s.tweets))
+	for i, t := range s.tweets {
+		out[i] = *t
+	}
+	return out
+}
+
+// Calls returns "METHOD /path" of every request so far.
+func (s *Server) Calls() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.calls...)
+}
+
+// problem writes an X API v2 error body.
+func problem(w http.ResponseWriter, status int, title, detail string) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]any{"title": title, "detail": detail, "type": "about:blank", "status": status})
+}
+
+// invalid writes X's 400 for a bad parameter.
+func invalid(w http.ResponseWriter, param, value, message string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusBadRequest)
+	json.NewEncoder(w).Encode(map[string]any{
+		"errors": []any{map[string]any{"parameters": map[string][]string{param: {value}}, "message": message}},
+		"title":  "Invalid Request", "detail": "One or more parameters to your request was invalid.",
+		"type": "https://api.twitter.com/2/problems/invalid-request",
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+// auth checks the bearer token and its scopes, and counts the request
+// against endpoint's rate limit. It writes the refusal and returns nil
+// when the request may not go on.
+func (s *Server) auth(w http.ResponseWriter, r *http.Request, endpoint string, scopes ...string) *grant {
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	s.mu.Lock()
+	g := s.access[tok]
+	if !ok || g == nil || !s.now().Before(g.expiry) {
+		s.mu.Unlock()
+		problem(w, http.StatusUnauthorized, "Unauthorized", "Unauthorized")
+		return nil
+	}
+	var missing []string
+	for _, sc := range scopes {
+		if !has(g.scopes, sc) {
+			missing = append(missing, sc)
+		}
+	}
+	if len(missing) > 0 {
+		s.mu.Unlock()
+		problem(w, http.StatusForbidden, "Forbidden", "Missing required OAuth 2.0 scope(s): "+strings.Join(missing, ", "))
+		return nil
+	}
+	limited := false
+	if limit, ok := s.limits[endpoint]; ok {
+		key := endpoint + " " + g.userID
+		win := s.windows[key]
+		if win == nil || !s.now().Before(win.reset) {
+			win = &window{limit: limit, reset: s.now().Add(15 * time.Minute).Truncate(time.Second)}
+			s.windows[key] = win
+		}
+		if win.used >= win.limit {
+			limited = true
+		} else {
+			win.used++
+		}
+		w.Header().Set("x-rate-limit-limit", strconv.Itoa(win.limit))
+		w.Header().Set("x-rate-limit-remaining", strconv.Itoa(win.limit-win.used))
+		w.Header().Set("x-rate-limit-reset", strconv.FormatInt(win.reset.Unix(), 10))
+	}
+	gg := *g
+	s.mu.Unlock()
+	if limited {
+		problem(w, http.StatusTooManyRequests, "Too Many Requests", "Too Many Requests")
+		return nil
+	}
+	return &gg
+}
+
+func has(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func randHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func s256(verifier string) string {
+	sum := sha256.Sum256([]byte(verifier))
+	return base64.RawURLEncoding.EncodeToString(sum[:])
+}
+
+// User returns the account with username.
+func (s *Server) User(username string) (User, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, u := range s.users {
+		if u.Username == username {
+			return *u, true
+		}
+	}
+	return User{}, false
+}
