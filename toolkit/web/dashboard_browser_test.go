@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/campaignkit/campaignkit/toolkit/internal/browsertest"
@@ -183,6 +184,51 @@ func TestBrowserDashboardRunner(t *testing.T) {
 	var errs []string
 	for _, e := range consoleErrors() {
 		if !strings.Contains(e, "status of 401") { // the sign-in page, on purpose
+			errs = append(errs, e)
+		}
+	}
+	if len(errs) > 0 {
+		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
+	}
+}
+
+// TestBrowserDashboardWithoutJavaScript: with scripts off the dashboard
+// is all there, as of its loading, with a link to load it again.
+func TestBrowserDashboardWithoutJavaScript(t *testing.T) {
+	ts := newTestServer(t, func(o *Options) { o.AdminToken = token })
+	ctx, consoleErrors := browsertest.Start(t)
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(ts.url+"/admin?lang=fr"),
+		chromedp.SendKeys(chromedp.CSS(`input[name=token]`), token),
+		chromedp.Submit(chromedp.CSS(`form[action="/admin/login"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#days`)),
+	); err != nil {
+		t.Fatalf("sign in: %v", err)
+	}
+	type page struct {
+		Lang, Heading, FirstTime string
+		Refresh, Pause           bool
+	}
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[page](`({
+		Lang: document.documentElement.lang,
+		Heading: document.getElementById('st').textContent,
+		FirstTime: document.querySelector('#days time').title,
+		Refresh: document.querySelector('a.refresh').offsetHeight > 0,
+		Pause: document.querySelector('form[action="/admin/pause"] button').offsetHeight > 0,
+	})`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := page{Lang: "fr", Heading: messages["fr"]["noRunner"], FirstTime: "2026-12-16 08:00:00 UTC", Refresh: true, Pause: true}
+	if got != want {
+		t.Errorf("without JavaScript:\ngot  %+v\nwant %+v", got, want)
+	}
+	var errs []string
+	for _, e := range consoleErrors() {
+		if !strings.Contains(e, "status of 401") {
 			errs = append(errs, e)
 		}
 	}
