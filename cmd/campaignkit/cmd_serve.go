@@ -92,7 +92,9 @@ func serve(cc *cli.Context, o serveOptions) error {
 	}
 	if st != nil {
 		defer st.Close()
-		opts.Store = queueStore{st: st, source: lc.Slug, now: o.now}
+		opts.Store = web.Queue{Store: st, Source: lc.Slug, Now: o.now}
+	} else {
+		opts.OpenStore = web.QueueFile(filepath.Join(dir, queue.FileName), lc.Slug, o.now)
 	}
 	var r *runner.Runner
 	if o.run {
@@ -130,9 +132,9 @@ func serve(cc *cli.Context, o serveOptions) error {
 	return serveAndRun(cc.Context, srv, ln, r)
 }
 
-// serveQueue loads the campaign and opens its queue: made if missing with
-// --run; without it, only one `run` has made (else the dashboard says
-// there is no queue).
+// serveQueue loads the campaign and, with --run, opens its queue (made if
+// missing); without it the dashboard opens the queue once `run` or `queue
+// add` has made it.
 func serveQueue(ctx context.Context, o serveOptions) (*loadedCampaign, *queue.SQLite, string, error) {
 	if o.run {
 		return openQueue(ctx, o.campaign, o.state, true)
@@ -141,16 +143,7 @@ func serveQueue(ctx context.Context, o serveOptions) (*loadedCampaign, *queue.SQ
 	if err != nil {
 		return nil, nil, "", err
 	}
-	dir := stateDir(o.state, lc)
-	file := filepath.Join(dir, queue.FileName)
-	if _, err := os.Stat(file); err != nil {
-		return lc, nil, dir, nil
-	}
-	st, err := queue.OpenSQLite(ctx, file)
-	if err != nil {
-		return nil, nil, "", err
-	}
-	return lc, st, dir, nil
+	return lc, nil, stateDir(o.state, lc), nil
 }
 
 // serveAndRun serves on ln and publishes with r until ctx ends, then stops
@@ -174,54 +167,4 @@ func serveAndRun(ctx context.Context, srv *web.Server, ln net.Listener, r *runne
 		return serr
 	}
 	return ctx.Err()
-}
-
-// queueStore adapts the scheduler's queue to what the dashboard shows.
-type queueStore struct {
-	st     queue.Store
-	source string
-	now    func() time.Time
-}
-
-var _ web.Store = queueStore{}
-
-func (q queueStore) List(ctx context.Context) (web.Snapshot, error) {
-	posts, err := q.st.List(ctx, queue.Filter{Source: q.source})
-	if err != nil {
-		return web.Snapshot{}, err
-	}
-	pause, err := q.st.Paused(ctx)
-	if err != nil {
-		return web.Snapshot{}, err
-	}
-	snap := web.Snapshot{Paused: pause.On, Posts: make([]web.QueuedPost, len(posts))}
-	for i, p := range posts {
-		snap.Posts[i] = web.QueuedPost{
-			ID: p.ID, Channel: p.Channel, Lang: p.Lang, Card: p.Card, At: p.At, Local: p.Local, Zone: p.Zone,
-			State: string(p.State), Due: p.Due, Attempts: p.Attempts, Error: p.LastError, Reason: p.Reason,
-			URL: p.URL, Text: p.Text,
-		}
-	}
-	return snap, nil
-}
-
-func (q queueStore) Cancel(ctx context.Context, id string) error {
-	return notFound(q.st.Cancel(ctx, id, q.now(), "cancelled from the dashboard"))
-}
-
-func (q queueStore) Retry(ctx context.Context, id string) error {
-	return notFound(q.st.Retry(ctx, id, q.now()))
-}
-
-func (q queueStore) Pause(ctx context.Context) error {
-	return q.st.Pause(ctx, q.now(), "paused from the dashboard")
-}
-
-func (q queueStore) Resume(ctx context.Context) error { return q.st.Resume(ctx) }
-
-func notFound(err error) error {
-	if errors.Is(err, queue.ErrNotFound) {
-		return fmt.Errorf("%w: %w", web.ErrNotFound, err)
-	}
-	return err
 }

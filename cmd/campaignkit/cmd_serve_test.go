@@ -305,18 +305,18 @@ func TestServeRun(t *testing.T) {
 	}
 
 	page := adminPage(t, base, "tok-run")
-	row := regexp.MustCompile(`<tr><td>2026-12-12 08:00</td><td>outbox</td><td>en</td><td>hashtag-migrantsday</td><td class="state-published">published <code class="where">file://[^<]+</code></td><td>1</td><td class="id">([^<]+)</td>`)
+	row := regexp.MustCompile(`<tr data-id="[^"]+"><td><time datetime="2026-12-12T07:00:00Z" title="2026-12-12 07:00:00 UTC">08:00</time></td><td>outbox</td><td>en</td><td>hashtag-migrantsday</td><td class="state state-published" data-state="published">published <code class="where">file://[^<]+</code></td><td>1</td><td class="id">([^<]+)</td>`)
 	m := row.FindStringSubmatch(page)
 	if m == nil {
 		t.Fatalf("the dashboard does not show the outbox post published:\n%s", page)
 	}
-	for _, want := range []string{`<li class="state-published">published: 1</li>`, "Publishing is running"} {
+	for _, want := range []string{`<li class="state-published" data-state="published">published: <span class="n">1</span></li>`, "Publishing is running"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("dashboard lacks %q", want)
 		}
 	}
 	// the rest of the campaign is planned, later in the week
-	if planned := regexp.MustCompile(`<li class="state-planned">planned: (\d+)</li>`).FindStringSubmatch(page); planned == nil || planned[1] == "0" {
+	if planned := regexp.MustCompile(`<li class="state-planned" data-state="planned">planned: <span class="n">(\d+)</span></li>`).FindStringSubmatch(page); planned == nil || planned[1] == "0" {
 		t.Errorf("the dashboard shows no planned posts: the runner did not plan the campaign into the queue the server shows")
 	}
 	post, err := os.ReadFile(filepath.Join(state, "outbox", m[1], "post.json"))
@@ -343,7 +343,7 @@ func TestServeBesideRun(t *testing.T) {
 	base := server.baseURL(t, ctx)
 
 	page := adminPage(t, base, "tok-two")
-	if !strings.Contains(page, "hashtag-community") || strings.Contains(page, "This server has no queue") {
+	if !strings.Contains(page, "hashtag-community") || strings.Contains(page, "No queue yet") {
 		t.Fatalf("the dashboard does not show the queue the runner planned:\n%s", page)
 	}
 	if got := adminPost(t, base, "tok-two", "/admin/pause"); got != 303 {

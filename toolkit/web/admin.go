@@ -3,9 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
-	"slices"
 	"strings"
-	"time"
 )
 
 const sessionCookie = "campaignkit_session"
@@ -69,17 +67,28 @@ func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, ss *se
 	})
 }
 
+// loginPage shows the sign-in form in the dashboard's language; msg is
+// the key of a message to show above it, or "".
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	ss := s.sessions.create(false, s.o.Now())
 	s.setSessionCookie(w, r, ss)
 	w.Header().Set("Cache-Control", "no-store")
-	s.pages.render(w, r, status, "login", loginData{base: s.base("en"), CSRF: ss.csrf, Message: msg})
+	lang := adminLang(r)
+	d := loginData{base: s.base(lang), CSRF: ss.csrf}
+	if lang != "en" {
+		d.LangParam = lang
+	}
+	if msg != "" {
+		d.Message = d.T[msg]
+	}
+	s.pages.render(w, r, status, "login", d)
 }
 
 type loginData struct {
 	base
-	CSRF    string
-	Message string
+	CSRF      string
+	LangParam string // "" for English, for the form's lang field
+	Message   string
 }
 
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
@@ -104,13 +113,13 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	if !equal(r.PostFormValue("token"), s.o.AdminToken) {
 		s.sessions.remove(pre.id)
-		s.loginPage(w, r, http.StatusUnauthorized, "That token is not the admin token.")
+		s.loginPage(w, r, http.StatusUnauthorized, "badToken")
 		return
 	}
 	s.sessions.remove(pre.id)
 	ss := s.sessions.create(true, s.o.Now())
 	s.setSessionCookie(w, r, ss)
-	http.Redirect(w, r, "/admin", http.StatusSeeOther)
+	http.Redirect(w, r, adminURL("/admin", adminLang(r)), http.StatusSeeOther)
 }
 
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
@@ -122,86 +131,7 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 		s.sessions.remove(a.session.id)
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/admin", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.secureRequest(r)})
-	http.Redirect(w, r, "/admin", http.StatusSeeOther)
-}
-
-type dashboardData struct {
-	base
-	CSRF     string
-	HasStore bool
-	Paused   bool
-	Counts   []stateCount
-	Next     []QueuedPost
-	Failures []QueuedPost
-	Days     []queueDay
-	Error    string
-	Now      time.Time
-}
-
-type stateCount struct {
-	State string
-	N     int
-}
-
-type queueDay struct {
-	Day   string
-	Posts []QueuedPost
-}
-
-var dashboardStates = []string{"planned", "claimed", "published", "failed", "missed", "cancelled"}
-
-func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) {
-	a, ok := s.authenticate(w, r)
-	if !ok {
-		return
-	}
-	d := dashboardData{base: s.base("en"), HasStore: s.o.Store != nil, Now: s.o.Now().UTC()}
-	if a.session != nil {
-		d.CSRF = a.session.csrf
-	}
-	if s.o.Store != nil {
-		snap, err := s.o.Store.List(r.Context())
-		if err != nil {
-			s.log.Error("dashboard: listing the queue", "err", err)
-			d.Error = "The queue could not be read: " + err.Error()
-		}
-		d.Paused = snap.Paused
-		posts := slices.Clone(snap.Posts)
-		slices.SortStableFunc(posts, func(a, b QueuedPost) int {
-			if c := a.At.Compare(b.At); c != 0 {
-				return c
-			}
-			return strings.Compare(a.ID, b.ID)
-		})
-		n := map[string]int{}
-		for _, p := range posts {
-			n[p.State]++
-			day, _, _ := strings.Cut(p.Local, " ")
-			if day == "" {
-				day = p.At.UTC().Format("2006-01-02")
-			}
-			if len(d.Days) == 0 || d.Days[len(d.Days)-1].Day != day {
-				d.Days = append(d.Days, queueDay{Day: day})
-			}
-			d.Days[len(d.Days)-1].Posts = append(d.Days[len(d.Days)-1].Posts, p)
-			if p.State == "failed" || p.State == "missed" {
-				d.Failures = append(d.Failures, p)
-			}
-		}
-		for _, st := range dashboardStates {
-			d.Counts = append(d.Counts, stateCount{st, n[st]})
-		}
-		var next []QueuedPost
-		for _, p := range posts {
-			if p.State == "planned" || (p.State == "failed" && !p.Due.IsZero()) {
-				next = append(next, p)
-			}
-		}
-		slices.SortStableFunc(next, func(a, b QueuedPost) int { return a.Due.Compare(b.Due) })
-		d.Next = next[:min(len(next), 10)]
-	}
-	w.Header().Set("Cache-Control", "no-store")
-	s.pages.render(w, r, http.StatusOK, "admin", d)
+	http.Redirect(w, r, adminURL("/admin", adminLang(r)), http.StatusSeeOther)
 }
 
 // handleAction runs one of the dashboard's buttons and goes back to it.
@@ -210,22 +140,26 @@ func (s *Server) handleAction(w http.ResponseWriter, r *http.Request) {
 	if !ok || !s.checkCSRF(w, r, a) {
 		return
 	}
-	if s.o.Store == nil {
+	ctx := r.Context()
+	st, err := s.queue(ctx)
+	if err != nil {
+		s.errorPage(w, r, http.StatusServiceUnavailable, "The queue could not be opened: "+err.Error())
+		return
+	}
+	if st == nil {
 		s.errorPage(w, r, http.StatusNotFound, "There is no queue to act on.")
 		return
 	}
-	ctx := r.Context()
-	var err error
 	id := r.PathValue("id")
 	switch r.PathValue("action") {
 	case "pause":
-		err = s.o.Store.Pause(ctx)
+		err = st.Pause(ctx)
 	case "resume":
-		err = s.o.Store.Resume(ctx)
+		err = st.Resume(ctx)
 	case "cancel":
-		err = s.o.Store.Cancel(ctx, id)
+		err = st.Cancel(ctx, id)
 	case "retry":
-		err = s.o.Store.Retry(ctx, id)
+		err = st.Retry(ctx, id)
 	default:
 		s.notFound(w, r)
 		return
@@ -238,7 +172,7 @@ func (s *Server) handleAction(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, status, "That did not work: "+err.Error())
 		return
 	}
-	http.Redirect(w, r, "/admin", http.StatusSeeOther)
+	http.Redirect(w, r, adminURL("/admin", adminLang(r)), http.StatusSeeOther)
 }
 
 // ErrNotFound is what a Store returns (wrapped) for a post it does not

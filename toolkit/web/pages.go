@@ -33,7 +33,12 @@ type pages struct {
 
 func newPages() (*pages, error) {
 	funcs := template.FuncMap{
-		"pair": func(csrf string, p QueuedPost) actionData { return actionData{CSRF: csrf, Post: p} },
+		"replace": func(s, old, new string) string { return strings.ReplaceAll(s, old, new) },
+		"act": func(d *dashboardData, p postView) actionData {
+			return actionData{CSRF: d.CSRF, Lang: d.LangParam, Post: p,
+				CancelLabel: strings.ReplaceAll(d.T["cancelPost"], "{id}", p.ID),
+				RetryLabel:  strings.ReplaceAll(d.T["retryPost"], "{id}", p.ID), T: d.T}
+		},
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
@@ -52,8 +57,10 @@ func newPages() (*pages, error) {
 
 // actionData is what a post's buttons need.
 type actionData struct {
-	CSRF string
-	Post QueuedPost
+	CSRF, Lang              string
+	Post                    postView
+	CancelLabel, RetryLabel string
+	T                       map[string]string
 }
 
 // base is what the layout needs on every page.

@@ -25,6 +25,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /cobrand/{id}/zip/{name}", s.withLogo(s.serveZip))
 
 	mux.HandleFunc("GET /admin", s.handleDashboard)
+	mux.HandleFunc("GET /admin/live", s.handleLive)
 	mux.HandleFunc("POST /admin/login", s.handleLogin)
 	mux.HandleFunc("POST /admin/logout", s.handleLogout)
 	mux.HandleFunc("POST /admin/{action}", s.handleAction)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/url"
 	"time"
+
+	"github.com/campaignkit/campaignkit/toolkit/queue"
 )
 
 // Store is what the dashboard needs from the publishing queue: a snapshot
@@ -27,11 +29,34 @@ type Store interface {
 type Snapshot struct {
 	Paused bool
 	Posts  []QueuedPost
+	// Runners are the runners that beat in the queue lately, alive or
+	// not, newest beat first.
+	Runners []Runner
+}
+
+// Runner is what a runner said of itself in its last heartbeat.
+type Runner struct {
+	ID       string
+	Host     string
+	PID      int
+	Source   string    // the campaign it publishes
+	Started  time.Time // when it started
+	Beat     time.Time // its last heartbeat
+	LastTick time.Time // when it last looked at the queue; zero before its first look
+	InFlight int       // posts it was publishing at its last beat
+	Stopped  time.Time // when it stopped cleanly; zero while running
+}
+
+// Alive reports whether the runner beat within timeout of now and did not
+// say it stopped.
+func (r Runner) Alive(now time.Time, timeout time.Duration) bool {
+	return r.Stopped.IsZero() && !r.Beat.IsZero() && now.Sub(r.Beat) <= timeout
 }
 
 // QueuedPost is one post in the queue.
 type QueuedPost struct {
 	ID       string
+	Source   string // the campaign it was planned from, or "adhoc" for a post added by hand
 	Channel  string
 	Lang     string
 	Card     string
@@ -54,6 +79,15 @@ func (p QueuedPost) WebURL() string {
 		return p.URL
 	}
 	return ""
+}
+
+// AdHoc reports whether the post was added by hand (`campaignkit queue
+// add`) rather than planned from the campaign.
+func (p QueuedPost) AdHoc() bool { return p.Source == queue.AdHoc }
+
+// Waiting reports whether a runner may still claim the post.
+func (p QueuedPost) Waiting() bool {
+	return p.State == "planned" || (p.State == "failed" && !p.Due.IsZero())
 }
 
 // Cancellable reports whether the dashboard offers to cancel the post.

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"html/template"
 	"image"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -47,9 +48,19 @@ type Options struct {
 	Now func() time.Time
 	// AdminToken guards /admin. Empty: the dashboard is switched off.
 	AdminToken string
-	// Store is the queue the dashboard shows and steers; nil: the
-	// dashboard says there is no queue.
+	// Store is the queue the dashboard shows and steers; nil: OpenStore
+	// is asked for it.
 	Store Store
+	// OpenStore, when Store is nil, is called on each dashboard request
+	// until it returns a store, which is then kept (and closed by Close
+	// when it is an io.Closer); it returns nil, nil while there is no
+	// queue yet, and must then be cheap (see QueueFile). Both nil: the
+	// dashboard says there is no queue.
+	OpenStore func(context.Context) (Store, error)
+	// RunnerTimeout is how long after its last heartbeat a runner that
+	// did not say it stopped still counts as alive; default 15 s (runners
+	// beat every 5 s).
+	RunnerTimeout time.Duration
 	// Schedule adds its slots to the campaign's posts in the zips'
 	// manifest, calendar and captions, as `campaignkit build` does; nil:
 	// the campaign's posts only.
@@ -123,6 +134,10 @@ type Server struct {
 
 	closeOnce sync.Once
 
+	storeMu sync.Mutex
+	opened  Store // the store OpenStore gave
+	closed  bool  // Close ran: open nothing more
+
 	postsOnce sync.Once
 	posts     []bundle.Post
 	postsErr  error
@@ -183,6 +198,9 @@ func New(o Options) (*Server, error) {
 	}
 	if o.RetryAfter <= 0 {
 		o.RetryAfter = 2 * time.Second
+	}
+	if o.RunnerTimeout <= 0 {
+		o.RunnerTimeout = 15 * time.Second
 	}
 	if o.Alt == nil {
 		o.Alt = func(card campaign.Card, lang string) string { return caption.Alt(o.Campaign, card, lang) }
@@ -250,13 +268,19 @@ func New(o Options) (*Server, error) {
 	return s, nil
 }
 
-// Close stops the renderers once their current card is drawn. Requests
-// still waiting for a render get 503.
+// Close stops the renderers once their current card is drawn and closes
+// the store OpenStore gave. Requests still waiting for a render get 503.
 func (s *Server) Close() error {
 	s.pool.close()
 	s.closeOnce.Do(func() {
 		s.logos.close()
 		s.removeTemp()
+		s.storeMu.Lock()
+		defer s.storeMu.Unlock()
+		s.closed = true
+		if c, ok := s.opened.(io.Closer); ok {
+			c.Close()
+		}
 	})
 	return nil
 }

@@ -16,10 +16,10 @@ import (
 // ChromiumPath is where Debian's chromium package puts the browser.
 const ChromiumPath = "/usr/bin/chromium"
 
-// Start starts headless Chromium for one test, collecting console errors
-// (a CSP violation is one). Without Chromium the test is skipped, unless CI
-// is set: there a missing browser is a broken setup.
-func Start(t testing.TB) (ctx context.Context, consoleErrors func() []string) {
+// Need skips the test when Chromium is missing, unless CI is set: there a
+// missing browser is a broken setup. A test calls it before slow setup
+// that is of no use without a browser; Start calls it too.
+func Need(t testing.TB) {
 	t.Helper()
 	if _, err := os.Stat(ChromiumPath); err != nil {
 		if os.Getenv("CI") != "" {
@@ -27,6 +27,14 @@ func Start(t testing.TB) (ctx context.Context, consoleErrors func() []string) {
 		}
 		t.Skipf("browser test skipped: %s not found (install Debian's chromium package to run it)", ChromiumPath)
 	}
+}
+
+// Start starts headless Chromium for one test, collecting console errors
+// (a CSP violation is one). Without Chromium the test is skipped, unless CI
+// is set (see Need).
+func Start(t testing.TB) (ctx context.Context, consoleErrors func() []string) {
+	t.Helper()
+	Need(t)
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(ChromiumPath),
 		chromedp.Flag("headless", true),

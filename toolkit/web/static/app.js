@@ -87,3 +87,62 @@ document.addEventListener("DOMContentLoaded", function () {
 
   document.querySelectorAll(".hint[hidden]").forEach(function (el) { el.hidden = false; });
 });
+
+// The operator's dashboard asks the server for its live part every two
+// seconds and swaps in each part that changed (the banner, the runners,
+// each post's state), so it tells the truth without a reload. A button
+// that had the focus keeps it. Without this script the page is the same,
+// as of when it was loaded, with a Refresh link.
+document.addEventListener("DOMContentLoaded", function () {
+  var box = document.getElementById("live");
+  if (!box || !window.fetch) {
+    return;
+  }
+  var status = document.getElementById("live-status");
+  var every = 2000;
+  var swap = function (html) {
+    var fresh = document.createElement("div");
+    fresh.innerHTML = html;
+    var focused = document.activeElement;
+    var form = focused && box.contains(focused) ? focused.closest("form") : null;
+    var action = form ? form.getAttribute("action") : null;
+    var ids = function (el) { return Array.prototype.map.call(el.children, function (c) { return c.id; }).join(" "); };
+    if (ids(fresh) !== ids(box)) {
+      // parts came or went (the queue appeared): take the whole
+      box.innerHTML = html;
+    }
+    Array.prototype.forEach.call(fresh.children, function (part) {
+      var old = part.id ? document.getElementById(part.id) : null;
+      if (old && box.contains(old) && old.outerHTML !== part.outerHTML) {
+        old.replaceWith(part.cloneNode(true));
+      }
+    });
+    if (action && !document.contains(focused)) {
+      var again = box.querySelector('form[action="' + action + '"] button');
+      if (again) {
+        again.focus();
+      }
+    }
+  };
+  var poll = function () {
+    fetch(box.dataset.live, {credentials: "same-origin", cache: "no-store", headers: {"Accept": "text/html"}}).then(function (res) {
+      if (res.status === 401) {
+        status.textContent = box.dataset.ended;
+        return;
+      }
+      if (!res.ok) {
+        throw new Error(res.status);
+      }
+      return res.text().then(function (html) {
+        status.textContent = "";
+        swap(html);
+        setTimeout(poll, every);
+      });
+    }).catch(function () {
+      status.textContent = box.dataset.unreachable;
+      setTimeout(poll, every * 2);
+    });
+  };
+  setTimeout(poll, every);
+  document.querySelectorAll("a.refresh").forEach(function (a) { a.hidden = true; });
+});

@@ -1,0 +1,119 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/campaignkit/campaignkit/toolkit/queue"
+)
+
+// runnersWindow is how far back the dashboard looks for runners: far
+// enough to show the one that stopped last night.
+const runnersWindow = 24 * time.Hour
+
+// Queue adapts the scheduler's queue to the dashboard: the posts planned
+// from the campaign Source and those added by hand, the pause switch, and
+// the runners that beat in it.
+type Queue struct {
+	Store  queue.Store
+	Source string           // the campaign's slug
+	Now    func() time.Time // the clock of the operator's actions
+}
+
+var _ Store = Queue{}
+
+// List returns the campaign's posts and the ad-hoc ones, the pause and the
+// runners seen in the last day.
+func (q Queue) List(ctx context.Context) (Snapshot, error) {
+	var posts []queue.Post
+	for _, src := range []string{q.Source, queue.AdHoc} {
+		p, err := q.Store.List(ctx, queue.Filter{Source: src})
+		if err != nil {
+			return Snapshot{}, err
+		}
+		posts = append(posts, p...)
+	}
+	slices.SortStableFunc(posts, func(a, b queue.Post) int {
+		if c := a.At.Compare(b.At); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	pause, err := q.Store.Paused(ctx)
+	if err != nil {
+		return Snapshot{}, err
+	}
+	runners, err := q.Store.Runners(ctx, q.Now().Add(-runnersWindow))
+	if err != nil {
+		return Snapshot{}, err
+	}
+	snap := Snapshot{Paused: pause.On, Posts: make([]QueuedPost, len(posts))}
+	for i, p := range posts {
+		snap.Posts[i] = QueuedPost{
+			ID: p.ID, Source: p.Source, Channel: p.Channel, Lang: p.Lang, Card: p.Card, At: p.At, Local: p.Local, Zone: p.Zone,
+			State: string(p.State), Due: p.Due, Attempts: p.Attempts, Error: p.LastError, Reason: p.Reason,
+			URL: p.URL, Text: p.Text,
+		}
+	}
+	for _, r := range runners {
+		snap.Runners = append(snap.Runners, Runner{ID: r.ID, Host: r.Host, PID: r.PID, Source: r.Source,
+			Started: r.Started, Beat: r.Beat, LastTick: r.LastTick, InFlight: r.InFlight, Stopped: r.Stopped})
+	}
+	return snap, nil
+}
+
+// Cancel withdraws a waiting post.
+func (q Queue) Cancel(ctx context.Context, id string) error {
+	return notFound(q.Store.Cancel(ctx, id, q.Now(), "cancelled from the dashboard"))
+}
+
+// Retry makes a failed, missed or cancelled post due again.
+func (q Queue) Retry(ctx context.Context, id string) error {
+	return notFound(q.Store.Retry(ctx, id, q.Now()))
+}
+
+// Pause stops publishing.
+func (q Queue) Pause(ctx context.Context) error {
+	return q.Store.Pause(ctx, q.Now(), "paused from the dashboard")
+}
+
+// Resume lets publishing go on.
+func (q Queue) Resume(ctx context.Context) error { return q.Store.Resume(ctx) }
+
+func notFound(err error) error {
+	if errors.Is(err, queue.ErrNotFound) {
+		return fmt.Errorf("%w: %w", ErrNotFound, err)
+	}
+	return err
+}
+
+// QueueFile is an Options.OpenStore for the SQLite queue in file: until
+// the file exists (`campaignkit run` or `queue add` makes it) it reports
+// no queue after one stat, so a server started first finds the queue on
+// the first request after it appears. The store it opens is closed with
+// the Server.
+func QueueFile(file, source string, now func() time.Time) func(context.Context) (Store, error) {
+	return func(ctx context.Context) (Store, error) {
+		if _, err := os.Stat(file); errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
+		} else if err != nil {
+			return nil, err
+		}
+		st, err := queue.OpenSQLite(ctx, file)
+		if err != nil {
+			return nil, err
+		}
+		return closingQueue{Queue{Store: st, Source: source, Now: now}}, nil
+	}
+}
+
+// closingQueue is a Queue the Server opened and so closes.
+type closingQueue struct{ Queue }
+
+func (q closingQueue) Close() error { return q.Store.Close() }
