@@ -525,7 +525,14 @@ func (s *SQLite) Claim(ctx context.Context, owner string, now time.Time, lease t
 	if free.Total <= 0 {
 		return nil, nil
 	}
-	const due = `SELECT ` + postColumns + ` FROM posts WHERE (state = 'planned' OR state = 'failed') AND due > 0 AND due <= ?`
+	due := `SELECT ` + postColumns + ` FROM posts WHERE (state = 'planned' OR state = 'failed') AND due > 0 AND due <= ?`
+	dueArgs := []any{ms(now)}
+	if len(free.Sources) > 0 {
+		due += ` AND source IN (?` + strings.Repeat(`, ?`, len(free.Sources)-1) + `)`
+		for _, src := range free.Sources {
+			dueArgs = append(dueArgs, src)
+		}
+	}
 	var out []Post
 	err := s.tx(ctx, "claim", func(ctx context.Context, tx *sql.Tx) error {
 		var paused int
@@ -537,7 +544,7 @@ func (s *SQLite) Claim(ctx context.Context, owner string, now time.Time, lease t
 		}
 		var err error
 		if free.Channel == nil {
-			out, err = queryPosts(ctx, tx, due+` ORDER BY due, id LIMIT ?`, ms(now), free.Total)
+			out, err = queryPosts(ctx, tx, due+` ORDER BY due, id LIMIT ?`, append(dueArgs, free.Total)...)
 			if err != nil {
 				return err
 			}
@@ -547,7 +554,7 @@ func (s *SQLite) Claim(ctx context.Context, owner string, now time.Time, lease t
 				if n <= 0 {
 					continue
 				}
-				got, err := queryPosts(ctx, tx, due+` AND channel = ? ORDER BY due, id LIMIT ?`, ms(now), ch, n)
+				got, err := queryPosts(ctx, tx, due+` AND channel = ? ORDER BY due, id LIMIT ?`, append(slices.Clip(dueArgs), ch, n)...)
 				if err != nil {
 					return err
 				}
@@ -853,6 +860,12 @@ func (s *SQLite) List(ctx context.Context, f Filter) ([]Post, error) {
 	if f.Source != "" {
 		q += ` AND source = ?`
 		args = append(args, f.Source)
+	}
+	if len(f.Sources) > 0 {
+		q += ` AND source IN (?` + strings.Repeat(`, ?`, len(f.Sources)-1) + `)`
+		for _, src := range f.Sources {
+			args = append(args, src)
+		}
 	}
 	if f.Channel != "" {
 		q += ` AND channel = ?`
