@@ -80,6 +80,11 @@ func (p Post) Waiting() bool {
 	return p.State == Planned || (p.State == Failed && !p.Due.IsZero())
 }
 
+// SameContent reports whether a and b differ in nothing that re-planning
+// may change in a waiting post (text, link, images, card, local time …),
+// so that a store updates a post in place only when its content changed.
+func SameContent(a, b Post) bool { return content(a) == content(b) }
+
 // Attempt is one try at publishing a post.
 type Attempt struct {
 	N        int // 1 for the first
