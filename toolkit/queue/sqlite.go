@@ -43,30 +43,46 @@ const FileName = "queue.db"
 // it if an older campaignkit wrote it. A file that is not a queue or is
 // damaged is refused with a *toolkit.InvalidError and left as it is.
 func OpenSQLite(ctx context.Context, file string) (*SQLite, error) {
+	s, _, err := openSQLite(ctx, file)
+	return s, err
+}
+
+// MigrateSQLite brings the store in file to SchemaVersion, creating it if
+// missing, as OpenSQLite does, and returns the version it was at.
+func MigrateSQLite(ctx context.Context, file string) (from int, err error) {
+	s, from, err := openSQLite(ctx, file)
+	if err != nil {
+		return from, err
+	}
+	return from, s.Close()
+}
+
+func openSQLite(ctx context.Context, file string) (*SQLite, int, error) {
 	if err := checkHeader(file); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	// journal_mode is set after the checks: switching to WAL rewrites the
 	// header, and a file that is refused must be left exactly as it was.
 	dsn := file + "?_pragma=busy_timeout(10000)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
-		return nil, fmt.Errorf("open queue store %s: %w", file, err)
+		return nil, 0, fmt.Errorf("open queue store %s: %w", file, err)
 	}
 	s := &SQLite{db: db, file: file, writes: make(chan *write), closed: make(chan struct{}), writerDone: make(chan struct{})}
 	if err := s.check(ctx); err != nil {
 		db.Close()
-		return nil, err
+		return nil, 0, err
 	}
-	if _, err := migrate(ctx, db, file); err != nil {
+	from, err := migrate(ctx, db, file)
+	if err != nil {
 		db.Close()
-		return nil, s.wrap("open", err)
+		return nil, from, s.wrap("open", err)
 	}
 	if _, err := db.ExecContext(ctx, `PRAGMA journal_mode = WAL`); err != nil {
 		db.Close()
-		return nil, s.wrap("open", err)
+		return nil, from, s.wrap("open", err)
 	}
-	return s, nil
+	return s, from, nil
 }
 
 // sqliteHeader starts every SQLite database file.

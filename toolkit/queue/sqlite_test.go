@@ -53,6 +53,12 @@ func TestMigrateV1(t *testing.T) {
 	}
 	db.Close()
 
+	if from, err := MigrateSQLite(ctx, file); err != nil || from != 1 {
+		t.Fatalf("migrate: got from %d, %v, want 1", from, err)
+	}
+	if from, err := MigrateSQLite(ctx, file); err != nil || from != SchemaVersion {
+		t.Fatalf("migrate again: got from %d, %v, want %d", from, err, SchemaVersion)
+	}
 	s := openStore(t, file)
 	var v int
 	if err := s.db.QueryRow(`SELECT version FROM schema_version`).Scan(&v); err != nil || v != SchemaVersion {
