@@ -27,7 +27,7 @@ var version = "0.1.0-dev"
 func commands() []*cli.Command {
 	return []*cli.Command{
 		buildCommand(), renderCommand(), lintCommand(), initCommand(), themesCommand(), formatsCommand(),
-		scheduleCommand(), queueCommand(), runCommand(), newServeCommand(time.Now),
+		scheduleCommand(), queueCommand(), migrateCommand(), runCommand(), newServeCommand(time.Now),
 	}
 }
 
