@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/campaignkit/campaignkit/toolkit/queue"
@@ -27,6 +26,7 @@ const serveGrace = 10 * time.Second
 
 type serveOptions struct {
 	campaign, addr, state string
+	store                 string        // --store: "" for queue.db in the state folder
 	run                   bool          // publish the queue too, in this process
 	stopTimeout           time.Duration // with run: how long a stop waits for posts in flight
 	now                   func() time.Time
@@ -50,11 +50,12 @@ func newServeCommand(now func() time.Time) *cli.Command {
 			campaignFlag,
 			&cli.StringFlag{Name: "addr", Usage: "listen on `HOST:PORT`", Value: "127.0.0.1:8080"},
 			&cli.StringFlag{Name: "state", Usage: "state `DIR` holding the queue (default: .campaignkit beside the campaign file)"},
+			storeFlag,
 			&cli.BoolFlag{Name: "run", Usage: "also publish the queue's posts on time, as `campaignkit run` does"},
 			&cli.DurationFlag{Name: "stop-timeout", Value: 20 * time.Second, Usage: "with --run: how long a stop waits for posts in flight"},
 		},
 		Action: func(cc *cli.Context) error {
-			return serve(cc, serveOptions{campaign: cc.String("campaign"), addr: cc.String("addr"), state: cc.String("state"),
+			return serve(cc, serveOptions{campaign: cc.String("campaign"), addr: cc.String("addr"), state: cc.String("state"), store: cc.String("store"),
 				run: cc.Bool("run"), stopTimeout: cc.Duration("stop-timeout"), now: now})
 		},
 	}
@@ -102,27 +103,33 @@ func serve(cc *cli.Context, o serveOptions) error {
 		}
 		return cc.Context.Err()
 	}
-	fmt.Fprintf(cc.App.Writer, "publishing the queue in %s\n", st.File())
+	fmt.Fprintf(cc.App.Writer, "publishing the queue in %s\n", storeName(st))
 	return serveAndRun(cc.Context, srv, ln, r)
 }
 
 // serveQueue loads the campaign and opens its queue: made if missing with
 // --run; without it, only one `run` has made (else the dashboard says
-// there is no queue).
-func serveQueue(ctx context.Context, o serveOptions) (*loadedCampaign, *queue.SQLite, string, error) {
+// there is no queue). A PostgreSQL store is always opened: its schema is
+// made on first use.
+func serveQueue(ctx context.Context, o serveOptions) (*loadedCampaign, queue.Store, string, error) {
 	if o.run {
-		return openQueue(ctx, o.campaign, o.state, true)
+		return openQueue(ctx, o.campaign, o.state, o.store, true)
 	}
 	lc, err := loadCampaign(o.campaign)
 	if err != nil {
 		return nil, nil, "", err
 	}
 	dir := stateDir(o.state, lc)
-	file := filepath.Join(dir, queue.FileName)
-	if _, err := os.Stat(file); err != nil {
-		return lc, nil, dir, nil
+	at, err := parseStore(o.store, dir)
+	if err != nil {
+		return nil, nil, "", err
 	}
-	st, err := queue.OpenSQLite(ctx, file)
+	if at.file != "" {
+		if _, err := os.Stat(at.file); err != nil {
+			return lc, nil, dir, nil
+		}
+	}
+	st, err := openStore(ctx, at, dir, false)
 	if err != nil {
 		return nil, nil, "", err
 	}

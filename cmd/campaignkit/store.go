@@ -84,6 +84,33 @@ func openStore(ctx context.Context, at storeAt, dir string, create bool) (queue.
 	return queue.OpenSQLite(ctx, at.file)
 }
 
+// openQueue loads the campaign and opens its queue: store, else queue.db
+// in the state folder. Unless create is set, a missing queue file is an
+// error rather than a new empty file.
+func openQueue(ctx context.Context, campaignPath, state, store string, create bool) (*loadedCampaign, queue.Store, string, error) {
+	lc, err := loadCampaign(campaignPath)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	dir := stateDir(state, lc)
+	at, err := parseStore(store, dir)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	if create {
+		// The state folder holds the outbox and rendered images whatever
+		// store holds the queue.
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, nil, "", fmt.Errorf("state folder: %w", err)
+		}
+	}
+	s, err := openStore(ctx, at, dir, create)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	return lc, s, dir, nil
+}
+
 // storeName says which store a command uses, never with a password.
 func storeName(s queue.Store) string {
 	switch s := s.(type) {
