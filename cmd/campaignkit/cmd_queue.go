@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -28,6 +27,7 @@ var stateFlag = &cli.StringFlag{
 type queueOptions struct {
 	campaign string
 	state    string
+	store    string
 	json     bool
 	only     []string
 	id       string
@@ -43,10 +43,10 @@ type addOptions struct {
 
 func queueCommand() *cli.Command {
 	opts := func(cc *cli.Context) queueOptions {
-		return queueOptions{campaign: cc.String("campaign"), state: cc.String("state"), json: cc.Bool("json"),
+		return queueOptions{campaign: cc.String("campaign"), state: cc.String("state"), store: cc.String("store"), json: cc.Bool("json"),
 			only: cc.StringSlice("only"), id: cc.Args().First(), reason: cc.String("reason")}
 	}
-	common := []cli.Flag{campaignFlag, stateFlag}
+	common := []cli.Flag{campaignFlag, stateFlag, storeFlag}
 	return &cli.Command{
 		Name:  "queue",
 		Usage: "see and steer the persistent publishing queue",
@@ -122,38 +122,6 @@ func queueCommand() *cli.Command {
 	}
 }
 
-// openQueue opens the queue of the campaign's state folder. Unless create
-// is set, a missing queue is an error rather than a new empty file.
-func openQueue(ctx context.Context, campaignPath, state string, create bool) (*loadedCampaign, *queue.SQLite, string, error) {
-	lc, err := loadCampaign(campaignPath)
-	if err != nil {
-		return nil, nil, "", err
-	}
-	s, dir, err := openStore(ctx, lc, state, create)
-	if err != nil {
-		return nil, nil, "", err
-	}
-	return lc, s, dir, nil
-}
-
-// openStore opens the queue of lc's state folder, as openQueue does.
-func openStore(ctx context.Context, lc *loadedCampaign, state string, create bool) (*queue.SQLite, string, error) {
-	dir := stateDir(state, lc)
-	file := filepath.Join(dir, queue.FileName)
-	if create {
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return nil, "", fmt.Errorf("state folder: %w", err)
-		}
-	} else if _, err := os.Stat(file); errors.Is(err, os.ErrNotExist) {
-		return nil, "", usagef("no queue in %s: `campaignkit run` or `campaignkit queue add` makes one (or give --state DIR)", dir)
-	}
-	s, err := queue.OpenSQLite(ctx, file)
-	if err != nil {
-		return nil, "", err
-	}
-	return s, dir, nil
-}
-
 // userError turns the queue's "no such post" and "not in this state" into
 // command-line mistakes (exit 2).
 func userError(err error) error {
@@ -164,7 +132,7 @@ func userError(err error) error {
 }
 
 func queueList(cc *cli.Context, o queueOptions) error {
-	_, s, _, err := openQueue(cc.Context, o.campaign, o.state, false)
+	_, s, _, err := openQueue(cc.Context, o.campaign, o.state, o.store, false)
 	if err != nil {
 		return err
 	}
@@ -301,7 +269,7 @@ func queueShow(cc *cli.Context, o queueOptions) error {
 	if o.id == "" {
 		return usagef("queue show: give a post ID")
 	}
-	_, s, _, err := openQueue(cc.Context, o.campaign, o.state, false)
+	_, s, _, err := openQueue(cc.Context, o.campaign, o.state, o.store, false)
 	if err != nil {
 		return err
 	}
@@ -426,7 +394,12 @@ func queueAdd(cc *cli.Context, o queueOptions) error {
 	if len(problems) > 0 {
 		return &toolkit.InvalidError{Problems: problems}
 	}
-	s, _, err := openStore(cc.Context, lc, o.state, true)
+	dir := stateDir(o.state, lc)
+	where, err := parseStore(o.store, dir)
+	if err != nil {
+		return err
+	}
+	s, err := openStore(cc.Context, where, dir, true)
 	if err != nil {
 		return err
 	}
@@ -494,7 +467,7 @@ func steer(cc *cli.Context, o queueOptions, done string, do func(context.Context
 	if o.id == "" {
 		return usagef("give a post ID")
 	}
-	_, s, _, err := openQueue(cc.Context, o.campaign, o.state, false)
+	_, s, _, err := openQueue(cc.Context, o.campaign, o.state, o.store, false)
 	if err != nil {
 		return err
 	}
@@ -511,7 +484,7 @@ func steer(cc *cli.Context, o queueOptions, done string, do func(context.Context
 }
 
 func queuePause(cc *cli.Context, o queueOptions, on bool) error {
-	_, s, _, err := openQueue(cc.Context, o.campaign, o.state, false)
+	_, s, _, err := openQueue(cc.Context, o.campaign, o.state, o.store, false)
 	if err != nil {
 		return err
 	}

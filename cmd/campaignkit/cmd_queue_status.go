@@ -24,7 +24,7 @@ func queueStatusCommand(common []cli.Flag, opts func(*cli.Context) queueOptions)
 }
 
 func queueStatus(cc *cli.Context, o queueOptions) error {
-	lc, s, _, err := openQueue(cc.Context, o.campaign, o.state, false)
+	lc, s, _, err := openQueue(cc.Context, o.campaign, o.state, o.store, false)
 	if err != nil {
 		return err
 	}
@@ -34,9 +34,9 @@ func queueStatus(cc *cli.Context, o queueOptions) error {
 		return err
 	}
 	if o.json {
-		return printJSON(cc.App.Writer, statusToJSON(st, s.File(), lc.Location))
+		return printJSON(cc.App.Writer, statusToJSON(st, storeName(s), lc.Location))
 	}
-	printStatus(cc.App.Writer, st, s.File(), lc.Location)
+	printStatus(cc.App.Writer, st, storeName(s), lc.Location)
 	return nil
 }
 

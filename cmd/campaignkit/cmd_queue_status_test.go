@@ -26,7 +26,7 @@ func TestQueueStatus(t *testing.T) {
 	}
 
 	ctx := context.Background()
-	_, s, _, err := openQueue(ctx, path, state, true)
+	_, s, _, err := openQueue(ctx, path, state, "", true)
 	if err != nil {
 		t.Fatal(err)
 	}

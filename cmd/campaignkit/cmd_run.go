@@ -26,6 +26,7 @@ import (
 type runOptions struct {
 	campaign    string
 	state       string
+	store       string
 	logFormat   string
 	lease       time.Duration
 	stopTimeout time.Duration
@@ -69,13 +70,13 @@ func runCommand() *cli.Command {
 			"A *_FILE must be readable by its owner only (0600).\n\n" +
 			"SIGINT or SIGTERM stops it after the posts in flight (at most --stop-timeout).",
 		Flags: []cli.Flag{
-			campaignFlag, stateFlag,
+			campaignFlag, stateFlag, storeFlag,
 			&cli.StringFlag{Name: "log-format", Value: "text", Usage: "`FORMAT` of the logs on standard error: text or json"},
 			&cli.DurationFlag{Name: "stop-timeout", Value: 20 * time.Second, Usage: "how long a stop waits for posts in flight"},
 			&cli.DurationFlag{Name: "lease", Value: 30 * time.Second, Usage: "how long a claim holds before another runner may take a post back", Hidden: true},
 		},
 		Action: func(cc *cli.Context) error {
-			return runDaemon(cc, runOptions{campaign: cc.String("campaign"), state: cc.String("state"), logFormat: cc.String("log-format"),
+			return runDaemon(cc, runOptions{campaign: cc.String("campaign"), state: cc.String("state"), store: cc.String("store"), logFormat: cc.String("log-format"),
 				lease: cc.Duration("lease"), stopTimeout: cc.Duration("stop-timeout")})
 		},
 	}
@@ -86,7 +87,7 @@ func runDaemon(cc *cli.Context, o runOptions) error {
 	if err != nil {
 		return err
 	}
-	lc, s, dir, err := openQueue(cc.Context, o.campaign, o.state, true)
+	lc, s, dir, err := openQueue(cc.Context, o.campaign, o.state, o.store, true)
 	if err != nil {
 		return err
 	}
@@ -95,7 +96,7 @@ func runDaemon(cc *cli.Context, o runOptions) error {
 	if err != nil {
 		return err
 	}
-	logger.Info("campaignkit run", "campaign", lc.Slug, "state", dir, "queue", s.File())
+	logger.Info("campaignkit run", "campaign", lc.Slug, "state", dir, "queue", storeName(s))
 	ctx, stop := context.WithCancel(cc.Context)
 	defer stop()
 	watching := startLiveEdits(ctx, lc, dir, logger, r, watch.Options{})

@@ -36,7 +36,7 @@ func TestRunPublishingSettings(t *testing.T) {
 	dir := t.TempDir()
 	path := writeCampaign(t, dir, crashCampaign+"publishing:\n  retry: {base: 1s, attempts: 1}\n  concurrency: {webhook: 2}\n", nil)
 	ctx := context.Background()
-	lc, s, state, err := openQueue(ctx, path, filepath.Join(dir, "state"), true)
+	lc, s, state, err := openQueue(ctx, path, filepath.Join(dir, "state"), "", true)
 	if err != nil {
 		t.Fatal(err)
 	}

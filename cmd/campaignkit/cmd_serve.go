@@ -30,6 +30,7 @@ type serveOptions struct {
 	campaign, addr, state string
 	cobrandMB             int64         // bytes of partners' logos kept, in MB
 	trustProxy            bool          // behind a reverse proxy: take the client's address and scheme from it
+	store                 string        // --store: "" for queue.db in the state folder
 	run                   bool          // publish the queue too, in this process
 	stopTimeout           time.Duration // with run: how long a stop waits for posts in flight
 	now                   func() time.Time
@@ -58,11 +59,12 @@ func newServeCommand(now func() time.Time) *cli.Command {
 			&cli.StringFlag{Name: "state", Usage: "state `DIR` holding the queue (default: .campaignkit beside the campaign file)"},
 			&cli.Int64Flag{Name: "cobrand-cache-mb", Value: 512, Usage: "partners' logos kept in DIR/cobrand under the state folder, at most `MB` in all; the least recently used go first past it"},
 			&cli.BoolFlag{Name: "trust-proxy", Usage: "behind a reverse proxy (on loopback or a private network): rate-limit by the client address it forwards (Forwarded, X-Forwarded-For) and mark the dashboard cookie Secure when it says the client used HTTPS"},
+			storeFlag,
 			&cli.BoolFlag{Name: "run", Usage: "also publish the queue's posts on time, as `campaignkit run` does"},
 			&cli.DurationFlag{Name: "stop-timeout", Value: 20 * time.Second, Usage: "with --run: how long a stop waits for posts in flight"},
 		},
 		Action: func(cc *cli.Context) error {
-			return serve(cc, serveOptions{campaign: cc.String("campaign"), addr: cc.String("addr"), state: cc.String("state"),
+			return serve(cc, serveOptions{campaign: cc.String("campaign"), addr: cc.String("addr"), state: cc.String("state"), store: cc.String("store"),
 				cobrandMB: cc.Int64("cobrand-cache-mb"), trustProxy: cc.Bool("trust-proxy"), run: cc.Bool("run"), stopTimeout: cc.Duration("stop-timeout"), now: now})
 		},
 	}
@@ -73,7 +75,7 @@ func serve(cc *cli.Context, o serveOptions) error {
 	if o.cobrandMB <= 0 {
 		return usagef("--cobrand-cache-mb %d: give a size in MB, 1 or more", o.cobrandMB)
 	}
-	lc, st, dir, err := serveQueue(cc.Context, o)
+	lc, st, dir, lazy, err := serveQueue(cc.Context, o)
 	if err != nil {
 		return err
 	}
@@ -94,7 +96,7 @@ func serve(cc *cli.Context, o serveOptions) error {
 		defer st.Close()
 		opts.Store = web.Queue{Store: st, Source: lc.Slug, Now: o.now}
 	} else {
-		opts.OpenStore = web.QueueFile(filepath.Join(dir, queue.FileName), lc.Slug, o.now)
+		opts.OpenStore = web.QueueFile(lazy, lc.Slug, o.now)
 	}
 	var r *runner.Runner
 	if o.run {
@@ -128,22 +130,37 @@ func serve(cc *cli.Context, o serveOptions) error {
 		}
 		return cc.Context.Err()
 	}
-	fmt.Fprintf(cc.App.Writer, "publishing the queue in %s\n", st.File())
+	fmt.Fprintf(cc.App.Writer, "publishing the queue in %s\n", storeName(st))
 	return serveAndRun(cc.Context, srv, ln, r)
 }
 
-// serveQueue loads the campaign and, with --run, opens its queue (made if
-// missing); without it the dashboard opens the queue once `run` or `queue
-// add` has made it.
-func serveQueue(ctx context.Context, o serveOptions) (*loadedCampaign, *queue.SQLite, string, error) {
+// serveQueue loads the campaign and opens its queue: made if missing with
+// --run. Without --run an SQLite queue that does not exist yet is left for
+// the dashboard to open once `run` or `queue add` has made it (lazy names
+// its file); a PostgreSQL store is always opened, its schema made on first
+// use.
+func serveQueue(ctx context.Context, o serveOptions) (lc *loadedCampaign, st queue.Store, dir, lazy string, err error) {
 	if o.run {
-		return openQueue(ctx, o.campaign, o.state, true)
+		lc, st, dir, err = openQueue(ctx, o.campaign, o.state, o.store, true)
+		return lc, st, dir, "", err
 	}
-	lc, err := loadCampaign(o.campaign)
+	if lc, err = loadCampaign(o.campaign); err != nil {
+		return nil, nil, "", "", err
+	}
+	dir = stateDir(o.state, lc)
+	at, err := parseStore(o.store, dir)
 	if err != nil {
-		return nil, nil, "", err
+		return nil, nil, "", "", err
 	}
-	return lc, nil, stateDir(o.state, lc), nil
+	if at.file != "" {
+		if _, err := os.Stat(at.file); err != nil {
+			return lc, nil, dir, at.file, nil
+		}
+	}
+	if st, err = openStore(ctx, at, dir, false); err != nil {
+		return nil, nil, "", "", err
+	}
+	return lc, st, dir, "", nil
 }
 
 // serveAndRun serves on ln and publishes with r until ctx ends, then stops

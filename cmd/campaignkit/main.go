@@ -27,7 +27,7 @@ var version = "0.1.0-dev"
 func commands() []*cli.Command {
 	return []*cli.Command{
 		buildCommand(), renderCommand(), lintCommand(), initCommand(), themesCommand(), formatsCommand(),
-		scheduleCommand(), queueCommand(), runCommand(), accountsCommand(), newServeCommand(time.Now),
+		scheduleCommand(), queueCommand(), migrateCommand(), runCommand(), accountsCommand(), newServeCommand(time.Now),
 	}
 }
 

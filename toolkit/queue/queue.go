@@ -80,6 +80,11 @@ func (p Post) Waiting() bool {
 	return p.State == Planned || (p.State == Failed && !p.Due.IsZero())
 }
 
+// SameContent reports whether a and b differ in nothing that re-planning
+// may change in a waiting post (text, link, images, card, local time …),
+// so that a store updates a post in place only when its content changed.
+func SameContent(a, b Post) bool { return content(a) == content(b) }
+
 // Attempt is one try at publishing a post.
 type Attempt struct {
 	N        int // 1 for the first
@@ -101,10 +106,13 @@ type Counts struct {
 
 // Slots says how many posts a claim may take: at most Total in all and,
 // when Channel is set, at most Channel[c] of channel c (none of a channel
-// it does not name).
+// it does not name). When Sources is set, only posts of those sources
+// (campaign slugs, AdHoc) are taken, so the runners of several campaigns
+// can share one store.
 type Slots struct {
 	Total   int
 	Channel map[string]int
+	Sources []string
 }
 
 // Any is room for n posts of any channel.
@@ -132,8 +140,12 @@ type Pause struct {
 
 // Filter selects posts for List. Zero fields match everything.
 type Filter struct {
-	States    []State
-	Source    string
+	States []State
+	Source string
+	// Sources, when set, keeps only posts of these sources: the campaigns
+	// a dashboard or a runner names in a store several campaigns share.
+	// With Source also set, a post must match both.
+	Sources   []string
 	Channel   string
 	DueBefore time.Time // only waiting posts due before this instant
 	Limit     int
@@ -206,6 +218,22 @@ type Store interface {
 	Get(ctx context.Context, id string) (Post, []Attempt, error)
 	// Close releases the store.
 	Close() error
+}
+
+// Notifier is offered by a store that can tell a waiting runner, without
+// polling, that posts may have become claimable: added, edited, released,
+// retried, failed with a retry time or un-paused, by this process or any
+// other sharing the store.
+//
+// A runner that finds its store is a Notifier selects on Changes besides
+// its poll timer, and looks at the queue whenever a value arrives.
+type Notifier interface {
+	// Changes returns a channel of wake-ups for one subscriber. Several
+	// changes close together may arrive as one value. A value also arrives
+	// as soon as the store listens (and again after it had to reconnect),
+	// since changes made before then went unheard. The channel is closed
+	// when ctx ends or the store is closed.
+	Changes(ctx context.Context) <-chan struct{}
 }
 
 // Errors a Store returns, wrapped with the post they concern.

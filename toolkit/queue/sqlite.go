@@ -43,30 +43,46 @@ const FileName = "queue.db"
 // it if an older campaignkit wrote it. A file that is not a queue or is
 // damaged is refused with a *toolkit.InvalidError and left as it is.
 func OpenSQLite(ctx context.Context, file string) (*SQLite, error) {
+	s, _, err := openSQLite(ctx, file)
+	return s, err
+}
+
+// MigrateSQLite brings the store in file to SchemaVersion, creating it if
+// missing, as OpenSQLite does, and returns the version it was at.
+func MigrateSQLite(ctx context.Context, file string) (from int, err error) {
+	s, from, err := openSQLite(ctx, file)
+	if err != nil {
+		return from, err
+	}
+	return from, s.Close()
+}
+
+func openSQLite(ctx context.Context, file string) (*SQLite, int, error) {
 	if err := checkHeader(file); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	// journal_mode is set after the checks: switching to WAL rewrites the
 	// header, and a file that is refused must be left exactly as it was.
 	dsn := file + "?_pragma=busy_timeout(10000)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
-		return nil, fmt.Errorf("open queue store %s: %w", file, err)
+		return nil, 0, fmt.Errorf("open queue store %s: %w", file, err)
 	}
 	s := &SQLite{db: db, file: file, writes: make(chan *write), closed: make(chan struct{}), writerDone: make(chan struct{})}
 	if err := s.check(ctx); err != nil {
 		db.Close()
-		return nil, err
+		return nil, 0, err
 	}
-	if _, err := migrate(ctx, db, file); err != nil {
+	from, err := migrate(ctx, db, file)
+	if err != nil {
 		db.Close()
-		return nil, s.wrap("open", err)
+		return nil, from, s.wrap("open", err)
 	}
 	if _, err := db.ExecContext(ctx, `PRAGMA journal_mode = WAL`); err != nil {
 		db.Close()
-		return nil, s.wrap("open", err)
+		return nil, from, s.wrap("open", err)
 	}
-	return s, nil
+	return s, from, nil
 }
 
 // sqliteHeader starts every SQLite database file.
@@ -525,7 +541,14 @@ func (s *SQLite) Claim(ctx context.Context, owner string, now time.Time, lease t
 	if free.Total <= 0 {
 		return nil, nil
 	}
-	const due = `SELECT ` + postColumns + ` FROM posts WHERE (state = 'planned' OR state = 'failed') AND due > 0 AND due <= ?`
+	due := `SELECT ` + postColumns + ` FROM posts WHERE (state = 'planned' OR state = 'failed') AND due > 0 AND due <= ?`
+	dueArgs := []any{ms(now)}
+	if len(free.Sources) > 0 {
+		due += ` AND source IN (?` + strings.Repeat(`, ?`, len(free.Sources)-1) + `)`
+		for _, src := range free.Sources {
+			dueArgs = append(dueArgs, src)
+		}
+	}
 	var out []Post
 	err := s.tx(ctx, "claim", func(ctx context.Context, tx *sql.Tx) error {
 		var paused int
@@ -537,7 +560,7 @@ func (s *SQLite) Claim(ctx context.Context, owner string, now time.Time, lease t
 		}
 		var err error
 		if free.Channel == nil {
-			out, err = queryPosts(ctx, tx, due+` ORDER BY due, id LIMIT ?`, ms(now), free.Total)
+			out, err = queryPosts(ctx, tx, due+` ORDER BY due, id LIMIT ?`, append(dueArgs, free.Total)...)
 			if err != nil {
 				return err
 			}
@@ -547,7 +570,7 @@ func (s *SQLite) Claim(ctx context.Context, owner string, now time.Time, lease t
 				if n <= 0 {
 					continue
 				}
-				got, err := queryPosts(ctx, tx, due+` AND channel = ? ORDER BY due, id LIMIT ?`, ms(now), ch, n)
+				got, err := queryPosts(ctx, tx, due+` AND channel = ? ORDER BY due, id LIMIT ?`, append(slices.Clip(dueArgs), ch, n)...)
 				if err != nil {
 					return err
 				}
@@ -853,6 +876,12 @@ func (s *SQLite) List(ctx context.Context, f Filter) ([]Post, error) {
 	if f.Source != "" {
 		q += ` AND source = ?`
 		args = append(args, f.Source)
+	}
+	if len(f.Sources) > 0 {
+		q += ` AND source IN (?` + strings.Repeat(`, ?`, len(f.Sources)-1) + `)`
+		for _, src := range f.Sources {
+			args = append(args, src)
+		}
 	}
 	if f.Channel != "" {
 		q += ` AND channel = ?`
