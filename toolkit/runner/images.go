@@ -98,7 +98,7 @@ func (r *Runner) prepareLoop(ctx context.Context) {
 // prepare renders the images of the waiting card posts due before
 // now+Prepare that are not rendered yet.
 func (r *Runner) prepare(ctx context.Context, now time.Time) {
-	posts, err := r.cfg.Store.List(ctx, queue.Filter{DueBefore: now.Add(r.cfg.Prepare)})
+	posts, err := r.cfg.Store.List(ctx, queue.Filter{DueBefore: now.Add(r.cfg.Prepare), Sources: r.sources()})
 	if err != nil {
 		if ctx.Err() == nil {
 			r.log.Warn("listing posts to render ahead failed", "err", err)

@@ -197,3 +197,75 @@ func TestBurstGoesOutOnTime(t *testing.T) {
 		}
 	})
 }
+
+// notifying is a store that tells of changes, as PostgreSQL's does.
+type notifying struct {
+	queue.Store
+	ch chan struct{}
+}
+
+func (n notifying) Changes(ctx context.Context) <-chan struct{} { return n.ch }
+
+// TestNotifierWakesTheRunner: with a store that tells of changes, a post
+// another process adds is published at once, not at the next poll (which
+// here is an hour away).
+func TestNotifierWakesTheRunner(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		sq, err := queue.OpenSQLite(ctx, filepath.Join(t.TempDir(), queue.FileName))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer sq.Close()
+		store := notifying{Store: sq, ch: make(chan struct{}, 1)}
+		pub := &fakePublisher{NameFn: "outbox"}
+		r, err := New(Config{Store: store, Publishers: map[string]publish.Publisher{"outbox": pub}, Now: time.Now, Poll: time.Hour})
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error)
+		go func() { done <- r.Run(ctx) }()
+		time.Sleep(time.Minute)
+		synctest.Wait()
+		added := time.Now()
+		if _, err := sq.Enqueue(ctx, added, []queue.Post{{ID: "late-add", Source: queue.AdHoc, Channel: "outbox", Lang: "en", At: added, Text: "hi"}}); err != nil {
+			t.Fatal(err)
+		}
+		store.ch <- struct{}{}
+		synctest.Wait()
+		if pub.count() != 1 {
+			t.Fatalf("%d published right after the notification, want 1", pub.count())
+		}
+		cancel()
+		<-done
+	})
+}
+
+// TestRunnerKeepsToItsCampaign: two campaigns share a store; a runner
+// publishes its own campaign's posts and those queued by hand, and leaves
+// the other campaign's alone, even when they are overdue.
+func TestRunnerKeepsToItsCampaign(t *testing.T) {
+	h := newHarness(t, due, nil, nil)
+	ctx := context.Background()
+	other := []queue.Post{
+		{ID: "other-due", Source: "other-campaign", Channel: "outbox", Lang: "en", At: due, Text: "not mine"},
+		{ID: "other-overdue", Source: "other-campaign", Channel: "outbox", Lang: "en", At: due.Add(-time.Hour), Text: "not mine either"},
+		{ID: "by-hand", Source: queue.AdHoc, Channel: "outbox", Lang: "en", At: due, Text: "mine to send"},
+	}
+	if _, err := h.store.Enqueue(ctx, due.Add(-2*time.Hour), other); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.r.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	h.tick(t)
+	for id, want := range map[string]queue.State{"other-due": queue.Planned, "other-overdue": queue.Planned, "by-hand": queue.Published} {
+		p, _, err := h.store.Get(ctx, id)
+		if err != nil || p.State != want {
+			t.Errorf("%s: %s (%v), want %s", id, p.State, err, want)
+		}
+	}
+	if n := h.pub.count(); n != 2 { // the campaign's own post and the one by hand
+		t.Errorf("%d published, want 2", n)
+	}
+}

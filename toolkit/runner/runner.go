@@ -269,7 +269,7 @@ func (r *Runner) Start(ctx context.Context) error {
 // their lease. A runner's owner name records its host, pid and process
 // start, so a pid reused by another process is not taken for the runner.
 func (r *Runner) releaseDead(ctx context.Context, now time.Time) error {
-	claimed, err := r.cfg.Store.List(ctx, queue.Filter{States: []queue.State{queue.Claimed}})
+	claimed, err := r.cfg.Store.List(ctx, queue.Filter{States: []queue.State{queue.Claimed}, Sources: r.sources()})
 	if err != nil {
 		return err
 	}
@@ -303,7 +303,7 @@ func (r *Runner) sweep(ctx context.Context, now time.Time) error {
 		r.log.Warn("took back a post whose lease expired; its runner stopped or crashed mid-publish",
 			"id", p.ID, "channel", p.Channel, "owner", p.LeaseOwner, "lease_until", p.LeaseUntil)
 	}
-	overdue, err := r.cfg.Store.List(ctx, queue.Filter{DueBefore: now.Add(-r.grace)})
+	overdue, err := r.cfg.Store.List(ctx, queue.Filter{DueBefore: now.Add(-r.grace), Sources: r.sources()})
 	if err != nil {
 		return err
 	}
@@ -353,6 +353,17 @@ func (r *Runner) Tick(ctx context.Context) {
 	r.dispatch(ctx, now)
 }
 
+// sources are the posts this runner publishes: its campaign's and those
+// queued by hand, so that several campaigns can share one store; nil (all)
+// for a runner without a campaign. The slug never changes while a runner
+// runs (Reconfigure refuses a new one).
+func (r *Runner) sources() []string {
+	if r.cfg.Campaign == nil {
+		return nil
+	}
+	return []string{r.cfg.Campaign.Slug, queue.AdHoc}
+}
+
 // concurrency is how many posts of channel may be in flight at once.
 func (r *Runner) concurrency(channel string) int {
 	if n, ok := r.cfg.Concurrency[channel]; ok && n > 0 {
@@ -369,7 +380,7 @@ func (r *Runner) concurrency(channel string) int {
 func (r *Runner) dispatch(ctx context.Context, now time.Time) {
 	r.lastTick.Store(now.UnixMilli())
 	r.mu.Lock()
-	free := queue.Slots{Total: r.cfg.Workers - int(r.inflight.Load()), Channel: map[string]int{}}
+	free := queue.Slots{Total: r.cfg.Workers - int(r.inflight.Load()), Channel: map[string]int{}, Sources: r.sources()}
 	for ch := range r.cfg.Publishers {
 		if n := r.concurrency(ch) - r.busy[ch]; n > 0 {
 			free.Channel[ch] = n
@@ -435,6 +446,13 @@ func (r *Runner) Run(ctx context.Context) error {
 		defer close(prepared)
 		r.prepareLoop(ctx)
 	}()
+	// A store that can tell of changes (PostgreSQL's LISTEN/NOTIFY) wakes
+	// the loop when another process adds a post or makes one due, instead
+	// of leaving it to the next poll.
+	var changes <-chan struct{}
+	if n, ok := r.cfg.Store.(queue.Notifier); ok {
+		changes = n.Changes(ctx)
+	}
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	var lastFull, lastBeat time.Time
@@ -455,6 +473,10 @@ func (r *Runner) Run(ctx context.Context) error {
 		case <-ctx.Done():
 		case <-r.wake:
 		case <-timer.C:
+		case _, ok := <-changes:
+			if !ok {
+				changes = nil // closed: a nil channel never fires
+			}
 		}
 	}
 	r.log.Info("runner stopping", "in_flight", r.inflight.Load(), "bound", r.cfg.StopTimeout)
