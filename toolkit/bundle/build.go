@@ -140,6 +140,7 @@ func Build(ctx context.Context, o Options) (*Manifest, Stats, error) {
 		return nil, stats, err
 	}
 	crashPoint("committed")
+	next.identify(t.live(), t.name)
 	if err := writeCache(t.dir, c.Slug, next); err != nil {
 		return nil, stats, err
 	}

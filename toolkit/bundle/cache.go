@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/campaignkit/campaignkit/toolkit"
@@ -27,6 +28,38 @@ type cacheEntry struct {
 	Key    string `json:"key"`
 	SHA256 string `json:"sha256"`
 	Bytes  int    `json:"bytes"`
+	// Ident is the file's identity when it was written (device, inode,
+	// size and modification time): while the file still has it, its bytes
+	// are taken to be the ones hashed, and it is not read again.
+	Ident string `json:"ident,omitempty"`
+}
+
+// fileIdent is the identity of the file at p, or "" when it has none: a
+// file edited, replaced or copied gets a new one.
+func fileIdent(p string) string {
+	st, err := os.Lstat(p)
+	if err != nil || !st.Mode().IsRegular() {
+		return ""
+	}
+	return identOf(st)
+}
+
+// identify records the identity of the files of the bundle in root (named
+// name in the output folder) that the index lists.
+func (ix *cacheIndex) identify(root, name string) {
+	if root == "" {
+		return
+	}
+	for p, e := range ix.Images {
+		e.Ident = fileIdent(filepath.Join(root, filepath.FromSlash(p)))
+		ix.Images[p] = e
+	}
+	for k, e := range ix.Files {
+		if zip, ok := strings.CutPrefix(k, name+"/"); ok {
+			e.Ident = fileIdent(filepath.Join(root, zip))
+			ix.Files[k] = e
+		}
+	}
 }
 
 // cacheVersion 2: keys no longer hash the executable, and zips are recorded
@@ -113,9 +146,10 @@ func (k *keyer) key(j job) string {
 }
 
 // reusable finds, in the previous bundles' folders, a file at path that
-// still holds the bytes the cache entry recorded (its content hash is
-// checked, so a file edited or damaged since is never reused), and returns
-// its location.
+// still holds the bytes the cache entry recorded, and returns its location.
+// A file with the identity recorded when it was written (same inode, size
+// and modification time) is taken as it is; any other is hashed, so a file
+// edited or damaged since is never reused.
 func reusable(roots []string, path string, e cacheEntry) (string, bool) {
 	if !safeRel(path) {
 		return "", false
@@ -125,6 +159,9 @@ func reusable(roots []string, path string, e cacheEntry) (string, bool) {
 		st, err := os.Lstat(p)
 		if err != nil || !st.Mode().IsRegular() || st.Size() != int64(e.Bytes) {
 			continue
+		}
+		if e.Ident != "" && identOf(st) == e.Ident {
+			return p, true // the very file that was hashed, untouched since
 		}
 		if sum, err := sha256File(p); err == nil && sum == e.SHA256 {
 			return p, true
