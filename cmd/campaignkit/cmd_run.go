@@ -67,7 +67,7 @@ func runCommand() *cli.Command {
 			"  mastodon  CAMPAIGNKIT_MASTODON_SERVER, CAMPAIGNKIT_MASTODON_TOKEN[_FILE]\n" +
 			"  bluesky   CAMPAIGNKIT_BLUESKY_HANDLE, CAMPAIGNKIT_BLUESKY_APP_PASSWORD[_FILE], CAMPAIGNKIT_BLUESKY_SERVICE\n" +
 			"  webhook   CAMPAIGNKIT_WEBHOOK_URL, CAMPAIGNKIT_WEBHOOK_SECRET[_FILE]\n" +
-			"A *_FILE must be readable by its owner only (0600).\n\n" +
+			"A *_FILE must be readable by its owner only (0600).\n\n" + alertsHelp + "\n" +
 			"SIGINT or SIGTERM stops it after the posts in flight (at most --stop-timeout).",
 		Flags: []cli.Flag{
 			campaignFlag, stateFlag, storeFlag,
@@ -92,10 +92,11 @@ func runDaemon(cc *cli.Context, o runOptions) error {
 		return err
 	}
 	defer s.Close()
-	r, err := newRunner(lc, s, dir, logger, o, time.Now)
+	r, stopAlerts, err := newRunner(lc, s, dir, logger, o, time.Now)
 	if err != nil {
 		return err
 	}
+	defer stopAlerts()
 	logger.Info("campaignkit run", "campaign", lc.Slug, "state", dir, "queue", storeName(s))
 	ctx, stop := context.WithCancel(cc.Context)
 	defer stop()
@@ -108,23 +109,34 @@ func runDaemon(cc *cli.Context, o runOptions) error {
 
 // newRunner sets up the runner of lc's queue s in the state folder dir,
 // for `run` and `serve --run` alike: publishers from the environment (the
-// outbox for the rest), card images rendered into dir, captions per
-// platform.
-func newRunner(lc *loadedCampaign, s queue.Store, dir string, logger *slog.Logger, o runOptions, now func() time.Time) (*runner.Runner, error) {
+// outbox for the rest), alerts from the environment, card images rendered
+// into dir, captions per platform. Call stopAlerts once the runner has
+// stopped: it delivers the alerts still queued, within a bound.
+func newRunner(lc *loadedCampaign, s queue.Store, dir string, logger *slog.Logger, o runOptions, now func() time.Time) (r *runner.Runner, stopAlerts func(), err error) {
 	sched, err := loadSchedule(lc)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	pubs, err := publishers(dir, os.LookupEnv, logger)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return runner.New(runner.Config{
+	alerts, err := alertsFromEnv(os.LookupEnv, lc.Location, logger, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	stopAlerts = func() { closeAlerts(alerts, logger) }
+	r, err = runner.New(runner.Config{
 		Campaign: lc.Campaign, Schedule: sched, Store: s, Publishers: pubs,
 		Caption: caption.Build, Images: cardImages(lc, dir), Now: now, Logger: logger,
-		Lease: o.lease, StopTimeout: o.stopTimeout,
+		Lease: o.lease, StopTimeout: o.stopTimeout, Events: alerts.Notify,
 		Backoff: runner.CampaignBackoff(lc.Campaign), Concurrency: runner.CampaignConcurrency(lc.Campaign),
 	})
+	if err != nil {
+		stopAlerts()
+		return nil, nil, err
+	}
+	return r, stopAlerts, nil
 }
 
 func newLogger(w io.Writer, format string) (*slog.Logger, error) {

@@ -53,10 +53,11 @@ func TestRunPublishingSettings(t *testing.T) {
 	if _, err := s.Enqueue(ctx, now, posts); err != nil {
 		t.Fatal(err)
 	}
-	r, err := newRunner(lc, s, state, slog.New(slog.NewTextHandler(io.Discard, nil)), runOptions{}, time.Now)
+	r, stopAlerts, err := newRunner(lc, s, state, slog.New(slog.NewTextHandler(io.Discard, nil)), runOptions{}, time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer stopAlerts()
 	if err := r.Start(ctx); err != nil {
 		t.Fatal(err)
 	}

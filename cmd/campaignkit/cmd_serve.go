@@ -100,9 +100,11 @@ func serve(cc *cli.Context, o serveOptions) error {
 	}
 	var r *runner.Runner
 	if o.run {
-		if r, err = newRunner(lc, st, dir, log, runOptions{stopTimeout: o.stopTimeout}, o.now); err != nil {
+		var stopAlerts func()
+		if r, stopAlerts, err = newRunner(lc, st, dir, log, runOptions{stopTimeout: o.stopTimeout}, o.now); err != nil {
 			return err
 		}
+		defer stopAlerts()
 	}
 	srv, err := web.New(opts)
 	if err != nil {

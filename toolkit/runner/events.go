@@ -31,9 +31,10 @@ type Event struct {
 	PostID  string
 	Channel string
 	Lang    string
-	Message string // what happened, with the network's own words
-	Action  string // what the operator should do
-	Key     string // identifies the event: it is reported once per key
+	Planned time.Time // the post's planned instant (UTC); zero for an event about a runner
+	Message string    // what happened, with the network's own words
+	Action  string    // what the operator should do
+	Key     string    // identifies the event: it is reported once per key
 }
 
 // report hands e to Config.Events the first time any runner sees it.
@@ -59,7 +60,7 @@ func (r *Runner) report(ctx context.Context, e Event) {
 // reportFailure reports a post that failed for good; a refusal of the
 // credentials is reported as such, with what to renew.
 func (r *Runner) reportFailure(ctx context.Context, p queue.Post, err error, why string) {
-	e := Event{Kind: GaveUp, PostID: p.ID, Channel: p.Channel, Lang: p.Lang, Key: fmt.Sprintf("failed:%s:%d", p.ID, p.Attempts),
+	e := Event{Kind: GaveUp, PostID: p.ID, Channel: p.Channel, Lang: p.Lang, Planned: p.At, Key: fmt.Sprintf("failed:%s:%d", p.ID, p.Attempts),
 		Message: fmt.Sprintf("post %s to %s (%s, planned %s) failed and will not be retried (%s): %v", p.ID, p.Channel, p.Lang, p.At.Format(time.RFC3339), why, err),
 		Action:  "read the error, fix its cause, then `campaignkit queue retry " + p.ID + "` or retry it on the dashboard"}
 	var perm *publish.PermanentError
@@ -72,7 +73,7 @@ func (r *Runner) reportFailure(ctx context.Context, p queue.Post, err error, why
 
 // reportMissed reports a post that will not go out because its time passed.
 func (r *Runner) reportMissed(ctx context.Context, p queue.Post, reason string) {
-	r.report(ctx, Event{Kind: MissedPost, PostID: p.ID, Channel: p.Channel, Lang: p.Lang, Key: fmt.Sprintf("missed:%s:%d", p.ID, p.Due.UnixMilli()),
+	r.report(ctx, Event{Kind: MissedPost, PostID: p.ID, Channel: p.Channel, Lang: p.Lang, Planned: p.At, Key: fmt.Sprintf("missed:%s:%d", p.ID, p.Due.UnixMilli()),
 		Message: fmt.Sprintf("post %s to %s (%s, planned %s) was missed: %s", p.ID, p.Channel, p.Lang, p.At.Format(time.RFC3339), reason),
 		Action:  "post it by hand, or `campaignkit queue retry " + p.ID + "` to send it now; keep a runner going for the rest of the week"})
 }

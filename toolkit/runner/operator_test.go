@@ -52,7 +52,7 @@ func TestEventsAreToldOnce(t *testing.T) {
 		t.Fatalf("events: %s, want one token-expired", k)
 	}
 	ev := got.list[0]
-	if ev.PostID == "" || ev.Channel != "outbox" || ev.Action == "" || ev.Source != "test-day" {
+	if ev.PostID == "" || ev.Channel != "outbox" || ev.Action == "" || ev.Source != "test-day" || ev.Planned.IsZero() {
 		t.Errorf("event lacks what an operator needs: %+v", ev)
 	}
 
