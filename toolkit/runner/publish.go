@@ -39,7 +39,7 @@ func (r *Runner) handle(ctx context.Context, p queue.Post) {
 		if err := store.Fail(rec, p.ID, r.cfg.Owner, now, msg, time.Time{}); err != nil {
 			log.Error("could not record a failure", "err", err)
 		}
-		log.Error("post failed permanently", "err", msg)
+		log.Error("post failed permanently", "err", msg, "late", late.Round(time.Millisecond))
 		r.reportFailure(ctx, p, errors.New(msg), "no publisher")
 		return
 	}
@@ -68,10 +68,10 @@ func (r *Runner) handle(ctx context.Context, p queue.Post) {
 			return
 		}
 		if retryAt.IsZero() {
-			log.Error("post failed; not retrying", "err", err, "why", why)
+			log.Error("post failed; not retrying", "err", err, "why", why, "late", now.Sub(p.Due).Round(time.Millisecond))
 			r.reportFailure(ctx, p, err, why)
 		} else {
-			log.Warn("post failed; will retry", "err", err, "retry_at", retryAt, "in", retryAt.Sub(now).Round(time.Second))
+			log.Warn("post failed; will retry", "err", err, "retry_at", retryAt, "in", retryAt.Sub(now).Round(time.Millisecond), "late", now.Sub(p.Due).Round(time.Millisecond))
 		}
 	}
 }
