@@ -15,6 +15,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/campaignkit/campaignkit/toolkit"
@@ -178,9 +179,21 @@ func (s *stage) finish(ctx context.Context, m *Manifest, stamp time.Time, sums m
 // stage is a bundle being written: a folder beside its final place,
 // swapped in by commit.
 type stage struct {
-	t    *target
-	dir  string
-	done bool
+	t       *target
+	dir     string
+	done    bool
+	mu      sync.Mutex
+	written map[string]bool // files written (not linked) into the stage
+}
+
+// wrote records that the file at p was written by this build.
+func (s *stage) wrote(p string) {
+	s.mu.Lock()
+	if s.written == nil {
+		s.written = map[string]bool{}
+	}
+	s.written[p] = true
+	s.mu.Unlock()
 }
 
 // path is where bundle path n goes in the stage, refusing paths that would
@@ -198,6 +211,7 @@ func (s *stage) write(n string, data []byte) error {
 	if err != nil {
 		return err
 	}
+	s.wrote(p)
 	return os.WriteFile(p, data, 0o644)
 }
 
@@ -211,6 +225,7 @@ func (s *stage) link(n, from string) error {
 	if os.Link(from, p) == nil {
 		return nil
 	}
+	s.wrote(p)
 	data, err := os.ReadFile(from)
 	if err != nil {
 		return err
@@ -257,6 +272,7 @@ func (s *stage) zips(ctx context.Context, m *Manifest, stamp time.Time, sums map
 		if err != nil {
 			return err
 		}
+		s.wrote(p)
 		h := sha256.New()
 		cw := &countWriter{w: io.MultiWriter(f, h)}
 		bw := bufio.NewWriterSize(cw, 1<<16)
@@ -320,7 +336,7 @@ func (s *stage) commit() error {
 	if err := os.Chmod(s.dir, 0o755); err != nil {
 		return err
 	}
-	if err := syncTree(s.dir); err != nil {
+	if err := s.sync(); err != nil {
 		return err
 	}
 	if err := s.t.swap(s.dir); err != nil {
@@ -331,14 +347,16 @@ func (s *stage) commit() error {
 	return nil
 }
 
-// syncTree flushes every file and folder under dir to disk, so that the
-// bundle a swap puts in place is whole even after a power cut.
-func syncTree(dir string) error {
-	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+// sync flushes the stage to disk, so that the bundle a swap puts in place
+// is whole even after a power cut: every folder (which holds the links to
+// the previous bundle's files, whose bytes are on disk already) and every
+// file this build wrote.
+func (s *stage) sync() error {
+	return filepath.WalkDir(s.dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if !d.IsDir() && !d.Type().IsRegular() {
+		if !d.IsDir() && !s.written[p] {
 			return nil
 		}
 		f, err := os.Open(p)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
+	"github.com/campaignkit/campaignkit/toolkit/theme"
 )
 
 // cacheIndex records, for each image of the last build, the hash of
@@ -108,6 +109,7 @@ type keyer struct {
 	program string
 	mu      sync.Mutex
 	files   map[string]string
+	themes  map[*theme.Theme]string
 }
 
 func (k *keyer) fileHash(fsys fs.FS, scope, name string) string {
@@ -130,6 +132,21 @@ func (k *keyer) fileHash(fsys fs.FS, scope, name string) string {
 	return h
 }
 
+// themeFingerprint is th.Fingerprint, computed once per theme.
+func (k *keyer) themeFingerprint(th *theme.Theme) string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if fp, ok := k.themes[th]; ok {
+		return fp
+	}
+	if k.themes == nil {
+		k.themes = map[*theme.Theme]string{}
+	}
+	fp := th.Fingerprint()
+	k.themes[th] = fp
+	return fp
+}
+
 // key hashes everything an image depends on: the renderer (renderFingerprint), the card as
 // written, the language, the preset, the theme and every picture drawn.
 func (k *keyer) key(j job) string {
@@ -140,7 +157,7 @@ func (k *keyer) key(j job) string {
 		k.program, j.card, j.card.Days, j.card.Base, j.lang, j.p,
 		k.c.Title[j.lang], k.c.Day.String(), k.fileHash(k.cfs, "campaign", k.c.Logo),
 		k.fileHash(k.cfs, "campaign", j.card.Photo), k.fileHash(k.cfs, "campaign", j.card.Portrait),
-		th.Fingerprint(), k.fileHash(j.thFS, "theme:"+th.Name, th.Background.Image),
+		k.themeFingerprint(th), k.fileHash(j.thFS, "theme:"+th.Name, th.Background.Image),
 	})
 	return hex.EncodeToString(h.Sum(nil))
 }

@@ -254,6 +254,7 @@ func (t *target) newStage(slug string) (*stage, error) {
 		return nil, err
 	}
 	s := &stage{t: t, dir: dir}
+	s.wrote(filepath.Join(dir, MarkerName))
 	if err := os.WriteFile(filepath.Join(dir, MarkerName), markerText(slug), 0o644); err != nil {
 		s.discard()
 		return nil, err
