@@ -74,29 +74,29 @@ type Week struct {
 
 // Campaign is a validated campaign file.
 type Campaign struct {
-	Name      string              `yaml:"name"`
-	Slug      string              `yaml:"slug"`
-	Title     Text                `yaml:"title"`   // the day's name as cards show it
-	Tagline   Text                `yaml:"tagline"` // the theme of the year
-	Day       Date                `yaml:"day"`
-	Week      Week                `yaml:"week"`
-	Timezone  string              `yaml:"timezone"`
-	Languages []string            `yaml:"languages"` // after Parse: the languages built (Listed less Pending)
+	Name      string   `yaml:"name"`
+	Slug      string   `yaml:"slug"`
+	Title     Text     `yaml:"title"`   // the day's name as cards show it
+	Tagline   Text     `yaml:"tagline"` // the theme of the year
+	Day       Date     `yaml:"day"`
+	Week      Week     `yaml:"week"`
+	Timezone  string   `yaml:"timezone"`
+	Languages []string `yaml:"languages"` // after Parse: the languages built (Listed less Pending)
 	// Pending are languages still being translated: listed in languages
 	// too, their missing texts are warnings, and they are left out of
 	// builds, plans and the toolkit page until taken off this list.
-	Pending []string `yaml:"pending"`
-	Theme     string              `yaml:"theme"`
-	Hashtags  []string            `yaml:"hashtags"`
-	Handles   map[string]string   `yaml:"handles"`  // platform -> account handle
-	Links     map[string]string   `yaml:"links"`    // name -> URL
-	Messages  map[string][]string `yaml:"messages"` // lang -> key messages
-	Logo      string              `yaml:"logo"`     // campaign logo image, relative to the file
-	Schedule  string              `yaml:"schedule"` // name of a schedule template
-	Grace     time.Duration       `yaml:"grace"`    // how late a missed post may still go out, MinGrace to MaxGrace
-	Cards     []Card              `yaml:"cards"`
-	Posts     []Post              `yaml:"posts"`
-	Limits    Limits              `yaml:"limits"` // bounds on planning; see Limits
+	Pending  []string            `yaml:"pending"`
+	Theme    string              `yaml:"theme"`
+	Hashtags []string            `yaml:"hashtags"`
+	Handles  map[string]string   `yaml:"handles"`  // platform -> account handle
+	Links    map[string]string   `yaml:"links"`    // name -> URL
+	Messages map[string][]string `yaml:"messages"` // lang -> key messages
+	Logo     string              `yaml:"logo"`     // campaign logo image, relative to the file
+	Schedule string              `yaml:"schedule"` // name of a schedule template
+	Grace    time.Duration       `yaml:"grace"`    // how late a missed post may still go out, MinGrace to MaxGrace
+	Cards    []Card              `yaml:"cards"`
+	Posts    []Post              `yaml:"posts"`
+	Limits   Limits              `yaml:"limits"` // bounds on planning; see Limits
 	// Publishing tunes how the runner publishes: retries and how many
 	// posts of a channel go out at once; see Publishing.
 	Publishing Publishing `yaml:"publishing"`
@@ -124,8 +124,8 @@ type Card struct {
 	ID   string `yaml:"id"`
 	Kind Kind   `yaml:"kind"`
 	// hashtag
-	Tag  Text   `yaml:"tag"`  // the hero hashtag, e.g. #ItTakesACommunity; one string, or one per language
-	Text Text   `yaml:"text"` // line under the tag (hashtag), free text
+	Tag  Text `yaml:"tag"`  // the hero hashtag, e.g. #ItTakesACommunity; one string, or one per language
+	Text Text `yaml:"text"` // line under the tag (hashtag), free text
 	// quote and story
 	Quote    Text   `yaml:"quote"`
 	Speaker  Text   `yaml:"speaker"`
