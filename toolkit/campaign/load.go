@@ -350,7 +350,7 @@ func (c *Campaign) validateCard(ps *toolkit.Problems, i int, ids map[string]int,
 			for _, f := range toolkit.SortedKeys(forms) {
 				if !slices.Contains([]string{"zero", "one", "two", "few", "many", "other"}, f) {
 					at(".phrase."+l+"."+f, "unknown plural form %q (CLDR forms: zero, one, two, few, many, other)", f)
-				} else if !strings.Contains(forms[f], "{n}") && !wordForm(l, f) {
+				} else if !strings.Contains(forms[f], "{n}") && !WordForm(l, f) {
 					at(".phrase."+l+"."+f, "the phrase has no {n} where the number of days goes")
 				}
 				c.checkChars(ps, p+".phrase."+l+"."+f, forms[f])
@@ -371,10 +371,10 @@ func (c *Campaign) validateCard(ps *toolkit.Problems, i int, ids map[string]int,
 	}
 }
 
-// wordForm reports whether a plural form may name its number in words
+// WordForm reports whether a plural form may name its number in words
 // instead of {n}: Arabic says "يوم واحد" and "يومان" (one day, two days)
 // without a numeral, as CLDR's own examples do.
-func wordForm(lang, form string) bool {
+func WordForm(lang, form string) bool {
 	base, _, _ := strings.Cut(lang, "-")
 	return base == "ar" && (form == "one" || form == "two" || form == "zero")
 }
