@@ -14,10 +14,17 @@ type Problem struct {
 	Line  int    // 1-based; 0 when unknown
 	Field string // field path, e.g. "cards[2].quote.fr"
 	Msg   string // what is wrong and what is allowed
+	// Warning marks something worth fixing that does not stop a build
+	// (a language still being translated, a faint logo): lint lists it
+	// and still exits 0.
+	Warning bool
 }
 
 func (p Problem) String() string {
 	var b strings.Builder
+	if p.Warning {
+		b.WriteString("warning: ")
+	}
 	if p.File != "" {
 		b.WriteString(p.File)
 		if p.Line > 0 {

@@ -30,6 +30,10 @@ func (p Positions) Line(path string) int {
 	return p[""]
 }
 
+// OneForAll is a map type that may also be written as a single value,
+// meaning that value for every key (a hashtag the same in every language).
+type OneForAll interface{ SetAll(value string) }
+
 // DecodeYAML decodes data into v strictly: unknown keys, wrong types and
 // malformed YAML are all reported, each with file:line and field path, as one
 // *InvalidError. Struct fields are matched by their `yaml` tag.
@@ -146,6 +150,12 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 			d.pos[fp] = k.Line
 		}
 	case reflect.Map:
+		if n.Kind == yaml.ScalarNode {
+			if a, ok := v.Addr().Interface().(OneForAll); ok {
+				a.SetAll(n.Value)
+				return
+			}
+		}
 		if n.Kind != yaml.MappingNode {
 			d.ps.Add(n.Line, path, "want a mapping, got %s", kindName(n))
 			return

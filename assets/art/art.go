@@ -320,3 +320,26 @@ func Carlos() (image.Image, error) {
 	}.draw(dc, 1110, 1520, 960)
 	return dc.Image(), nil
 }
+
+// PlaceholderLogo is the logo of a campaign just made by `campaignkit
+// init`: a white pill with a dashed outline that says "YOUR LOGO", so it is
+// plainly a stand-in, reads on any background and names no organisation.
+func PlaceholderLogo() (image.Image, error) {
+	const w, h = 600, 200
+	dc := gg.NewContext(w, h)
+	dc.DrawRoundedRectangle(4, 4, w-8, h-8, (h-8)/2)
+	dc.SetColor(color.White)
+	dc.Fill()
+	dc.SetDash(18, 12)
+	dc.SetLineWidth(6)
+	dc.DrawRoundedRectangle(18, 18, w-36, h-36, (h-36)/2)
+	dc.SetColor(hex("#5A6270"))
+	dc.Stroke()
+	bold, err := face("NotoSans-Bold.ttf", 64)
+	if err != nil {
+		return nil, err
+	}
+	dc.SetFontFace(bold)
+	dc.DrawStringAnchored("YOUR LOGO", w/2, h/2, 0.5, 0.35)
+	return dc.Image(), nil
+}

@@ -1,134 +1,164 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
-	"encoding/json"
 	"fmt"
-	"io/fs"
+	"image/png"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
-	"unicode"
+	"time"
 
 	"github.com/campaignkit/campaignkit/assets"
+	"github.com/campaignkit/campaignkit/assets/art"
 	"github.com/campaignkit/campaignkit/toolkit"
+	"github.com/campaignkit/campaignkit/toolkit/campaign"
+	"github.com/campaignkit/campaignkit/toolkit/theme"
 	"github.com/urfave/cli/v2"
-	"golang.org/x/text/unicode/norm"
 )
 
 func initCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "init",
-		Usage:     "start a new campaign folder from the demo, ready to build",
+		Usage:     "start a new campaign folder: campaign.yaml and a placeholder logo, ready to lint and build",
 		ArgsUsage: "DIR",
-		Description: "Writes DIR/campaign.yaml and its pictures: a copy of the demo campaign with a new\n" +
-			"name and slug and a header saying what to replace. It builds as it is:\n" +
+		Description: "Writes DIR/campaign.yaml and DIR/logo.png (a placeholder) for a new campaign:\n" +
+			"a week around --day, a hashtag, quote, statistic and countdown card and two posts,\n" +
+			"with placeholder texts marked REPLACE in the first of --languages. The other languages\n" +
+			"are listed as pending (left out of builds) until their translations are imported with\n" +
+			"campaignkit translations export/import. On a terminal, init asks for what is not given.\n" +
+			"It lints clean and builds as it is:\n" +
 			"campaignkit build --campaign DIR/campaign.yaml",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "name", Usage: "the campaign's `NAME`; its slug is made from it (default: a placeholder to replace)"},
+			&cli.StringFlag{Name: "name", Usage: "the campaign's `NAME` (default: a placeholder to replace)"},
+			&cli.StringFlag{Name: "slug", Usage: "names the output folder dist/`SLUG` (default: made from --name)"},
+			&cli.StringFlag{Name: "languages", Usage: "comma-separated language `TAGS`, texts written in the first, e.g. en,fr,ar (default: en)"},
+			&cli.StringFlag{Name: "day", Usage: "the awareness `DAY`, e.g. 2027-06-20 (default: eight weeks from today)"},
+			&cli.StringFlag{Name: "theme", Value: "un-blue", Usage: "a built-in `THEME` (campaignkit themes), or one you add in DIR/themes"},
+			&cli.StringFlag{Name: "timezone", Value: "UTC", Usage: "the IANA time `ZONE` posts are planned in, e.g. Europe/London"},
 		},
 		Action: func(cc *cli.Context) error {
 			if cc.NArg() != 1 {
-				return usagef("init takes one folder: campaignkit init DIR [--name NAME]")
+				return usagef("init takes one folder: campaignkit init DIR [--name NAME] [--languages en,fr] [--day 2027-06-20]")
 			}
-			return initCampaign(cc.Args().First(), cc.String("name"), cc)
+			o := initOptions{
+				dir: cc.Args().First(), name: cc.String("name"), slug: cc.String("slug"), languages: cc.String("languages"),
+				day: cc.String("day"), theme: cc.String("theme"), timezone: cc.String("timezone"), now: time.Now(),
+			}
+			if isTerminal(os.Stdin) && isTerminal(cc.App.Writer) {
+				o.ask(bufio.NewReader(os.Stdin), cc.App.Writer, cc)
+			}
+			return initCampaign(o, cc.App.Writer)
 		},
 	}
 }
 
-const initHeader = `# A new campaign, started from the International Migrants Day demo.
-# Replace what is marked REPLACE, then the cards and posts with your own.
-# Check it with: campaignkit lint --campaign campaign.yaml
-# Build it with: campaignkit build --campaign campaign.yaml
-`
+// initOptions are init's flags.
+type initOptions struct {
+	dir, name, slug, languages, day, theme, timezone string
+	now                                              time.Time // for the default day
+}
 
-func initCampaign(dir, name string, cc *cli.Context) error {
+// ask prompts for each essential not given as a flag; an empty answer
+// keeps the default.
+func (o *initOptions) ask(in *bufio.Reader, out io.Writer, cc *cli.Context) {
+	prompt := func(flag, question string, v *string) {
+		if cc.IsSet(flag) {
+			return
+		}
+		fmt.Fprintf(out, "%s: ", question)
+		line, _ := in.ReadString('\n')
+		if s := strings.TrimSpace(line); s != "" {
+			*v = s
+		}
+	}
+	prompt("name", "Campaign name (e.g. World Ocean Day 2027)", &o.name)
+	prompt("languages", "Languages, the first one you write in (e.g. en,fr,ar) [en]", &o.languages)
+	prompt("day", "The day (YYYY-MM-DD) [eight weeks from today]", &o.day)
+}
+
+func initCampaign(o initOptions, w io.Writer) error {
+	dir := o.dir
 	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
 		return toolkit.Invalid("", 0, "DIR", "%s is a %s: give a new or empty folder", dir, toolkit.KindOf(dir))
 	}
 	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
 		return toolkit.Invalid("", 0, "DIR", "%s is not empty: init writes into a new or empty folder only, so nothing is overwritten", dir)
 	}
-	files := map[string][]byte{}
-	err := fs.WalkDir(assets.Demo, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
+	s := campaign.Starter{Name: o.name, Slug: o.slug, Theme: o.theme, Timezone: o.timezone, Logo: "logo.png"}
+	ps := &toolkit.Problems{}
+	for _, l := range strings.Split(o.languages, ",") {
+		if l = strings.TrimSpace(l); l != "" {
+			s.Languages = append(s.Languages, l)
 		}
-		data, err := fs.ReadFile(assets.Demo, p)
-		if err != nil {
-			return err
-		}
-		if p == assets.DemoFile {
-			data = placeholders(data, name)
-		}
-		files[p] = data
-		return nil
-	})
+	}
+	if len(s.Languages) == 0 {
+		s.Languages = []string{"en"}
+	}
+	if o.day == "" {
+		s.Day = time.Date(o.now.Year(), o.now.Month(), o.now.Day()+56, 0, 0, 0, 0, time.UTC)
+	} else if d, err := time.Parse(time.DateOnly, o.day); err != nil {
+		ps.Add(0, "--day", "want a date such as 2027-06-20, got %q", o.day)
+	} else {
+		s.Day = d
+	}
+	if _, err := theme.Load(assets.Themes, s.Theme); err != nil {
+		// the folder is new: a theme of its own cannot be there yet
+		ps.Add(0, "--theme", "%v; start from a built-in one and add yours later with extends", err)
+	}
+	if err := ps.Err(); err != nil {
+		return err
+	}
+	data := campaign.NewCampaignFile(s)
+	// the file is checked before anything is written, so a bad --languages,
+	// --slug or --timezone leaves no folder behind
+	if _, err := campaign.Parse(nil, "campaign.yaml", data); err != nil {
+		return fmt.Errorf("init: %w", flagsOf(err))
+	}
+	logo, err := art.PlaceholderLogo()
 	if err != nil {
 		return err
 	}
-	for p, data := range files {
-		dst := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			return err
-		}
-		if err := toolkit.WriteFileBytes(dst, 0o644, data); err != nil {
+	var png8 bytes.Buffer
+	if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&png8, logo); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for name, b := range map[string][]byte{"campaign.yaml": data, "logo.png": png8.Bytes()} {
+		if err := toolkit.WriteFileBytes(filepath.Join(dir, name), 0o644, b); err != nil {
 			return err
 		}
 	}
-	fmt.Fprintf(cc.App.Writer, "wrote %d files to %s; next: campaignkit build --campaign %s\n", len(files), dir, filepath.Join(dir, assets.DemoFile))
+	file := filepath.Join(dir, "campaign.yaml")
+	fmt.Fprintf(w, "wrote %s and %s\n", file, filepath.Join(dir, "logo.png"))
+	fmt.Fprintf(w, "next: replace the texts marked REPLACE, then\n  campaignkit lint --campaign %s\n  campaignkit build --campaign %s\n", file, file)
+	if len(s.Languages) > 1 {
+		fmt.Fprintf(w, "to translate: campaignkit translations export --campaign %s --lang %s --format xliff > %s.xlf\n", file, s.Languages[1], s.Languages[1])
+	}
 	return nil
 }
 
-// placeholders renames the demo so a new campaign never ships under the
-// demo's name or slug, and marks the lines to replace. name, when given,
-// is the new campaign's name and makes its slug.
-func placeholders(data []byte, name string) []byte {
-	nameLine := "name: My Awareness Day 2026  # REPLACE: your campaign's name\n"
-	slugLine := "slug: my-campaign  # REPLACE: names the output folder dist/<slug>\n"
-	if name != "" {
-		quoted, _ := json.Marshal(name) // a JSON string is a YAML scalar
-		nameLine = "name: " + string(quoted) + "\n"
-		slugLine = "slug: " + slugify(name) + "  # names the output folder dist/<slug>\n"
+// flagsOf names the flag behind each problem of a starter campaign file,
+// since the file was never written for the user to look at.
+func flagsOf(err error) error {
+	ie, ok := err.(*toolkit.InvalidError)
+	if !ok {
+		return err
 	}
-	var out bytes.Buffer
-	out.WriteString(initHeader)
-	for _, line := range strings.SplitAfter(string(data), "\n") {
-		switch {
-		case strings.HasPrefix(line, "name:"):
-			line = nameLine
-		case strings.HasPrefix(line, "slug:"):
-			line = slugLine
-		case strings.HasPrefix(line, "handles:"), strings.HasPrefix(line, "links:"), strings.HasPrefix(line, "title:"), strings.HasPrefix(line, "hashtags:"):
-			line = strings.TrimRight(line, "\n") + "  # REPLACE\n"
+	flag := map[string]string{"slug": "--slug", "languages": "--languages", "timezone": "--timezone", "name": "--name", "theme": "--theme"}
+	out := &toolkit.InvalidError{}
+	for _, p := range ie.Problems {
+		field, _, _ := strings.Cut(p.Field, "[")
+		field, _, _ = strings.Cut(field, ".")
+		if f, ok := flag[field]; ok {
+			p.Field = f
 		}
-		out.WriteString(line)
+		p.File, p.Line = "", 0
+		out.Problems = append(out.Problems, p)
 	}
-	return out.Bytes()
-}
-
-// slugify makes a slug (lowercase ASCII letters, digits and single dashes)
-// from a name, dropping accents (Día becomes dia); "my-campaign" when the
-// name has no such character.
-func slugify(name string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range norm.NFD.String(strings.ToLower(name)) {
-		if unicode.Is(unicode.Mn, r) {
-			continue
-		}
-		if r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			b.WriteRune(r)
-			dash = false
-			continue
-		}
-		dash = true
-	}
-	if b.Len() == 0 {
-		return "my-campaign"
-	}
-	return b.String()
+	return out
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strings"
 
 	"github.com/campaignkit/campaignkit/toolkit"
 	linter "github.com/campaignkit/campaignkit/toolkit/lint"
@@ -47,10 +48,29 @@ func lint(cc *cli.Context, path string) error {
 	if err != nil {
 		return err
 	}
-	if ps := append(found, more...); len(ps) > 0 {
-		toolkit.SortProblems(ps)
-		return &toolkit.InvalidError{Problems: ps}
+	var errs, warns []toolkit.Problem
+	for _, p := range append(append(found, more...), lc.Warnings...) {
+		if p.Warning {
+			warns = append(warns, p)
+		} else {
+			errs = append(errs, p)
+		}
 	}
-	fmt.Fprintf(cc.App.Writer, "%s: no problems (%d cards in %d languages, %d presets)\n", lc.File, len(lc.ExpandedCards()), len(lc.Languages), len(toolkit.Presets))
+	toolkit.SortProblems(warns)
+	if len(errs) > 0 {
+		toolkit.SortProblems(errs)
+		return &toolkit.InvalidError{Problems: append(errs, warns...)}
+	}
+	for _, w := range warns {
+		fmt.Fprintln(cc.App.Writer, w)
+	}
+	what := "no problems"
+	if len(warns) > 0 {
+		what = fmt.Sprintf("no problems, %d %s", len(warns), plural(len(warns), "warning", "warnings"))
+	}
+	fmt.Fprintf(cc.App.Writer, "%s: %s (%d cards in %d languages, %d presets)\n", lc.File, what, len(lc.ExpandedCards()), len(lc.Languages), len(toolkit.Presets))
+	if len(lc.Pending) > 0 {
+		fmt.Fprintf(cc.App.Writer, "pending, left out of builds: %s\n", strings.Join(lc.Pending, ", "))
+	}
 	return nil
 }

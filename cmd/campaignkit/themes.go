@@ -27,7 +27,7 @@ func loadTheme(lc *loadedCampaign, name string) (*theme.Theme, fs.FS, error) {
 			if err != nil {
 				return nil, nil, err
 			}
-			t, err := theme.Load(fsys, name)
+			t, err := theme.LoadExtending(fsys, name, func(base string) (*theme.Theme, error) { return theme.Load(assets.Themes, base) })
 			if theme.IsUnreadable(err) {
 				return nil, nil, toolkit.Invalid(file, line, "theme", "%v", err)
 			}
@@ -36,6 +36,9 @@ func loadTheme(lc *loadedCampaign, name string) (*theme.Theme, fs.FS, error) {
 			relabel(err, lc.userPath)
 			if t != nil {
 				t.File = lc.userPath(t.File)
+				if t.Extends != "" && t.Background.Kind == "image" {
+					fsys = assets.Themes // the background picture is the built-in theme's
+				}
 			}
 			return t, fsys, err
 		}

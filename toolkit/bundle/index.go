@@ -79,6 +79,7 @@ type indexPost struct {
 	ID, At, Local, Zone, Card, Channels, Platforms string
 	Images                                         []indexImage
 	Captions                                       []indexCaption
+	Withheld                                       []string // why a platform has no caption
 }
 
 type indexImage struct {
@@ -176,6 +177,9 @@ func indexHTML(m *Manifest, zips bool) ([]byte, error) {
 				ID: id + "-" + pl, Platform: pl, Label: platformLabel(pl), Text: text,
 				Limit: caption.Limit(pl), Rows: rows(text),
 			})
+		}
+		for _, pl := range toolkit.SortedKeys(p.Withheld) {
+			ip.Withheld = append(ip.Withheld, fmt.Sprintf("No %s caption: %s.", platformLabel(pl), p.Withheld[pl]))
 		}
 		ip.Platforms = strings.Join(platforms, " ")
 		il.Posts = append(il.Posts, ip)

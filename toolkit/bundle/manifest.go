@@ -49,4 +49,7 @@ type Post struct {
 	Images   []string          `json:"images"`
 	Alt      []string          `json:"alt"`
 	Captions map[string]string `json:"captions"`
+	// Withheld says, for each platform the post is not published to
+	// whose limit its caption is over, why Captions has none for it.
+	Withheld map[string]string `json:"withheld,omitempty"`
 }

@@ -1,8 +1,10 @@
 package bundle
 
 import (
+	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/campaignkit/campaignkit/toolkit"
@@ -19,9 +21,11 @@ type CaptionFunc = schedule.CaptionFunc
 // publication of a card (or text) in a language at an instant, with every
 // channel it goes to, the image each channel carries (the card in that
 // channel's preset, when the bundle has it) with its alt text, and the
-// caption for every platform, so a partner finds a caption for wherever
-// they post. A caption over a platform's limit fails the build: the bundle
-// must not ship a caption that cannot be posted.
+// caption for every platform it fits, so a partner finds a caption for
+// wherever they post. A caption over the limit of a channel the post is
+// published to fails the build: it cannot go out. On the other platforms
+// a caption over the limit is left out, with the reason in Withheld, for
+// the toolkit page to say why there is none.
 func ManifestPosts(c *campaign.Campaign, plan []schedule.Planned, images []Image, build CaptionFunc) ([]Post, error) {
 	if build == nil {
 		build = caption.Build
@@ -52,6 +56,14 @@ func ManifestPosts(c *campaign.Campaign, plan []schedule.Planned, images []Image
 			}
 			for _, platform := range campaign.Platforms {
 				text, err := build(c, pl.Post, pl.Lang, platform)
+				var le *caption.LimitError
+				if err != nil && errors.As(err, &le) && !slices.Contains(pl.Post.Channels, platform) && pl.Channel != platform {
+					if p.Withheld == nil {
+						p.Withheld = map[string]string{}
+					}
+					p.Withheld[platform] = withheld(le)
+					continue
+				}
 				if err != nil {
 					problems = append(problems, toolkit.Problem{File: c.File, Line: postLine(c, pl), Field: postField(c, pl, platform),
 						Msg: fmt.Sprintf("post %s (%s, %s): %v", p.ID, pl.Lang, platform, err)})
@@ -138,4 +150,17 @@ func postField(c *campaign.Campaign, pl schedule.Planned, platform string) strin
 		}
 	}
 	return "schedule " + pl.Slot
+}
+
+// withheld says why a post has no caption on a platform it is not
+// published to.
+func withheld(le *caption.LimitError) string {
+	var why []string
+	if le.TooLong() {
+		why = append(why, fmt.Sprintf("%d characters where %s allows %d", le.Count, le.Platform, le.Limit))
+	}
+	if le.TooManyHashtags() {
+		why = append(why, fmt.Sprintf("%d hashtags where %s allows %d", le.Hashtags, le.Platform, le.MaxHashtags))
+	}
+	return "the caption is over the limit (" + strings.Join(why, "; ") + "); this post is not published there"
 }

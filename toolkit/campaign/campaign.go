@@ -21,6 +21,29 @@ type Text map[string]string
 // In returns the text for lang, falling back to "" when missing.
 func (t Text) In(lang string) string { return t[lang] }
 
+// AllLanguages is the key a text written as a single value is held under
+// while it is decoded; Parse copies it to every language of the campaign.
+const AllLanguages = "*"
+
+// SetAll makes t the same text in every language: a field written as a
+// plain string rather than a mapping of languages (tag: "#MigrantsDay").
+func (t *Text) SetAll(s string) { *t = Text{AllLanguages: s} }
+
+// shared reports whether t was written as one value for every language.
+func (t Text) shared() bool { _, ok := t[AllLanguages]; return ok }
+
+// spread gives every language in langs the single value t was written as.
+func (t Text) spread(langs []string) {
+	s, ok := t[AllLanguages]
+	if !ok {
+		return
+	}
+	delete(t, AllLanguages)
+	for _, l := range langs {
+		t[l] = s
+	}
+}
+
 // Plural holds a phrase per language and CLDR plural form (zero, one, two,
 // few, many, other), with {n} where the number goes.
 type Plural map[string]map[string]string
@@ -51,28 +74,38 @@ type Week struct {
 
 // Campaign is a validated campaign file.
 type Campaign struct {
-	Name      string              `yaml:"name"`
-	Slug      string              `yaml:"slug"`
-	Title     Text                `yaml:"title"`   // the day's name as cards show it
-	Tagline   Text                `yaml:"tagline"` // the theme of the year
-	Day       Date                `yaml:"day"`
-	Week      Week                `yaml:"week"`
-	Timezone  string              `yaml:"timezone"`
-	Languages []string            `yaml:"languages"`
-	Theme     string              `yaml:"theme"`
-	Hashtags  []string            `yaml:"hashtags"`
-	Handles   map[string]string   `yaml:"handles"`  // platform -> account handle
-	Links     map[string]string   `yaml:"links"`    // name -> URL
-	Messages  map[string][]string `yaml:"messages"` // lang -> key messages
-	Logo      string              `yaml:"logo"`     // campaign logo image, relative to the file
-	Schedule  string              `yaml:"schedule"` // name of a schedule template
-	Grace     time.Duration       `yaml:"grace"`    // how late a missed post may still go out, MinGrace to MaxGrace
-	Cards     []Card              `yaml:"cards"`
-	Posts     []Post              `yaml:"posts"`
-	Limits    Limits              `yaml:"limits"` // bounds on planning; see Limits
+	Name      string   `yaml:"name"`
+	Slug      string   `yaml:"slug"`
+	Title     Text     `yaml:"title"`   // the day's name as cards show it
+	Tagline   Text     `yaml:"tagline"` // the theme of the year
+	Day       Date     `yaml:"day"`
+	Week      Week     `yaml:"week"`
+	Timezone  string   `yaml:"timezone"`
+	Languages []string `yaml:"languages"` // after Parse: the languages built (Listed less Pending)
+	// Pending are languages still being translated: listed in languages
+	// too, their missing texts are warnings, and they are left out of
+	// builds, plans and the toolkit page until taken off this list.
+	Pending  []string            `yaml:"pending"`
+	Theme    string              `yaml:"theme"`
+	Hashtags []string            `yaml:"hashtags"`
+	Handles  map[string]string   `yaml:"handles"`  // platform -> account handle
+	Links    map[string]string   `yaml:"links"`    // name -> URL
+	Messages map[string][]string `yaml:"messages"` // lang -> key messages
+	Logo     string              `yaml:"logo"`     // campaign logo image, relative to the file
+	Schedule string              `yaml:"schedule"` // name of a schedule template
+	Grace    time.Duration       `yaml:"grace"`    // how late a missed post may still go out, MinGrace to MaxGrace
+	Cards    []Card              `yaml:"cards"`
+	Posts    []Post              `yaml:"posts"`
+	Limits   Limits              `yaml:"limits"` // bounds on planning; see Limits
 	// Publishing tunes how the runner publishes: retries and how many
 	// posts of a channel go out at once; see Publishing.
 	Publishing Publishing `yaml:"publishing"`
+
+	// Listed is languages as written in the file, pending ones included.
+	Listed []string `yaml:"-"`
+	// Warnings are problems that do not stop a build: texts still missing
+	// in a pending language.
+	Warnings []toolkit.Problem `yaml:"-"`
 
 	// File is the name the campaign was loaded from, for messages.
 	File string `yaml:"-"`
@@ -91,8 +124,8 @@ type Card struct {
 	ID   string `yaml:"id"`
 	Kind Kind   `yaml:"kind"`
 	// hashtag
-	Tag  string `yaml:"tag"`  // the hero hashtag, e.g. #ItTakesACommunity
-	Text Text   `yaml:"text"` // line under the tag (hashtag), free text
+	Tag  Text `yaml:"tag"`  // the hero hashtag, e.g. #ItTakesACommunity; one string, or one per language
+	Text Text `yaml:"text"` // line under the tag (hashtag), free text
 	// quote and story
 	Quote    Text   `yaml:"quote"`
 	Speaker  Text   `yaml:"speaker"`

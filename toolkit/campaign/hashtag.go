@@ -131,8 +131,12 @@ func (c *Campaign) HashtagProblems() []toolkit.Problem {
 	}
 	for i, card := range c.Cards {
 		p := fmt.Sprintf("cards[%d]", i)
-		if card.Tag != "" {
-			check(p+".tag", card.Tag)
+		for _, l := range toolkit.SortedKeys(card.Tag) {
+			if _, own := c.Pos[p+".tag."+l]; own {
+				check(p+".tag."+l, card.Tag[l])
+			} else if l == c.Listed[0] {
+				check(p+".tag", card.Tag[l]) // one tag for every language: report it once
+			}
 		}
 		inText(p+".text", card.Text)
 		inText(p+".quote", card.Quote)

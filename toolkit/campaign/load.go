@@ -139,6 +139,20 @@ func (c *Campaign) validate(ps *toolkit.Problems, fsys fs.FS, dir string) {
 		}
 		seen[l] = true
 	}
+	c.Listed = slices.Clone(c.Languages)
+	for i, l := range c.Pending {
+		f := fmt.Sprintf("pending[%d]", i)
+		if !seen[l] {
+			at(f, "pending language %q is not one of languages %v: list it there too", l, c.Languages)
+		}
+	}
+	c.Languages = slices.DeleteFunc(slices.Clone(c.Languages), func(l string) bool { return slices.Contains(c.Pending, l) })
+	if len(c.Listed) > 0 && len(c.Languages) == 0 {
+		at("pending", "every language is pending: at least one must be ready to build")
+	}
+	for _, nt := range c.texts() {
+		nt.text.spread(c.Listed)
+	}
 	if c.Timezone == "" {
 		at("timezone", "missing: give the campaign's IANA time zone, e.g. Europe/Zurich")
 	} else if loc, err := time.LoadLocation(c.Timezone); err != nil || c.Timezone == "Local" {
@@ -234,9 +248,14 @@ func (c *Campaign) checkText(ps *toolkit.Problems, field string, t Text, require
 			ps.Add(c.Pos.Line(field), field+"."+l, "missing translation in %q", l)
 		}
 	}
+	for _, l := range c.Pending {
+		if strings.TrimSpace(t[l]) == "" {
+			c.warn(field, field+"."+l, "missing translation in %q, a pending language: it is left out of builds until translated", l)
+		}
+	}
 	for _, l := range toolkit.SortedKeys(t) {
-		if !slices.Contains(c.Languages, l) {
-			ps.Add(c.Pos.Line(field+"."+l), field+"."+l, "language %q is not one of the campaign's languages %v", l, c.Languages)
+		if !slices.Contains(c.Listed, l) {
+			ps.Add(c.Pos.Line(field+"."+l), field+"."+l, "language %q is not one of the campaign's languages %v", l, c.Listed)
 		}
 		c.checkChars(ps, field+"."+l, t[l])
 	}
@@ -255,8 +274,22 @@ func (c *Campaign) validateCard(ps *toolkit.Problems, i int, ids map[string]int,
 	text := func(name string, t Text) { c.checkText(ps, p+"."+name, t, true) }
 	switch card.Kind {
 	case Hashtag:
-		if msg := checkHashtag(card.Tag); msg != "" {
-			at(".tag", "%s", msg)
+		if card.Tag == nil {
+			at(".tag", "missing: give the hashtag, e.g. \"#ItTakesACommunity\", or one per language")
+		} else {
+			text("tag", card.Tag)
+			for _, l := range toolkit.SortedKeys(card.Tag) {
+				if card.Tag[l] == "" {
+					continue
+				}
+				if msg := checkHashtag(card.Tag[l]); msg != "" {
+					field := ".tag"
+					if _, ok := c.Pos[p+".tag."+l]; ok {
+						field += "." + l
+					}
+					at(field, "%s", msg)
+				}
+			}
 		}
 		if card.Text != nil {
 			text("text", card.Text)
@@ -294,6 +327,11 @@ func (c *Campaign) validateCard(ps *toolkit.Problems, i int, ids map[string]int,
 			break
 		}
 		c.checkText(ps, p+".today", card.Today, false)
+		for _, l := range c.Pending {
+			if card.Phrase[l] == nil {
+				c.warn(p+".phrase", p+".phrase."+l, "missing translation in %q, a pending language: it is left out of builds until translated", l)
+			}
+		}
 		for _, l := range c.Languages {
 			forms := card.Phrase[l]
 			if forms == nil {
@@ -312,7 +350,7 @@ func (c *Campaign) validateCard(ps *toolkit.Problems, i int, ids map[string]int,
 			for _, f := range toolkit.SortedKeys(forms) {
 				if !slices.Contains([]string{"zero", "one", "two", "few", "many", "other"}, f) {
 					at(".phrase."+l+"."+f, "unknown plural form %q (CLDR forms: zero, one, two, few, many, other)", f)
-				} else if !strings.Contains(forms[f], "{n}") && !wordForm(l, f) {
+				} else if !strings.Contains(forms[f], "{n}") && !WordForm(l, f) {
 					at(".phrase."+l+"."+f, "the phrase has no {n} where the number of days goes")
 				}
 				c.checkChars(ps, p+".phrase."+l+"."+f, forms[f])
@@ -333,10 +371,10 @@ func (c *Campaign) validateCard(ps *toolkit.Problems, i int, ids map[string]int,
 	}
 }
 
-// wordForm reports whether a plural form may name its number in words
+// WordForm reports whether a plural form may name its number in words
 // instead of {n}: Arabic says "يوم واحد" and "يومان" (one day, two days)
 // without a numeral, as CLDR's own examples do.
-func wordForm(lang, form string) bool {
+func WordForm(lang, form string) bool {
 	base, _, _ := strings.Cut(lang, "-")
 	return base == "ar" && (form == "one" || form == "two" || form == "zero")
 }
@@ -388,16 +426,21 @@ func (c *Campaign) validatePost(ps *toolkit.Problems, i int, ids map[string]bool
 		}
 	}
 	for k, l := range post.Languages {
-		if !slices.Contains(c.Languages, l) {
-			at(fmt.Sprintf(".languages[%d]", k), "language %q is not one of the campaign's languages %v", l, c.Languages)
+		if !slices.Contains(c.Listed, l) {
+			at(fmt.Sprintf(".languages[%d]", k), "language %q is not one of the campaign's languages %v", l, c.Listed)
 		}
 	}
 	langs := post.Languages
 	if len(langs) == 0 {
-		langs = c.Languages
+		langs = c.Listed
 	}
 	for _, l := range langs {
-		if strings.TrimSpace(post.Text[l]) == "" {
+		if strings.TrimSpace(post.Text[l]) != "" {
+			continue
+		}
+		if slices.Contains(c.Pending, l) {
+			c.warn(p+".text", p+".text."+l, "missing translation in %q, a pending language: it is left out of builds until translated", l)
+		} else {
 			at(".text."+l, "missing translation in %q", l)
 		}
 	}
@@ -421,12 +464,52 @@ func (c *Campaign) validatePost(ps *toolkit.Problems, i int, ids map[string]bool
 	}
 }
 
-// Languages of a post: its own list, or all the campaign's.
+// PostLanguages are the languages a post goes out in: its own list, or
+// all the campaign's, less the pending ones.
 func (c *Campaign) PostLanguages(p Post) []string {
 	if len(p.Languages) > 0 {
-		return p.Languages
+		if len(c.Pending) == 0 {
+			return p.Languages
+		}
+		return slices.DeleteFunc(slices.Clone(p.Languages), func(l string) bool { return slices.Contains(c.Pending, l) })
 	}
 	return c.Languages
+}
+
+// warn records a warning at the line of at (a field that exists) about
+// field (one that may not).
+func (c *Campaign) warn(at, field, format string, args ...any) {
+	c.Warnings = append(c.Warnings, toolkit.Problem{File: c.File, Line: c.Pos.Line(at), Field: field, Msg: fmt.Sprintf(format, args...), Warning: true})
+}
+
+// namedText is a text of the campaign with its field path.
+type namedText struct {
+	field string
+	text  Text
+}
+
+// texts lists every per-language text of the campaign but the countdown
+// phrases (which are per plural form) and the key messages.
+func (c *Campaign) texts() []namedText {
+	out := []namedText{{"title", c.Title}, {"tagline", c.Tagline}}
+	for i, card := range c.Cards {
+		p := fmt.Sprintf("cards[%d].", i)
+		for _, f := range []struct {
+			name string
+			t    Text
+		}{{"tag", card.Tag}, {"text", card.Text}, {"quote", card.Quote}, {"speaker", card.Speaker}, {"role", card.Role},
+			{"figure", card.Figure}, {"label", card.Label}, {"source", card.Source}, {"name", card.Name}, {"today", card.Today}, {"alt", card.Alt}} {
+			out = append(out, namedText{p + f.name, f.t})
+		}
+	}
+	for i, post := range c.Posts {
+		p := fmt.Sprintf("posts[%d].", i)
+		out = append(out, namedText{p + "text", post.Text})
+		for _, plat := range toolkit.SortedKeys(post.Overrides) {
+			out = append(out, namedText{p + "overrides." + plat, post.Overrides[plat]})
+		}
+	}
+	return out
 }
 
 // LinkURL resolves a post's link (a key of links, or a URL).

@@ -116,7 +116,7 @@ func Alt(c *campaign.Campaign, card campaign.Card, lang string) string {
 	var parts []string
 	switch card.Kind {
 	case campaign.Hashtag:
-		tag := card.Tag
+		tag := card.Tag[lang]
 		if words := campaign.HashtagWords(tag); words != nil {
 			tag = campaign.CamelCase(words) // #migrantsday would be read as one word
 		}

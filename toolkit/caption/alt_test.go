@@ -92,7 +92,7 @@ func checkAlt(t *testing.T, name, alt string) {
 
 func TestAltHashtagWords(t *testing.T) {
 	c := testCampaign()
-	card := campaign.Card{ID: "tag", Kind: campaign.Hashtag, Tag: "#migrantsday"}
+	card := campaign.Card{ID: "tag", Kind: campaign.Hashtag, Tag: campaign.Text{"en": "#migrantsday"}}
 	if got, want := Alt(c, card, "en"), "Hashtag MigrantsDay in large letters. Test Day."; got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}

@@ -226,8 +226,8 @@ func cardText(c *campaign.Campaign, card campaign.Card, lang string, max int) st
 		return fit(st.sentences(s, t(card.Source)))
 	case campaign.Hashtag:
 		s := fit(t(card.Text))
-		if card.Tag != "" && !strings.Contains(strings.ToLower(s), strings.ToLower(card.Tag)) {
-			s = strings.TrimSpace(st.sentence(s) + " " + card.Tag)
+		if tag := card.Tag[lang]; tag != "" && !strings.Contains(strings.ToLower(s), strings.ToLower(tag)) {
+			s = strings.TrimSpace(st.sentence(s) + " " + tag)
 		}
 		return s
 	case campaign.Countdown:

@@ -31,7 +31,7 @@ func testCampaign() *campaign.Campaign {
 		Handles:   map[string]string{"x": "@test", "mastodon": "@test@example.social", "instagram": "testgram"},
 		Links:     map[string]string{"site": "https://example.org/day/"},
 		Cards: []campaign.Card{
-			{ID: "tag", Kind: campaign.Hashtag, Tag: "#TestDay",
+			{ID: "tag", Kind: campaign.Hashtag, Tag: all("#TestDay", "#TestDay", "#TestDay", "#TestDay", "#TestDay", "#TestDay", "#TestDay"),
 				Text: all("Every one of us counts.", "Chacun compte.", "Cada persona cuenta.", "كلّ واحد منّا مهمّ.", "每个人都重要。", "Важен каждый.", "Jede und jeder zählt.")},
 			{ID: "quote", Kind: campaign.Quote,
 				Quote:   all("We are stronger together", "Ensemble, nous sommes plus forts", "Juntos somos más fuertes", "معًا نحن أقوى", "团结让我们更强大", "Вместе мы сильнее", "Gemeinsam sind wir stärker"),

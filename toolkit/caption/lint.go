@@ -15,11 +15,13 @@ import (
 // platform would refuse, in every language of the post, and for every alt
 // text override longer than MaxAlt.
 //
-// Captions are checked on every platform, not only the post's channels:
-// the toolkit bundle carries a caption per platform and partners paste them
-// wherever they post. A text over the limit on several platforms is one
-// problem listing them, at the line of posts[i].text.<lang>, or of
-// posts[i].overrides.<platform>.<lang> when an override replaces it there.
+// Captions are checked on the platforms the post is published to, its
+// channels: there a caption over the limit cannot go out. On the bundle's
+// other platforms a caption is offered to partners only when it fits (see
+// bundle.ManifestPosts), so a long LinkedIn-only post is sound. A text
+// over the limit on several platforms is one problem listing them, at the
+// line of posts[i].text.<lang>, or of posts[i].overrides.<platform>.<lang>
+// when an override replaces it there.
 func Lint(c *campaign.Campaign) []toolkit.Problem {
 	var out []toolkit.Problem
 	add := func(field, msg string) {
@@ -31,6 +33,9 @@ func Lint(c *campaign.Campaign) []toolkit.Problem {
 			over := map[string][]*LimitError{}
 			failed := map[string]string{}
 			for _, plat := range campaign.Platforms {
+				if !slices.Contains(p.Channels, plat) {
+					continue
+				}
 				field := fmt.Sprintf("posts[%d].text.%s", i, lang)
 				if strings.TrimSpace(p.Overrides[plat][lang]) != "" {
 					field = fmt.Sprintf("posts[%d].overrides.%s.%s", i, plat, lang)
@@ -53,7 +58,7 @@ func Lint(c *campaign.Campaign) []toolkit.Problem {
 				if msg := failed[field]; msg != "" {
 					add(field, msg)
 				} else {
-					add(field, overMessage(p, lang, field, over[field]))
+					add(field, overMessage(lang, field, over[field]))
 				}
 			}
 		}
@@ -72,9 +77,8 @@ func Lint(c *campaign.Campaign) []toolkit.Problem {
 
 // overMessage says on which platforms the caption of field is refused, by
 // how much, and what to do.
-func overMessage(p campaign.Post, lang, field string, errs []*LimitError) string {
+func overMessage(lang, field string, errs []*LimitError) string {
 	var items, overrides []string
-	bundleOnly := false
 	for _, le := range errs {
 		var what []string
 		if le.TooLong() {
@@ -87,11 +91,6 @@ func overMessage(p campaign.Post, lang, field string, errs []*LimitError) string
 		if le.TooManyHashtags() {
 			what = append(what, fmt.Sprintf("%d hashtags of %d allowed", le.Hashtags, le.MaxHashtags))
 		}
-		if slices.Contains(p.Channels, le.Platform) {
-			what = append(what, "a channel of this post")
-		} else {
-			bundleOnly = true
-		}
 		items = append(items, fmt.Sprintf("%s (%s)", le.Platform, strings.Join(what, "; ")))
 		overrides = append(overrides, fmt.Sprintf("overrides.%s.%s", le.Platform, lang))
 	}
@@ -100,9 +99,6 @@ func overMessage(p campaign.Post, lang, field string, errs []*LimitError) string
 		fmt.Fprintf(&b, "caption override in %s is over the limit on %s", lang, and(items))
 	} else {
 		fmt.Fprintf(&b, "caption in %s is over the limit on %s", lang, and(items))
-	}
-	if bundleOnly {
-		b.WriteString("; the toolkit bundle offers it for every platform")
 	}
 	b.WriteString(": shorten the text")
 	if !strings.Contains(field, ".overrides.") {

@@ -9,6 +9,8 @@ package lint
 import (
 	"context"
 	"errors"
+	"fmt"
+	"image"
 	"io/fs"
 
 	"github.com/campaignkit/campaignkit/toolkit"
@@ -32,7 +34,8 @@ type Input struct {
 // state is what the checks share as they run.
 type state struct {
 	in       Input
-	themesOK bool // every theme loaded, so cards can be laid out
+	themesOK bool        // every theme loaded, so cards can be laid out
+	logo     image.Image // the campaign's logo, decoded once
 }
 
 // check is one kind of problem lint looks for.
@@ -104,8 +107,41 @@ func checkThemes(_ context.Context, s *state) ([]toolkit.Problem, error) {
 			continue
 		}
 		out = append(out, th.ContrastProblems()...)
+		out = append(out, logoProblems(s, th)...)
 	}
 	return out, nil
+}
+
+// minVisible is the share of a logo's ink that must stand out against
+// the slot for the logo to count as visible.
+const minVisible = 0.2
+
+// logoProblems warns when the campaign's logo is all but invisible on
+// what lies behind the logo slot of theme th.
+func logoProblems(s *state, th *theme.Theme) []toolkit.Problem {
+	c := s.in.Campaign
+	if c.Logo == "" || s.in.FS == nil {
+		return nil
+	}
+	if s.logo == nil {
+		data, err := toolkit.ReadFile(s.in.FS, c.Logo, toolkit.MaxImageBytes)
+		if err != nil {
+			return nil // reported where the campaign is loaded
+		}
+		img, _, err := toolkit.DecodeImage(data, toolkit.ImageLimits{MaxBytes: toolkit.MaxImageBytes})
+		if err != nil {
+			return nil
+		}
+		s.logo = img
+	}
+	for _, bg := range th.LogoBackdrops() {
+		if v := theme.LogoVisibility(s.logo, bg); v < minVisible {
+			return []toolkit.Problem{{File: c.File, Line: c.Pos.Line("logo"), Field: "logo", Warning: true, Msg: fmt.Sprintf(
+				"%s is nearly invisible in theme %s's logo slot: on #%02X%02X%02X only %.0f%% of it has a contrast of %.1f:1 or more; use a light (or dark) version of the logo, or one on a plain shape",
+				c.Logo, th.Name, bg[0], bg[1], bg[2], v*100, theme.MinLogoContrast)}}
+		}
+	}
+	return nil
 }
 
 // checkLayout lays out every card in every language and size without

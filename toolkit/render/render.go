@@ -199,7 +199,7 @@ func elementText(j Job, name string) (string, string) {
 	case "title":
 		return c.Title[lang] + "  ·  " + LocalDate(c.Day.Time.Month(), c.Day.Day(), lang), "title." + lang
 	case "tag":
-		return BreakableTag(card.Tag), fmt.Sprintf("cards[%d].tag", cardIndex(c, card))
+		return BreakableTag(card.Tag[lang]), fmt.Sprintf("cards[%d].tag", cardIndex(c, card))
 	case "text":
 		if card.Kind == campaign.Countdown {
 			return c.CountdownText(card, lang), f("phrase")

@@ -2,7 +2,9 @@ package theme
 
 import (
 	"fmt"
+	"image"
 	"image/color"
+	"math"
 
 	"github.com/campaignkit/campaignkit/toolkit"
 )
@@ -34,7 +36,8 @@ func (t *Theme) ContrastProblems() []toolkit.Problem {
 				}
 				fg := t.ColorOf(e.Color)
 				worst, against := 21.0, ""
-				for _, bg := range t.backdrops(els, e) {
+				bgs := t.backdrops(els, e)
+				for _, bg := range bgs {
 					c := over(fg, bg)
 					if r := ContrastRatio(c, bg); r < worst {
 						worst, against = r, fmt.Sprintf("#%02X%02X%02X", bg[0], bg[1], bg[2])
@@ -49,8 +52,17 @@ func (t *Theme) ContrastProblems() []toolkit.Problem {
 					if l.Elements[name] != e {
 						field = fmt.Sprintf("layouts.%s.%s.%s.color", kind, orientation(canvas), name)
 					}
-					out = append(out, toolkit.Problem{File: t.File, Line: t.Pos.Line(field), Field: field,
-						Msg: fmt.Sprintf("text colour %s on %s has contrast %.2f:1, below WCAG AA %.1f:1 (%dx%d canvas)", e.Color, against, worst, need, canvas[0], canvas[1])})
+					if _, own := t.Pos[field]; !own {
+						// a brand kit (extends): the colour is the kit's palette entry
+						if _, set := t.Pos["palette."+e.Color]; set {
+							field = "palette." + e.Color
+						}
+					}
+					msg := fmt.Sprintf("text colour %s on %s has contrast %.2f:1, below WCAG AA %.1f:1 (%dx%d canvas)", e.Color, against, worst, need, canvas[0], canvas[1])
+					if c, r, ok := NearestPassing(fg, bgs, need); ok {
+						msg += fmt.Sprintf("; the nearest colour of the same hue that passes is #%02X%02X%02X (%.2f:1 where %s has %.2f:1)", c.R, c.G, c.B, r, e.Color, worst)
+					}
+					out = append(out, toolkit.Problem{File: t.File, Line: t.Pos.Line(field), Field: field, Msg: msg})
 				}
 			}
 		}
@@ -140,4 +152,143 @@ func overlaps(a, b *Element) bool {
 func covers(a, b *Element) bool {
 	return a.Region[0] <= b.Region[0]+1e-9 && a.Region[1] <= b.Region[1]+1e-9 &&
 		a.Region[0]+a.Region[2] >= b.Region[0]+b.Region[2]-1e-9 && a.Region[1]+a.Region[3] >= b.Region[1]+b.Region[3]-1e-9
+}
+
+// NearestPassing finds the colour of fg's hue and saturation, lighter or
+// darker, nearest to fg in lightness whose worst contrast against every
+// backdrop (fg's alpha kept) is at least need; it returns the colour and
+// that contrast, or false when no lightness of the hue passes.
+func NearestPassing(fg color.NRGBA, backdrops [][3]uint8, need float64) (color.NRGBA, float64, bool) {
+	h, sat, l := toHSL(fg.R, fg.G, fg.B)
+	worst := func(c color.NRGBA) float64 {
+		w := 21.0
+		for _, bg := range backdrops {
+			w = math.Min(w, ContrastRatio(over(c, bg), bg))
+		}
+		return w
+	}
+	const step = 0.002
+	for d := step; d <= 1; d += step {
+		for _, cand := range []float64{l - d, l + d} {
+			if cand < 0 || cand > 1 {
+				continue
+			}
+			r, g, b := fromHSL(h, sat, cand)
+			c := color.NRGBA{r, g, b, fg.A}
+			if w := worst(c); w >= need {
+				return c, w, true
+			}
+		}
+	}
+	return color.NRGBA{}, 0, false
+}
+
+// toHSL converts an sRGB colour to hue (0 to 360), saturation and
+// lightness (0 to 1).
+func toHSL(r8, g8, b8 uint8) (h, s, l float64) {
+	r, g, b := float64(r8)/255, float64(g8)/255, float64(b8)/255
+	hi, lo := math.Max(r, math.Max(g, b)), math.Min(r, math.Min(g, b))
+	l = (hi + lo) / 2
+	if hi == lo {
+		return 0, 0, l
+	}
+	d := hi - lo
+	if l > 0.5 {
+		s = d / (2 - hi - lo)
+	} else {
+		s = d / (hi + lo)
+	}
+	switch hi {
+	case r:
+		h = math.Mod((g-b)/d+6, 6)
+	case g:
+		h = (b-r)/d + 2
+	default:
+		h = (r-g)/d + 4
+	}
+	return h * 60, s, l
+}
+
+func fromHSL(h, s, l float64) (uint8, uint8, uint8) {
+	c := (1 - math.Abs(2*l-1)) * s
+	x := c * (1 - math.Abs(math.Mod(h/60, 2)-1))
+	m := l - c/2
+	var r, g, b float64
+	switch {
+	case h < 60:
+		r, g, b = c, x, 0
+	case h < 120:
+		r, g, b = x, c, 0
+	case h < 180:
+		r, g, b = 0, c, x
+	case h < 240:
+		r, g, b = 0, x, c
+	case h < 300:
+		r, g, b = x, 0, c
+	default:
+		r, g, b = c, 0, x
+	}
+	to8 := func(v float64) uint8 { return uint8(math.Round(math.Max(0, math.Min(1, v+m)) * 255)) }
+	return to8(r), to8(g), to8(b)
+}
+
+// LogoBackdrops lists the opaque colours that may lie behind the logo
+// slot of any layout, in any orientation, photos left out.
+func (t *Theme) LogoBackdrops() [][3]uint8 {
+	var out [][3]uint8
+	seen := map[[3]uint8]bool{}
+	for _, kind := range toolkit.SortedKeys(t.Layouts) {
+		for _, canvas := range [][2]int{{1080, 1080}, {1600, 900}, {1080, 1920}} {
+			els := t.ForCanvas(kind, canvas[0], canvas[1])
+			e := els["logo"]
+			if e == nil {
+				continue
+			}
+			// what a photo under the logo looks like is not known here
+			plain := map[string]*Element{}
+			for k, v := range els {
+				if k != "photo" && k != "portrait" {
+					plain[k] = v
+				}
+			}
+			for _, bg := range t.backdrops(plain, e) {
+				if !seen[bg] {
+					seen[bg] = true
+					out = append(out, bg)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// MinLogoContrast is the contrast a logo's pixels need against the slot
+// behind them to be seen at all (WCAG asks 3:1 of graphics that carry
+// meaning; a logo below 1.5:1 all over is all but invisible).
+const MinLogoContrast = 1.5
+
+// LogoVisibility is the share (0 to 1) of a logo's ink, its pixels
+// weighted by opacity, that stands out against bg by MinLogoContrast or
+// more.
+func LogoVisibility(img image.Image, bg [3]uint8) float64 {
+	b := img.Bounds()
+	step := max(1, max(b.Dx(), b.Dy())/200) // a few tens of thousands of samples
+	var ink, seen float64
+	for y := b.Min.Y; y < b.Max.Y; y += step {
+		for x := b.Min.X; x < b.Max.X; x += step {
+			c := color.NRGBAModel.Convert(img.At(x, y)).(color.NRGBA)
+			if c.A == 0 {
+				continue
+			}
+			a := float64(c.A) / 255
+			ink += a
+			if ContrastRatio(over(c, bg), bg) >= MinLogoContrast {
+				seen += a
+			}
+		}
+	}
+	if ink == 0 {
+		return 0
+	}
+	return seen / ink
 }

@@ -26,7 +26,13 @@ func Names(fsys fs.FS) []string {
 
 // Load reads and validates the theme name from fsys (name.yaml plus the
 // images it names). Every problem is reported at once with file:line.
-func Load(fsys fs.FS, name string) (*Theme, error) {
+// A theme that extends another is refused: see LoadExtending.
+func Load(fsys fs.FS, name string) (*Theme, error) { return LoadExtending(fsys, name, nil) }
+
+// LoadExtending is Load for a theme that may extend another: base loads
+// the theme it names (a built-in one). The result is the base theme with
+// the palette colours, font roles and logo region the file gives.
+func LoadExtending(fsys fs.FS, name string, base func(name string) (*Theme, error)) (*Theme, error) {
 	file := name + ".yaml"
 	data, err := toolkit.ReadFile(fsys, file, toolkit.MaxYAMLBytes)
 	if err != nil {
@@ -46,11 +52,91 @@ func Load(fsys fs.FS, name string) (*Theme, error) {
 		}
 		ps.Append(ie.Problems...)
 	}
+	if t.Extends != "" && ps.Len() == 0 {
+		t = t.extend(ps, base)
+	} else if t.Logo != nil {
+		ps.Add(t.Pos.Line("logo"), "logo", "logo moves the logo of a theme that extends another; here, set the logo element of each layout")
+	}
 	t.validate(ps, fsys)
 	if err := ps.Err(); err != nil {
 		return nil, err
 	}
 	return t, nil
+}
+
+// extend returns the theme t extends with t's overrides applied.
+func (t *Theme) extend(ps *toolkit.Problems, base func(string) (*Theme, error)) *Theme {
+	at := func(field, format string, args ...any) { ps.Add(t.Pos.Line(field), field, format, args...) }
+	for _, field := range []string{"background", "margin", "layouts"} {
+		if _, set := t.Pos[field]; set {
+			at(field, "a theme that extends %s overrides only palette, fonts and logo; copy the theme (campaignkit themes show %s) to change %s", t.Extends, t.Extends, field)
+		}
+	}
+	if base == nil {
+		at("extends", "extends works for a campaign's own themes, naming a built-in one")
+		return t
+	}
+	if t.Logo != nil {
+		r := t.Logo.Region
+		if r[2] <= 0 || r[3] <= 0 || r[0] < 0 || r[1] < 0 || r[0]+r[2] > 1.0001 || r[1]+r[3] > 1.0001 {
+			at("logo.region", "want [x, y, width, height] as fractions of the safe area, inside it, got %v", r)
+			return t
+		}
+	}
+	b, err := base(t.Extends)
+	if err != nil {
+		at("extends", "%v", err)
+		return t
+	}
+	if b.Extends != "" {
+		at("extends", "%s extends %s itself: extend a theme that stands on its own", t.Extends, b.Extends)
+		return t
+	}
+	out := *b
+	out.Name, out.Description, out.Extends, out.Logo, out.File, out.Pos = t.Name, t.Description, t.Extends, t.Logo, t.File, t.Pos
+	if out.Description == "" {
+		out.Description = b.Description
+	}
+	out.Palette = map[string]string{}
+	for k, v := range b.Palette {
+		out.Palette[k] = v
+	}
+	for k, v := range t.Palette {
+		out.Palette[k] = v
+	}
+	out.Fonts = map[string]string{}
+	for k, v := range b.Fonts {
+		out.Fonts[k] = v
+	}
+	for k, v := range t.Fonts {
+		out.Fonts[k] = v
+	}
+	// layouts are shared with the base but for the moved logo
+	out.Layouts = map[string]*Layout{}
+	for kind, l := range b.Layouts {
+		if l == nil || t.Logo == nil {
+			out.Layouts[kind] = l
+			continue
+		}
+		nl := &Layout{Elements: moveLogo(l.Elements, t.Logo), Landscape: moveLogo(l.Landscape, t.Logo), Portrait: moveLogo(l.Portrait, t.Logo)}
+		out.Layouts[kind] = nl
+	}
+	return &out
+}
+
+// moveLogo returns els with the logo element's region set to logo's.
+func moveLogo(els map[string]*Element, logo *Element) map[string]*Element {
+	if els == nil || els["logo"] == nil {
+		return els
+	}
+	out := make(map[string]*Element, len(els))
+	for k, e := range els {
+		out[k] = e
+	}
+	moved := *els["logo"]
+	moved.Region = logo.Region
+	out["logo"] = &moved
+	return out
 }
 
 func (t *Theme) validate(ps *toolkit.Problems, fsys fs.FS) {

@@ -18,13 +18,20 @@ import (
 
 // Theme is a validated theme template.
 type Theme struct {
-	Name        string             `yaml:"name"`
-	Description string             `yaml:"description"`
-	Palette     map[string]string  `yaml:"palette"`
-	Background  Background         `yaml:"background"`
-	Fonts       map[string]string  `yaml:"fonts"`  // role (headline, body, accent) -> weight
-	Margin      float64            `yaml:"margin"` // safe-area margin, fraction of the short side
-	Layouts     map[string]*Layout `yaml:"layouts"`
+	Name        string `yaml:"name"`
+	Description string `yaml:"description"`
+	// Extends names a built-in theme this one is a brand kit of: it
+	// takes everything from it and overrides only Palette (colour by
+	// colour), Fonts (role by role) and Logo.
+	Extends string `yaml:"extends"`
+	// Logo, in a theme that extends another, moves the logo on every
+	// card: its region replaces the logo element's in every layout.
+	Logo       *Element           `yaml:"logo"`
+	Palette    map[string]string  `yaml:"palette"`
+	Background Background         `yaml:"background"`
+	Fonts      map[string]string  `yaml:"fonts"`  // role (headline, body, accent) -> weight
+	Margin     float64            `yaml:"margin"` // safe-area margin, fraction of the short side
+	Layouts    map[string]*Layout `yaml:"layouts"`
 
 	File string            `yaml:"-"`
 	Pos  toolkit.Positions `yaml:"-"`
