@@ -8,13 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/campaignkit/campaignkit/toolkit"
 )
 
-// Image is a picture attached to a post.
-type Image struct {
-	Path string // file to read (absolute, or relative to the runner's working folder)
-	Alt  string // alt text, in the post's language
-}
+// Image is a picture attached to a post (the queue keeps the same type).
+type Image = toolkit.Media
 
 // Post is what a publisher needs to publish: the text is final (caption for
 // this channel already built), the images are files on disk.
@@ -42,11 +41,9 @@ var maxImages = map[string]int{"bluesky": blueskyMaxImages, "mastodon": 4, "x": 
 // channel sets no limit.
 func MaxImages(channel string) int { return maxImages[channel] }
 
-// Result says where a published post can be found.
-type Result struct {
-	RemoteID string // the platform's id for the post (status id, at:// URI, folder name)
-	URL      string // a link a person can open, when the platform has one
-}
+// Result says where a published post can be found (the queue records the
+// same type).
+type Result = toolkit.Published
 
 // Publisher publishes posts to one channel.
 type Publisher interface {

@@ -16,11 +16,11 @@
 package queue
 
 import (
+	"github.com/campaignkit/campaignkit/toolkit"
+
 	"context"
 	"errors"
 	"time"
-
-	"github.com/campaignkit/campaignkit/toolkit/publish"
 )
 
 // State is where a post is in its life.
@@ -57,7 +57,7 @@ type Post struct {
 	PostID  string    // campaign post id, "" for a card rotation or ad-hoc post
 	Text    string    // the final caption
 	Link    string
-	Images  []publish.Image // images given explicitly (ad-hoc posts)
+	Images  []toolkit.Media // images given explicitly (ad-hoc posts)
 
 	State State
 	// Due is when the post may go next: At at first, then the time of the
@@ -185,7 +185,7 @@ type Store interface {
 	// Extend lengthens owner's lease on a claimed post.
 	Extend(ctx context.Context, id, owner string, until time.Time) error
 	// Complete records that owner published the post.
-	Complete(ctx context.Context, id, owner string, now time.Time, res publish.Result) error
+	Complete(ctx context.Context, id, owner string, now time.Time, res toolkit.Published) error
 	// Fail records a failed attempt; the post is retried at retryAt, or
 	// given up when retryAt is zero.
 	Fail(ctx context.Context, id, owner string, now time.Time, msg string, retryAt time.Time) error

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/campaignkit/campaignkit/toolkit"
-	"github.com/campaignkit/campaignkit/toolkit/publish"
 	sqlite "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -243,7 +242,7 @@ func queryPosts(ctx context.Context, q querier, query string, args ...any) ([]Po
 	return out, rows.Err()
 }
 
-func imagesJSON(imgs []publish.Image) string {
+func imagesJSON(imgs []toolkit.Media) string {
 	if len(imgs) == 0 {
 		return "[]"
 	}
@@ -699,7 +698,7 @@ func finishAttempt(ctx context.Context, tx *sql.Tx, id string, n int, now time.T
 }
 
 // Complete records a publication.
-func (s *SQLite) Complete(ctx context.Context, id, owner string, now time.Time, res publish.Result) error {
+func (s *SQLite) Complete(ctx context.Context, id, owner string, now time.Time, res toolkit.Published) error {
 	return s.tx(ctx, "complete", func(ctx context.Context, tx *sql.Tx) error {
 		n, err := held(ctx, tx, id, owner)
 		if err != nil {

@@ -1,6 +1,8 @@
 package postgres
 
 import (
+	"github.com/campaignkit/campaignkit/toolkit"
+
 	"context"
 	"errors"
 	"fmt"
@@ -9,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/campaignkit/campaignkit/toolkit/publish"
 	"github.com/campaignkit/campaignkit/toolkit/queue"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -145,7 +146,7 @@ func finishAttempt(ctx context.Context, tx pgx.Tx, id string, n int, now time.Ti
 }
 
 // Complete records a publication.
-func (s *Store) Complete(ctx context.Context, id, owner string, now time.Time, res publish.Result) error {
+func (s *Store) Complete(ctx context.Context, id, owner string, now time.Time, res toolkit.Published) error {
 	return s.tx(ctx, "complete", func(tx pgx.Tx) error {
 		n, err := held(ctx, tx, id, owner)
 		if err != nil {

@@ -29,7 +29,6 @@ import (
 	"time"
 
 	"github.com/campaignkit/campaignkit/toolkit"
-	"github.com/campaignkit/campaignkit/toolkit/publish"
 	"github.com/campaignkit/campaignkit/toolkit/queue"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -217,7 +216,7 @@ func queryPosts(ctx context.Context, q querier, sql string, args ...any) ([]queu
 	return out, rows.Err()
 }
 
-func imagesJSON(imgs []publish.Image) string {
+func imagesJSON(imgs []toolkit.Media) string {
 	if len(imgs) == 0 {
 		return "[]"
 	}

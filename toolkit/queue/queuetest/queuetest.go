@@ -14,6 +14,8 @@
 package queuetest
 
 import (
+	"github.com/campaignkit/campaignkit/toolkit"
+
 	"context"
 	"errors"
 	"fmt"
@@ -22,7 +24,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/campaignkit/campaignkit/toolkit/publish"
 	"github.com/campaignkit/campaignkit/toolkit/queue"
 )
 
@@ -119,7 +120,7 @@ func testEnqueueIdempotent(t *testing.T, s queue.Store) {
 	if err != nil || len(claimed) != 1 || claimed[0].ID != "a" {
 		t.Fatalf("claim: got %v, %v", claimed, err)
 	}
-	if err := s.Complete(ctx, "a", "r1", T0, publish.Result{RemoteID: "a"}); err != nil {
+	if err := s.Complete(ctx, "a", "r1", T0, toolkit.Published{RemoteID: "a"}); err != nil {
 		t.Fatal(err)
 	}
 	edited := slices.Clone(posts)
@@ -169,7 +170,7 @@ func testRoundTrip(t *testing.T, s queue.Store) {
 	in := queue.Post{ID: "round-trip", Source: "somewhere", Slot: "post:launch", Channel: "mastodon", Lang: "ar",
 		At: at, Local: "2026-12-18 10:00", Zone: "Europe/Paris", Card: "quote", PostID: "launch",
 		Text: "مرحبا \"quoted\" 'single' \x01 ✓", Link: "https://example.org/?a=1&b=2",
-		Images: []publish.Image{{Path: "cards/ar/quote/x.png", Alt: "نص بديل"}, {Path: "b.png", Alt: ""}}}
+		Images: []toolkit.Media{{Path: "cards/ar/quote/x.png", Alt: "نص بديل"}, {Path: "b.png", Alt: ""}}}
 	if _, err := s.Enqueue(ctx, now, []queue.Post{in}); err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +212,7 @@ func testRoundTrip(t *testing.T, s queue.Store) {
 		!attempts[0].Finished.IsZero() || attempts[0].Outcome != "" {
 		t.Errorf("attempt while running: got %+v", attempts)
 	}
-	if err := s.Complete(ctx, "round-trip", "r1", claimAt.Add(time.Second), publish.Result{RemoteID: "at://did/post/1", URL: "https://bsky.app/x"}); err != nil {
+	if err := s.Complete(ctx, "round-trip", "r1", claimAt.Add(time.Second), toolkit.Published{RemoteID: "at://did/post/1", URL: "https://bsky.app/x"}); err != nil {
 		t.Fatal(err)
 	}
 	done, attempts := get(t, s, "round-trip")
@@ -372,10 +373,10 @@ func testLifecycle(t *testing.T, s queue.Store) {
 	if err != nil || len(got) != 1 || got[0].Attempts != 1 || got[0].State != queue.Claimed {
 		t.Fatalf("claim: got %+v, %v", got, err)
 	}
-	if err := s.Complete(ctx, "p1", "r2", T0, publish.Result{}); !errors.Is(err, queue.ErrLeaseLost) {
+	if err := s.Complete(ctx, "p1", "r2", T0, toolkit.Published{}); !errors.Is(err, queue.ErrLeaseLost) {
 		t.Errorf("complete by another runner: got %v, want ErrLeaseLost", err)
 	}
-	if err := s.Complete(ctx, "nope", "r1", T0, publish.Result{}); !errors.Is(err, queue.ErrNotFound) {
+	if err := s.Complete(ctx, "nope", "r1", T0, toolkit.Published{}); !errors.Is(err, queue.ErrNotFound) {
 		t.Errorf("complete of an unknown post: got %v, want ErrNotFound", err)
 	}
 	if err := s.Cancel(ctx, "p1", T0, ""); !errors.Is(err, queue.ErrState) {
@@ -416,10 +417,10 @@ func testLifecycle(t *testing.T, s queue.Store) {
 	if len(got) != 1 || got[0].ID != "p1" || got[0].Attempts != 3 {
 		t.Fatalf("after retry: got %+v", got)
 	}
-	if err := s.Complete(ctx, "p1", "r1", T0.Add(time.Hour), publish.Result{RemoteID: "42", URL: "https://example.org/42"}); err != nil {
+	if err := s.Complete(ctx, "p1", "r1", T0.Add(time.Hour), toolkit.Published{RemoteID: "42", URL: "https://example.org/42"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Complete(ctx, "p1", "r1", T0.Add(time.Hour), publish.Result{}); !errors.Is(err, queue.ErrLeaseLost) {
+	if err := s.Complete(ctx, "p1", "r1", T0.Add(time.Hour), toolkit.Published{}); !errors.Is(err, queue.ErrLeaseLost) {
 		t.Errorf("complete twice: got %v, want ErrLeaseLost", err)
 	}
 	if err := s.Retry(ctx, "p1", T0); !errors.Is(err, queue.ErrState) {
@@ -574,7 +575,7 @@ func testLeaseExpiry(t *testing.T, s queue.Store) {
 	if len(again) != 1 || again[0].Attempts != 2 {
 		t.Fatalf("claim after expiry: got %+v", again)
 	}
-	if err := s.Complete(ctx, "p", "crashed", T0, publish.Result{}); !errors.Is(err, queue.ErrLeaseLost) {
+	if err := s.Complete(ctx, "p", "crashed", T0, toolkit.Published{}); !errors.Is(err, queue.ErrLeaseLost) {
 		t.Errorf("late complete by the old owner: got %v, want ErrLeaseLost", err)
 	}
 	if err := s.Extend(ctx, "p", "crashed", T0.Add(time.Hour)); !errors.Is(err, queue.ErrLeaseLost) {
@@ -724,7 +725,7 @@ func ClaimAll(t *testing.T, stores []queue.Store, workers int, now time.Time) ma
 					}
 					claims[p.ID] = owner
 					mu.Unlock()
-					if err := store.Complete(ctx, p.ID, owner, now, publish.Result{}); err != nil {
+					if err := store.Complete(ctx, p.ID, owner, now, toolkit.Published{}); err != nil {
 						t.Errorf("complete %s: %v", p.ID, err)
 					}
 				}
