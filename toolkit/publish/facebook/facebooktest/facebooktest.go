@@ -70,6 +70,14 @@ type Post struct {
 	CreatedTime time.Time
 }
 
+// The shared fake's people, Pages and limits, under names callers outside
+// toolkit/publish can use.
+type (
+	User  = metatest.User
+	Page  = metatest.Page
+	Limit = metatest.Limit
+)
+
 // Server is the fake: the shared Meta fake plus the Pages endpoints.
 type Server struct {
 	*metatest.Server

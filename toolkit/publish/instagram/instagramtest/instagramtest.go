@@ -87,6 +87,14 @@ type Media struct {
 	Container string
 }
 
+// The shared fake's people, Pages and limits, under names callers outside
+// toolkit/publish can use.
+type (
+	User  = metatest.User
+	Page  = metatest.Page
+	Limit = metatest.Limit
+)
+
 // Server is the fake: the shared Meta fake plus content publishing.
 type Server struct {
 	*metatest.Server
