@@ -570,8 +570,3 @@ func randHex(n int) string {
 	rand.Read(b)
 	return hex.EncodeToString(b)
 }
-
-// Lock and Unlock let a network's handlers read the fake's Pages under
-// its lock.
-func (s *Server) Lock()   { s.mu.Lock() }
-func (s *Server) Unlock() { s.mu.Unlock() }
