@@ -152,8 +152,13 @@ func accountPublishers(state string, env func(string) (string, bool), logger *sl
 			return byID[a.ID], nil
 		}}
 	}
+	for _, network := range []string{"facebook", "instagram"} {
+		if err := metaPublishers(f, network, state, env, logger, pubs); err != nil {
+			return err
+		}
+	}
 	for _, a := range f.Accounts {
-		if a.Network != "x" {
+		if a.Network != "x" && !isMeta(a.Network) {
 			logger.Warn("accounts.yaml lists an account on a network campaignkit cannot publish to yet; its posts go to the outbox", "account", a.ID, "network", a.Network)
 		}
 	}

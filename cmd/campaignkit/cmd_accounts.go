@@ -180,6 +180,9 @@ func accountsCheck(cc *cli.Context, o accountsOptions) error {
 }
 
 func checkAccount(ctx context.Context, out io.Writer, a *account.Account, state string) error {
+	if isMeta(a.Network) {
+		return checkMeta(ctx, out, a, state)
+	}
 	if a.Network != "x" {
 		return fmt.Errorf("no check for %s yet", a.Network)
 	}
@@ -238,6 +241,9 @@ func accountsLogin(cc *cli.Context, o accountsOptions) error {
 		return err
 	}
 	a := accts[0]
+	if isMeta(a.Network) {
+		return metaLogin(cc, o, a)
+	}
 	c, err := oauthClient(a, os.LookupEnv)
 	if err != nil {
 		return err

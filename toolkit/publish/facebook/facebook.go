@@ -1,0 +1,471 @@
+// Package facebook publishes posts to a Facebook Page through the Graph
+// API with a Page access token: text (and a link) with POST
+// /{page-id}/feed, one photo with POST /{page-id}/photos, several photos
+// as unpublished photos attached to one feed post, each with its alt text
+// (alt_text_custom). Facebook's limits are checked before anything is
+// sent; Meta's refusals become errors that quote Meta and say what to do;
+// its rate-limit usage headers are honoured; and an interrupted attempt
+// never leaves a second copy.
+//
+// The Graph API has no idempotency key. The publisher records its intent
+// in a journal before the request that publishes, and any attempt that
+// may follow one that reached Facebook first reads the Page's recent
+// posts (GET /{page-id}/posts) for one with exactly the message it is
+// about to send.
+package facebook
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"image"
+	_ "image/gif"  // decodable cards
+	_ "image/jpeg" // decodable cards
+	_ "image/png"  // decodable cards
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/campaignkit/campaignkit/toolkit/account"
+	"github.com/campaignkit/campaignkit/toolkit/caption"
+	"github.com/campaignkit/campaignkit/toolkit/publish"
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/graph"
+)
+
+// Facebook's limits, checked before sending.
+const (
+	MaxMessage    = 63206    // characters of a post's text
+	MaxPhotoBytes = 10 << 20 // Photo reference: photos under 10 MB
+)
+
+// Permissions the app needs, and what the person who signs in must be
+// able to do on the Page.
+var Permissions = account.FacebookScopes
+
+const task = "the person who signs in must be able to create content on the Page (the CREATE_CONTENT task: full control or partial access with content)"
+
+// TokenSource gives the publisher the Page access token.
+// *account.Stored is one.
+type TokenSource interface {
+	Token(ctx context.Context) (publish.Secret, error)
+}
+
+// Config configures a publisher for one Facebook Page.
+type Config struct {
+	API     string // default https://graph.facebook.com
+	Version string // default account.GraphVersion
+	Account string // the account's id in accounts.yaml, for messages
+	Page    string // the Page's name, for messages
+	PageID  string // required
+	Tokens  TokenSource
+	// Journal is a folder where the intent to send each post is recorded
+	// before the request that publishes it, and its id after. Empty:
+	// intents are kept in memory only, and every retry looks.
+	Journal string
+	// LookupCount is how many recent posts are read when looking for an
+	// earlier copy (1 to 100, default 25).
+	LookupCount int
+	Client      *http.Client     // default: 60 s timeout
+	Now         func() time.Time // default: time.Now
+}
+
+// Publisher publishes to one Facebook Page.
+type Publisher struct {
+	cfg     Config
+	graph   *graph.Client
+	journal graph.Journal
+	who     graph.Who
+
+	mu    sync.Mutex
+	tried map[string]time.Time
+	done  map[string]publish.Result
+}
+
+var _ publish.Publisher = (*Publisher)(nil)
+
+// New checks cfg and returns the publisher.
+func New(cfg Config) (*Publisher, error) {
+	if cfg.PageID == "" {
+		return nil, errors.New("facebook: page id: required (sign in with campaignkit accounts login facebook)")
+	}
+	if cfg.Tokens == nil {
+		return nil, errors.New("facebook: token source: required")
+	}
+	if cfg.Version == "" {
+		cfg.Version = account.GraphVersion
+	}
+	if cfg.LookupCount == 0 {
+		cfg.LookupCount = 25
+	}
+	if cfg.LookupCount < 1 || cfg.LookupCount > 100 {
+		return nil, fmt.Errorf("facebook: lookup count %d: want 1 to 100", cfg.LookupCount)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	gc, err := graph.NewClient(cfg.API, cfg.Version, cfg.Client, cfg.Now)
+	if err != nil {
+		return nil, fmt.Errorf("facebook: %w", err)
+	}
+	return &Publisher{cfg: cfg, graph: gc, journal: graph.Journal{Dir: cfg.Journal, Account: cfg.Account},
+		who:   graph.Who{Network: "facebook", Account: cfg.Account, Handle: cfg.Page, Permissions: Permissions, Task: task},
+		tried: map[string]time.Time{}, done: map[string]publish.Result{}}, nil
+}
+
+// Name returns "facebook".
+func (p *Publisher) Name() string { return "facebook" }
+
+type photo struct {
+	name, mime string
+	data       []byte
+	alt        string
+}
+
+// Publish posts post once, or finds the copy an earlier attempt posted.
+func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Result, error) {
+	p.mu.Lock()
+	res, done := p.done[post.ID]
+	triedAt, tried := p.tried[post.ID]
+	p.mu.Unlock()
+	if done {
+		return res, nil
+	}
+	// A link goes in the link field of a text post (Facebook shows its
+	// preview); a photo post has no such field, so there it ends the text.
+	message, link := post.Text, strings.TrimSpace(post.Link)
+	if len(post.Images) > 0 {
+		message, link = graph.WithLink(post.Text, post.Link), ""
+	}
+	photos, err := p.check(post, message, link)
+	if err != nil {
+		return publish.Result{}, err
+	}
+	rec, err := p.journal.Load(post.ID)
+	if err != nil {
+		return publish.Result{}, fmt.Errorf("facebook: %w", err)
+	}
+	if rec.State == graph.StateDone && rec.RemoteID != "" {
+		res := publish.Result{RemoteID: rec.RemoteID, URL: rec.URL}
+		p.remember(post.ID, res)
+		return res, nil
+	}
+	mayExist := tried || publish.Attempt(ctx) > 1 || rec.State != ""
+	since := post.At.Add(-time.Hour)
+	if tried && triedAt.Before(since) {
+		since = triedAt
+	}
+	if !rec.IntentAt.IsZero() && rec.IntentAt.Add(-time.Minute).Before(since) {
+		since = rec.IntentAt.Add(-time.Minute)
+	}
+	if mayExist {
+		res, found, err := p.lookup(ctx, message, since)
+		if err != nil {
+			return publish.Result{}, fmt.Errorf("facebook: looking for an earlier copy of post %s before sending it again: %w", post.ID, err)
+		}
+		if found {
+			p.finish(post.ID, rec, res)
+			return res, nil
+		}
+	}
+	if err := p.graph.CheckBlocked("POST /{page-id}/feed", p.who); err != nil {
+		return publish.Result{}, err
+	}
+	tok, err := p.token(ctx)
+	if err != nil {
+		return publish.Result{}, err
+	}
+	var id string
+	switch len(photos) {
+	case 0:
+		id, err = p.sendText(ctx, tok, post, message, link)
+	case 1:
+		id, err = p.sendPhoto(ctx, tok, post, message, photos[0])
+	default:
+		id, err = p.sendPhotos(ctx, tok, post, message, photos)
+	}
+	if err != nil {
+		var dup graph.DuplicateError
+		if mayExist && errors.As(err, &dup) {
+			// Facebook says the Page has this text already: most likely
+			// our earlier attempt, not yet listed when we looked.
+			if res, found, lerr := p.lookup(ctx, message, since); lerr == nil && found {
+				p.finish(post.ID, rec, res)
+				return res, nil
+			}
+		}
+		return publish.Result{}, err
+	}
+	res = p.result(id)
+	p.finish(post.ID, rec, res)
+	return res, nil
+}
+
+// intent records, durably, that the request that publishes is about to
+// be sent.
+func (p *Publisher) intent(post publish.Post) error {
+	now := p.cfg.Now()
+	if err := p.journal.Save(graph.Record{PostID: post.ID, State: graph.StateSending, IntentAt: now.UTC()}); err != nil {
+		return fmt.Errorf("facebook: %w", err)
+	}
+	p.mu.Lock()
+	p.tried[post.ID] = now
+	p.mu.Unlock()
+	return nil
+}
+
+func (p *Publisher) finish(postID string, rec graph.Record, res publish.Result) {
+	rec.PostID, rec.State, rec.RemoteID, rec.URL = postID, graph.StateDone, res.RemoteID, res.URL
+	// A failure here is not the post's failure: it is out, and a later
+	// attempt finds it by looking.
+	_ = p.journal.Save(rec)
+	p.remember(postID, res)
+}
+
+func (p *Publisher) remember(id string, res publish.Result) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.done[id] = res
+	delete(p.tried, id)
+}
+
+// result is where a person finds the post: a Page post id is
+// <page-id>_<post-id>.
+func (p *Publisher) result(id string) publish.Result {
+	page, post, ok := strings.Cut(id, "_")
+	if !ok {
+		return publish.Result{RemoteID: id, URL: "https://www.facebook.com/" + id}
+	}
+	return publish.Result{RemoteID: id, URL: "https://www.facebook.com/" + page + "/posts/" + post}
+}
+
+func (p *Publisher) token(ctx context.Context) (publish.Secret, error) {
+	tok, err := p.cfg.Tokens.Token(ctx)
+	if err != nil {
+		if errors.Is(err, account.ErrSignIn) {
+			return publish.Secret{}, &publish.PermanentError{Status: http.StatusUnauthorized, Msg: fmt.Sprintf("facebook: %v (%s)", err, p.who.LoginHint())}
+		}
+		return publish.Secret{}, fmt.Errorf("facebook: access token: %w", err)
+	}
+	return tok, nil
+}
+
+// call sends one Graph API request and classifies a refusal.
+func (p *Publisher) call(ctx context.Context, tok publish.Secret, ep, method, path string, q url.Values, body graph.Body, out any) error {
+	if err := p.graph.Do(ctx, method, path, q, body, tok, out); err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("facebook: %s: %w", ep, ctx.Err())
+		}
+		return p.graph.Classify(ep, p.who, err)
+	}
+	return nil
+}
+
+func (p *Publisher) pagePath(edge string) string {
+	return "/" + url.PathEscape(p.cfg.PageID) + "/" + edge
+}
+
+func (p *Publisher) sendText(ctx context.Context, tok publish.Secret, post publish.Post, message, link string) (string, error) {
+	form := url.Values{}
+	if message != "" {
+		form.Set("message", message)
+	}
+	if link != "" {
+		form.Set("link", link)
+	}
+	if err := p.intent(post); err != nil {
+		return "", err
+	}
+	var out struct {
+		ID string `json:"id"`
+	}
+	if err := p.call(ctx, tok, "POST /{page-id}/feed", http.MethodPost, p.pagePath("feed"), nil, graph.Form(form), &out); err != nil {
+		return "", err
+	}
+	if out.ID == "" {
+		return "", errors.New("facebook: POST /{page-id}/feed: the answer has no post id")
+	}
+	return out.ID, nil
+}
+
+// upload sends one photo to POST /{page-id}/photos as the multipart file
+// "source", with its alt text. A published photo makes a post with
+// caption; an unpublished one waits to be attached to a feed post.
+func (p *Publisher) upload(ctx context.Context, tok publish.Secret, ph photo, published bool, caption string) (photoID, postID string, err error) {
+	fields := url.Values{"published": {strconv.FormatBool(published)}}
+	if caption != "" {
+		fields.Set("caption", caption)
+	}
+	if ph.alt != "" {
+		fields.Set("alt_text_custom", ph.alt)
+	}
+	var out struct {
+		ID     string `json:"id"`
+		PostID string `json:"post_id"`
+	}
+	body := graph.Multipart(fields, graph.File{Field: "source", Name: ph.name, Type: ph.mime, Data: ph.data})
+	if err := p.call(ctx, tok, "POST /{page-id}/photos", http.MethodPost, p.pagePath("photos"), nil, body, &out); err != nil {
+		return "", "", err
+	}
+	if out.ID == "" {
+		return "", "", errors.New("facebook: POST /{page-id}/photos: the answer has no photo id")
+	}
+	return out.ID, out.PostID, nil
+}
+
+func (p *Publisher) sendPhoto(ctx context.Context, tok publish.Secret, post publish.Post, message string, ph photo) (string, error) {
+	if err := p.intent(post); err != nil {
+		return "", err
+	}
+	photoID, postID, err := p.upload(ctx, tok, ph, true, message)
+	if err != nil {
+		return "", fmt.Errorf("image 1 (%s): %w", ph.name, err)
+	}
+	if postID == "" {
+		postID = p.cfg.PageID + "_" + photoID
+	}
+	return postID, nil
+}
+
+// sendPhotos uploads every photo unpublished, then publishes one feed
+// post with them attached. Unpublished photos left by a failed attempt
+// are not shown anywhere.
+func (p *Publisher) sendPhotos(ctx context.Context, tok publish.Secret, post publish.Post, message string, photos []photo) (string, error) {
+	form := url.Values{}
+	if message != "" {
+		form.Set("message", message)
+	}
+	for i, ph := range photos {
+		id, _, err := p.upload(ctx, tok, ph, false, "")
+		if err != nil {
+			return "", fmt.Errorf("image %d (%s): %w", i+1, ph.name, err)
+		}
+		b, _ := json.Marshal(map[string]string{"media_fbid": id})
+		form.Set(fmt.Sprintf("attached_media[%d]", i), string(b))
+	}
+	if err := p.intent(post); err != nil {
+		return "", err
+	}
+	var out struct {
+		ID string `json:"id"`
+	}
+	if err := p.call(ctx, tok, "POST /{page-id}/feed", http.MethodPost, p.pagePath("feed"), nil, graph.Form(form), &out); err != nil {
+		return "", err
+	}
+	if out.ID == "" {
+		return "", errors.New("facebook: POST /{page-id}/feed: the answer has no post id")
+	}
+	return out.ID, nil
+}
+
+// lookup reads the Page's posts since since for one with message: the
+// copy an earlier attempt made.
+func (p *Publisher) lookup(ctx context.Context, message string, since time.Time) (publish.Result, bool, error) {
+	tok, err := p.token(ctx)
+	if err != nil {
+		return publish.Result{}, false, err
+	}
+	q := url.Values{"fields": {"id,message,created_time,permalink_url"}, "limit": {strconv.Itoa(p.cfg.LookupCount)},
+		"since": {strconv.FormatInt(since.Unix(), 10)}}
+	var out struct {
+		Data []struct {
+			ID        string `json:"id"`
+			Message   string `json:"message"`
+			Permalink string `json:"permalink_url"`
+		} `json:"data"`
+	}
+	if err := p.call(ctx, tok, "GET /{page-id}/posts", http.MethodGet, p.pagePath("posts"), q, nil, &out); err != nil {
+		return publish.Result{}, false, err
+	}
+	want := graph.Normalize(message)
+	if want == "" {
+		// a post with no text cannot be told from another one
+		return publish.Result{}, false, nil
+	}
+	for _, d := range out.Data {
+		if graph.Normalize(d.Message) == want {
+			res := p.result(d.ID)
+			if d.Permalink != "" {
+				res.URL = d.Permalink
+			}
+			return res, true, nil
+		}
+	}
+	return publish.Result{}, false, nil
+}
+
+// check refuses, before anything is sent, a post Facebook would refuse,
+// naming every problem at once, and reads its photos.
+func (p *Publisher) check(post publish.Post, message, link string) ([]photo, error) {
+	var probs []string
+	if strings.TrimSpace(message) == "" && link == "" && len(post.Images) == 0 {
+		probs = append(probs, "it has no text, no link and no image")
+	}
+	if n := caption.Count("facebook", message); n > MaxMessage {
+		probs = append(probs, fmt.Sprintf("its text has %d characters; Facebook takes at most %d", n, MaxMessage))
+	}
+	var photos []photo
+	for i, img := range post.Images {
+		ph, prob := readPhoto(img)
+		if prob != "" {
+			probs = append(probs, fmt.Sprintf("image %d (%s) %s", i+1, img.Path, prob))
+			continue
+		}
+		photos = append(photos, ph)
+	}
+	if len(probs) > 0 {
+		return nil, &publish.PermanentError{Msg: fmt.Sprintf("facebook: post %s cannot go to Facebook as it is: %s", post.ID, strings.Join(probs, "; "))}
+	}
+	return photos, nil
+}
+
+func readPhoto(img publish.Image) (photo, string) {
+	st, err := os.Stat(img.Path)
+	if err != nil {
+		return photo{}, "cannot be read: " + err.Error()
+	}
+	if st.Size() >= MaxPhotoBytes {
+		return photo{}, fmt.Sprintf("has %d bytes; Facebook takes photos under 10 MB", st.Size())
+	}
+	b, err := os.ReadFile(img.Path)
+	if err != nil {
+		return photo{}, "cannot be read: " + err.Error()
+	}
+	mime := http.DetectContentType(b)
+	switch mime {
+	case "image/jpeg", "image/png", "image/gif":
+		if _, _, err := image.DecodeConfig(bytes.NewReader(b)); err != nil {
+			return photo{}, "is not a readable " + mime + " image"
+		}
+	case "image/bmp":
+	default:
+		if !bytes.HasPrefix(b, []byte("II*\x00")) && !bytes.HasPrefix(b, []byte("MM\x00*")) {
+			return photo{}, "is " + mime + "; Facebook takes JPEG, PNG, GIF, BMP and TIFF photos"
+		}
+		mime = "image/tiff"
+	}
+	return photo{name: filepath.Base(img.Path), mime: mime, data: b, alt: img.Alt}, ""
+}
+
+// Me asks Facebook which Page the token is of (GET /me?fields=id,name), a
+// read-only call that also proves the token works.
+func (p *Publisher) Me(ctx context.Context) (id, name string, err error) {
+	tok, err := p.token(ctx)
+	if err != nil {
+		return "", "", err
+	}
+	var out struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	}
+	if err := p.call(ctx, tok, "GET /me", http.MethodGet, "/me", url.Values{"fields": {"id,name"}}, nil, &out); err != nil {
+		return "", "", err
+	}
+	return out.ID, out.Name, nil
+}

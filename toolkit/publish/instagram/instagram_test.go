@@ -1,0 +1,419 @@
+package instagram_test
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/campaignkit/campaignkit/toolkit/account"
+	"github.com/campaignkit/campaignkit/toolkit/publish"
+	"github.com/campaignkit/campaignkit/toolkit/publish/instagram"
+	"github.com/campaignkit/campaignkit/toolkit/publish/instagram/instagramtest"
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/metatest"
+)
+
+var planned = time.Date(2026, 12, 18, 9, 0, 0, 0, time.UTC)
+
+// env is a fake Instagram with one professional account linked to a
+// Page, the token store a `campaignkit accounts login instagram` would
+// have left, and a public folder served on loopback for Instagram to
+// fetch the images from.
+type env struct {
+	t       *testing.T
+	fake    *instagramtest.Server
+	user    metatest.User
+	igID    string
+	store   *account.Store
+	host    publish.MediaHost
+	public  string
+	now     time.Time
+	journal string
+}
+
+func newEnv(t *testing.T, scopes ...string) *env {
+	t.Helper()
+	if len(scopes) == 0 {
+		scopes = instagram.Permissions
+	}
+	e := &env{t: t, fake: instagramtest.New(), now: planned.Add(2 * time.Second)}
+	t.Cleanup(e.fake.Close)
+	e.fake.Now = e.clock
+	e.fake.AddApp("app-1", "app-secret")
+	e.user = e.fake.AddUser("Comms Officer")
+	page := e.fake.AddPage(e.user.ID, "IOM - UN Migration")
+	e.igID = e.fake.LinkInstagram(page.ID, "iom")
+	e.store = account.NewStore(filepath.Join(t.TempDir(), "tokens"))
+	e.save(e.fake.IssueUser(e.user.ID, "app-1", scopes, true), e.now.Add(59*24*time.Hour))
+	e.public = filepath.Join(t.TempDir(), "public")
+	web := httptest.NewServer(http.StripPrefix("/public/", http.FileServer(http.Dir(e.public))))
+	t.Cleanup(web.Close)
+	host, err := publish.NewPublicFolder(e.public, web.URL+"/public/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.host = host
+	return e
+}
+
+func (e *env) clock() time.Time { return e.now }
+
+func (e *env) save(access string, expiry time.Time) {
+	e.t.Helper()
+	if err := e.store.Save("iom-ig", account.Token{Access: publish.NewSecret(access), Expiry: expiry,
+		Scopes: instagram.Permissions, UserID: e.igID, Username: "iom"}); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+func (e *env) publisher() *instagram.Publisher {
+	e.t.Helper()
+	p, err := instagram.New(instagram.Config{API: e.fake.URL, Account: "iom-ig", Handle: "iom", UserID: e.igID,
+		Tokens: &account.Stored{ID: "iom-ig", Network: "instagram", Store: e.store, Now: e.clock}, Host: e.host,
+		Journal: e.journal, Now: e.clock, Sleep: func(context.Context, time.Duration) error { return nil }, TempDir: e.t.TempDir()})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return p
+}
+
+func attempt(n int) context.Context { return publish.WithAttempt(context.Background(), n) }
+
+func card(w, h int, seed byte) image.Image {
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			img.Set(x, y, color.NRGBA{R: byte(x) + seed, G: byte(y), B: seed, A: 200})
+		}
+	}
+	return img
+}
+
+func writePNG(t *testing.T, name string, w, h int) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, card(w, h, byte(len(name)))); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func writeJPEG(t *testing.T, name string, w, h int) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := jpeg.Encode(f, card(w, h, 9), nil); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func count(calls []string, call string) int {
+	method, edge, _ := strings.Cut(call, " ")
+	n := 0
+	for _, c := range calls {
+		if strings.HasPrefix(c, method+" ") && strings.HasSuffix(c, edge) {
+			n++
+		}
+	}
+	return n
+}
+
+func TestImagePost(t *testing.T) {
+	e := newEnv(t)
+	res, err := e.publisher().Publish(attempt(1), publish.Post{ID: "p1", Channel: "instagram", Lang: "en", At: planned,
+		Text: "Every migrant has rights. #MigrantsDay", Link: "https://un.org/migrants-day",
+		Images: []publish.Image{{Path: writePNG(t, "card.png", 108, 135), Alt: "A card: “Migration is a human reality.”"}}})
+	if err != nil {
+		t.Fatalf("Publish: %v", err)
+	}
+	media := e.fake.Media()
+	if len(media) != 1 || len(media[0].Images) != 1 {
+		t.Fatalf("got %+v, want one post with one image", media)
+	}
+	m := media[0]
+	if m.Caption != "Every migrant has rights. #MigrantsDay\n\nhttps://un.org/migrants-day" || m.Alts[0] != "A card: “Migration is a human reality.”" {
+		t.Errorf("post: caption %q, alt %q", m.Caption, m.Alts[0])
+	}
+	if res.RemoteID != m.ID || res.URL != "https://www.instagram.com/p/"+m.ID+"/" {
+		t.Errorf("result: got %+v, want the media id and its permalink", res)
+	}
+	// The PNG card went out as a JPEG, at the public URL, and Instagram
+	// fetched exactly that.
+	fetched := e.fake.Fetched()
+	if len(fetched) != 1 || fetched[0] != m.Images[0] || !strings.HasSuffix(fetched[0], ".jpg") {
+		t.Errorf("fetched %v; want the one public .jpg URL", fetched)
+	}
+	if n := count(e.fake.Calls(), "GET /media"); n != 0 {
+		t.Errorf("first attempt read the account's media %d times, want 0", n)
+	}
+	// status checks: IN_PROGRESS, then FINISHED
+	if n := count(e.fake.Calls(), "POST /media_publish"); n != 1 {
+		t.Errorf("media_publish sent %d times, want 1", n)
+	}
+}
+
+func TestCarousel(t *testing.T) {
+	e := newEnv(t)
+	var imgs []publish.Image
+	for i := 0; i < 3; i++ {
+		imgs = append(imgs, publish.Image{Path: writeJPEG(t, fmt.Sprintf("c%d.jpg", i), 100, 100), Alt: fmt.Sprintf("card %d", i+1)})
+	}
+	if _, err := e.publisher().Publish(attempt(1), publish.Post{ID: "c1", At: planned, Text: "Three cards", Images: imgs}); err != nil {
+		t.Fatalf("Publish: %v", err)
+	}
+	media := e.fake.Media()
+	if len(media) != 1 || len(media[0].Images) != 3 {
+		t.Fatalf("got %+v, want one carousel of three", media)
+	}
+	if got := strings.Join(media[0].Alts, "|"); got != "card 1|card 2|card 3" || media[0].Caption != "Three cards" {
+		t.Errorf("carousel: caption %q, alt texts %q", media[0].Caption, got)
+	}
+	if n := e.fake.Containers(); n != 4 {
+		t.Errorf("%d containers, want 4 (three items and the carousel)", n)
+	}
+}
+
+// TestLimitsBeforeSending: what Instagram would refuse is refused before a
+// single request, as a permanent error naming every problem.
+func TestLimitsBeforeSending(t *testing.T) {
+	e := newEnv(t)
+	sq := writeJPEG(t, "sq.jpg", 100, 100)
+	eleven := make([]publish.Image, 11)
+	for i := range eleven {
+		eleven[i] = publish.Image{Path: sq}
+	}
+	wide := writePNG(t, "x.png", 160, 80)
+	tall := writeJPEG(t, "story.jpg", 54, 96)
+	gif := filepath.Join(t.TempDir(), "anim.gif")
+	os.WriteFile(gif, []byte("GIF89a\x01\x00\x01\x00\x00\x00\x00;"), 0o644)
+	tests := []struct {
+		name string
+		post publish.Post
+		want []string
+	}{
+		{"too long", publish.Post{Text: strings.Repeat("a", 2201), Images: []publish.Image{{Path: sq}}}, []string{"2201 characters; Instagram takes at most 2200"}},
+		{"too many hashtags", publish.Post{Text: strings.Repeat("#tag ", 31), Images: []publish.Image{{Path: sq}}}, []string{"31 hashtags; Instagram takes at most 30"}},
+		{"too many images", publish.Post{Text: "hi", Images: eleven}, []string{"11 images; an Instagram carousel takes at most 10"}},
+		{"no image", publish.Post{Text: "hi"}, []string{"no text-only posts"}},
+		{"aspect ratios and format", publish.Post{Text: "hi", Images: []publish.Image{{Path: wide}, {Path: tall}, {Path: gif}}},
+			[]string{"image 1 (" + wide + ") is 160×80, an aspect ratio of 2.00:1; Instagram takes 4:5 (0.8) to 1.91:1", "image 2 (" + tall + ") is 54×96", "image 3 (" + gif + ") is image/gif"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.post.ID, tt.post.At = "limits", planned
+			_, err := e.publisher().Publish(attempt(1), tt.post)
+			if !publish.IsPermanent(err) {
+				t.Fatalf("got %v, want a permanent error", err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q: want it to contain %q", err, w)
+				}
+			}
+		})
+	}
+	if calls := e.fake.Calls(); len(calls) != 0 {
+		t.Errorf("requests sent for posts Instagram would refuse: %v", calls)
+	}
+}
+
+func TestNoPublicBaseURL(t *testing.T) {
+	e := newEnv(t)
+	e.host = nil
+	_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "h1", At: planned, Text: "hi", Images: []publish.Image{{Path: writeJPEG(t, "a.jpg", 100, 100)}}})
+	if !publish.IsPermanent(err) || !strings.Contains(err.Error(), "set CAMPAIGNKIT_PUBLIC_BASE_URL") {
+		t.Errorf("no host: got %v, want a permanent error saying to set CAMPAIGNKIT_PUBLIC_BASE_URL", err)
+	}
+	// A host with no base URL (the variable empty) says the same.
+	e.host, _ = publish.NewPublicFolder(e.public, "")
+	_, err = e.publisher().Publish(attempt(1), publish.Post{ID: "h2", At: planned, Text: "hi", Images: []publish.Image{{Path: writeJPEG(t, "a.jpg", 100, 100)}}})
+	if !publish.IsPermanent(err) || !strings.Contains(err.Error(), "CAMPAIGNKIT_PUBLIC_BASE_URL") {
+		t.Errorf("empty base URL: got %v, want a permanent error saying to set CAMPAIGNKIT_PUBLIC_BASE_URL", err)
+	}
+	if n := len(e.fake.Media()); n != 0 {
+		t.Errorf("%d posts, want 0", n)
+	}
+}
+
+func TestUnfetchableImage(t *testing.T) {
+	e := newEnv(t)
+	// a host whose URLs lead nowhere: the file is not served
+	e.host = hostFunc(func(context.Context, string) (string, error) { return "http://127.0.0.1:1/public/nothing.jpg", nil })
+	_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "u1", At: planned, Text: "hi", Images: []publish.Image{{Path: writeJPEG(t, "a.jpg", 100, 100)}}})
+	if !publish.IsPermanent(err) || !strings.Contains(err.Error(), "could not be fetched from this uri") {
+		t.Errorf("got %v, want a permanent error quoting Instagram", err)
+	}
+}
+
+type hostFunc func(context.Context, string) (string, error)
+
+func (f hostFunc) URL(ctx context.Context, path string) (string, error) { return f(ctx, path) }
+
+func TestRateLimits(t *testing.T) {
+	t.Run("request limit", func(t *testing.T) {
+		e := newEnv(t)
+		e.fake.SetLimit("POST /{ig-user-id}/media", metatest.Limit{PerHour: 1, Code: 4, Message: "(#4) Application request limit reached", Regain: 12 * time.Minute})
+		p := e.publisher()
+		img := []publish.Image{{Path: writeJPEG(t, "a.jpg", 100, 100)}}
+		if _, err := p.Publish(attempt(1), publish.Post{ID: "r1", At: planned, Text: "first", Images: img}); err != nil {
+			t.Fatal(err)
+		}
+		_, err := p.Publish(attempt(1), publish.Post{ID: "r2", At: planned, Text: "second", Images: img})
+		if d, ok := publish.RetryAfter(err); !ok || d != 12*time.Minute || !strings.Contains(err.Error(), "(#4) Application request limit reached") {
+			t.Errorf("got %v, want RetryAfterError of 12 minutes quoting Meta", err)
+		}
+	})
+	t.Run("24-hour quota", func(t *testing.T) {
+		e := newEnv(t)
+		p := e.publisher()
+		img := []publish.Image{{Path: writeJPEG(t, "a.jpg", 100, 100)}}
+		for i := 0; i < instagramtest.QuotaTotal; i++ {
+			if _, err := p.Publish(attempt(1), publish.Post{ID: fmt.Sprint("q", i), At: planned, Text: fmt.Sprint("post ", i), Images: img}); err != nil {
+				t.Fatalf("post %d: %v", i, err)
+			}
+		}
+		before := e.fake.Containers()
+		_, err := p.Publish(attempt(1), publish.Post{ID: "q-over", At: planned, Text: "one too many", Images: img})
+		if d, ok := publish.RetryAfter(err); !ok || d != time.Hour || !strings.Contains(err.Error(), "content_publishing_limit") {
+			t.Errorf("got %v, want RetryAfterError of an hour naming content_publishing_limit", err)
+		}
+		if n := e.fake.Containers() - before; n != 0 {
+			t.Errorf("%d containers made over the quota, want 0", n)
+		}
+	})
+}
+
+func TestRefusals(t *testing.T) {
+	img := func(t *testing.T) []publish.Image { return []publish.Image{{Path: writeJPEG(t, "a.jpg", 100, 100)}} }
+	t.Run("expired", func(t *testing.T) {
+		e := newEnv(t)
+		tok := e.fake.IssueUser(e.user.ID, "app-1", instagram.Permissions, true)
+		e.fake.Expire(tok)
+		e.save(tok, e.now.Add(time.Hour)) // the store does not know yet
+		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "x1", At: planned, Text: "hello", Images: img(t)})
+		if !publish.IsPermanent(err) {
+			t.Fatalf("got %v, want a permanent error", err)
+		}
+		for _, want := range []string{"Session has expired", "code 190, subcode 463", "campaignkit accounts login instagram --account iom-ig"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("error %q: want it to contain %q", err, want)
+			}
+		}
+	})
+	t.Run("missing permission", func(t *testing.T) {
+		e := newEnv(t, "instagram_basic", "pages_show_list", "pages_read_engagement")
+		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "x2", At: planned, Text: "hello", Images: img(t)})
+		if !publish.IsPermanent(err) {
+			t.Fatalf("got %v, want a permanent error", err)
+		}
+		for _, want := range []string{"(#10) Application does not have permission for this action", "instagram_content_publish", "professional", "accounts login instagram --account iom-ig"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("error %q: want it to contain %q", err, want)
+			}
+		}
+	})
+}
+
+// TestInterruptedAttempt: Instagram publishes but the answer is lost; the
+// retry, in a new process, finds the post and publishes nothing twice.
+func TestInterruptedAttempt(t *testing.T) {
+	for _, journal := range []bool{false, true} {
+		name := "no journal"
+		if journal {
+			name = "journal"
+		}
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t)
+			if journal {
+				e.journal = filepath.Join(t.TempDir(), "journal")
+			}
+			post := publish.Post{ID: "i1", At: planned, Text: "Migrants & refugees — café\r\n#MigrantsDay",
+				Images: []publish.Image{{Path: writeJPEG(t, "a.jpg", 100, 100), Alt: "A card."}, {Path: writePNG(t, "b.png", 100, 125), Alt: "B card."}}}
+			e.fake.LoseAnswers(1)
+			_, err := e.publisher().Publish(attempt(1), post)
+			if err == nil || publish.IsPermanent(err) {
+				t.Fatalf("interrupted attempt: got %v, want a retryable error", err)
+			}
+			if n := len(e.fake.Media()); n != 1 {
+				t.Fatalf("%d posts after the lost answer, want 1", n)
+			}
+			containers := e.fake.Containers()
+			e.now = e.now.Add(30 * time.Second)
+			attemptNo := 2
+			if journal {
+				attemptNo = 1 // the journal alone must be enough
+			}
+			res, err := e.publisher().Publish(attempt(attemptNo), post)
+			if err != nil {
+				t.Fatalf("retry: %v", err)
+			}
+			media := e.fake.Media()
+			if len(media) != 1 || res.RemoteID != media[0].ID {
+				t.Fatalf("after the retry: %d posts, result %+v; want the one earlier post", len(media), res)
+			}
+			if n := count(e.fake.Calls(), "POST /media_publish"); n != 1 {
+				t.Errorf("media_publish sent %d times, want 1", n)
+			}
+			if n := e.fake.Containers() - containers; n != 0 {
+				t.Errorf("the retry made %d new containers, want 0", n)
+			}
+		})
+	}
+}
+
+// TestContainerLeftFinished: a crash after the container was made and
+// before media_publish: the retry publishes that container, once.
+func TestContainerLeftFinished(t *testing.T) {
+	e := newEnv(t)
+	e.journal = filepath.Join(t.TempDir(), "journal")
+	post := publish.Post{ID: "f1", At: planned, Text: "made, not published", Images: []publish.Image{{Path: writeJPEG(t, "a.jpg", 100, 100)}}}
+	ctx, cancel := context.WithCancel(attempt(1))
+	p, err := instagram.New(instagram.Config{API: e.fake.URL, Account: "iom-ig", UserID: e.igID, Host: e.host, Journal: e.journal, Now: e.clock,
+		Tokens: &account.Stored{ID: "iom-ig", Network: "instagram", Store: e.store, Now: e.clock},
+		// the process dies while waiting for the container
+		Sleep: func(context.Context, time.Duration) error { cancel(); return context.Canceled }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Publish(ctx, post); err == nil {
+		t.Fatal("first attempt: got no error, want the cancellation")
+	}
+	if n := e.fake.Containers(); n != 1 || len(e.fake.Media()) != 0 {
+		t.Fatalf("after the crash: %d containers, %d posts; want 1 and 0", n, len(e.fake.Media()))
+	}
+	res, err := e.publisher().Publish(attempt(2), post)
+	if err != nil {
+		t.Fatalf("retry: %v", err)
+	}
+	if media := e.fake.Media(); len(media) != 1 || media[0].ID != res.RemoteID || e.fake.Containers() != 1 {
+		t.Errorf("after the retry: %+v, %d containers; want one post from the one container", media, e.fake.Containers())
+	}
+}
+
+func TestNoSignIn(t *testing.T) {
+	e := newEnv(t)
+	e.store = account.NewStore(t.TempDir())
+	_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "z", At: planned, Text: "hi", Images: []publish.Image{{Path: writeJPEG(t, "a.jpg", 100, 100)}}})
+	if !publish.IsPermanent(err) || !strings.Contains(err.Error(), "accounts login instagram --account iom-ig") {
+		t.Errorf("got %v, want a permanent error saying how to sign in", err)
+	}
+}
