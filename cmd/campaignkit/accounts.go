@@ -67,8 +67,14 @@ func tokenStore(state string) *account.Store {
 // oauthClient is the X app an account signs in through, its credentials
 // read from where the accounts file says.
 func oauthClient(a *account.Account, env func(string) (string, bool)) (*account.Client, error) {
-	if a.Network != "x" {
-		return nil, fmt.Errorf("account %s: signing in to %s is not built yet (X only for now)", a.ID, a.Network)
+	switch a.Network {
+	case "x":
+	case "linkedin":
+		return linkedinClient(a, env)
+	case "threads":
+		return threadsClient(a, env)
+	default:
+		return nil, fmt.Errorf("account %s: signing in to %s is not built yet", a.ID, a.Network)
 	}
 	cr := a.Credentials
 	idVar := cr.ClientIDVar(a.Network)
@@ -135,33 +141,90 @@ func accountPublishers(state string, env func(string) (string, bool), logger *sl
 	if err != nil {
 		return err
 	}
-	byID := map[string]publish.Publisher{}
-	for _, a := range f.OnNetwork("x") {
-		p, _, err := xPublisher(a, state, env)
-		if err != nil {
-			return err
+	// One case per network: the publisher of one of its accounts.
+	build := func(a *account.Account) (publish.Publisher, error) {
+		switch a.Network {
+		case "x":
+			p, _, err := xPublisher(a, state, env)
+			return p, err
+		case "linkedin":
+			p, _, err := linkedinPublisher(a, state, env)
+			return p, err
+		case "threads":
+			p, _, err := threadsPublisher(a, state, env)
+			return p, err
 		}
-		byID[a.ID] = p
+		return nil, nil
 	}
-	if len(byID) > 0 {
-		pubs["x"] = &publish.ByLanguage{Channel: "x", Pick: func(lang string) (publish.Publisher, error) {
-			a, err := f.Route("x", lang)
+	counts := []any{"file", path}
+	for _, network := range account.Networks {
+		if isMeta(network) {
+			continue // metaPublishers, below
+		}
+		byID := map[string]publish.Publisher{}
+		for _, a := range f.OnNetwork(network) {
+			p, err := build(a)
+			if err != nil {
+				return err
+			}
+			if p == nil {
+				logger.Warn("accounts.yaml lists an account on a network campaignkit cannot publish to yet; its posts go to the outbox", "account", a.ID, "network", a.Network)
+				continue
+			}
+			byID[a.ID] = p
+		}
+		if len(byID) == 0 {
+			continue
+		}
+		pubs[network] = &publish.ByLanguage{Channel: network, Pick: func(lang string) (publish.Publisher, error) {
+			a, err := f.Route(network, lang)
 			if err != nil {
 				return nil, err
 			}
 			return byID[a.ID], nil
 		}}
+		counts = append(counts, network, len(byID))
 	}
 	for _, network := range []string{"facebook", "instagram"} {
 		if err := metaPublishers(f, network, state, env, logger, pubs); err != nil {
 			return err
 		}
+		counts = append(counts, network, len(f.OnNetwork(network)))
 	}
-	for _, a := range f.Accounts {
-		if a.Network != "x" && !isMeta(a.Network) {
-			logger.Warn("accounts.yaml lists an account on a network campaignkit cannot publish to yet; its posts go to the outbox", "account", a.ID, "network", a.Network)
-		}
-	}
-	logger.Info("accounts", "file", path, "x", len(byID))
+	logger.Info("accounts", counts...)
 	return nil
+}
+
+// networkTitle is a network's name as people write it.
+func networkTitle(network string) string {
+	switch network {
+	case "x":
+		return "X"
+	case "linkedin":
+		return "LinkedIn"
+	case "threads":
+		return "Threads"
+	case "facebook":
+		return "Facebook"
+	case "instagram":
+		return "Instagram"
+	}
+	return network
+}
+
+// appCredentials reads an account's client id and, when required, its
+// client secret, from where the accounts file says; what names what to
+// the operator ("the app's Client ID from its Auth tab").
+func appCredentials(a *account.Account, env func(string) (string, bool), idWhat, secretWhat string) (string, publish.Secret, error) {
+	cr := a.Credentials
+	idVar, secretVar := cr.ClientIDVar(a.Network), cr.ClientSecretVar(a.Network)
+	id, err := publish.LoadSecret(env, idVar, cr.ClientIDFile)
+	if err != nil {
+		return "", publish.Secret{}, usagef("account %s: client id: %v (set %s to %s)", a.ID, err, idVar, idWhat)
+	}
+	secret, err := publish.LoadSecret(env, secretVar, cr.ClientSecretFile)
+	if err != nil {
+		return "", publish.Secret{}, usagef("account %s: client secret: %v (set %s, or client_secret_file, to %s)", a.ID, err, secretVar, secretWhat)
+	}
+	return id.Reveal(), secret, nil
 }

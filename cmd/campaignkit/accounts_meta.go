@@ -25,7 +25,7 @@ const (
 	envMetaAPI    = "CAMPAIGNKIT_META_GRAPH_API"  // default https://graph.facebook.com
 	envMetaDialog = "CAMPAIGNKIT_META_DIALOG_URL" // default https://www.facebook.com/<version>/dialog/oauth
 	// envPublicBaseURL is where <state>/public/ is reachable from the
-	// internet: Instagram fetches each image from there.
+	// internet: Instagram and Threads fetch each image from there.
 	envPublicBaseURL = "CAMPAIGNKIT_PUBLIC_BASE_URL"
 )
 

@@ -19,6 +19,7 @@ import (
 type accountsOptions struct {
 	campaign, state, file string
 	network, id           string
+	organization          string
 	open                  bool
 	port                  int
 	timeout               time.Duration
@@ -31,7 +32,7 @@ func accountsCommand() *cli.Command {
 	}
 	opts := func(cc *cli.Context) accountsOptions {
 		return accountsOptions{campaign: cc.String("campaign"), state: cc.String("state"), file: cc.String("accounts"),
-			network: cc.Args().First(), id: cc.String("account"), open: cc.Bool("open"), port: cc.Int("port"), timeout: cc.Duration("timeout")}
+			network: cc.Args().First(), id: cc.String("account"), organization: cc.String("organization"), open: cc.Bool("open"), port: cc.Int("port"), timeout: cc.Duration("timeout")}
 	}
 	accountFlag := &cli.StringFlag{Name: "account", Usage: "the account's `ID` in the accounts file (needed when the network has several)"}
 	return &cli.Command{
@@ -61,6 +62,7 @@ func accountsCommand() *cli.Command {
 				ArgsUsage: "NETWORK",
 				Flags: append(common, accountFlag,
 					&cli.BoolFlag{Name: "open", Usage: "also open the link in the default browser"},
+					&cli.StringFlag{Name: "organization", Usage: "LinkedIn: the `ID` of the page to post as, when the member administers several and none is named as the account's handle"},
 					&cli.IntFlag{Name: "port", Usage: "`PORT` of the loopback redirect http://127.0.0.1:PORT/callback (default: any free one; X needs the one registered as the app's callback URI)"},
 					&cli.DurationFlag{Name: "timeout", Value: 5 * time.Minute, Usage: "how long to wait for the browser"}),
 				Action: func(cc *cli.Context) error { return accountsLogin(cc, opts(cc)) },
@@ -180,10 +182,15 @@ func accountsCheck(cc *cli.Context, o accountsOptions) error {
 }
 
 func checkAccount(ctx context.Context, out io.Writer, a *account.Account, state string) error {
-	if isMeta(a.Network) {
+	switch {
+	case a.Network == "x":
+	case isMeta(a.Network):
 		return checkMeta(ctx, out, a, state)
-	}
-	if a.Network != "x" {
+	case a.Network == "linkedin":
+		return linkedinCheck(ctx, out, a, state, os.LookupEnv)
+	case a.Network == "threads":
+		return threadsCheck(ctx, out, a, state, os.LookupEnv)
+	default:
 		return fmt.Errorf("no check for %s yet", a.Network)
 	}
 	p, src, err := xPublisher(a, state, os.LookupEnv)
@@ -250,7 +257,7 @@ func accountsLogin(cc *cli.Context, o accountsOptions) error {
 	}
 	out := cc.App.Writer
 	tok, err := c.Login(cc.Context, account.LoginOptions{Port: o.port, Timeout: o.timeout, Show: func(u string) error {
-		fmt.Fprintf(out, "Sign in to X as %s (account %s): open this link in a browser where that account is logged in:\n\n  %s\n\nWaiting for the browser (at most %s)...\n", a.Handle, a.ID, u, o.timeout)
+		fmt.Fprintf(out, "Sign in to %s as %s (account %s): open this link in a browser where that account is logged in:\n\n  %s\n\nWaiting for the browser (at most %s)...\n", networkTitle(a.Network), a.Handle, a.ID, u, o.timeout)
 		if o.open {
 			if err := openBrowser(u); err != nil {
 				fmt.Fprintf(cc.App.ErrWriter, "could not open a browser (%v): open the link yourself\n", err)
@@ -264,6 +271,12 @@ func accountsLogin(cc *cli.Context, o accountsOptions) error {
 	store := tokenStore(o.stateDir())
 	if err := store.Save(a.ID, tok); err != nil {
 		return err
+	}
+	switch a.Network {
+	case "linkedin":
+		return linkedinAfterLogin(cc.Context, out, a, o.stateDir(), o.organization, os.LookupEnv)
+	case "threads":
+		return threadsAfterLogin(cc.Context, out, a, o.stateDir(), os.LookupEnv)
 	}
 	// Learn whose token it is (and the user id the publisher needs),
 	// through the same path publishing takes.

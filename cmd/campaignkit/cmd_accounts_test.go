@@ -134,6 +134,8 @@ func TestAccountsFileProblems(t *testing.T) {
 func TestAccountsRunPublishers(t *testing.T) {
 	fake, path, state := fakeX(t)
 	t.Setenv(envAccounts, path)
+	t.Setenv("CAMPAIGNKIT_LINKEDIN_CLIENT_ID", "li-client")
+	t.Setenv("CAMPAIGNKIT_LINKEDIN_CLIENT_SECRET", "li-secret")
 	store := account.NewStore(filepath.Join(state, "tokens"))
 	for id, name := range map[string]string{"un-x-en": "UNmigration", "onu-x-es": "ONUmigracion"} {
 		access, refresh := fake.Issue(userID(t, fake, name), "client-1", account.XScopes)
@@ -149,8 +151,8 @@ func TestAccountsRunPublishers(t *testing.T) {
 	if pubs["x"] == nil || pubs["x"].Name() != "x" {
 		t.Fatalf("x channel: got %v, want the accounts' publisher", pubs["x"])
 	}
-	if pubs["linkedin"].Name() != "outbox" {
-		t.Errorf("linkedin: got %s, want the outbox until it has a publisher", pubs["linkedin"].Name())
+	if pubs["linkedin"].Name() != "linkedin" {
+		t.Errorf("linkedin: got %s, want the account's publisher", pubs["linkedin"].Name())
 	}
 	ctx := publish.WithAttempt(context.Background(), 1)
 	for _, p := range []publish.Post{{ID: "a", Lang: "en", At: time.Now(), Text: "hello"}, {ID: "b", Lang: "es", At: time.Now(), Text: "hola"}} {

@@ -26,6 +26,17 @@ import (
 type Endpoint struct {
 	AuthURL  string // the page the user signs in on
 	TokenURL string // code exchange and refresh
+
+	// NoPKCE leaves the PKCE challenge and verifier out, for a server
+	// that enables PKCE per app only (LinkedIn) or not at all (Threads):
+	// a confidential client's secret then proves the exchange.
+	NoPKCE bool
+	// SecretInBody sends the client secret as the client_secret form
+	// field, as LinkedIn and Threads want, instead of HTTP Basic.
+	SecretInBody bool
+	// ScopeSep joins the scopes in the authorization URL: " " (the
+	// default, RFC 6749) or "," (Threads).
+	ScopeSep string
 }
 
 // XEndpoint is X's OAuth 2.0 server
@@ -46,6 +57,9 @@ type Client struct {
 	Scopes   []string
 	HTTP     *http.Client     // default: 30 s timeout
 	Now      func() time.Time // default: time.Now
+	// Flow replaces the steps a network does its own way (flow.go);
+	// nil: RFC 6749 throughout.
+	Flow *Flow
 }
 
 func (c *Client) http() *http.Client {
@@ -206,21 +220,32 @@ func (c *Client) AuthCodeURL(redirect, state, challenge string) (string, error) 
 	q.Set("response_type", "code")
 	q.Set("client_id", c.ID)
 	q.Set("redirect_uri", redirect)
-	q.Set("scope", strings.Join(c.Scopes, " "))
+	sep := c.Endpoint.ScopeSep
+	if sep == "" {
+		sep = " "
+	}
+	q.Set("scope", strings.Join(c.Scopes, sep))
 	q.Set("state", state)
-	q.Set("code_challenge", challenge)
-	q.Set("code_challenge_method", "S256")
+	if !c.Endpoint.NoPKCE {
+		q.Set("code_challenge", challenge)
+		q.Set("code_challenge_method", "S256")
+	}
 	u.RawQuery = q.Encode()
 	return u.String(), nil
 }
 
 // Exchange trades an authorization code for a token.
 func (c *Client) Exchange(ctx context.Context, code, redirect, verifier string) (Token, error) {
+	if c.Flow != nil && c.Flow.Exchange != nil {
+		return c.Flow.Exchange(ctx, c, code, redirect)
+	}
 	form := url.Values{
-		"grant_type":    {"authorization_code"},
-		"code":          {code},
-		"redirect_uri":  {redirect},
-		"code_verifier": {verifier},
+		"grant_type":   {"authorization_code"},
+		"code":         {code},
+		"redirect_uri": {redirect},
+	}
+	if !c.Endpoint.NoPKCE {
+		form.Set("code_verifier", verifier)
 	}
 	return c.token(ctx, form, publish.Secret{})
 }
@@ -229,6 +254,17 @@ func (c *Client) Exchange(ctx context.Context, code, redirect, verifier string) 
 // refresh tokens (X does) send a new one; when none comes back the old one
 // is kept.
 func (c *Client) Refresh(ctx context.Context, t Token) (Token, error) {
+	if c.Flow != nil && c.Flow.Refresh != nil {
+		nt, err := c.Flow.Refresh(ctx, c, t)
+		if err != nil {
+			return Token{}, err
+		}
+		nt.UserID, nt.Username = t.UserID, t.Username
+		if len(nt.Scopes) == 0 {
+			nt.Scopes = t.Scopes
+		}
+		return nt, nil
+	}
 	if t.Refresh.IsZero() {
 		return Token{}, &RefusedError{Code: "no_refresh_token", Description: "the sign-in gave no refresh token (was offline.access granted?)"}
 	}
@@ -246,13 +282,16 @@ func (c *Client) Refresh(ctx context.Context, t Token) (Token, error) {
 
 func (c *Client) token(ctx context.Context, form url.Values, oldRefresh publish.Secret) (Token, error) {
 	form.Set("client_id", c.ID)
+	if !c.Secret.IsZero() && c.Endpoint.SecretInBody {
+		form.Set("client_secret", c.Secret.Reveal())
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.Endpoint.TokenURL, strings.NewReader(form.Encode()))
 	if err != nil {
 		return Token{}, fmt.Errorf("oauth: %w", err)
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
-	if !c.Secret.IsZero() {
+	if !c.Secret.IsZero() && !c.Endpoint.SecretInBody {
 		// confidential client: HTTP Basic with the client id and secret
 		req.SetBasicAuth(c.ID, c.Secret.Reveal())
 	}

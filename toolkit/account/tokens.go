@@ -166,5 +166,8 @@ func (s *Store) Delete(id string) error {
 	return err
 }
 
-// scopeList splits a space-separated OAuth scope string.
-func scopeList(s string) []string { return strings.Fields(s) }
+// scopeList splits an OAuth scope string: space-separated (RFC 6749), or
+// comma-separated as LinkedIn answers it.
+func scopeList(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' })
+}

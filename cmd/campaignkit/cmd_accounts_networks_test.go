@@ -1,0 +1,171 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/campaignkit/campaignkit/toolkit/account"
+	"github.com/campaignkit/campaignkit/toolkit/publish"
+	"github.com/campaignkit/campaignkit/toolkit/publish/linkedin/linkedintest"
+	"github.com/campaignkit/campaignkit/toolkit/publish/threads/threadstest"
+)
+
+const networkAccounts = `accounts:
+  - id: iom-linkedin
+    network: linkedin
+    handle: IOM - UN Migration
+  - id: un-threads
+    network: threads
+    handle: "@unmigration"
+`
+
+// loginThroughBrowser runs `campaignkit accounts login` with args, the
+// test playing the browser: it follows the printed link, the fake
+// consents and redirects to the loopback server. It returns stdout.
+func loginThroughBrowser(t *testing.T, args ...string) string {
+	t.Helper()
+	pr, pw := io.Pipe()
+	var errb bytes.Buffer
+	code := make(chan int, 1)
+	go func() {
+		code <- run(context.Background(), append([]string{"campaignkit", "accounts", "login"}, args...), pw, &errb)
+		pw.Close()
+	}()
+	var out strings.Builder
+	sc := bufio.NewScanner(pr)
+	browsed := false
+	for sc.Scan() {
+		line := sc.Text()
+		out.WriteString(line + "\n")
+		if u := strings.TrimSpace(line); !browsed && strings.HasPrefix(u, "http") {
+			browsed = true
+			resp, err := http.Get(u)
+			if err != nil {
+				t.Errorf("browser: %v", err)
+				continue
+			}
+			page, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK || !strings.Contains(string(page), "Signed in") {
+				t.Errorf("loopback page: HTTP %d %q, want 200 saying signed in", resp.StatusCode, page)
+			}
+		}
+	}
+	if c := <-code; c != 0 {
+		t.Fatalf("login: exit %d\nstdout:\n%s\nstderr:\n%s", c, out.String(), errb.String())
+	}
+	return out.String()
+}
+
+func networkFiles(t *testing.T) (string, string) {
+	t.Helper()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "accounts.yaml")
+	if err := os.WriteFile(path, []byte(networkAccounts), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(envAccounts, "")
+	return path, filepath.Join(dir, ".campaignkit")
+}
+
+func TestAccountsLoginLinkedIn(t *testing.T) {
+	path, state := networkFiles(t)
+	fake := linkedintest.New()
+	t.Cleanup(fake.Close)
+	m := fake.AddMember("Amy Pope")
+	fake.AddOrganization("UN Network on Migration", m.URN, "CONTENT_ADMINISTRATOR")
+	org := fake.AddOrganization("IOM - UN Migration", m.URN, "ADMINISTRATOR")
+	fake.AddClient("li-client", "li-secret", true)
+	t.Setenv("CAMPAIGNKIT_LINKEDIN_CLIENT_ID", "li-client")
+	t.Setenv("CAMPAIGNKIT_LINKEDIN_CLIENT_SECRET", "li-secret")
+	t.Setenv(envLinkedInAPI, fake.URL)
+	t.Setenv(envLinkedInOAuth, fake.URL+"/oauth/v2")
+
+	out := loginThroughBrowser(t, "linkedin", "--accounts", path, "--state", state, "--timeout", "20s")
+	// two pages; the one named as the handle is chosen
+	if !strings.Contains(out, `go out as the page "IOM - UN Migration" (`+org.URN()+`, role ADMINISTRATOR)`) {
+		t.Errorf("stdout: want the page chosen by the account's handle:\n%s", out)
+	}
+	tok, err := account.NewStore(filepath.Join(state, "tokens")).Load("iom-linkedin")
+	if err != nil || tok.UserID != org.URN() || tok.Refresh.IsZero() || tok.Missing(account.LinkedInScopes) != nil {
+		t.Fatalf("stored token: %v, organization %q, refresh %v, scopes %v", err, tok.UserID, !tok.Refresh.IsZero(), tok.Scopes)
+	}
+	if strings.Contains(out, tok.Access.Reveal()) {
+		t.Errorf("the access token was printed")
+	}
+	c, stdout, stderr := runCLI(t, "accounts", "check", "linkedin", "--accounts", path, "--state", state)
+	if c != 0 || !strings.Contains(stdout, `posts as "IOM - UN Migration"`) || !strings.Contains(stdout, "role APPROVED ADMINISTRATOR") ||
+		!strings.Contains(stdout, "scopes: w_organization_social r_organization_social rw_organization_admin") {
+		t.Errorf("check: exit %d\n%s%s", c, stdout, stderr)
+	}
+
+	// `run` publishes linkedin posts through the account
+	t.Setenv("CAMPAIGNKIT_THREADS_CLIENT_ID", "unused")
+	t.Setenv("CAMPAIGNKIT_THREADS_CLIENT_SECRET", "unused")
+	t.Setenv(envAccounts, path)
+	pubs, err := publishers(state, os.LookupEnv, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatalf("publishers: %v", err)
+	}
+	if _, err := pubs["linkedin"].Publish(publish.WithAttempt(context.Background(), 1), publish.Post{ID: "a", Lang: "fr", At: time.Now(), Text: "Bonjour (tout le monde)"}); err != nil {
+		t.Fatalf("publish: %v", err)
+	}
+	if posts := fake.Posts(); len(posts) != 1 || posts[0].Author != org.URN() || posts[0].Shown != "Bonjour (tout le monde)" {
+		t.Errorf("posts: %+v", posts)
+	}
+}
+
+func TestAccountsLoginLinkedInChoosesAmongPages(t *testing.T) {
+	path, state := networkFiles(t)
+	fake := linkedintest.New()
+	t.Cleanup(fake.Close)
+	m := fake.AddMember("Amy Pope")
+	fake.AddOrganization("Page one", m.URN, "ADMINISTRATOR")
+	two := fake.AddOrganization("Page two", m.URN, "ADMINISTRATOR")
+	fake.AddClient("li-client", "li-secret", false)
+	t.Setenv("CAMPAIGNKIT_LINKEDIN_CLIENT_ID", "li-client")
+	t.Setenv("CAMPAIGNKIT_LINKEDIN_CLIENT_SECRET", "li-secret")
+	t.Setenv(envLinkedInAPI, fake.URL)
+	t.Setenv(envLinkedInOAuth, fake.URL+"/oauth/v2")
+	id := strings.TrimPrefix(two.URN(), "urn:li:organization:")
+	out := loginThroughBrowser(t, "linkedin", "--accounts", path, "--state", state, "--timeout", "20s", "--organization", id)
+	if !strings.Contains(out, `"Page two"`) || !strings.Contains(out, "gave no refresh token") {
+		t.Errorf("stdout: want Page two and a note about the missing refresh token:\n%s", out)
+	}
+}
+
+func TestAccountsLoginThreads(t *testing.T) {
+	path, state := networkFiles(t)
+	fake := threadstest.New()
+	t.Cleanup(fake.Close)
+	u := fake.AddUser("unmigration")
+	fake.AddClient("990602627938098", "app-secret")
+	t.Setenv("CAMPAIGNKIT_THREADS_CLIENT_ID", "990602627938098")
+	t.Setenv("CAMPAIGNKIT_THREADS_CLIENT_SECRET", "app-secret")
+	t.Setenv(envThreadsAPI, fake.URL)
+	t.Setenv(envThreadsAuthorize, fake.AuthURL())
+	t.Setenv(envPublicBaseURL, "")
+
+	out := loginThroughBrowser(t, "threads", "--accounts", path, "--state", state, "--timeout", "20s")
+	if !strings.Contains(out, "Signed in as @unmigration.") || !strings.Contains(out, "Sign in to Threads as @unmigration") {
+		t.Errorf("stdout:\n%s", out)
+	}
+	tok, err := account.NewStore(filepath.Join(state, "tokens")).Load("un-threads")
+	if err != nil || tok.UserID != u.ID || tok.Expiry.Before(time.Now().Add(59*24*time.Hour)) {
+		t.Fatalf("stored token: %v, user %q, expiry %v; want the user and a 60-day token", err, tok.UserID, tok.Expiry)
+	}
+	c, stdout, stderr := runCLI(t, "accounts", "check", "threads", "--accounts", path, "--state", state)
+	if c != 0 || !strings.Contains(stdout, "signed in as @unmigration") || !strings.Contains(stdout, "publishing quota: 0 of 250") ||
+		!strings.Contains(stdout, "CAMPAIGNKIT_PUBLIC_BASE_URL is not set") {
+		t.Errorf("check: exit %d\n%s%s", c, stdout, stderr)
+	}
+}

@@ -1,0 +1,342 @@
+// Package linkedin publishes posts to a LinkedIn organisation page through
+// the versioned REST API with a member's OAuth 2.0 token: POST /rest/posts
+// with the page as author, images uploaded first through the Images API
+// (initializeUpload, PUT the bytes, wait until AVAILABLE) with their alt
+// text, LinkedIn's limits checked before anything is sent, its 429
+// honoured, and no second copy of a post after an interrupted attempt.
+//
+// LinkedIn has no idempotency key. The publisher records its intent
+// before it sends a post (in memory, and in a journal folder when one is
+// given) and, on any attempt that may follow one that reached LinkedIn,
+// first reads the page's recent posts (GET /rest/posts?q=author) for one
+// with exactly the commentary it is about to send and as many images.
+//
+// Commentary is sent in LinkedIn's "little" text format: the characters
+// that format reserves are escaped with a backslash, except a # that
+// starts a hashtag and the characters of a link, so that a parenthesis in
+// a caption does not silently cut the post short.
+package linkedin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/campaignkit/campaignkit/toolkit/publish"
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/intent"
+)
+
+// LinkedIn's limits on a post, checked before sending (Posts API, Images
+// API).
+const (
+	MaxCommentary = 3000     // characters of commentary, as sent (escapes count)
+	MaxImages     = 20       // images of one post (multiImage: 2 to 20)
+	MaxAltText    = 4086     // characters of an image's alt text
+	MaxPixels     = 36152320 // width × height of an image
+)
+
+// DefaultVersion is the LinkedIn-Version sent when Config.Version is
+// empty. LinkedIn supports each monthly version for at least a year; when
+// it sunsets this one, requests are refused with 426 and the operator sets
+// CAMPAIGNKIT_LINKEDIN_VERSION to a current one.
+const DefaultVersion = "202611"
+
+// Scopes the member's token needs.
+var Scopes = []string{"w_organization_social", "r_organization_social", "rw_organization_admin"}
+
+// TokenSource gives the publisher the member's access token.
+// *account.Source is one.
+type TokenSource interface {
+	Token(ctx context.Context) (publish.Secret, error)
+	Refresh(ctx context.Context, stale publish.Secret) (publish.Secret, error)
+}
+
+// Config configures a publisher for one LinkedIn page.
+type Config struct {
+	API          string // default https://api.linkedin.com
+	Version      string // LinkedIn-Version, default DefaultVersion
+	Account      string // the account's id in accounts.yaml, for messages
+	Handle       string // the page's name, for messages
+	Organization string // urn:li:organization:… the posts are authored by
+	Tokens       TokenSource
+	// Journal is a folder where the intent to send each post is recorded
+	// before it is sent, and its URN after. Empty: memory only, and
+	// every retry looks.
+	Journal string
+	// LookupCount is how many recent posts are read when looking for an
+	// earlier copy (5 to 100, default 20).
+	LookupCount int
+	// PollInterval is the wait between two image status reads (default
+	// 2 s); MaxPolls bounds them (default 30).
+	PollInterval time.Duration
+	MaxPolls     int
+	Client       *http.Client                                     // default: 60 s timeout
+	Now          func() time.Time                                 // default: time.Now
+	Sleep        func(ctx context.Context, d time.Duration) error // default: a timer ctx cancels
+}
+
+// Publisher publishes to one LinkedIn page.
+type Publisher struct {
+	cfg     Config
+	base    string
+	journal *intent.Journal
+
+	mu      sync.Mutex
+	tried   map[string]time.Time // posts a create request was sent for, and when
+	blocked time.Time            // a 429 said: nothing before this
+}
+
+var _ publish.Publisher = (*Publisher)(nil)
+
+var orgRe = regexp.MustCompile(`^urn:li:organization:[0-9]+$`)
+
+// New checks cfg and returns the publisher.
+func New(cfg Config) (*Publisher, error) {
+	if cfg.API == "" {
+		cfg.API = "https://api.linkedin.com"
+	}
+	if !strings.HasPrefix(cfg.API, "https://") && !strings.HasPrefix(cfg.API, "http://") {
+		return nil, fmt.Errorf("linkedin: API %q: want a URL such as https://api.linkedin.com", cfg.API)
+	}
+	if cfg.Version == "" {
+		cfg.Version = DefaultVersion
+	}
+	if !regexp.MustCompile(`^\d{6}(\.\d{2})?$`).MatchString(cfg.Version) {
+		return nil, fmt.Errorf("linkedin: version %q: want YYYYMM, such as %s", cfg.Version, DefaultVersion)
+	}
+	if cfg.Organization != "" && !orgRe.MatchString(cfg.Organization) {
+		return nil, fmt.Errorf("linkedin: organization %q: want urn:li:organization:<number>", cfg.Organization)
+	}
+	if cfg.Tokens == nil {
+		return nil, errors.New("linkedin: token source: required")
+	}
+	if cfg.LookupCount == 0 {
+		cfg.LookupCount = 20
+	}
+	if cfg.LookupCount < 5 || cfg.LookupCount > 100 {
+		return nil, fmt.Errorf("linkedin: lookup count %d: want 5 to 100", cfg.LookupCount)
+	}
+	if cfg.PollInterval <= 0 {
+		cfg.PollInterval = 2 * time.Second
+	}
+	if cfg.MaxPolls <= 0 {
+		cfg.MaxPolls = 30
+	}
+	if cfg.Client == nil {
+		cfg.Client = &http.Client{Timeout: 60 * time.Second}
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = sleepCtx
+	}
+	return &Publisher{cfg: cfg, base: strings.TrimRight(cfg.API, "/"), journal: intent.New(cfg.Journal), tried: map[string]time.Time{}}, nil
+}
+
+// Name returns "linkedin".
+func (p *Publisher) Name() string { return "linkedin" }
+
+// Publish posts post once as the page, or finds the copy an earlier
+// attempt posted.
+func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Result, error) {
+	if p.cfg.Organization == "" {
+		return publish.Result{}, &publish.PermanentError{Msg: fmt.Sprintf("linkedin: %s has no organization page chosen: %s", p.who(), p.loginHint())}
+	}
+	rec, err := p.journal.Load(post.ID)
+	if err != nil {
+		return publish.Result{}, fmt.Errorf("linkedin: %w", err)
+	}
+	if rec.State == intent.Done && rec.RemoteID != "" {
+		return result(rec.RemoteID), nil
+	}
+	commentary := Escape(withLink(post.Text, post.Link))
+	images, err := loadImages(post)
+	if err != nil {
+		return publish.Result{}, err
+	}
+	if err := check(post, commentary, images); err != nil {
+		return publish.Result{}, err
+	}
+	p.mu.Lock()
+	triedAt, tried := p.tried[post.ID]
+	p.mu.Unlock()
+	// Any attempt that may follow one that reached LinkedIn looks first:
+	// the runner's attempt number covers a crash, tried a failure in
+	// this process, the journal a restart on this machine.
+	mayExist := tried || publish.Attempt(ctx) > 1 || rec.State == intent.Sending
+	since := post.At.Add(-time.Hour)
+	if tried && triedAt.Before(since) {
+		since = triedAt
+	}
+	if !rec.IntentAt.IsZero() && rec.IntentAt.Add(-time.Minute).Before(since) {
+		since = rec.IntentAt.Add(-time.Minute)
+	}
+	if mayExist {
+		urn, found, err := p.lookup(ctx, commentary, len(images), since)
+		if err != nil {
+			return publish.Result{}, fmt.Errorf("linkedin: looking for an earlier copy of post %s before sending it again: %w", post.ID, err)
+		}
+		if found {
+			return p.done(post.ID, urn), nil
+		}
+	}
+	if err := p.rateCheck(); err != nil {
+		return publish.Result{}, err
+	}
+	refs := make([]mediaRef, 0, len(images))
+	for i, img := range images {
+		urn, err := p.upload(ctx, img)
+		if err != nil {
+			return publish.Result{}, fmt.Errorf("image %d (%s): %w", i+1, img.name, err)
+		}
+		refs = append(refs, mediaRef{ID: urn, AltText: img.alt})
+	}
+
+	now := p.cfg.Now()
+	if rec.IntentAt.IsZero() {
+		rec.IntentAt = now.UTC()
+	}
+	rec.PostID, rec.Account, rec.State = post.ID, p.cfg.Account, intent.Sending
+	if err := p.journal.Save(rec); err != nil {
+		return publish.Result{}, fmt.Errorf("linkedin: %w", err)
+	}
+	p.mu.Lock()
+	p.tried[post.ID] = now
+	p.mu.Unlock()
+	urn, err := p.create(ctx, commentary, refs)
+	if err != nil {
+		var dup duplicateError
+		if mayExist && errors.As(err, &dup) && dup.urn != "" {
+			// LinkedIn names the post this one duplicates: most likely
+			// our earlier attempt, not yet visible when we looked.
+			return p.done(post.ID, dup.urn), nil
+		}
+		return publish.Result{}, err
+	}
+	return p.done(post.ID, urn), nil
+}
+
+// done records the post's URN. A failure to write it is not the post's
+// failure: the post is out, and a later attempt finds it by lookup.
+func (p *Publisher) done(postID, urn string) publish.Result {
+	res := result(urn)
+	rec, _ := p.journal.Load(postID)
+	rec.PostID, rec.Account, rec.State, rec.RemoteID, rec.URL = postID, p.cfg.Account, intent.Done, urn, res.URL
+	_ = p.journal.Save(rec)
+	p.mu.Lock()
+	delete(p.tried, postID)
+	p.mu.Unlock()
+	return res
+}
+
+func result(urn string) publish.Result {
+	return publish.Result{RemoteID: urn, URL: "https://www.linkedin.com/feed/update/" + urn + "/"}
+}
+
+// check refuses, before anything is sent, a post LinkedIn would refuse:
+// every problem at once.
+func check(post publish.Post, commentary string, images []image) error {
+	var probs []string
+	if strings.TrimSpace(commentary) == "" && len(post.Images) == 0 {
+		probs = append(probs, "it has no text and no image")
+	}
+	if n := utf8.RuneCountInString(commentary); n > MaxCommentary {
+		probs = append(probs, fmt.Sprintf("its commentary has %d characters as sent (reserved characters such as ( ) _ * are escaped with a backslash, which counts); LinkedIn takes at most %d", n, MaxCommentary))
+	}
+	if len(post.Images) > MaxImages {
+		probs = append(probs, fmt.Sprintf("it has %d images; LinkedIn takes at most %d", len(post.Images), MaxImages))
+	}
+	for i, img := range post.Images {
+		if n := utf8.RuneCountInString(img.Alt); n > MaxAltText {
+			probs = append(probs, fmt.Sprintf("the alt text of image %d has %d characters; LinkedIn takes at most %d", i+1, n, MaxAltText))
+		}
+	}
+	for i, img := range images {
+		if px := img.width * img.height; px >= MaxPixels {
+			probs = append(probs, fmt.Sprintf("image %d (%s) is %d×%d, %d pixels; LinkedIn takes fewer than %d", i+1, img.name, img.width, img.height, px, MaxPixels))
+		}
+	}
+	if len(probs) == 0 {
+		return nil
+	}
+	return &publish.PermanentError{Msg: fmt.Sprintf("linkedin: post %s cannot go to LinkedIn as it is: %s", post.ID, strings.Join(probs, "; "))}
+}
+
+// reserved are the characters LinkedIn's little text format gives a
+// meaning to; as text they must be escaped with a backslash.
+const reserved = `\|{}@[]()<>#*_~`
+
+var linkRe = regexp.MustCompile(`https?://[^\s]+`)
+
+// Escape returns text in the little text format: every reserved
+// character escaped, except a # starting a hashtag (it stays a hashtag)
+// and the characters of a link (so it stays a link).
+func Escape(text string) string {
+	var b strings.Builder
+	last := 0
+	for _, span := range linkRe.FindAllStringIndex(text, -1) {
+		escapeInto(&b, text[last:span[0]], text, last)
+		b.WriteString(text[span[0]:span[1]])
+		last = span[1]
+	}
+	escapeInto(&b, text[last:], text, last)
+	return b.String()
+}
+
+func escapeInto(b *strings.Builder, s, whole string, offset int) {
+	for i, r := range s {
+		if strings.ContainsRune(reserved, r) {
+			if r == '#' && startsHashtag(whole, offset+i) {
+				b.WriteRune(r)
+				continue
+			}
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+}
+
+// startsHashtag reports whether the # at byte i of s begins a hashtag: a
+// letter or digit follows it and none precedes it.
+func startsHashtag(s string, i int) bool {
+	next, _ := utf8.DecodeRuneInString(s[i+1:])
+	if !unicode.IsLetter(next) && !unicode.IsDigit(next) {
+		return false
+	}
+	if i == 0 {
+		return true
+	}
+	prev, _ := utf8.DecodeLastRuneInString(s[:i])
+	return !unicode.IsLetter(prev) && !unicode.IsDigit(prev) && prev != '_'
+}
+
+// withLink appends link on a line of its own unless text already has it.
+func withLink(text, link string) string {
+	link = strings.TrimSpace(link)
+	if link == "" || strings.Contains(text, link) {
+		return text
+	}
+	if strings.TrimSpace(text) == "" {
+		return link
+	}
+	return strings.TrimRight(text, " \n") + "\n\n" + link
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

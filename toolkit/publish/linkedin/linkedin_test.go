@@ -1,0 +1,431 @@
+package linkedin_test
+
+import (
+	"context"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/campaignkit/campaignkit/toolkit/account"
+	"github.com/campaignkit/campaignkit/toolkit/publish"
+	"github.com/campaignkit/campaignkit/toolkit/publish/linkedin"
+	"github.com/campaignkit/campaignkit/toolkit/publish/linkedin/linkedintest"
+)
+
+var planned = time.Date(2026, 12, 18, 9, 0, 0, 0, time.UTC)
+
+// env is a fake LinkedIn with one member administering the IOM page, and
+// the token store a `campaignkit accounts login linkedin` would have left.
+type env struct {
+	t       *testing.T
+	fake    *linkedintest.Server
+	member  linkedintest.Member
+	org     linkedintest.Organization
+	store   *account.Store
+	client  *account.Client
+	now     time.Time
+	journal string
+	version string
+}
+
+func newEnv(t *testing.T, scopes ...string) *env {
+	t.Helper()
+	if len(scopes) == 0 {
+		scopes = linkedin.Scopes
+	}
+	e := &env{t: t, fake: linkedintest.New(), now: planned.Add(2 * time.Second)}
+	t.Cleanup(e.fake.Close)
+	e.fake.Now = func() time.Time { return e.now }
+	e.member = e.fake.AddMember("Amy Pope")
+	e.org = e.fake.AddOrganization("IOM - UN Migration", e.member.URN, "ADMINISTRATOR")
+	e.fake.AddClient("client-1", "secret-1", true)
+	e.client = &account.Client{ID: "client-1", Secret: publish.NewSecret("secret-1"), Scopes: account.LinkedInScopes, Now: e.clock,
+		Endpoint: account.Endpoint{AuthURL: e.fake.AuthURL(), TokenURL: e.fake.TokenURL(), NoPKCE: true, SecretInBody: true}}
+	e.store = account.NewStore(filepath.Join(t.TempDir(), "tokens"))
+	access, refresh := e.fake.Issue(e.member.URN, "client-1", scopes)
+	e.save(access, refresh, e.now.Add(60*24*time.Hour), scopes)
+	return e
+}
+
+func (e *env) clock() time.Time { return e.now }
+
+func (e *env) save(access, refresh string, expiry time.Time, scopes []string) {
+	e.t.Helper()
+	if err := e.store.Save("iom-linkedin", account.Token{Access: publish.NewSecret(access), Refresh: publish.NewSecret(refresh),
+		Expiry: expiry, Scopes: scopes, UserID: e.org.URN(), Username: e.org.Name}); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// publisher is a new publisher, as a new process would make it.
+func (e *env) publisher() *linkedin.Publisher {
+	e.t.Helper()
+	src := &account.Source{ID: "iom-linkedin", Store: e.store, Client: e.client, Now: e.clock}
+	p, err := linkedin.New(linkedin.Config{API: e.fake.URL, Version: e.version, Account: "iom-linkedin", Handle: "IOM - UN Migration",
+		Organization: e.org.URN(), Tokens: src, Journal: e.journal, Now: e.clock, Sleep: func(context.Context, time.Duration) error { return nil }})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return p
+}
+
+func attempt(n int) context.Context { return publish.WithAttempt(context.Background(), n) }
+
+func writePNG(t *testing.T, name string, w, h int) string {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	img.Set(0, 0, color.RGBA{R: byte(len(name)), A: 255})
+	path := filepath.Join(t.TempDir(), name)
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func count(calls []string, call string) int {
+	n := 0
+	for _, c := range calls {
+		if c == call {
+			n++
+		}
+	}
+	return n
+}
+
+func TestImagePostWithAlt(t *testing.T) {
+	e := newEnv(t)
+	card := writePNG(t, "card.png", 120, 63)
+	res, err := e.publisher().Publish(attempt(1), publish.Post{ID: "p1", Channel: "linkedin", Lang: "en", At: planned,
+		Text: "Every migrant has rights. #MigrantsDay", Link: "https://www.un.org/en/observances/migrants-day",
+		Images: []publish.Image{{Path: card, Alt: "A card: “Migration is a human reality.”"}}})
+	if err != nil {
+		t.Fatalf("Publish: %v", err)
+	}
+	posts := e.fake.Posts()
+	if len(posts) != 1 {
+		t.Fatalf("got %d posts, want 1", len(posts))
+	}
+	p := posts[0]
+	if p.Author != e.org.URN() || len(p.Images) != 1 || p.AltTexts[0] != "A card: “Migration is a human reality.”" {
+		t.Errorf("post: got %+v, want one image with its alt text, authored by the page", p)
+	}
+	if want := "Every migrant has rights. #MigrantsDay\n\nhttps://www.un.org/en/observances/migrants-day"; p.Shown != want {
+		t.Errorf("text as shown: got %q, want %q", p.Shown, want)
+	}
+	if res.RemoteID != p.URN || res.URL != "https://www.linkedin.com/feed/update/"+p.URN+"/" {
+		t.Errorf("result: got %+v, want the URN from x-restli-id and its feed URL", res)
+	}
+	calls := e.fake.Calls()
+	for call, want := range map[string]int{"POST /rest/images": 1, "GET /rest/posts": 0, "POST /rest/posts": 1} {
+		if got := count(calls, call); got != want {
+			t.Errorf("%s: %d calls, want %d", call, got, want)
+		}
+	}
+	if h := e.fake.LastHeaders(); h.Get("LinkedIn-Version") != linkedin.DefaultVersion || h.Get("X-Restli-Protocol-Version") != "2.0.0" {
+		t.Errorf("headers: LinkedIn-Version %q, X-Restli-Protocol-Version %q", h.Get("LinkedIn-Version"), h.Get("X-Restli-Protocol-Version"))
+	}
+
+	// several images go as a multiImage post, each with its alt text
+	a, b := writePNG(t, "a.png", 60, 60), writePNG(t, "b.png", 60, 60)
+	if _, err := e.publisher().Publish(attempt(1), publish.Post{ID: "p2", At: planned, Text: "Two cards",
+		Images: []publish.Image{{Path: a, Alt: "First."}, {Path: b, Alt: "Second."}}}); err != nil {
+		t.Fatalf("Publish with two images: %v", err)
+	}
+	if p := e.fake.Posts()[1]; strings.Join(p.AltTexts, "|") != "First.|Second." {
+		t.Errorf("multi-image alt texts: got %q", p.AltTexts)
+	}
+}
+
+// TestLittleTextFormat: characters LinkedIn reserves reach the page as
+// written instead of cutting the post short; hashtags and links stay.
+func TestLittleTextFormat(t *testing.T) {
+	e := newEnv(t)
+	text := "Migrants (and refugees) are 3.6% of people [UN DESA] — *all* have rights_: <see> @IOM ~ {2026} | #MigrantsDay https://example.org/a_(b)"
+	if _, err := e.publisher().Publish(attempt(1), publish.Post{ID: "l1", At: planned, Text: text}); err != nil {
+		t.Fatalf("Publish: %v", err)
+	}
+	if got := e.fake.Posts()[0].Shown; got != text {
+		t.Errorf("text as shown:\n got %q\nwant %q", got, text)
+	}
+	if got, want := linkedin.Escape("a (b) #tag x#y"), `a \(b\) #tag x\#y`; got != want {
+		t.Errorf("Escape: got %q, want %q", got, want)
+	}
+}
+
+// TestLimitsBeforeSending: what LinkedIn would refuse is refused before a
+// single request, naming every problem.
+func TestLimitsBeforeSending(t *testing.T) {
+	e := newEnv(t)
+	img := writePNG(t, "c.png", 40, 40)
+	many := make([]publish.Image, 21)
+	for i := range many {
+		many[i] = publish.Image{Path: img, Alt: "card"}
+	}
+	notImage := filepath.Join(t.TempDir(), "notes.png")
+	os.WriteFile(notImage, []byte("just text, not a picture"), 0o644)
+	tests := []struct {
+		name string
+		post publish.Post
+		want string
+	}{
+		{"over 3000", publish.Post{Text: strings.Repeat("a", 3001)}, "3001 characters as sent"},
+		{"escapes count", publish.Post{Text: strings.Repeat("(", 1501)}, "3002 characters as sent"},
+		{"21 images", publish.Post{Text: "hi", Images: many}, "21 images; LinkedIn takes at most 20"},
+		{"long alt", publish.Post{Text: "hi", Images: []publish.Image{{Path: img, Alt: strings.Repeat("a", 4087)}}}, "4087 characters; LinkedIn takes at most 4086"},
+		{"empty", publish.Post{}, "no text and no image"},
+		{"not an image", publish.Post{Text: "hi", Images: []publish.Image{{Path: notImage}}}, "LinkedIn takes JPEG, PNG and GIF"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.post.ID, tt.post.At = "limits", planned
+			_, err := e.publisher().Publish(attempt(1), tt.post)
+			if !publish.IsPermanent(err) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %v, want a permanent error containing %q", err, tt.want)
+			}
+		})
+	}
+	if calls := e.fake.Calls(); len(calls) != 0 {
+		t.Errorf("requests sent for posts LinkedIn would refuse: %v", calls)
+	}
+}
+
+func TestRateLimit(t *testing.T) {
+	e := newEnv(t)
+	e.fake.SetRateLimit("POST /rest/posts", 1)
+	p := e.publisher()
+	if _, err := p.Publish(attempt(1), publish.Post{ID: "r1", At: planned, Text: "first"}); err != nil {
+		t.Fatalf("first post: %v", err)
+	}
+	// 429: LinkedIn's daily limits reset at midnight UTC, 15 h after 09:00
+	_, err := p.Publish(attempt(1), publish.Post{ID: "r2", At: planned, Text: "second"})
+	d, ok := publish.RetryAfter(err)
+	if !ok || d < 14*time.Hour || d > 15*time.Hour+time.Minute || !strings.Contains(err.Error(), "rate limit") {
+		t.Fatalf("429: got %v, want RetryAfterError until midnight UTC", err)
+	}
+	// the same publisher waits without asking again
+	before := count(e.fake.Calls(), "POST /rest/posts")
+	_, err = p.Publish(attempt(1), publish.Post{ID: "r3", At: planned, Text: "third"})
+	if _, ok := publish.RetryAfter(err); !ok {
+		t.Errorf("after a 429: got %v, want RetryAfterError without a request", err)
+	}
+	if after := count(e.fake.Calls(), "POST /rest/posts"); after != before {
+		t.Errorf("POST /rest/posts sent %d more times during the wait", after-before)
+	}
+	if n := len(e.fake.Posts()); n != 1 {
+		t.Errorf("%d posts, want 1", n)
+	}
+}
+
+func TestExpiredTokenIsRefreshed(t *testing.T) {
+	t.Run("expired in the store", func(t *testing.T) {
+		e := newEnv(t)
+		access, refresh := e.fake.Issue(e.member.URN, "client-1", linkedin.Scopes)
+		e.fake.Expire(access)
+		e.save(access, refresh, e.now.Add(-time.Minute), linkedin.Scopes)
+		if _, err := e.publisher().Publish(attempt(1), publish.Post{ID: "e1", At: planned, Text: "after refresh"}); err != nil {
+			t.Fatalf("Publish: %v", err)
+		}
+		tok, _ := e.store.Load("iom-linkedin")
+		if tok.Access.Reveal() == access || !tok.Expiry.After(e.now.Add(59*24*time.Hour)) || tok.Refresh.Reveal() != refresh || tok.UserID != e.org.URN() {
+			t.Errorf("store: want the renewed 60-day token saved, the refresh token and organization kept")
+		}
+	})
+	t.Run("refused by LinkedIn though the store thinks it valid", func(t *testing.T) {
+		e := newEnv(t)
+		access, refresh := e.fake.Issue(e.member.URN, "client-1", linkedin.Scopes)
+		e.fake.Expire(access)
+		e.save(access, refresh, e.now.Add(time.Hour), linkedin.Scopes)
+		if _, err := e.publisher().Publish(attempt(1), publish.Post{ID: "e2", At: planned, Text: "after a 401"}); err != nil {
+			t.Fatalf("Publish: %v", err)
+		}
+	})
+	t.Run("no refresh token", func(t *testing.T) {
+		e := newEnv(t)
+		access, _ := e.fake.Issue(e.member.URN, "client-1", linkedin.Scopes)
+		e.fake.Expire(access)
+		e.save(access, "", e.now.Add(-time.Minute), linkedin.Scopes)
+		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "e3", At: planned, Text: "hi"})
+		if !publish.IsPermanent(err) || !strings.Contains(err.Error(), "accounts login linkedin --account iom-linkedin") {
+			t.Errorf("got %v, want a permanent error saying sign in again", err)
+		}
+	})
+}
+
+func TestRefusals(t *testing.T) {
+	t.Run("revoked", func(t *testing.T) {
+		e := newEnv(t)
+		e.fake.Revoke(e.member.URN)
+		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "v1", At: planned, Text: "hello"})
+		if !publish.IsPermanent(err) {
+			t.Fatalf("got %v, want a permanent error", err)
+		}
+		for _, want := range []string{"The provided authorization grant or refresh token is invalid, expired or revoked.", "campaignkit accounts login linkedin --account iom-linkedin"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("error %q: want it to contain %q", err, want)
+			}
+		}
+	})
+	t.Run("revoked, no refresh token", func(t *testing.T) {
+		e := newEnv(t)
+		access, _ := e.fake.Issue(e.member.URN, "client-1", linkedin.Scopes)
+		e.save(access, "", e.now.Add(time.Hour), linkedin.Scopes)
+		e.fake.Revoke(e.member.URN)
+		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "v2", At: planned, Text: "hello"})
+		if !publish.IsPermanent(err) || !strings.Contains(err.Error(), "accounts login linkedin") {
+			t.Errorf("got %v, want a permanent error saying sign in again", err)
+		}
+	})
+	t.Run("missing scope", func(t *testing.T) {
+		e := newEnv(t, "r_organization_social", "rw_organization_admin")
+		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "s1", At: planned, Text: "hello"})
+		if !publish.IsPermanent(err) {
+			t.Fatalf("got %v, want a permanent error", err)
+		}
+		for _, want := range []string{"HTTP 403", "ACCESS_DENIED: Not enough permissions to access: partnerApiPostsExternal.CREATE", "Community Management API", "w_organization_social", "accounts login linkedin --account iom-linkedin"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("error %q: want it to contain %q", err, want)
+			}
+		}
+	})
+	t.Run("not an admin of the page", func(t *testing.T) {
+		e := newEnv(t)
+		other := e.fake.AddOrganization("Another page", "urn:li:person:nobody", "ADMINISTRATOR")
+		e.org = other
+		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "s2", At: planned, Text: "hello"})
+		if !publish.IsPermanent(err) || !strings.Contains(err.Error(), "administrator") {
+			t.Errorf("got %v, want a permanent error about the page's admins", err)
+		}
+	})
+	t.Run("sunset version", func(t *testing.T) {
+		e := newEnv(t)
+		e.version = "202401"
+		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "s3", At: planned, Text: "hello"})
+		if !publish.IsPermanent(err) || !strings.Contains(err.Error(), "CAMPAIGNKIT_LINKEDIN_VERSION") || !strings.Contains(err.Error(), "NONEXISTENT_VERSION") {
+			t.Errorf("got %v, want a permanent error naming CAMPAIGNKIT_LINKEDIN_VERSION", err)
+		}
+	})
+	t.Run("duplicate", func(t *testing.T) {
+		e := newEnv(t)
+		p := e.publisher()
+		if _, err := p.Publish(attempt(1), publish.Post{ID: "d1", At: planned, Text: "same words"}); err != nil {
+			t.Fatal(err)
+		}
+		_, err := p.Publish(attempt(1), publish.Post{ID: "d2", At: planned, Text: "same words"})
+		if !publish.IsPermanent(err) || !strings.Contains(err.Error(), "Content is a duplicate of urn:li:share:") {
+			t.Errorf("got %v, want a permanent error with LinkedIn's message", err)
+		}
+	})
+}
+
+// TestInterruptedAttempt: LinkedIn publishes but the answer is lost; the
+// retry, in a new process, finds the post instead of sending it again.
+func TestInterruptedAttempt(t *testing.T) {
+	for _, journal := range []bool{false, true} {
+		name := "no journal"
+		if journal {
+			name = "journal"
+		}
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t)
+			if journal {
+				e.journal = filepath.Join(t.TempDir(), "journal")
+			}
+			post := publish.Post{ID: "i1", Channel: "linkedin", Lang: "en", At: planned,
+				Text: "Migrants (and refugees) & café", Link: "https://www.un.org/en/observances/migrants-day",
+				Images: []publish.Image{{Path: writePNG(t, "card.png", 50, 50), Alt: "A card."}}}
+			e.fake.LoseAnswers(1)
+			_, err := e.publisher().Publish(attempt(1), post)
+			if err == nil || publish.IsPermanent(err) {
+				t.Fatalf("interrupted attempt: got %v, want a retryable error", err)
+			}
+			if n := len(e.fake.Posts()); n != 1 {
+				t.Fatalf("%d posts after the lost answer, want 1", n)
+			}
+			e.now = e.now.Add(30 * time.Second)
+			n := 2
+			if journal {
+				n = 1 // the journal alone must be enough
+			}
+			res, err := e.publisher().Publish(attempt(n), post)
+			if err != nil {
+				t.Fatalf("retry: %v", err)
+			}
+			posts := e.fake.Posts()
+			if len(posts) != 1 || res.RemoteID != posts[0].URN {
+				t.Fatalf("after the retry: %d posts, result %q; want the one earlier post", len(posts), res.RemoteID)
+			}
+			if n := count(e.fake.Calls(), "POST /rest/posts"); n != 1 {
+				t.Errorf("POST /rest/posts sent %d times, want 1", n)
+			}
+		})
+	}
+}
+
+// TestRetryWithNoEarlierCopy: a retry whose earlier attempt never
+// reached LinkedIn sends the post, once.
+func TestRetryWithNoEarlierCopy(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.publisher().Publish(attempt(3), publish.Post{ID: "n1", At: planned, Text: "third time"}); err != nil {
+		t.Fatalf("Publish: %v", err)
+	}
+	if n := len(e.fake.Posts()); n != 1 {
+		t.Errorf("%d posts, want 1", n)
+	}
+	if n := count(e.fake.Calls(), "GET /rest/posts"); n != 1 {
+		t.Errorf("the page's posts read %d times, want 1", n)
+	}
+}
+
+func TestJournalRemembersPublished(t *testing.T) {
+	e := newEnv(t)
+	e.journal = filepath.Join(t.TempDir(), "journal")
+	post := publish.Post{ID: "j1", At: planned, Text: "once"}
+	first, err := e.publisher().Publish(attempt(1), post)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := len(e.fake.Calls())
+	again, err := e.publisher().Publish(attempt(2), post)
+	if err != nil || again != first {
+		t.Fatalf("second Publish: got %+v, %v; want %+v", again, err, first)
+	}
+	if after := len(e.fake.Calls()); after != before {
+		t.Errorf("a post the journal knows as published cost %d requests, want 0", after-before)
+	}
+}
+
+func TestRolesAndChoose(t *testing.T) {
+	e := newEnv(t)
+	e.fake.AddOrganization("IOM Staff Association", e.member.URN, "ANALYST")
+	e.fake.AddOrganization("UN Network on Migration", e.member.URN, "CONTENT_ADMINISTRATOR")
+	roles, err := e.publisher().Roles(context.Background())
+	if err != nil || len(roles) != 3 {
+		t.Fatalf("Roles: %v, %d roles; want 3", err, len(roles))
+	}
+	r, err := linkedin.Choose(roles, "", "IOM - UN Migration")
+	if err != nil || r.Organization != e.org.URN() {
+		t.Errorf("Choose by handle: got %+v, %v", r, err)
+	}
+	if _, err := linkedin.Choose(roles, "", "Someone else"); err == nil || !strings.Contains(err.Error(), "--organization") {
+		t.Errorf("Choose with two postable pages and no match: got %v, want a request for --organization", err)
+	}
+	var analyst string
+	for _, r := range roles {
+		if r.Role == "ANALYST" {
+			analyst = r.Organization
+		}
+	}
+	if _, err := linkedin.Choose(roles, analyst, ""); err == nil || !strings.Contains(err.Error(), "cannot post") {
+		t.Errorf("Choose a page the member only analyses: got %v", err)
+	}
+}

@@ -1,0 +1,128 @@
+package linkedintest
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// knownScopes are LinkedIn permissions the fake knows.
+var knownScopes = []string{"openid", "profile", "email", "w_member_social", "r_member_social",
+	"w_organization_social", "r_organization_social", "rw_organization_admin", "r_organization_admin", "r_basicprofile"}
+
+// authorize plays LinkedIn's consent page for the signed-in member, who
+// always agrees. LinkedIn matches the redirect URL exactly against the
+// app's list; the fake takes any loopback one.
+func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	s.mu.Lock()
+	_, known := s.clients[q.Get("client_id")]
+	member := s.signedIn
+	s.mu.Unlock()
+	redirect, err := url.Parse(q.Get("redirect_uri"))
+	if !known || err != nil || redirect.Scheme != "http" || (redirect.Hostname() != "127.0.0.1" && redirect.Hostname() != "localhost") {
+		http.Error(w, "The redirect_uri does not match the registered value", http.StatusBadRequest)
+		return
+	}
+	fail := func(code, desc string) {
+		v := redirect.Query()
+		v.Set("error", code)
+		v.Set("error_description", desc)
+		v.Set("state", q.Get("state"))
+		redirect.RawQuery = v.Encode()
+		http.Redirect(w, r, redirect.String(), http.StatusFound)
+	}
+	scopes := strings.Fields(q.Get("scope"))
+	switch {
+	case q.Get("response_type") != "code":
+		fail("invalid_request", "response_type must be code")
+		return
+	case len(scopes) == 0:
+		fail("invalid_scope_error", "scope is required")
+		return
+	case member == "":
+		fail("user_cancelled_login", "The user cancelled LogIn")
+		return
+	}
+	for _, sc := range scopes {
+		if !has(knownScopes, sc) {
+			fail("unauthorized_scope_error", "Scope \""+sc+"\" is not authorized for your application")
+			return
+		}
+	}
+	c := randHex(16)
+	s.mu.Lock()
+	s.codes[c] = &code{grant: grant{member: member, clientID: q.Get("client_id"), scopes: scopes, expiry: s.Now().Add(30 * time.Minute)},
+		redirect: q.Get("redirect_uri")}
+	s.mu.Unlock()
+	v := redirect.Query()
+	v.Set("code", c)
+	if st := q.Get("state"); st != "" {
+		v.Set("state", st)
+	}
+	redirect.RawQuery = v.Encode()
+	http.Redirect(w, r, redirect.String(), http.StatusFound)
+}
+
+func oauthError(w http.ResponseWriter, status int, code, desc string) {
+	writeJSON(w, status, map[string]string{"error": code, "error_description": desc})
+}
+
+// token is POST /oauth/v2/accessToken: a code or a refresh token, with
+// client_id and client_secret in the form. Refresh tokens do not rotate
+// and keep their first expiry.
+func (s *Server) token(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		oauthError(w, http.StatusBadRequest, "invalid_request", "malformed form")
+		return
+	}
+	f := r.PostForm
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.clients[f.Get("client_id")]
+	if c == nil || f.Get("client_secret") != c.secret {
+		oauthError(w, http.StatusUnauthorized, "invalid_client", "Client authentication failed")
+		return
+	}
+	var g grant
+	var refresh string
+	switch f.Get("grant_type") {
+	case "authorization_code":
+		cd := s.codes[f.Get("code")]
+		switch {
+		case cd == nil || cd.used || !s.Now().Before(cd.expiry) || cd.clientID != f.Get("client_id"):
+			oauthError(w, http.StatusBadRequest, "invalid_request", "Unable to retrieve access token: appid/redirect uri/code verifier does not match authorization code. Or authorization code expired. Or external member binding exists")
+			return
+		case f.Get("redirect_uri") != cd.redirect:
+			oauthError(w, http.StatusBadRequest, "invalid_redirect_uri", "Unable to retrieve access token: appid/redirect uri/code verifier does not match authorization code")
+			return
+		}
+		cd.used = true
+		g = cd.grant
+		var access string
+		access, refresh = s.issue(grant{member: g.member, clientID: g.clientID, scopes: g.scopes})
+		s.answer(w, access, refresh, g.scopes)
+	case "refresh_token":
+		rt := f.Get("refresh_token")
+		old := s.refresh[rt]
+		if old == nil || old.clientID != f.Get("client_id") || !s.Now().Before(old.expiry) {
+			oauthError(w, http.StatusBadRequest, "invalid_request", "The provided authorization grant or refresh token is invalid, expired or revoked.")
+			return
+		}
+		access := "AQV" + randHex(16)
+		s.access[access] = &grant{member: old.member, clientID: old.clientID, scopes: old.scopes, expiry: s.Now().Add(s.TokenTTL)}
+		s.answer(w, access, rt, old.scopes)
+	default:
+		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "grant_type must be authorization_code or refresh_token")
+	}
+}
+
+func (s *Server) answer(w http.ResponseWriter, access, refresh string, scopes []string) {
+	body := map[string]any{"access_token": access, "expires_in": int(s.TokenTTL / time.Second), "scope": strings.Join(scopes, ",")}
+	if g := s.refresh[refresh]; g != nil {
+		body["refresh_token"] = refresh
+		body["refresh_token_expires_in"] = int(g.expiry.Sub(s.Now()) / time.Second)
+	}
+	writeJSON(w, http.StatusOK, body)
+}

@@ -1,0 +1,327 @@
+// Package threads publishes posts to Threads through the Threads API with
+// a long-lived user token: a media container is made (POST
+// /{threads-user-id}/threads, TEXT or IMAGE), awaited until Threads has
+// processed it (status FINISHED), then published (POST
+// /{threads-user-id}/threads_publish). Threads fetches an image itself
+// from a public URL, so a post with an image needs a publish.MediaHost.
+//
+// Threads has no idempotency key. The publisher journals the container
+// it made for each post before publishing it, and publishes a container
+// only while Threads says it is FINISHED, never one that is PUBLISHED; on
+// any attempt that may follow one that reached Threads it reads the
+// profile's recent threads for one with exactly the same text and kind
+// before making a new container.
+package threads
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	stdimage "image"
+	_ "image/jpeg" // DecodeConfig
+	_ "image/png"  // DecodeConfig
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/campaignkit/campaignkit/toolkit"
+	"github.com/campaignkit/campaignkit/toolkit/publish"
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/intent"
+)
+
+// Threads' limits on a post, checked before sending.
+const (
+	MaxText       = 500     // characters, emoji counted in UTF-8 bytes (Count)
+	MaxAltText    = 1000    // characters of an image's alt_text
+	MaxImageBytes = 8 << 20 // JPEG or PNG
+	MaxAspect     = 10      // 10:1 either way
+	// MaxImages is what this publisher sends in one post: a single IMAGE
+	// container. Threads' carousels (2 to 20 items) are not built.
+	MaxImages = 1
+)
+
+// Scopes the token needs.
+var Scopes = []string{"threads_basic", "threads_content_publish"}
+
+// TokenSource gives the publisher the profile's access token.
+// *account.Source is one.
+type TokenSource interface {
+	Token(ctx context.Context) (publish.Secret, error)
+	Refresh(ctx context.Context, stale publish.Secret) (publish.Secret, error)
+}
+
+// Config configures a publisher for one Threads profile.
+type Config struct {
+	API     string // default https://graph.threads.net
+	Account string // the account's id in accounts.yaml, for messages
+	Handle  string // @handle, for messages
+	UserID  string // the Threads user id; asked for once (GET /me) when empty
+	Tokens  TokenSource
+	// Media gives images the public URL Threads fetches them from; nil
+	// refuses posts with images.
+	Media publish.MediaHost
+	// Journal is a folder where each post's container and state are
+	// recorded. Empty: memory only, and every retry looks.
+	Journal string
+	// LookupCount is how many recent threads are read when looking for an
+	// earlier copy (5 to 100, default 25).
+	LookupCount int
+	// PollInterval is the wait between two container status reads
+	// (default 10 s); MaxPolls bounds them (default 30, five minutes, as
+	// the reference recommends at most).
+	PollInterval time.Duration
+	MaxPolls     int
+	Client       *http.Client                                     // default: 60 s timeout
+	Now          func() time.Time                                 // default: time.Now
+	Sleep        func(ctx context.Context, d time.Duration) error // default: a timer ctx cancels
+}
+
+// Publisher publishes to one Threads profile.
+type Publisher struct {
+	cfg     Config
+	base    string
+	journal *intent.Journal
+
+	mu      sync.Mutex
+	userID  string
+	tried   map[string]time.Time
+	blocked time.Time
+}
+
+var _ publish.Publisher = (*Publisher)(nil)
+
+// New checks cfg and returns the publisher.
+func New(cfg Config) (*Publisher, error) {
+	if cfg.API == "" {
+		cfg.API = "https://graph.threads.net"
+	}
+	if !strings.HasPrefix(cfg.API, "https://") && !strings.HasPrefix(cfg.API, "http://") {
+		return nil, fmt.Errorf("threads: API %q: want a URL such as https://graph.threads.net", cfg.API)
+	}
+	if cfg.Tokens == nil {
+		return nil, errors.New("threads: token source: required")
+	}
+	if cfg.LookupCount == 0 {
+		cfg.LookupCount = 25
+	}
+	if cfg.LookupCount < 5 || cfg.LookupCount > 100 {
+		return nil, fmt.Errorf("threads: lookup count %d: want 5 to 100", cfg.LookupCount)
+	}
+	if cfg.PollInterval <= 0 {
+		cfg.PollInterval = 10 * time.Second
+	}
+	if cfg.MaxPolls <= 0 {
+		cfg.MaxPolls = 30
+	}
+	if cfg.Client == nil {
+		cfg.Client = &http.Client{Timeout: 60 * time.Second}
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = sleepCtx
+	}
+	cfg.Handle = strings.TrimPrefix(strings.TrimSpace(cfg.Handle), "@")
+	return &Publisher{cfg: cfg, base: strings.TrimRight(cfg.API, "/") + "/v1.0", journal: intent.New(cfg.Journal),
+		userID: cfg.UserID, tried: map[string]time.Time{}}, nil
+}
+
+// Name returns "threads".
+func (p *Publisher) Name() string { return "threads" }
+
+type image struct {
+	path, mime string
+	alt        string
+}
+
+// Publish posts post once, or finds the copy an earlier attempt posted.
+func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Result, error) {
+	rec, err := p.journal.Load(post.ID)
+	if err != nil {
+		return publish.Result{}, fmt.Errorf("threads: %w", err)
+	}
+	if rec.State == intent.Done && rec.RemoteID != "" {
+		return publish.Result{RemoteID: rec.RemoteID, URL: rec.URL}, nil
+	}
+	text := withLink(post.Text, post.Link)
+	img, err := p.check(post, text)
+	if err != nil {
+		return publish.Result{}, err
+	}
+	uid, err := p.user(ctx)
+	if err != nil {
+		return publish.Result{}, err
+	}
+	kind := "TEXT_POST"
+	if img != nil {
+		kind = "IMAGE"
+	}
+	p.mu.Lock()
+	triedAt, tried := p.tried[post.ID]
+	p.mu.Unlock()
+	since := post.At.Add(-time.Hour)
+	if tried && triedAt.Before(since) {
+		since = triedAt
+	}
+	if !rec.IntentAt.IsZero() && rec.IntentAt.Add(-time.Minute).Before(since) {
+		since = rec.IntentAt.Add(-time.Minute)
+	}
+
+	// A container this post already has is never made again, and never
+	// published twice: its status says what is left to do.
+	container := ""
+	if rec.Container != "" {
+		st, err := p.status(ctx, rec.Container)
+		if err != nil {
+			return publish.Result{}, err
+		}
+		switch st.Status {
+		case "PUBLISHED":
+			res, found, err := p.lookup(ctx, uid, text, kind, since)
+			if err != nil {
+				return publish.Result{}, err
+			}
+			if !found {
+				return publish.Result{}, fmt.Errorf("threads: container %s of post %s is published but the thread is not among the profile's recent threads yet", rec.Container, post.ID)
+			}
+			return p.done(post.ID, res), nil
+		case "FINISHED", "IN_PROGRESS":
+			container = rec.Container
+		}
+		// ERROR, EXPIRED, or gone: never published; make a new one.
+	} else if tried || publish.Attempt(ctx) > 1 || rec.State == intent.Sending {
+		res, found, err := p.lookup(ctx, uid, text, kind, since)
+		if err != nil {
+			return publish.Result{}, fmt.Errorf("threads: looking for an earlier copy of post %s before sending it again: %w", post.ID, err)
+		}
+		if found {
+			return p.done(post.ID, res), nil
+		}
+	}
+
+	if container == "" {
+		if err := p.quota(ctx, uid); err != nil {
+			return publish.Result{}, err
+		}
+		imageURL := ""
+		if img != nil {
+			if imageURL, err = p.cfg.Media.URL(ctx, img.path); err != nil {
+				return publish.Result{}, fmt.Errorf("threads: post %s: making the image public: %w", post.ID, err)
+			}
+		}
+		if container, err = p.create(ctx, uid, text, imageURL, img); err != nil {
+			return publish.Result{}, err
+		}
+		now := p.cfg.Now()
+		rec = intent.Record{PostID: post.ID, Account: p.cfg.Account, State: intent.Prepared, IntentAt: now.UTC(), Container: container}
+		if err := p.journal.Save(rec); err != nil {
+			return publish.Result{}, fmt.Errorf("threads: %w", err)
+		}
+	}
+	if err := p.await(ctx, container); err != nil {
+		return publish.Result{}, err
+	}
+
+	rec.State = intent.Sending
+	if err := p.journal.Save(rec); err != nil {
+		return publish.Result{}, fmt.Errorf("threads: %w", err)
+	}
+	p.mu.Lock()
+	p.tried[post.ID] = p.cfg.Now()
+	p.mu.Unlock()
+	id, err := p.publishContainer(ctx, uid, container)
+	if err != nil {
+		return publish.Result{}, err
+	}
+	return p.done(post.ID, publish.Result{RemoteID: id, URL: p.permalink(ctx, id)}), nil
+}
+
+// done records the post as out. A failure to write it is not the post's
+// failure: a later attempt finds the post through its container.
+func (p *Publisher) done(postID string, res publish.Result) publish.Result {
+	rec, _ := p.journal.Load(postID)
+	rec.PostID, rec.Account, rec.State, rec.RemoteID, rec.URL = postID, p.cfg.Account, intent.Done, res.RemoteID, res.URL
+	_ = p.journal.Save(rec)
+	p.mu.Lock()
+	delete(p.tried, postID)
+	p.mu.Unlock()
+	return res
+}
+
+// check refuses, before anything is sent, a post Threads would refuse
+// (or this publisher cannot send): every problem at once.
+func (p *Publisher) check(post publish.Post, text string) (*image, error) {
+	var probs []string
+	if strings.TrimSpace(text) == "" && len(post.Images) == 0 {
+		probs = append(probs, "it has no text and no image")
+	}
+	if n := Count(text); n > MaxText {
+		probs = append(probs, fmt.Sprintf("its text has %d characters as Threads counts them (an emoji counts its UTF-8 bytes); Threads takes at most %d", n, MaxText))
+	}
+	if len(post.Images) > MaxImages {
+		probs = append(probs, fmt.Sprintf("it has %d images; campaignkit sends one image per Threads post (carousels are not built)", len(post.Images)))
+	}
+	var img *image
+	for i, pi := range post.Images {
+		if n := utf8.RuneCountInString(pi.Alt); n > MaxAltText {
+			probs = append(probs, fmt.Sprintf("the alt text of image %d has %d characters; Threads takes at most %d", i+1, n, MaxAltText))
+		}
+		b, err := toolkit.ReadPath(pi.Path, toolkit.MaxImageBytes)
+		if err != nil {
+			probs = append(probs, fmt.Sprintf("image %d: %s", i+1, toolkit.Reason(err)))
+			continue
+		}
+		m := http.DetectContentType(b)
+		if m != "image/jpeg" && m != "image/png" {
+			probs = append(probs, fmt.Sprintf("image %d (%s) is %s; Threads takes JPEG and PNG images", i+1, pi.Path, m))
+			continue
+		}
+		if len(b) > MaxImageBytes {
+			probs = append(probs, fmt.Sprintf("image %d (%s) has %d bytes; Threads takes images up to 8 MB", i+1, pi.Path, len(b)))
+		}
+		if cfg, _, err := stdimage.DecodeConfig(bytes.NewReader(b)); err == nil && cfg.Width > 0 && cfg.Height > 0 {
+			if cfg.Width > MaxAspect*cfg.Height || cfg.Height > MaxAspect*cfg.Width {
+				probs = append(probs, fmt.Sprintf("image %d (%s) is %d×%d; Threads takes aspect ratios up to 10:1", i+1, pi.Path, cfg.Width, cfg.Height))
+			}
+		}
+		img = &image{path: pi.Path, mime: m, alt: pi.Alt}
+	}
+	if len(post.Images) > 0 && p.cfg.Media == nil {
+		probs = append(probs, fmt.Sprintf("it has an image, and Threads fetches images from a public URL: %v (set CAMPAIGNKIT_PUBLIC_BASE_URL to the address where the state folder's public/ folder is served)", publish.ErrNoPublicURL))
+	}
+	if len(probs) == 0 {
+		return img, nil
+	}
+	err := &publish.PermanentError{Msg: fmt.Sprintf("threads: post %s cannot go to Threads as it is: %s", post.ID, strings.Join(probs, "; "))}
+	if len(post.Images) > 0 && p.cfg.Media == nil {
+		return nil, fmt.Errorf("%w: %w", err, publish.ErrNoPublicURL)
+	}
+	return nil, err
+}
+
+// withLink appends link on a line of its own unless text already has it.
+func withLink(text, link string) string {
+	link = strings.TrimSpace(link)
+	if link == "" || strings.Contains(text, link) {
+		return text
+	}
+	if strings.TrimSpace(text) == "" {
+		return link
+	}
+	return strings.TrimRight(text, " \n") + "\n\n" + link
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -1,0 +1,325 @@
+// Package threadstest is a fake Threads API for tests: the authorization
+// window, the code exchange, the long-lived token exchange and refresh,
+// GET /me, media containers (POST /{user-id}/threads) with their status
+// (IN_PROGRESS, FINISHED, ERROR, PUBLISHED), POST /{user-id}/threads_publish,
+// the user's threads and the publishing quota. It is written from the
+// Threads API reference and follows it where a publisher can tell the
+// difference: parameters, permissions, Graph error bodies ({"error":
+// {"message", "type", "code", "error_subcode", "fbtrace_id"}}), the 500
+// character limit with emoji counted in UTF-8 bytes, the image fetched
+// from its public URL, and a container refused until it is FINISHED.
+//
+// References followed (2026):
+//
+//	https://developers.facebook.com/documentation/threads/posts
+//	https://developers.facebook.com/documentation/threads/reference/publishing
+//	https://developers.facebook.com/docs/threads/troubleshooting
+//	https://developers.facebook.com/documentation/threads/overview (rate limits, publishing quota)
+//	https://developers.facebook.com/documentation/threads/get-started
+//	https://developers.facebook.com/documentation/threads/get-started/get-access-tokens-and-permissions
+//	https://developers.facebook.com/docs/threads/get-started/long-lived-tokens/
+//
+// Where the reference gives no exact wording (a container published
+// before it is ready, an image that cannot be fetched, a missing
+// permission), the fake's words are its own, shaped as Graph errors.
+package threadstest
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Limits the fake enforces.
+const (
+	MaxText  = 500  // characters, emoji counted in UTF-8 bytes
+	MaxAlt   = 1000 // characters of alt_text
+	Quota    = 250  // API-published posts per 24 hours
+	ShortTTL = time.Hour
+	LongTTL  = 60 * 24 * time.Hour
+)
+
+// User is a Threads profile.
+type User struct {
+	ID       string
+	Username string
+}
+
+// Thread is a published post.
+type Thread struct {
+	ID        string
+	UserID    string
+	MediaType string // TEXT_POST or IMAGE
+	Text      string
+	ImageURL  string
+	Image     []byte // what the fake fetched from ImageURL
+	AltText   string
+	Container string
+	Timestamp time.Time
+}
+
+type grant struct {
+	userID   string
+	clientID string
+	scopes   []string
+	issued   time.Time
+	expiry   time.Time
+	long     bool
+	revoked  bool
+}
+
+type code struct {
+	grant
+	redirect string
+	used     bool
+}
+
+type container struct {
+	id, userID, mediaType, text, imageURL, altText string
+	status, errorMessage                           string
+	polls                                          int
+	image                                          []byte
+	created                                        time.Time
+	published                                      string // thread id
+}
+
+// Server is the fake. Create it with New; set its fields before use.
+type Server struct {
+	*httptest.Server
+
+	// Now is the fake's clock (default time.Now).
+	Now func() time.Time
+	// ProcessingPolls is how many status reads a container answers
+	// IN_PROGRESS before FINISHED (default 1).
+	ProcessingPolls int
+	// Fetch gets an image_url; default http.Get with a 10 s timeout.
+	Fetch func(url string) ([]byte, error)
+
+	mu         sync.Mutex
+	seq        int64
+	users      map[string]*User
+	signedIn   string
+	clients    map[string]string // app id -> secret
+	codes      map[string]*code
+	tokens     map[string]*grant
+	containers map[string]*container
+	threads    []*Thread
+	limits     map[string]int // endpoint -> calls per hour
+	used       map[string]int
+	loseNext   int
+	calls      []string
+}
+
+// New starts a fake Threads on a loopback port. Close it when done.
+func New() *Server {
+	s := &Server{Now: time.Now, ProcessingPolls: 1, seq: 17841400000000000,
+		users: map[string]*User{}, clients: map[string]string{}, codes: map[string]*code{}, tokens: map[string]*grant{},
+		containers: map[string]*container{}, limits: map[string]int{}, used: map[string]int{}}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /oauth/authorize", s.authorize)
+	mux.HandleFunc("POST /oauth/access_token", s.exchangeCode)
+	mux.HandleFunc("GET /access_token", s.exchangeLong)
+	mux.HandleFunc("GET /refresh_access_token", s.refreshToken)
+	mux.HandleFunc("GET /v1.0/me", s.me)
+	mux.HandleFunc("POST /v1.0/{uid}/threads", s.createContainer)
+	mux.HandleFunc("GET /v1.0/{uid}/threads", s.listThreads)
+	mux.HandleFunc("POST /v1.0/{uid}/threads_publish", s.publish)
+	mux.HandleFunc("GET /v1.0/{uid}/threads_publishing_limit", s.publishingLimit)
+	mux.HandleFunc("GET /v1.0/{id}", s.object)
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		s.calls = append(s.calls, r.Method+" "+r.URL.Path)
+		s.mu.Unlock()
+		mux.ServeHTTP(w, r)
+	}))
+	return s
+}
+
+// AuthURL and TokenURL are the fake's authorization window and code
+// exchange; the fake's URL is the Graph host.
+func (s *Server) AuthURL() string  { return s.URL + "/oauth/authorize" }
+func (s *Server) TokenURL() string { return s.URL + "/oauth/access_token" }
+
+func (s *Server) next() string {
+	s.seq += 1 + s.seq%3
+	return strconv.FormatInt(s.seq, 10)
+}
+
+// AddUser creates a profile and makes it the one the authorization window
+// signs in.
+func (s *Server) AddUser(username string) User {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := &User{ID: s.next(), Username: username}
+	s.users[u.ID] = u
+	s.signedIn = u.ID
+	return *u
+}
+
+// AddClient registers a Threads app id and secret.
+func (s *Server) AddClient(id, secret string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.clients[id] = secret
+}
+
+// Issue gives userID a long-lived token issued at issued, as a completed
+// sign-in and exchange would have.
+func (s *Server) Issue(userID, clientID string, scopes []string, issued time.Time) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.issue(grant{userID: userID, clientID: clientID, scopes: scopes, issued: issued, expiry: issued.Add(LongTTL), long: true})
+}
+
+func (s *Server) issue(g grant) string {
+	tok := "THAA" + randHex(20)
+	s.tokens[tok] = &g
+	return tok
+}
+
+// Expire makes a token expired now.
+func (s *Server) Expire(tok string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if g := s.tokens[tok]; g != nil {
+		g.expiry = s.Now().Add(-time.Second)
+	}
+}
+
+// Revoke withdraws userID's tokens, as removing the app in Threads'
+// settings does.
+func (s *Server) Revoke(userID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, g := range s.tokens {
+		if g.userID == userID {
+			g.revoked = true
+		}
+	}
+}
+
+// SetRateLimit allows limit calls to endpoint ("POST /threads") per user
+// per hour; beyond it the fake answers 429 with Graph error code 4.
+func (s *Server) SetRateLimit(endpoint string, limit int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.limits[endpoint] = limit
+}
+
+// LoseAnswers makes the fake publish the next n containers and drop the
+// connection instead of answering.
+func (s *Server) LoseAnswers(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.loseNext = n
+}
+
+// AddThreads records n posts published now by userID (to use up the
+// quota).
+func (s *Server) AddThreads(userID string, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for range n {
+		s.threads = append(s.threads, &Thread{ID: s.next(), UserID: userID, MediaType: "TEXT_POST", Text: "earlier " + s.next(), Timestamp: s.Now()})
+	}
+}
+
+// Threads returns the published posts, oldest first.
+func (s *Server) Threads() []Thread {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Thread, len(s.threads))
+	for i, t := range s.threads {
+		out[i] = *t
+	}
+	return out
+}
+
+// Calls returns "METHOD /path" of every request so far.
+func (s *Server) Calls() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.calls...)
+}
+
+// graphError writes a Graph API error body.
+func graphError(w http.ResponseWriter, status, code, subcode int, typ, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	e := map[string]any{"message": msg, "type": typ, "code": code, "fbtrace_id": "A" + randHex(8)}
+	if subcode != 0 {
+		e["error_subcode"] = subcode
+	}
+	json.NewEncoder(w).Encode(map[string]any{"error": e})
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(v)
+}
+
+// auth checks the token (the access_token parameter or a bearer header)
+// and the permissions, and counts the call against endpoint's limit.
+func (s *Server) auth(w http.ResponseWriter, r *http.Request, endpoint string, perms ...string) *grant {
+	tok := r.URL.Query().Get("access_token")
+	if tok == "" {
+		tok = r.PostFormValue("access_token")
+	}
+	if tok == "" {
+		tok, _ = strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.tokens[tok]
+	switch {
+	case tok == "":
+		graphError(w, http.StatusBadRequest, 2500, 0, "OAuthException", "An active access token must be used to query information about the current user.")
+		return nil
+	case g == nil:
+		graphError(w, http.StatusBadRequest, 190, 0, "OAuthException", "Invalid OAuth access token - Cannot parse access token")
+		return nil
+	case g.revoked:
+		graphError(w, http.StatusBadRequest, 190, 460, "OAuthException", "Error validating access token: The session has been invalidated because the user changed their password or Facebook has changed the session for security reasons.")
+		return nil
+	case !s.Now().Before(g.expiry):
+		graphError(w, http.StatusBadRequest, 190, 463, "OAuthException", "Error validating access token: Session has expired on "+g.expiry.UTC().Format("Monday, 02-Jan-06 15:04:05 MST")+".")
+		return nil
+	}
+	for _, p := range perms {
+		if !has(g.scopes, p) {
+			graphError(w, http.StatusForbidden, 10, 0, "OAuthException", "Application does not have permission for this action: the user has not granted "+p)
+			return nil
+		}
+	}
+	if limit, ok := s.limits[endpoint]; ok {
+		key := endpoint + " " + g.userID + " " + s.Now().UTC().Format("2006-01-02T15")
+		if s.used[key] >= limit {
+			graphError(w, http.StatusTooManyRequests, 4, 0, "OAuthException", "Application request limit reached")
+			return nil
+		}
+		s.used[key]++
+	}
+	gg := *g
+	return &gg
+}
+
+func has(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func randHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
