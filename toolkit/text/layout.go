@@ -423,3 +423,42 @@ func (s *Shaper) place(spec Spec, runes []rune, lines []shaping.Line, size float
 	}
 	return b
 }
+
+// Translate moves every glyph of the block by dx, dy pixels, for layouts
+// that place a block after fitting it (a column of texts set to a rhythm).
+func (b *Block) Translate(dx, dy float64) {
+	move := func(r *Rect) {
+		if !r.Empty() {
+			r.X0, r.X1, r.Y0, r.Y1 = r.X0+dx, r.X1+dx, r.Y0+dy, r.Y1+dy
+		}
+	}
+	for i := range b.Lines {
+		l := &b.Lines[i]
+		l.Baseline += dy
+		for k := range l.Glyphs {
+			g := &l.Glyphs[k]
+			g.X += dx
+			g.Y += dy
+			move(&g.Ink)
+		}
+	}
+	move(&b.Ink)
+	move(&b.Box)
+}
+
+// LineInk is the union of the ink boxes of line i's glyphs.
+func (b *Block) LineInk(i int) Rect {
+	var r Rect
+	for _, g := range b.Lines[i].Glyphs {
+		r = r.Union(g.Ink)
+	}
+	return r
+}
+
+// Intersects reports whether r and o share some area.
+func (r Rect) Intersects(o Rect) bool {
+	return !r.Empty() && !o.Empty() && r.X0 < o.X1 && o.X0 < r.X1 && r.Y0 < o.Y1 && o.Y0 < r.Y1
+}
+
+// Inset is r shrunk by d on every side (grown when d is negative).
+func (r Rect) Inset(d float64) Rect { return Rect{r.X0 + d, r.Y0 + d, r.X1 - d, r.Y1 - d} }
