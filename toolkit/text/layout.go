@@ -119,7 +119,7 @@ func (b *Block) LineTexts() []string {
 	r := []rune(b.Spec.Text)
 	out := make([]string, len(b.Lines))
 	for i, l := range b.Lines {
-		out[i] = strings.TrimSpace(string(r[l.Start:l.End]))
+		out[i] = strings.TrimSpace(strings.ReplaceAll(string(r[l.Start:l.End]), string(wordJoiner), ""))
 	}
 	return out
 }
@@ -201,10 +201,13 @@ func (s *Shaper) Fit(spec Spec, box Rect) (*Block, error) {
 	if spec.MaxSize < spec.MinSize {
 		spec.MaxSize = spec.MinSize
 	}
-	runes := []rune(spec.Text)
 	if miss, at := s.Missing(spec.Text); len(miss) > 0 {
 		return nil, &MissingGlyphsError{Text: spec.Text, Runes: miss, At: at}
 	}
+	if isZh(spec.Lang) {
+		spec.Text = keepWords(spec.Text)
+	}
+	runes := []rune(spec.Text)
 	ref := math.Max(spec.MaxSize, 1)
 	base := s.shape(runes, spec.Lang, spec.Weight, ref)
 	try := func(size float64) (*Block, string) {
@@ -394,6 +397,29 @@ func (s *Shaper) place(spec Spec, runes []rune, lines []shaping.Line, size float
 				pen += f26(g.Advance)
 			}
 			x += f26(o.Advance)
+		}
+		if isCJK(spec.Lang) {
+			if shrink := compressPunct(&line, runes, size); shrink > 0 {
+				// the line is narrower: keep it centred, or flush to its end
+				dx := 0.0
+				switch {
+				case spec.Align == Center:
+					dx = shrink / 2
+				case (spec.Align == Start) == rtl:
+					dx = shrink
+				}
+				ink = Rect{}
+				for i := range line.Glyphs {
+					g := &line.Glyphs[i]
+					g.X += dx
+					if !g.Ink.Empty() {
+						g.Ink.X0 += dx
+						g.Ink.X1 += dx
+						ink = ink.Union(g.Ink)
+					}
+				}
+				line.Width -= shrink
+			}
 		}
 		// A glyph whose ink overhangs its advance (the hook of a J, an
 		// italic f) would poke out of the region at its edge: move the line
