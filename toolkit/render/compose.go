@@ -147,8 +147,8 @@ func hangMark(res *Result, byName map[string]int, rtl bool) {
 		return
 	}
 	m, q := res.Text[mi], res.Text[qi]
-	if m.Region.Y1 <= q.Block.Ink.Y0+1 || m.Block.Ink.Y1 <= q.Block.Ink.Y0 {
-		return // above the quote: set by the column
+	if shared := math.Min(m.Region.X1, q.Region.X1) - math.Max(m.Region.X0, q.Region.X0); shared > 0.5*m.Region.W() {
+		return // above the quote, in its column
 	}
 	first := q.Block.LineInk(0)
 	if first.Empty() {
