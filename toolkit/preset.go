@@ -28,7 +28,24 @@ type Preset struct {
 	Format   Format
 	MaxBytes int    // 0: no limit beyond the platform's generous one
 	Safe     Insets // where the platform draws its own UI over the image
-	Note     string
+	// View is the width, in CSS pixels, at which the platform shows the
+	// image in a phone's feed (a 390 px wide screen): full width, or less
+	// where the post is indented beside the avatar. Text sizes are
+	// floored against it (see TextFloor).
+	View int
+	Note string
+}
+
+// TextFloor is the smallest size, in canvas pixels, at which text on p
+// stays readable: 1.5% of the width the image is shown at, which is 18 px
+// on a 1200 px image shown across a phone, 16 px on a 1080 px square and
+// 29 px on a 1600 px X image shown beside the avatar.
+func (p Preset) TextFloor() float64 {
+	view := p.View
+	if view <= 0 {
+		view = 390
+	}
+	return 0.015 * float64(p.Width) * 390 / float64(view)
 }
 
 // Ext is the file extension (without dot) for the preset's format.
@@ -36,15 +53,16 @@ func (p Preset) Ext() string { return string(p.Format) }
 
 // Presets lists the built-in size presets, in a stable order.
 var Presets = []Preset{
-	{Name: "instagram-square", Platform: "instagram", Width: 1080, Height: 1080, Format: PNG, MaxBytes: 8 << 20, Note: "feed post, 1:1"},
-	{Name: "instagram-portrait", Platform: "instagram", Width: 1080, Height: 1350, Format: PNG, MaxBytes: 8 << 20, Note: "feed post, 4:5"},
+	{Name: "instagram-square", View: 390, Platform: "instagram", Width: 1080, Height: 1080, Format: PNG, MaxBytes: 8 << 20, Note: "feed post, 1:1"},
+	{Name: "instagram-portrait", View: 390, Platform: "instagram", Width: 1080, Height: 1350, Format: PNG, MaxBytes: 8 << 20, Note: "feed post, 4:5"},
 	// Stories: the profile bar covers the top ~250 px and the reply bar the bottom ~340 px.
-	{Name: "story", Platform: "instagram", Width: 1080, Height: 1920, Format: PNG, MaxBytes: 8 << 20, Safe: Insets{Top: 250, Bottom: 340}, Note: "stories and reels, 9:16"},
-	{Name: "x", Platform: "x", Width: 1600, Height: 900, Format: PNG, MaxBytes: 5 << 20, Note: "in-stream image, 16:9"},
-	{Name: "facebook", Platform: "facebook", Width: 1200, Height: 630, Format: PNG, MaxBytes: 8 << 20, Note: "link and feed image"},
-	{Name: "linkedin", Platform: "linkedin", Width: 1200, Height: 627, Format: PNG, MaxBytes: 8 << 20, Note: "shared image"},
-	{Name: "bluesky", Platform: "bluesky", Width: 1200, Height: 675, Format: JPEG, MaxBytes: 1_000_000, Note: "JPEG, the PDS refuses blobs of 1,000,000 bytes or more"},
-	{Name: "og", Platform: "web", Width: 1200, Height: 630, Format: PNG, MaxBytes: 5 << 20, Note: "Open Graph preview for links"},
+	{Name: "story", View: 390, Platform: "instagram", Width: 1080, Height: 1920, Format: PNG, MaxBytes: 8 << 20, Safe: Insets{Top: 250, Bottom: 340}, Note: "stories and reels, 9:16"},
+	{Name: "x", View: 320, Platform: "x", Width: 1600, Height: 900, Format: PNG, MaxBytes: 5 << 20, Note: "in-stream image, 16:9"},
+	{Name: "facebook", View: 390, Platform: "facebook", Width: 1200, Height: 630, Format: PNG, MaxBytes: 8 << 20, Note: "link and feed image"},
+	{Name: "linkedin", View: 390, Platform: "linkedin", Width: 1200, Height: 627, Format: PNG, MaxBytes: 8 << 20, Note: "shared image"},
+	{Name: "bluesky", View: 320, Platform: "bluesky", Width: 1200, Height: 675, Format: JPEG, MaxBytes: 1_000_000, Note: "JPEG, the PDS refuses blobs of 1,000,000 bytes or more"},
+	// og shares facebook's canvas, and its bytes: same View.
+	{Name: "og", View: 390, Platform: "web", Width: 1200, Height: 630, Format: PNG, MaxBytes: 5 << 20, Note: "Open Graph preview for links"},
 }
 
 // PresetByName finds a preset; the error lists the valid names.

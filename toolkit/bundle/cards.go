@@ -40,6 +40,10 @@ type CardOptions struct {
 	// DryRun lays every card out and reports what does not fit, without
 	// encoding images (for lint).
 	DryRun bool
+	// Inspect, when set, is given every card as laid out, before it is
+	// encoded, for checks of the layout (lint's). It may be called from
+	// several goroutines at once.
+	Inspect func(render.Job, *render.Result)
 }
 
 // Rendered is one encoded card image: its bytes, or the file of the
@@ -174,7 +178,7 @@ func renderCards(ctx context.Context, o CardOptions, cc *cache) ([]Rendered, Sta
 			defer wg.Done()
 			r := render.New(lib, images)
 			for i := range next {
-				rd, err := renderOne(ctx, r, c, o.CampaignFS, jobs[i], o.Alt, o.DryRun)
+				rd, err := renderOne(ctx, r, c, o.CampaignFS, jobs[i], o.Alt, o.DryRun, o.Inspect)
 				if err == nil && cc != nil && cc.sink != nil && !o.DryRun {
 					err = cc.sink(&rd)
 				}
@@ -277,10 +281,14 @@ func shared(same map[int][]int) int {
 	return n
 }
 
-func renderOne(ctx context.Context, r *render.Renderer, c *campaign.Campaign, cfs fs.FS, j job, alt func(campaign.Card, string) string, dry bool) (Rendered, error) {
-	res, err := r.Render(ctx, render.Job{Campaign: c, CampaignFS: cfs, Card: j.card, Lang: j.lang, Preset: j.p, Theme: j.th, ThemeFS: j.thFS})
+func renderOne(ctx context.Context, r *render.Renderer, c *campaign.Campaign, cfs fs.FS, j job, alt func(campaign.Card, string) string, dry bool, inspect func(render.Job, *render.Result)) (Rendered, error) {
+	rj := render.Job{Campaign: c, CampaignFS: cfs, Card: j.card, Lang: j.lang, Preset: j.p, Theme: j.th, ThemeFS: j.thFS}
+	res, err := r.Render(ctx, rj)
 	if err != nil {
 		return Rendered{}, err
+	}
+	if inspect != nil {
+		inspect(rj, res)
 	}
 	if dry {
 		return Rendered{Image: imageEntry(j, 0, "", alt)}, nil

@@ -38,7 +38,7 @@ func CardFile(ctx context.Context, o CardOptions, cardID, lang string, p toolkit
 	}
 	r := render.New(lib, render.NewImages())
 	j := job{card: card, lang: lang, p: p, th: th, thFS: thFS}
-	rd, err := renderOne(ctx, r, c, o.CampaignFS, j, o.Alt, false)
+	rd, err := renderOne(ctx, r, c, o.CampaignFS, j, o.Alt, false, nil)
 	if err != nil {
 		return "", "", err
 	}

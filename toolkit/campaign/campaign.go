@@ -136,9 +136,13 @@ type Card struct {
 	Label  Text `yaml:"label"`
 	Source Text `yaml:"source"`
 	// story
-	Photo string     `yaml:"photo"`
-	Focus [2]float64 `yaml:"focus"` // focal point, 0..1 from the left and top
-	Name  Text       `yaml:"name"`
+	Photo string `yaml:"photo"`
+	// Focus is what must stay visible in the photo: a point [x, y] (the
+	// middle of the subject, a box of DefaultFocus around it is kept
+	// clear) or a box [x, y, width, height], fractions of the photo from
+	// its left and top. See FocusBox.
+	Focus []float64 `yaml:"focus"`
+	Name  Text      `yaml:"name"`
 	// countdown
 	Phrase Plural `yaml:"phrase"` // "{n} days to International Migrants Day"
 	Today  Text   `yaml:"today"`  // the card for the day itself
@@ -238,4 +242,26 @@ func (c *Campaign) ThemeOf(card Card) string {
 		return card.Theme
 	}
 	return c.Theme
+}
+
+// DefaultFocus is the side of the box kept clear around a focus point, as
+// a fraction of the photo: about a face and shoulders in a portrait shot.
+const DefaultFocus = 0.24
+
+// FocusBox is the part of the card's photo to keep clear, as x0, y0, x1,
+// y1 fractions of the photo: the box given, or a box of DefaultFocus
+// around the point given (moved inside the photo), or around the middle.
+func (c Card) FocusBox() [4]float64 {
+	f := c.Focus
+	switch len(f) {
+	case 4:
+		return [4]float64{f[0], f[1], min(1, f[0]+f[2]), min(1, f[1]+f[3])}
+	case 2:
+	default:
+		f = []float64{0.5, 0.5}
+	}
+	h := DefaultFocus / 2
+	x0 := min(max(f[0]-h, 0), 1-DefaultFocus)
+	y0 := min(max(f[1]-h, 0), 1-DefaultFocus)
+	return [4]float64{x0, y0, x0 + DefaultFocus, y0 + DefaultFocus}
 }

@@ -313,13 +313,20 @@ func (c *Campaign) validateCard(ps *toolkit.Problems, i int, ids map[string]int,
 		} else {
 			c.checkImage(ps, p+".photo", card.Photo, fsys, dir)
 		}
-		for k, v := range card.Focus {
-			if v < 0 || v > 1 {
-				at(fmt.Sprintf(".focus[%d]", k), "want a fraction from 0 to 1, got %g", v)
+		switch f := card.Focus; len(f) {
+		case 0:
+			card.Focus = []float64{0.5, 0.5}
+		case 2, 4:
+			for k, v := range f {
+				if v < 0 || v > 1 {
+					at(fmt.Sprintf(".focus[%d]", k), "want a fraction from 0 to 1, got %g", v)
+				}
 			}
-		}
-		if card.Focus == [2]float64{} {
-			card.Focus = [2]float64{0.5, 0.5}
+			if len(f) == 4 && (f[2] <= 0 || f[3] <= 0 || f[0]+f[2] > 1.0001 || f[1]+f[3] > 1.0001) {
+				at(".focus", "want a box [x, y, width, height] with width and height above 0 that stays inside the photo, got %v", f)
+			}
+		default:
+			at(".focus", "want a point [x, y] or a box [x, y, width, height] (fractions of the photo), got %d numbers", len(f))
 		}
 	case Countdown:
 		if card.Phrase == nil {

@@ -12,11 +12,13 @@ import (
 	"fmt"
 	"image"
 	"io/fs"
+	"sync"
 
 	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/campaignkit/campaignkit/toolkit/bundle"
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
 	"github.com/campaignkit/campaignkit/toolkit/caption"
+	"github.com/campaignkit/campaignkit/toolkit/render"
 	"github.com/campaignkit/campaignkit/toolkit/schedule"
 	"github.com/campaignkit/campaignkit/toolkit/theme"
 )
@@ -36,6 +38,20 @@ type state struct {
 	in       Input
 	themesOK bool        // every theme loaded, so cards can be laid out
 	logo     image.Image // the campaign's logo, decoded once
+	// cards holds what each card check found in the layout pass, by name
+	mu    sync.Mutex
+	cards map[string][]toolkit.Problem
+}
+
+// cardChecks look at every card as laid out. The layout check lays the
+// cards out once and runs them all; each reports under its own name in
+// checks.
+var cardChecks = []struct {
+	name string
+	run  func(render.Job, *render.Result) []toolkit.Problem
+}{
+	{"focus", render.FocusProblems}, // text, logos or panels over the photo's focus box
+	{"type", render.TypeProblems},   // text under the preset's readable floor; quote under twice its role
 }
 
 // check is one kind of problem lint looks for.
@@ -48,6 +64,8 @@ type check struct {
 var checks = []check{
 	{"themes", checkThemes},
 	{"layout", checkLayout},
+	{"focus", cardCheck("focus")},
+	{"type", cardCheck("type")},
 	{"captions", func(_ context.Context, s *state) ([]toolkit.Problem, error) { return caption.Lint(s.in.Campaign), nil }},
 	{"hashtags", func(_ context.Context, s *state) ([]toolkit.Problem, error) {
 		return s.in.Campaign.HashtagProblems(), nil
@@ -150,10 +168,26 @@ func checkLayout(ctx context.Context, s *state) ([]toolkit.Problem, error) {
 	if !s.themesOK {
 		return nil, nil // reported by checkThemes; nothing to lay out with
 	}
+	s.cards = map[string][]toolkit.Problem{}
+	inspect := func(j render.Job, res *render.Result) {
+		for _, c := range cardChecks {
+			ps := c.run(j, res)
+			s.mu.Lock()
+			s.cards[c.name] = append(s.cards[c.name], ps...)
+			s.mu.Unlock()
+		}
+	}
 	_, _, err := bundle.RenderCards(ctx, bundle.CardOptions{
-		Campaign: s.in.Campaign, CampaignFS: s.in.FS, DryRun: true, Themes: s.in.Themes,
+		Campaign: s.in.Campaign, CampaignFS: s.in.FS, DryRun: true, Themes: s.in.Themes, Inspect: inspect,
 	})
 	return problems(err)
+}
+
+// cardCheck reports what the card check name found in the layout pass.
+func cardCheck(name string) func(context.Context, *state) ([]toolkit.Problem, error) {
+	return func(_ context.Context, s *state) ([]toolkit.Problem, error) {
+		return s.cards[name], nil
+	}
 }
 
 // checkSchedule loads the schedule and plans it: slots outside the week,

@@ -74,15 +74,23 @@ func (c *Images) Cover(src image.Image, w, h int, fx, fy float64) image.Image {
 	return c.cached(scaleKey{src: src, w: w, h: h, fx: fx, fy: fy, cover: true}, func() image.Image {
 		b := src.Bounds()
 		sw, sh := float64(b.Dx()), float64(b.Dy())
-		scale := math.Max(float64(w)/sw, float64(h)/sh)
+		x0, y0, scale := coverCrop(sw, sh, w, h, fx, fy)
 		cw, ch := float64(w)/scale, float64(h)/scale
-		x0 := math.Min(math.Max(fx*sw-cw/2, 0), sw-cw)
-		y0 := math.Min(math.Max(fy*sh-ch/2, 0), sh-ch)
 		crop := image.Rect(b.Min.X+int(x0+0.5), b.Min.Y+int(y0+0.5), b.Min.X+int(x0+cw+0.5), b.Min.Y+int(y0+ch+0.5)).Intersect(b)
 		dst := image.NewRGBA(image.Rect(0, 0, w, h))
 		xdraw.CatmullRom.Scale(dst, dst.Bounds(), src, crop, draw.Src, nil)
 		return dst
 	})
+}
+
+// coverCrop is the top-left corner, in source pixels, of the part of a sw x
+// sh picture that Cover shows in w x h around (fx, fy), and the scale.
+func coverCrop(sw, sh float64, w, h int, fx, fy float64) (x0, y0, scale float64) {
+	scale = math.Max(float64(w)/sw, float64(h)/sh)
+	cw, ch := float64(w)/scale, float64(h)/scale
+	x0 = math.Min(math.Max(fx*sw-cw/2, 0), sw-cw)
+	y0 = math.Min(math.Max(fy*sh-ch/2, 0), sh-ch)
+	return x0, y0, scale
 }
 
 // Contain returns src scaled to fit inside w x h, keeping its aspect.

@@ -36,18 +36,36 @@ type Job struct {
 	PartnerLogo image.Image // optional co-branding logo
 }
 
-// Placed is a text element as drawn, for layout checks.
+// Placed is an element as drawn, for layout checks: a text (with its
+// Block) or a picture (logo, partner, panel: Block is nil).
 type Placed struct {
 	Name   string
 	Region text.Rect
 	Block  *text.Block
+	// Decorative marks ornaments exempt from the type floor.
+	Decorative bool
+}
+
+// Ink is what the element covers: its glyphs' ink, or its region for a
+// picture.
+func (p Placed) Ink() text.Rect {
+	if p.Block != nil {
+		return p.Block.Ink
+	}
+	return p.Region
 }
 
 // Result is a rendered card.
 type Result struct {
 	Image *image.RGBA
 	Safe  text.Rect // the safe area every text region lies in
-	Text  []Placed
+	// Focus is the photo's focus box on the canvas (see
+	// campaign.Card.FocusBox), empty on cards without a photo.
+	Focus text.Rect
+	// Floor is the smallest readable text size on this preset, px.
+	Floor    float64
+	Text     []Placed
+	Pictures []Placed // logos and panels as drawn
 }
 
 // Renderer draws cards. It holds a text shaper, so it is not safe for
@@ -61,6 +79,10 @@ type Renderer struct {
 func New(lib *text.Library, images *Images) *Renderer {
 	return &Renderer{shaper: lib.NewShaper(), images: images}
 }
+
+// textOrder is the order text elements are fitted in: a headline before
+// the lines that must stay smaller than it.
+var textOrder = []string{"number", "tag", "figure", "quote", "mark", "text", "label", "speaker", "name", "role", "source", "title"}
 
 // Render draws one card. Text that cannot fit or characters no font has are
 // reported as *toolkit.InvalidError naming the card, language, preset and
@@ -82,13 +104,15 @@ func (r *Renderer) Render(ctx context.Context, j Job) (*Result, error) {
 		X0: float64(p.Safe.Left) + margin, Y0: float64(p.Safe.Top) + margin,
 		X1: float64(W-p.Safe.Right) - margin, Y1: float64(H-p.Safe.Bottom) - margin,
 	}
-	res := &Result{Image: img, Safe: safe}
+	res := &Result{Image: img, Safe: safe, Floor: p.TextFloor()}
 	els := j.Theme.ForCanvas(string(j.Card.Kind), W, H)
-	scale := short / 1080
+	scale := typeScale(p)
 	rtl := i18n.IsRTL(j.Lang)
-	// region places an element; in right-to-left languages the whole layout
-	// is mirrored, so what leads in reading order stays on the leading side.
-	region := func(e *theme.Element) text.Rect {
+	// region places an element; in right-to-left languages the layout is
+	// mirrored, so what leads in reading order stays on the leading side.
+	// The unmirrored region comes second, for elements that the photo's
+	// focus keeps from flipping.
+	region := func(e *theme.Element) (text.Rect, text.Rect) {
 		base := safe
 		if e.Bleed {
 			base = text.Rect{X1: float64(W), Y1: float64(H)}
@@ -97,23 +121,49 @@ func (r *Renderer) Render(ctx context.Context, j Job) (*Result, error) {
 		y0 := base.Y0 + e.Region[1]*base.H()
 		r := text.Rect{X0: x0, Y0: y0, X1: x0 + e.Region[2]*base.W(), Y1: y0 + e.Region[3]*base.H()}
 		if rtl {
-			r = mirror(r, base)
+			return mirror(r, base), r
 		}
-		return r
+		return r, r
 	}
-	// pictures and panels first, bottom to top
-	for _, name := range []string{"photo", "scrim", "panel", "accent", "portrait", "logo", "partner"} {
+	// the photo first: where it lands decides what the rest must keep clear of
+	if e := els["photo"]; e != nil && j.Card.Photo != "" {
+		rr, _ := region(e)
+		focus, err := r.photo(img, j, rr)
+		if err != nil {
+			return nil, err
+		}
+		res.Focus = focus
+	}
+	// clear is the focus box with a breathing space around it
+	clear := res.Focus
+	if !clear.Empty() {
+		clear = clear.Inset(-0.02 * short)
+	}
+	// pictures and panels, bottom to top
+	var taken []text.Rect // logos placed so far, which the next must not cover
+	for _, name := range []string{"scrim", "panel", "accent", "portrait", "logo", "partner"} {
 		e := els[name]
 		if e == nil {
 			continue
 		}
-		rr := region(e)
-		if err := r.picture(dc, img, j, name, e, rr, short); err != nil {
+		rr, unmirrored := region(e)
+		if name != "logo" && name != "partner" {
+			rr = avoid(rr, unmirrored, clear)
+		}
+		drawn, err := r.picture(dc, img, j, name, e, rr, unmirrored, short, append(taken, clear), safe)
+		if err != nil {
 			return nil, err
+		}
+		if !drawn.Empty() {
+			res.Pictures = append(res.Pictures, Placed{Name: name, Region: drawn})
+			if name == "logo" || name == "partner" {
+				taken = append(taken, drawn.Inset(-0.01*short))
+			}
 		}
 	}
 	var problems []toolkit.Problem
-	for _, name := range []string{"mark", "number", "tag", "figure", "quote", "text", "label", "speaker", "name", "role", "source", "title"} {
+	var quoteSize float64
+	for _, name := range textOrder {
 		e := els[name]
 		if e == nil {
 			continue
@@ -128,39 +178,114 @@ func (r *Renderer) Render(ctx context.Context, j Job) (*Result, error) {
 		if rtl {
 			content = text.MarkLTRTokens(content)
 		}
-		rr := region(e)
-		if e.Fill != "" {
-			dc.SetColor(j.Theme.ColorOf(e.Fill))
-			dc.DrawRoundedRectangle(rr.X0, rr.Y0, rr.W(), rr.H(), e.Radius*short)
-			dc.Fill()
-		}
+		rr, unmirrored := region(e)
+		rr = avoid(rr, unmirrored, clear)
 		pad := e.Padding * short
-		rr = text.Rect{X0: rr.X0 + pad, Y0: rr.Y0 + pad, X1: rr.X1 - pad, Y1: rr.Y1 - pad}
+		box := text.Rect{X0: rr.X0 + pad, Y0: rr.Y0 + pad, X1: rr.X1 - pad, Y1: rr.Y1 - pad}
 		spec := text.Spec{
 			Text: content, Lang: j.Lang, Weight: j.Theme.Weight(e.Font),
 			MinSize: e.Size[0] * scale, MaxSize: e.Size[1] * scale,
 			LineHeight: e.LineHeight, MaxLines: e.MaxLines,
 			Align: align(e.Align), VAlign: valign(e.VAlign),
 		}
-		b, err := r.shaper.Fit(spec, rr)
+		if !e.Decorative {
+			// no readable text under the preset's floor
+			spec.MinSize = max(spec.MinSize, res.Floor)
+			spec.MaxSize = max(spec.MaxSize, spec.MinSize)
+		}
+		if name == "mark" && quoteSize > 0 {
+			// a quote mark about two and a half times the quote's size
+			spec.MaxSize = min(spec.MaxSize, 2.5*quoteSize)
+			spec.MinSize = min(spec.MinSize, spec.MaxSize)
+		}
+		if name == "role" && quoteSize > 0 {
+			// a role reads as a caption to the quote: at most half its size
+			spec.MaxSize = max(min(spec.MaxSize, quoteSize/2), spec.MinSize)
+		}
+		if name == "number" && j.Card.Kind == campaign.Countdown && j.Card.Days == 0 {
+			// the day's date, "18" over "December": a word, not a numeral,
+			// so it may need a third of the numeral's smallest size
+			spec.MaxLines = 2
+			spec.MinSize = max(spec.MinSize/3, res.Floor)
+		}
+		b, err := r.shaper.Fit(spec, box)
 		if err != nil {
-			problems = append(problems, r.problem(j, name, field, err))
+			problems = append(problems, problem(j, name, field, err, spec.MinSize == res.Floor))
 			continue
+		}
+		if name == "quote" {
+			quoteSize = b.Size
+		}
+		res.Text = append(res.Text, Placed{Name: name, Region: box, Block: b, Decorative: e.Decorative})
+	}
+	if len(problems) > 0 {
+		return nil, &toolkit.InvalidError{Problems: problems}
+	}
+	compose(res, els, j, float64(H), clear)
+	for _, pl := range res.Text {
+		e := els[pl.Name]
+		if e.Fill != "" {
+			pad := e.Padding * short
+			dc.SetColor(j.Theme.ColorOf(e.Fill))
+			dc.DrawRoundedRectangle(pl.Region.X0-pad, pl.Region.Y0-pad, pl.Region.W()+2*pad, pl.Region.H()+2*pad, e.Radius*short)
+			dc.Fill()
 		}
 		col := j.Theme.ColorOf(e.Color)
 		if e.Opacity > 0 && e.Opacity < 1 {
 			col.A = uint8(float64(col.A) * e.Opacity)
 		}
-		r.shaper.Draw(dc, b, col)
-		res.Text = append(res.Text, Placed{Name: name, Region: rr, Block: b})
-	}
-	if len(problems) > 0 {
-		return nil, &toolkit.InvalidError{Problems: problems}
+		r.shaper.Draw(dc, pl.Block, col)
 	}
 	return res, nil
 }
 
-func (r *Renderer) problem(j Job, element, field string, err error) toolkit.Problem {
+// typeScale converts a theme's sizes (px on a 1080 px square) to p: the
+// mean (geometric) of two scales, the canvas's short side, which keeps
+// text in proportion to the regions it fills, and the size the platform
+// shows the image at next to a square shown across a phone, which keeps
+// it as readable. Squares and stories, shown across the phone, keep the
+// short side's; wide images, shown as wide as a square but less tall,
+// get larger type than their short side alone would give (0.8 of the
+// square's on LinkedIn, not 0.58).
+func typeScale(p toolkit.Preset) float64 {
+	short := float64(min(p.Width, p.Height)) / 1080
+	view := p.View
+	if view <= 0 {
+		view = 390
+	}
+	shown := float64(p.Width) / float64(view) / (1080.0 / 390)
+	return math.Sqrt(short * shown)
+}
+
+// avoid returns the region of an element clear of the photo's focus box:
+// rr as placed; else, in a mirrored layout, the unmirrored region; else
+// the largest part of rr beside, above or below the box.
+func avoid(rr, unmirrored, clear text.Rect) text.Rect {
+	if clear.Empty() || !rr.Intersects(clear) {
+		return rr
+	}
+	if !unmirrored.Intersects(clear) {
+		return unmirrored
+	}
+	parts := []text.Rect{
+		{X0: rr.X0, Y0: rr.Y0, X1: min(rr.X1, clear.X0), Y1: rr.Y1},
+		{X0: max(rr.X0, clear.X1), Y0: rr.Y0, X1: rr.X1, Y1: rr.Y1},
+		{X0: rr.X0, Y0: rr.Y0, X1: rr.X1, Y1: min(rr.Y1, clear.Y0)},
+		{X0: rr.X0, Y0: max(rr.Y0, clear.Y1), X1: rr.X1, Y1: rr.Y1},
+	}
+	best := text.Rect{}
+	for _, p := range parts {
+		if !p.Empty() && p.W()*p.H() > best.W()*best.H() {
+			best = p
+		}
+	}
+	if best.Empty() {
+		return rr // nowhere clear: lint reports the overlap
+	}
+	return best
+}
+
+func problem(j Job, element, field string, err error, atFloor bool) toolkit.Problem {
 	c := j.Campaign
 	where := fmt.Sprintf("card %s, language %s, preset %s, %s", j.Card.ID, j.Lang, j.Preset.Name, element)
 	var fe *text.FitError
@@ -169,6 +294,9 @@ func (r *Renderer) problem(j Job, element, field string, err error) toolkit.Prob
 	switch {
 	case errors.As(err, &fe):
 		msg = fe.Error()
+		if atFloor {
+			msg += fmt.Sprintf(" (%.0f px is the smallest readable size on %s, which shows it %d px wide)", fe.MinSize, j.Preset.Name, j.Preset.View)
+		}
 	case errors.As(err, &me):
 		msg = me.Error()
 	}
@@ -226,7 +354,8 @@ func elementText(j Job, name string) (string, string) {
 		return card.Name[lang], f("name")
 	case "number":
 		if card.Days == 0 {
-			return "", ""
+			// the day itself: its date is the hero
+			return LocalDate(c.Day.Time.Month(), c.Day.Day(), lang), f("today")
 		}
 		return strconv.Itoa(card.Days), f("phrase")
 	}
@@ -353,28 +482,58 @@ func (r *Renderer) background(img *image.RGBA, j Job) error {
 	return nil
 }
 
-func (r *Renderer) picture(dc *gg.Context, img *image.RGBA, j Job, name string, e *theme.Element, rr text.Rect, short float64) error {
-	rect := image.Rect(int(math.Round(rr.X0)), int(math.Round(rr.Y0)), int(math.Round(rr.X1)), int(math.Round(rr.Y1)))
+// photo draws the card's photo into rr, cropped around its focus box, and
+// returns where the box lands on the canvas.
+func (r *Renderer) photo(img *image.RGBA, j Job, rr text.Rect) (text.Rect, error) {
+	rect := pixels(rr)
 	if rect.Empty() {
-		return nil
+		return text.Rect{}, nil
+	}
+	src, err := r.images.Load(j.CampaignFS, "campaign", j.Card.Photo)
+	if err != nil {
+		return text.Rect{}, err
+	}
+	f := j.Card.FocusBox()
+	fx, fy := (f[0]+f[2])/2, (f[1]+f[3])/2
+	draw.Draw(img, rect, r.images.Cover(src, rect.Dx(), rect.Dy(), fx, fy), image.Point{}, draw.Src)
+	b := src.Bounds()
+	sw, sh := float64(b.Dx()), float64(b.Dy())
+	x0, y0, k := coverCrop(sw, sh, rect.Dx(), rect.Dy(), fx, fy)
+	at := func(u, v float64) (float64, float64) {
+		return float64(rect.Min.X) + (u*sw-x0)*k, float64(rect.Min.Y) + (v*sh-y0)*k
+	}
+	fr := text.Rect{}
+	fr.X0, fr.Y0 = at(f[0], f[1])
+	fr.X1, fr.Y1 = at(f[2], f[3])
+	// only the part of the box that the crop shows
+	fr = text.Rect{X0: max(fr.X0, rr.X0), Y0: max(fr.Y0, rr.Y0), X1: min(fr.X1, rr.X1), Y1: min(fr.Y1, rr.Y1)}
+	if fr.Empty() {
+		return text.Rect{}, nil
+	}
+	return fr, nil
+}
+
+func pixels(rr text.Rect) image.Rectangle {
+	return image.Rect(int(math.Round(rr.X0)), int(math.Round(rr.Y0)), int(math.Round(rr.X1)), int(math.Round(rr.Y1)))
+}
+
+// picture draws an image slot or panel and returns the box it covers.
+// Logos go where the layout puts them unless that covers something in
+// keep (the photo's focus, a logo already placed): then where the
+// unmirrored layout puts them, else the nearest clear spot in safe.
+func (r *Renderer) picture(dc *gg.Context, img *image.RGBA, j Job, name string, e *theme.Element, rr, unmirrored text.Rect, short float64, keep []text.Rect, safe text.Rect) (text.Rect, error) {
+	rect := pixels(rr)
+	if rect.Empty() {
+		return text.Rect{}, nil
 	}
 	switch name {
-	case "photo":
-		if j.Card.Photo == "" {
-			return nil
-		}
-		src, err := r.images.Load(j.CampaignFS, "campaign", j.Card.Photo)
-		if err != nil {
-			return err
-		}
-		draw.Draw(img, rect, r.images.Cover(src, rect.Dx(), rect.Dy(), j.Card.Focus[0], j.Card.Focus[1]), image.Point{}, draw.Src)
 	case "portrait":
 		if j.Card.Portrait == "" {
-			return nil
+			return text.Rect{}, nil
 		}
 		src, err := r.images.Load(j.CampaignFS, "campaign", j.Card.Portrait)
 		if err != nil {
-			return err
+			return text.Rect{}, err
 		}
 		d := min(rect.Dx(), rect.Dy())
 		face := r.images.Cover(src, d, d, 0.5, 0.4)
@@ -385,19 +544,20 @@ func (r *Renderer) picture(dc *gg.Context, img *image.RGBA, j Job, name string, 
 		dc.DrawImage(face, int(cx)-d/2, int(cy)-d/2)
 		dc.ResetClip()
 		dc.Pop()
+		return text.Rect{X0: cx - float64(d)/2, Y0: cy - float64(d)/2, X1: cx + float64(d)/2, Y1: cy + float64(d)/2}, nil
 	case "logo", "partner":
 		src := j.PartnerLogo
 		if name == "logo" {
 			if j.Campaign.Logo == "" {
-				return nil
+				return text.Rect{}, nil
 			}
 			var err error
 			if src, err = r.images.Load(j.CampaignFS, "campaign", j.Campaign.Logo); err != nil {
-				return err
+				return text.Rect{}, err
 			}
 		}
 		if src == nil {
-			return nil
+			return text.Rect{}, nil
 		}
 		var fit image.Image
 		if name == "partner" {
@@ -406,15 +566,23 @@ func (r *Renderer) picture(dc *gg.Context, img *image.RGBA, j Job, name string, 
 			fit = r.images.Contain(src, rect.Dx(), rect.Dy())
 		}
 		fb := fit.Bounds()
-		x := rect.Min.X // logo at the start edge, partner at the end edge
-		if (name == "partner") != i18n.IsRTL(j.Lang) {
-			x = rect.Max.X - fb.Dx()
+		// the logo at the start edge of its slot, the partner at the end edge
+		at := func(slot text.Rect, rtl bool) text.Rect {
+			x := math.Round(slot.X0)
+			if (name == "partner") != rtl {
+				x = math.Round(slot.X1) - float64(fb.Dx())
+			}
+			y := math.Round(slot.Y0) + float64((int(math.Round(slot.H()))-fb.Dy())/2)
+			return text.Rect{X0: x, Y0: y, X1: x + float64(fb.Dx()), Y1: y + float64(fb.Dy())}
 		}
-		y := rect.Min.Y + (rect.Dy()-fb.Dy())/2
+		rtl := i18n.IsRTL(j.Lang)
+		box := spot(at(rr, rtl), at(unmirrored, false), keep, safe, short)
+		x, y := int(box.X0), int(box.Y0)
 		draw.Draw(img, image.Rect(x, y, x+fb.Dx(), y+fb.Dy()), fit, fb.Min, draw.Over)
+		return box, nil
 	default: // panels
 		if e.Fill == "" {
-			return nil
+			return text.Rect{}, nil
 		}
 		dc.SetColor(j.Theme.ColorOf(e.Fill))
 		if e.Radius > 0 {
@@ -423,6 +591,40 @@ func (r *Renderer) picture(dc *gg.Context, img *image.RGBA, j Job, name string, 
 			dc.DrawRectangle(rr.X0, rr.Y0, rr.W(), rr.H())
 		}
 		dc.Fill()
+		return rr, nil
 	}
-	return nil
+}
+
+// spot is where a box goes: want if it covers nothing in keep, else alt,
+// else the nearest position inside safe that covers nothing, searched on a
+// grid of 1% of the short side, moving sideways before moving down or up
+// (a logo stays in its band when it can). When nothing is clear it stays
+// at want, and lint reports it.
+func spot(want, alt text.Rect, keep []text.Rect, safe text.Rect, short float64) text.Rect {
+	free := func(b text.Rect) bool {
+		for _, k := range keep {
+			if b.Intersects(k) {
+				return false
+			}
+		}
+		return true
+	}
+	if free(want) {
+		return want
+	}
+	if free(alt) && safe.Contains(alt, 0.5) {
+		return alt
+	}
+	step := math.Max(1, math.Round(0.01*short))
+	best, cost := want, math.Inf(1)
+	for y := safe.Y0; y+want.H() <= safe.Y1; y += step {
+		for x := safe.X0; x+want.W() <= safe.X1; x += step {
+			b := text.Rect{X0: math.Round(x), Y0: math.Round(y), X1: math.Round(x) + want.W(), Y1: math.Round(y) + want.H()}
+			c := math.Abs(b.X0-want.X0) + 3*math.Abs(b.Y0-want.Y0)
+			if c < cost && free(b) {
+				best, cost = b, c
+			}
+		}
+	}
+	return best
 }

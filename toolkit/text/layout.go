@@ -119,7 +119,7 @@ func (b *Block) LineTexts() []string {
 	r := []rune(b.Spec.Text)
 	out := make([]string, len(b.Lines))
 	for i, l := range b.Lines {
-		out[i] = strings.TrimSpace(string(r[l.Start:l.End]))
+		out[i] = strings.TrimSpace(strings.ReplaceAll(string(r[l.Start:l.End]), string(wordJoiner), ""))
 	}
 	return out
 }
@@ -201,10 +201,13 @@ func (s *Shaper) Fit(spec Spec, box Rect) (*Block, error) {
 	if spec.MaxSize < spec.MinSize {
 		spec.MaxSize = spec.MinSize
 	}
-	runes := []rune(spec.Text)
 	if miss, at := s.Missing(spec.Text); len(miss) > 0 {
 		return nil, &MissingGlyphsError{Text: spec.Text, Runes: miss, At: at}
 	}
+	if isZh(spec.Lang) {
+		spec.Text = keepWords(spec.Text)
+	}
+	runes := []rune(spec.Text)
 	ref := math.Max(spec.MaxSize, 1)
 	base := s.shape(runes, spec.Lang, spec.Weight, ref)
 	try := func(size float64) (*Block, string) {
@@ -395,6 +398,29 @@ func (s *Shaper) place(spec Spec, runes []rune, lines []shaping.Line, size float
 			}
 			x += f26(o.Advance)
 		}
+		if isCJK(spec.Lang) {
+			if shrink := compressPunct(&line, runes, size); shrink > 0 {
+				// the line is narrower: keep it centred, or flush to its end
+				dx := 0.0
+				switch {
+				case spec.Align == Center:
+					dx = shrink / 2
+				case (spec.Align == Start) == rtl:
+					dx = shrink
+				}
+				ink = Rect{}
+				for i := range line.Glyphs {
+					g := &line.Glyphs[i]
+					g.X += dx
+					if !g.Ink.Empty() {
+						g.Ink.X0 += dx
+						g.Ink.X1 += dx
+						ink = ink.Union(g.Ink)
+					}
+				}
+				line.Width -= shrink
+			}
+		}
 		// A glyph whose ink overhangs its advance (the hook of a J, an
 		// italic f) would poke out of the region at its edge: move the line
 		// in by the overhang, as a designer aligns to the ink.
@@ -423,3 +449,42 @@ func (s *Shaper) place(spec Spec, runes []rune, lines []shaping.Line, size float
 	}
 	return b
 }
+
+// Translate moves every glyph of the block by dx, dy pixels, for layouts
+// that place a block after fitting it (a column of texts set to a rhythm).
+func (b *Block) Translate(dx, dy float64) {
+	move := func(r *Rect) {
+		if !r.Empty() {
+			r.X0, r.X1, r.Y0, r.Y1 = r.X0+dx, r.X1+dx, r.Y0+dy, r.Y1+dy
+		}
+	}
+	for i := range b.Lines {
+		l := &b.Lines[i]
+		l.Baseline += dy
+		for k := range l.Glyphs {
+			g := &l.Glyphs[k]
+			g.X += dx
+			g.Y += dy
+			move(&g.Ink)
+		}
+	}
+	move(&b.Ink)
+	move(&b.Box)
+}
+
+// LineInk is the union of the ink boxes of line i's glyphs.
+func (b *Block) LineInk(i int) Rect {
+	var r Rect
+	for _, g := range b.Lines[i].Glyphs {
+		r = r.Union(g.Ink)
+	}
+	return r
+}
+
+// Intersects reports whether r and o share some area.
+func (r Rect) Intersects(o Rect) bool {
+	return !r.Empty() && !o.Empty() && r.X0 < o.X1 && o.X0 < r.X1 && r.Y0 < o.Y1 && o.Y0 < r.Y1
+}
+
+// Inset is r shrunk by d on every side (grown when d is negative).
+func (r Rect) Inset(d float64) Rect { return Rect{r.X0 + d, r.Y0 + d, r.X1 - d, r.Y1 - d} }
