@@ -23,6 +23,14 @@ import (
 // logged and never shown.
 const adminTokenEnv = "CAMPAIGNKIT_ADMIN_TOKEN"
 
+// sessionKeyEnv optionally holds the key the dashboard's sessions are
+// signed with; by default they are signed with a key derived from the
+// admin token. Read here only, never logged.
+const sessionKeyEnv = "CAMPAIGNKIT_SESSION_KEY"
+
+// minSessionKey is the shortest session key taken, in bytes.
+const minSessionKey = 32
+
 // serveGrace is how long requests in flight get to finish at a stop.
 const serveGrace = 10 * time.Second
 
@@ -44,7 +52,11 @@ func newServeCommand(now func() time.Time) *cli.Command {
 		Usage: "serve the toolkit page for partners (cards, zips, co-branding) and the queue dashboard",
 		Description: "Serves the campaign's cards as a web page partners browse and download from, lets a\n" +
 			"partner add its logo to every card, and shows the operator the publishing queue at /admin.\n" +
-			"The dashboard needs a token in " + adminTokenEnv + "; without one it is switched off.\n\n" +
+			"The dashboard needs a token in " + adminTokenEnv + "; without one it is switched off.\n" +
+			"Its sign-in sessions are signed cookies, not kept in the server: several serve processes\n" +
+			"on one --store behind a load balancer take each other's sessions when they share the admin\n" +
+			"token, or " + sessionKeyEnv + " (32 characters or more) when it is set; changing it signs\n" +
+			"everyone out.\n\n" +
 			"With --run it also publishes the queue, as `campaignkit run` does, in the same process and\n" +
 			"on the same state folder. Without it, `campaignkit run` may publish from another process on\n" +
 			"the same state folder while the dashboard shows and steers the queue.\n\n" +
@@ -75,6 +87,9 @@ func serve(cc *cli.Context, o serveOptions) error {
 	if o.cobrandMB <= 0 {
 		return usagef("--cobrand-cache-mb %d: give a size in MB, 1 or more", o.cobrandMB)
 	}
+	if k := os.Getenv(sessionKeyEnv); k != "" && len(k) < minSessionKey {
+		return usagef("%s is %d characters long: give at least %d (for example `openssl rand -base64 32`)", sessionKeyEnv, len(k), minSessionKey)
+	}
 	lc, st, dir, lazy, err := serveQueue(cc.Context, o)
 	if err != nil {
 		return err
@@ -88,6 +103,7 @@ func serve(cc *cli.Context, o serveOptions) error {
 		Campaign: lc.Campaign, CampaignFS: lc.FS, Logger: log, Now: o.now,
 		Themes:       func(name string) (*theme.Theme, fs.FS, error) { return loadTheme(lc, name) },
 		AdminToken:   os.Getenv(adminTokenEnv),
+		SessionKey:   os.Getenv(sessionKeyEnv),
 		CobrandDir:   filepath.Join(dir, "cobrand"),
 		CobrandBytes: o.cobrandMB << 20,
 		TrustProxy:   o.trustProxy,

@@ -365,3 +365,18 @@ func TestServeBesideRun(t *testing.T) {
 		}
 	}
 }
+
+// TestServeShortSessionKey: a session key too short to sign with is
+// refused before serve listens.
+func TestServeShortSessionKey(t *testing.T) {
+	t.Setenv(adminTokenEnv, "tok-123")
+	t.Setenv(sessionKeyEnv, "short")
+	var stderr strings.Builder
+	code := run(context.Background(), []string{"campaignkit", "serve", "--addr", "127.0.0.1:0", "--state", t.TempDir()}, io.Discard, &stderr)
+	if code != 2 || !strings.Contains(stderr.String(), sessionKeyEnv+" is 5 characters long") {
+		t.Errorf("exit %d, %q: want 2 and the key's length named", code, stderr.String())
+	}
+	if strings.Contains(stderr.String(), `"short"`) {
+		t.Error("the key appears in the message")
+	}
+}

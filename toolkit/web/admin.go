@@ -61,7 +61,7 @@ func (s *Server) checkCSRF(w http.ResponseWriter, r *http.Request, a adminAuth) 
 
 func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, ss *session) {
 	http.SetCookie(w, &http.Cookie{
-		Name: sessionCookie, Value: ss.id, Path: "/admin", HttpOnly: true,
+		Name: sessionCookie, Value: ss.value, Path: "/admin", HttpOnly: true,
 		SameSite: http.SameSiteStrictMode, Secure: s.secureRequest(r),
 		Expires: ss.expires,
 	})
@@ -112,11 +112,9 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !equal(r.PostFormValue("token"), s.o.AdminToken) {
-		s.sessions.remove(pre.id)
 		s.loginPage(w, r, http.StatusUnauthorized, "badToken")
 		return
 	}
-	s.sessions.remove(pre.id)
 	ss := s.sessions.create(true, s.o.Now())
 	s.setSessionCookie(w, r, ss)
 	http.Redirect(w, r, adminURL("/admin", adminLang(r)), http.StatusSeeOther)
@@ -128,7 +126,7 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if a.session != nil {
-		s.sessions.remove(a.session.id)
+		s.sessions.remove(a.session, s.o.Now())
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/admin", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.secureRequest(r)})
 	http.Redirect(w, r, adminURL("/admin", adminLang(r)), http.StatusSeeOther)

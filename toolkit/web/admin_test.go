@@ -62,12 +62,18 @@ func TestAdminBearer(t *testing.T) {
 // dashboard's CSRF token.
 func signIn(t *testing.T, ts *testServer) (*http.Cookie, string) {
 	t.Helper()
+	return signInWith(t, ts, token)
+}
+
+// signInWith signs in with the admin token tok.
+func signInWith(t *testing.T, ts *testServer, tok string) (*http.Cookie, string) {
+	t.Helper()
 	login := ts.get(t, "/admin")
 	if login.status != 401 {
 		t.Fatalf("GET /admin unsigned: %d", login.status)
 	}
 	pre := cookieOf(t, login.header)
-	form := url.Values{"csrf": {csrfOf(t, login.body)}, "token": {token}}
+	form := url.Values{"csrf": {csrfOf(t, login.body)}, "token": {tok}}
 	req := mustRequest(t, "POST", ts.url+"/admin/login", form.Encode(), "Content-Type", "application/x-www-form-urlencoded")
 	req.AddCookie(pre)
 	res := ts.do(t, req)

@@ -68,14 +68,34 @@ func (q Queue) List(ctx context.Context) (Snapshot, error) {
 	return snap, nil
 }
 
-// Cancel withdraws a waiting post.
+// Cancel withdraws a waiting post of the campaign or queued by hand.
 func (q Queue) Cancel(ctx context.Context, id string) error {
+	if err := q.own(ctx, id); err != nil {
+		return err
+	}
 	return notFound(q.Store.Cancel(ctx, id, q.Now(), "cancelled from the dashboard"))
 }
 
-// Retry makes a failed, missed or cancelled post due again.
+// Retry makes a failed, missed or cancelled post of the campaign, or
+// queued by hand, due again.
 func (q Queue) Retry(ctx context.Context, id string) error {
+	if err := q.own(ctx, id); err != nil {
+		return err
+	}
 	return notFound(q.Store.Retry(ctx, id, q.Now()))
+}
+
+// own answers ErrNotFound for a post of another campaign sharing the
+// store: the dashboard neither lists nor steers those.
+func (q Queue) own(ctx context.Context, id string) error {
+	p, _, err := q.Store.Get(ctx, id)
+	if err != nil {
+		return notFound(err)
+	}
+	if p.ID != id || (p.Source != q.Source && p.Source != queue.AdHoc) {
+		return fmt.Errorf("%w: %s", ErrNotFound, id)
+	}
+	return nil
 }
 
 // Pause stops publishing.

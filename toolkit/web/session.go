@@ -1,34 +1,71 @@
 package web
 
 import (
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
 
-// session is a browser's dashboard session. A session exists before sign-in
-// so the sign-in form carries a CSRF token too; signing in replaces it with
-// a new one, so an id seen before sign-in is worth nothing after.
+// A dashboard session lives in its cookie, signed, rather than in the
+// server's memory, so that every replica of `serve` behind one load
+// balancer takes the cookie and the CSRF token another replica gave: they
+// only need the same key (Options.SessionKey, or the admin token it is
+// derived from). The cookie holds
+//
+//	v1.<a or n>.<expiry, unix seconds>.<random id>.<HMAC-SHA256 of the rest>
+//
+// so its expiry cannot be stretched nor an anonymous session turned into a
+// signed-in one. A session exists before sign-in so the sign-in form
+// carries a CSRF token too; signing in makes a new one, so an id seen
+// before sign-in is worth nothing after. The CSRF token of a session is
+// an HMAC of its id: it needs no storage either, and is worth nothing
+// with another session.
+//
+// Signing out deletes the cookie from the browser and the replica that
+// signs the session out refuses it from then on (revoked, kept until it
+// would have expired); a copy of the cookie taken before still works on
+// the other replicas until it expires. Changing the key (or the admin
+// token it is derived from) ends every session on every replica.
 type session struct {
 	id      string
 	csrf    string
 	authed  bool
 	expires time.Time
+	value   string // the cookie's value
 }
 
 type sessions struct {
-	mu  sync.Mutex
+	key []byte // signs cookies
 	ttl time.Duration
-	m   map[string]*session
+
+	mu      sync.Mutex
+	revoked map[string]time.Time // signed-out ids, until they expire
 }
 
-// maxSessions bounds the map; anonymous sessions are cheap to make.
-const maxSessions = 10000
+// maxRevoked bounds the signed-out ids kept; expired ones go first.
+const maxRevoked = 10000
 
-func newSessions(ttl time.Duration) *sessions {
-	return &sessions{ttl: ttl, m: map[string]*session{}}
+// sessionVersion starts every cookie value, so a later format can refuse
+// older cookies plainly.
+const sessionVersion = "v1"
+
+// sessionKey is the key sessions are signed with: derived from key (the
+// admin token, or a session key of the operator's), so that the secret
+// itself never signs anything and a key of any length serves.
+func sessionKey(secret string) []byte {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte("campaignkit dashboard sessions " + sessionVersion))
+	return m.Sum(nil)
+}
+
+func newSessions(key []byte, ttl time.Duration) *sessions {
+	return &sessions{key: key, ttl: ttl, revoked: map[string]time.Time{}}
 }
 
 func randomToken() string {
@@ -37,43 +74,72 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+func (ss *sessions) mac(parts ...string) string {
+	m := hmac.New(sha256.New, ss.key)
+	m.Write([]byte(strings.Join(parts, ".")))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
 func (ss *sessions) create(authed bool, now time.Time) *session {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	if len(ss.m) >= maxSessions {
-		for k, s := range ss.m {
-			if !now.Before(s.expires) || !s.authed {
-				delete(ss.m, k)
-			}
-		}
-	}
 	ttl := ss.ttl
 	if !authed {
 		ttl = min(ttl, time.Hour)
 	}
-	s := &session{id: randomToken(), csrf: randomToken(), authed: authed, expires: now.Add(ttl)}
-	ss.m[s.id] = s
-	return s
+	kind := "n"
+	if authed {
+		kind = "a"
+	}
+	// Whole seconds, so that the expiry the cookie carries is the one
+	// checked.
+	expires := now.Add(ttl).Truncate(time.Second)
+	id := randomToken()
+	payload := []string{sessionVersion, kind, strconv.FormatInt(expires.Unix(), 10), id}
+	return &session{id: id, csrf: ss.mac("csrf", id), authed: authed, expires: expires,
+		value: strings.Join(payload, ".") + "." + ss.mac(payload...)}
 }
 
-func (ss *sessions) get(id string, now time.Time) (*session, bool) {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	s, ok := ss.m[id]
-	if !ok {
+// get checks a cookie's value: signed with this key, not expired, not
+// signed out here.
+func (ss *sessions) get(value string, now time.Time) (*session, bool) {
+	parts := strings.Split(value, ".")
+	if len(parts) != 5 || parts[0] != sessionVersion || (parts[1] != "a" && parts[1] != "n") {
 		return nil, false
 	}
+	if !equal(parts[4], ss.mac(parts[:4]...)) {
+		return nil, false
+	}
+	unix, err := strconv.ParseInt(parts[2], 10, 64)
+	if err != nil {
+		return nil, false
+	}
+	s := &session{id: parts[3], csrf: ss.mac("csrf", parts[3]), authed: parts[1] == "a", expires: time.Unix(unix, 0), value: value}
 	if !now.Before(s.expires) {
-		delete(ss.m, id)
+		return nil, false
+	}
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if _, out := ss.revoked[s.id]; out {
 		return nil, false
 	}
 	return s, true
 }
 
-func (ss *sessions) remove(id string) {
+// remove signs a session out on this server. Anonymous sessions are not
+// kept: they grant nothing.
+func (ss *sessions) remove(s *session, now time.Time) {
+	if !s.authed {
+		return
+	}
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	delete(ss.m, id)
+	if len(ss.revoked) >= maxRevoked {
+		for id, until := range ss.revoked {
+			if !now.Before(until) {
+				delete(ss.revoked, id)
+			}
+		}
+	}
+	ss.revoked[s.id] = s.expires
 }
 
 // equal compares secrets in constant time.

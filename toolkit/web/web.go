@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -85,6 +86,11 @@ type Options struct {
 	CobrandBytes int64
 	LogoTTL      time.Duration // how long an uploaded logo is kept; default 1 h
 	SessionTTL   time.Duration // dashboard sign-in lifetime; default 12 h
+	// SessionKey signs the dashboard's session cookies and CSRF tokens.
+	// Replicas of the server behind one load balancer need the same key
+	// to take each other's; default: derived from AdminToken, which they
+	// share anyway. Changing it ends every session.
+	SessionKey string
 	// RateLimit is how many costly requests (uploads, zips) one client
 	// may make per second on average, with bursts of RateBurst; default
 	// 0.5 and 6.
@@ -211,7 +217,7 @@ func New(o Options) (*Server, error) {
 		cache:    newLRU(o.CacheBytes),
 		decodes:  newMemBudget(o.DecodeBytes),
 		limiter:  newLimiter(o.RateLimit, o.RateBurst),
-		sessions: newSessions(o.SessionTTL),
+		sessions: newSessions(sessionKey(cmp.Or(o.SessionKey, o.AdminToken)), o.SessionTTL),
 		cards:    c.ExpandedCards(),
 		themes:   map[string]themeRef{},
 		langs:    map[string]bool{},

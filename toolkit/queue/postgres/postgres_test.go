@@ -10,7 +10,7 @@ import (
 	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/campaignkit/campaignkit/toolkit/queue"
 	"github.com/campaignkit/campaignkit/toolkit/queue/postgres"
-	"github.com/campaignkit/campaignkit/toolkit/queue/postgres/internal/pgtest"
+	"github.com/campaignkit/campaignkit/toolkit/queue/postgres/pgtest"
 	"github.com/campaignkit/campaignkit/toolkit/queue/queuetest"
 	"github.com/jackc/pgx/v5"
 )

@@ -10,6 +10,12 @@
 // and each test asks URL for a new, empty database. The server starts on
 // the first URL and stops when the tests end.
 //
+// It is used by the store's own tests and by cmd/campaignkit's tests of
+// several runners and servers sharing a store, which is why it is not under
+// an internal folder: Go lets only the tree above internal/ import it, and
+// cmd is not under toolkit. Like queuetest and the networks' fakes
+// (x/xtest), it is for tests only.
+//
 // The PostgreSQL server binaries come from the system, never from a
 // download: `apt-get install postgresql` (.ci/run does it). They are
 // looked for in $CAMPAIGNKIT_PG_BIN, then on PATH, then in Debian's
