@@ -43,9 +43,14 @@ func TypeProblems(j Job, res *Result) []toolkit.Problem {
 		_, field := elementText(j, pl.Name)
 		out = append(out, problem(j, pl.Name, field, fmt.Errorf("text set at %.0f px, under the %.0f px floor of readable text on this preset: give it more room or a larger minimum size in the theme", pl.Block.Size, res.Floor), false))
 	}
+	// The layout keeps a role at most half its quote's size, down to the
+	// floor: a quote so long that it is set under twice the floor breaks
+	// the hierarchy, which is worth a warning, not a refusal.
 	if q, r := sizes["quote"], sizes["role"]; q > 0 && r > 0 && q < 2*r-0.5 {
 		_, field := elementText(j, "role")
-		out = append(out, problem(j, "role", field, fmt.Errorf("the quote is set at %.0f px, less than twice the role's %.0f px: shorten the quote or give it more room", q, r), false))
+		p := problem(j, "role", field, fmt.Errorf("the quote is set at %.0f px, less than twice the role's %.0f px: shorten the quote or give it more room", q, r), false)
+		p.Warning = true
+		out = append(out, p)
 	}
 	return out
 }
