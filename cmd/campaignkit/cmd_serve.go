@@ -105,6 +105,7 @@ func serve(cc *cli.Context, o serveOptions) error {
 		AdminToken:   os.Getenv(adminTokenEnv),
 		SessionKey:   os.Getenv(sessionKeyEnv),
 		CobrandDir:   filepath.Join(dir, "cobrand"),
+		PublicDir:    filepath.Join(dir, "public"),
 		CobrandBytes: o.cobrandMB << 20,
 		TrustProxy:   o.trustProxy,
 	}

@@ -17,6 +17,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /thumbs/{lang}/{card}/{file}", func(w http.ResponseWriter, r *http.Request) { s.serveImage(w, r, nil, true) })
 	mux.HandleFunc("GET /cards/{lang}/{card}/{file}", func(w http.ResponseWriter, r *http.Request) { s.serveImage(w, r, nil, false) })
 	mux.HandleFunc("GET /zip/{name}", func(w http.ResponseWriter, r *http.Request) { s.serveZip(w, r, nil) })
+	mux.HandleFunc("GET /public/{name}", s.handlePublic)
 
 	mux.HandleFunc("POST /cobrand", s.handleCobrand)
 	mux.HandleFunc("GET /cobrand/{id}/{$}", s.withLogo(s.handleCobrandPage))

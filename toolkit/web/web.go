@@ -78,6 +78,10 @@ type Options struct {
 	// at once (a 4000x4000 16-bit PNG decodes to 128 MB); uploads past it
 	// wait their turn for up to QueueWait; default 256 MB.
 	DecodeBytes int64
+	// PublicDir is the folder served at /public/ (<state>/public): the
+	// images given by URL to networks that fetch them (publish.PublicFolder);
+	// empty: /public/ is not served.
+	PublicDir string
 	// CobrandDir is the folder partners' logos are kept in (under the
 	// state folder); empty: a temporary folder removed by Close.
 	CobrandDir string
