@@ -21,8 +21,8 @@ import (
 // the code and the redirect URI the code is bound to. The loopback server
 // is shut down before it returns.
 //
-// Client.Login does the same for PKCE clients; this one is used by
-// networks whose sign-in has no PKCE (Facebook Login).
+// Client.Login (with PKCE) and the sign-ins without it (Facebook Login)
+// both wait for their redirect here.
 func awaitCode(ctx context.Context, o LoginOptions, host string, build func(redirect, state string) (string, error)) (string, string, error) {
 	if o.Timeout <= 0 {
 		o.Timeout = 5 * time.Minute

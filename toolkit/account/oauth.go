@@ -4,19 +4,14 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/campaignkit/campaignkit/toolkit/publish"
@@ -115,98 +110,17 @@ func (c *Client) Login(ctx context.Context, o LoginOptions) (Token, error) {
 	if c.ID == "" {
 		return Token{}, errors.New("oauth: client id: required")
 	}
-	if o.Timeout <= 0 {
-		o.Timeout = 5 * time.Minute
-	}
 	verifier, err := randomString(32)
 	if err != nil {
 		return Token{}, err
 	}
-	state, err := randomString(16)
-	if err != nil {
-		return Token{}, err
-	}
-	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(o.Port)))
-	if err != nil {
-		return Token{}, fmt.Errorf("oauth: loopback redirect: %w", err)
-	}
-	redirect := fmt.Sprintf("http://127.0.0.1:%d/callback", ln.Addr().(*net.TCPAddr).Port)
-	authURL, err := c.AuthCodeURL(redirect, state, challengeS256(verifier))
-	if err != nil {
-		ln.Close()
-		return Token{}, err
-	}
-
-	type result struct {
-		code string
-		err  error
-	}
-	results := make(chan result, 1)
-	var once sync.Once
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /callback", func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		var res result
-		switch {
-		case subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(state)) != 1:
-			// Not the redirect we are waiting for (a stale tab, another
-			// site): refuse it without ending the wait.
-			http.Error(w, "This sign-in link is not the one campaignkit is waiting for. Start again with `campaignkit accounts login`.", http.StatusBadRequest)
-			return
-		case q.Get("error") != "":
-			res.err = &RefusedError{Status: http.StatusOK, Code: q.Get("error"), Description: q.Get("error_description")}
-		case q.Get("code") == "":
-			res.err = errors.New("oauth: the redirect carries no code")
-		default:
-			res.code = q.Get("code")
-		}
-		served := false
-		once.Do(func() { results <- res; served = true })
-		if !served {
-			http.Error(w, "This sign-in is already complete.", http.StatusGone)
-			return
-		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		if res.err != nil {
-			fmt.Fprintf(w, "<!doctype html><title>campaignkit</title><p>Sign-in failed: %s</p>", html.EscapeString(res.err.Error()))
-			return
-		}
-		io.WriteString(w, "<!doctype html><title>campaignkit</title><p>Signed in. You can close this tab and go back to the terminal.</p>")
+	code, redirect, err := awaitCode(ctx, o, "127.0.0.1", func(redirect, state string) (string, error) {
+		return c.AuthCodeURL(redirect, state, challengeS256(verifier))
 	})
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	served := make(chan struct{})
-	go func() { // owned by Login: ends when srv is shut down below
-		defer close(served)
-		_ = srv.Serve(ln)
-	}()
-	defer func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		if srv.Shutdown(sctx) != nil {
-			srv.Close()
-		}
-		<-served
-	}()
-
-	if o.Show != nil {
-		if err := o.Show(authURL); err != nil {
-			return Token{}, err
-		}
+	if err != nil {
+		return Token{}, err
 	}
-	timer := time.NewTimer(o.Timeout)
-	defer timer.Stop()
-	var res result
-	select {
-	case res = <-results:
-	case <-timer.C:
-		return Token{}, fmt.Errorf("oauth: no sign-in within %s: run the command again and open the link it prints", o.Timeout)
-	case <-ctx.Done():
-		return Token{}, ctx.Err()
-	}
-	if res.err != nil {
-		return Token{}, res.err
-	}
-	return c.Exchange(ctx, res.code, redirect, verifier)
+	return c.Exchange(ctx, code, redirect, verifier)
 }
 
 // AuthCodeURL returns the authorization URL for the code flow with a PKCE
