@@ -1,4 +1,5 @@
-// Package fonts embeds the OFL-licensed font files campaignkit draws with.
+// Package fonts embeds the OFL-licensed font files campaignkit draws with,
+// colour emoji (Noto Color Emoji) included.
 //
 // The files are parsed by toolkit/text; this package only carries the bytes so
 // that a built binary needs no system fonts.

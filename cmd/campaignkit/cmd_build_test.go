@@ -147,7 +147,7 @@ func TestBadInputExitsTwo(t *testing.T) {
 		{"unknown key and kind", strings.NewReplacer("THEME", "un-blue", "QUOTE", "Hello", "kind: quote", "kind: poster\n    colour: red").Replace(small), nil, nil, []string{"campaign.yaml:11: cards[0].kind", "campaign.yaml:12: cards[0].colour"}},
 		{"unknown preset", strings.NewReplacer("THEME", "un-blue", "QUOTE", "Hello").Replace(small), nil, []string{"--preset", "poster"}, []string{"unknown preset", "instagram-square"}},
 		{"text cannot fit", strings.NewReplacer("THEME", "un-blue", "QUOTE", strings.Repeat("words that go on ", 200)).Replace(small), nil, []string{"--preset", "linkedin"}, []string{"campaign.yaml:12: cards[0].quote.en", "preset linkedin", "does not fit"}},
-		{"emoji on a card", strings.NewReplacer("THEME", "un-blue", "QUOTE", "Hello 🌍").Replace(small), nil, []string{"--preset", "x"}, []string{"U+1F30D"}},
+		{"a script no font has", strings.NewReplacer("THEME", "un-blue", "QUOTE", "Hello 🌍 שלום").Replace(small), nil, []string{"--preset", "x"}, []string{"no font for Hebrew script", "U+05E9"}},
 		{"photo over 40 megapixels", strings.NewReplacer("THEME", "un-blue", "QUOTE", "Hello").Replace(small) + "    portrait: big.png\n", map[string][]byte{"big.png": huge}, nil, []string{"cards[0].portrait", "megapixel"}},
 		{"photo not an image", strings.NewReplacer("THEME", "un-blue", "QUOTE", "Hello").Replace(small) + "    portrait: notes.png\n", map[string][]byte{"notes.png": []byte("just text")}, nil, []string{"cards[0].portrait", "not a PNG or JPEG"}},
 		{"missing file", "", nil, nil, []string{"no such file"}},

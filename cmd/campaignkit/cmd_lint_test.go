@@ -28,7 +28,7 @@ theme: un-blue
 cards:
   - id: q
     kind: quote
-    quote: {en: "Hello 🌍 world", fr: "Bonjour"}
+    quote: {en: "Hello 🌍 world שלום", fr: "Bonjour"}
     speaker: {en: Someone, fr: Quelqu’un}
     role: {en: Somewhere, fr: Quelque part}
   - id: long
@@ -58,7 +58,7 @@ posts:
 		t.Fatalf("exit %d, want 2\n%s", code, errs)
 	}
 	for _, want := range []string{
-		"campaign.yaml:12: cards[0].quote.en", "U+1F30D",
+		"campaign.yaml:12: cards[0].quote.en", "no font for Hebrew script: 'ש' U+05E9",
 		"campaign.yaml:17: cards[1].figure.en", "does not fit",
 	} {
 		if !strings.Contains(errs, want) {
@@ -104,4 +104,60 @@ func TestInitBuildsAsItIs(t *testing.T) {
 	if code, _, _ := runCLI(t, "init", dir); code != 2 {
 		t.Errorf("init into a non-empty folder: exit %d, want 2", code)
 	}
+}
+
+// A brand kit's own font is read from the campaign's folder: lint names a
+// character it lacks at the text's line, and refuses a font whose
+// licence forbids embedding at the kit's line.
+func TestLintBrandFont(t *testing.T) {
+	font, err := os.ReadFile(filepath.Join("..", "..", "toolkit", "theme", "testdata", "fonts", "DejaVuSansMono.ttf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kit := "name: brand\nextends: un-blue\nfonts:\n  headline: {file: fonts/Brand.ttf}\n  body: {file: fonts/Brand.ttf}\n  accent: {file: fonts/Brand.ttf}\n"
+	for _, tc := range []struct {
+		name  string
+		font  []byte
+		quote string
+		want  []string
+	}{
+		{"lacks a character", font, "Hello Ǻsa 🌍", []string{"campaign.yaml:12: cards[0].quote.en: card q, language en, quote: the font fonts/Brand.ttf (theme brand, role", "has no 'Ǻ' U+01FA"}},
+		{"restricted", restrictedFont(t, font), "Hello", []string{"brand.yaml:4: fonts.headline: fonts/Brand.ttf: its licence forbids embedding it"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for _, d := range []string{"themes", "fonts"} {
+				if err := os.Mkdir(filepath.Join(dir, d), 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
+			body := strings.NewReplacer("THEME", "brand", "QUOTE", tc.quote).Replace(small)
+			path := writeCampaign(t, dir, body, map[string][]byte{"themes/brand.yaml": []byte(kit), "fonts/Brand.ttf": tc.font})
+			code, out, errs := runCLI(t, "lint", "--campaign", path)
+			if code != 2 {
+				t.Fatalf("exit %d, want 2\n%s%s", code, out, errs)
+			}
+			for _, want := range tc.want {
+				if !strings.Contains(errs, want) {
+					t.Errorf("lint output lacks %q:\n%s", want, errs)
+				}
+			}
+		})
+	}
+}
+
+// restrictedFont is font with the OS/2 fsType set to Restricted License
+// embedding.
+func restrictedFont(t *testing.T, font []byte) []byte {
+	out := append([]byte(nil), font...)
+	for i := 0; i < int(out[4])<<8|int(out[5]); i++ {
+		rec := out[12+16*i:]
+		if string(rec[:4]) == "OS/2" {
+			off := int(rec[8])<<24 | int(rec[9])<<16 | int(rec[10])<<8 | int(rec[11])
+			out[off+8], out[off+9] = 0, 2
+			return out
+		}
+	}
+	t.Fatal("no OS/2 table")
+	return nil
 }

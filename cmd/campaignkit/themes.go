@@ -27,7 +27,10 @@ func loadTheme(lc *loadedCampaign, name string) (*theme.Theme, fs.FS, error) {
 			if err != nil {
 				return nil, nil, err
 			}
-			t, err := theme.LoadExtending(fsys, name, func(base string) (*theme.Theme, error) { return theme.Load(assets.Themes, base) })
+			t, err := theme.LoadCampaignTheme(fsys, name, theme.Sources{
+				Base:     func(base string) (*theme.Theme, error) { return theme.Load(assets.Themes, base) },
+				Campaign: lc.FS, // font files are named from the campaign's folder
+			})
 			if theme.IsUnreadable(err) {
 				return nil, nil, toolkit.Invalid(file, line, "theme", "%v", err)
 			}

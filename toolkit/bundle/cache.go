@@ -148,7 +148,9 @@ func (k *keyer) themeFingerprint(th *theme.Theme) string {
 }
 
 // key hashes everything an image depends on: the renderer (renderFingerprint), the card as
-// written, the language, the preset, the theme and every picture drawn.
+// written, the language, the preset, the theme, every picture drawn and
+// the bytes of the theme's own font files (hashed once, when the theme
+// loaded and parsed them).
 func (k *keyer) key(j job) string {
 	h := sha256.New()
 	enc := json.NewEncoder(h)
@@ -158,6 +160,7 @@ func (k *keyer) key(j job) string {
 		k.c.Title[j.lang], k.c.Day.String(), k.fileHash(k.cfs, "campaign", k.c.Logo),
 		k.fileHash(k.cfs, "campaign", j.card.Photo), k.fileHash(k.cfs, "campaign", j.card.Portrait),
 		k.themeFingerprint(th), k.fileHash(j.thFS, "theme:"+th.Name, th.Background.Image),
+		th.FontHashes(),
 	})
 	return hex.EncodeToString(h.Sum(nil))
 }

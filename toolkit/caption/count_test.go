@@ -9,12 +9,14 @@ import (
 )
 
 const (
-	family   = "\U0001F468\u200D\U0001F469\u200D\U0001F467\u200D\U0001F466" // 👨‍👩‍👧‍👦, 7 code points
-	flag     = "\U0001F1FA\U0001F1F3"                                       // 🇺🇳, 2 regional indicators
-	thumbs   = "\U0001F44D\U0001F3FD"                                       // 👍🏽, with a skin tone
-	keycap   = "1\uFE0F\u20E3"                                              // 1️⃣
-	heart    = "\u2764\uFE0F"                                               // ❤️
-	arabic   = "مَرْحَبًا"                                                  // 5 letters, 4 diacritics
+	family   = "\U0001F468\u200D\U0001F469\u200D\U0001F467\u200D\U0001F466"             // 👨‍👩‍👧‍👦, 7 code points
+	flag     = "\U0001F1FA\U0001F1F3"                                                   // 🇺🇳, 2 regional indicators
+	thumbs   = "\U0001F44D\U0001F3FD"                                                   // 👍🏽, with a skin tone
+	keycap   = "1\uFE0F\u20E3"                                                          // 1️⃣
+	heart    = "\u2764\uFE0F"                                                           // ❤️
+	england  = "\U0001F3F4\U000E0067\U000E0062\U000E0065\U000E006E\U000E0067\U000E007F" // 🏴 and tag characters
+	coder    = "\U0001F469\U0001F3FD\u200D\U0001F4BB"                                   // 👩🏽‍💻, ZWJ after a skin tone
+	arabic   = "مَرْحَبًا"                                                              // 5 letters, 4 diacritics
 	cafeNFC  = "caf\u00e9"
 	cafeNFD  = "cafe\u0301"
 	longLink = "https://www.example.org/a/rather/long/path/to/a/page?with=query"
@@ -38,6 +40,8 @@ func TestCount(t *testing.T) {
 		{"x", thumbs, 2},
 		{"x", keycap, 2},
 		{"x", heart, 2},
+		{"x", england, 2},
+		{"x", coder, 2},
 		{"x", "\U0001F30D", 2},
 		{"x", "hi " + family + flag, 3 + 2 + 2},
 		{"x", "\U0001F389" + family + family, 2 + 2 + 2},
@@ -58,6 +62,8 @@ func TestCount(t *testing.T) {
 		{"bluesky", "\U0001F389" + family + family + thumbs, 4},
 		{"bluesky", thumbs, 1},
 		{"bluesky", keycap, 1},
+		{"bluesky", england, 1},
+		{"bluesky", coder, 1},
 		{"bluesky", arabic, 5},
 		{"bluesky", cafeNFC, 4},
 		{"bluesky", cafeNFD, 4},
@@ -73,6 +79,7 @@ func TestCount(t *testing.T) {
 		{"mastodon", family, 1},
 		{"mastodon", flag, 1},
 		{"mastodon", thumbs, 1},
+		{"mastodon", england + coder, 2},
 		{"mastodon", arabic, 5},
 		{"mastodon", cafeNFD, 4},
 

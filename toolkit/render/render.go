@@ -208,6 +208,11 @@ func (r *Renderer) Render(ctx context.Context, j Job) (*Result, error) {
 			spec.MaxLines = 2
 			spec.MinSize = max(spec.MinSize/3, res.Floor)
 		}
+		if spec.Font = j.Theme.Font(e.Font); spec.Font != nil {
+			if miss, _ := r.shaper.Uncovered(spec); len(miss) > 0 {
+				problems = append(problems, fontProblem(j, name, field, e.Font, spec.Font, miss))
+			}
+		}
 		b, err := r.shaper.Fit(spec, box)
 		if err != nil {
 			problems = append(problems, problem(j, name, field, err, spec.MinSize == res.Floor))
@@ -301,6 +306,20 @@ func problem(j Job, element, field string, err error, atFloor bool) toolkit.Prob
 		msg = me.Error()
 	}
 	return toolkit.Problem{File: c.File, Line: c.Pos.Line(field), Field: field, Msg: where + ": " + msg}
+}
+
+// fontProblem says that the theme's font file for role lacks characters
+// a text needs, at the line of the text. It names no preset: it is the
+// same in all of them.
+func fontProblem(j Job, element, field, role string, f *text.Font, miss []rune) toolkit.Problem {
+	list := make([]string, len(miss))
+	for i, r := range miss {
+		list[i] = fmt.Sprintf("%q U+%04X", r, r)
+	}
+	c := j.Campaign
+	return toolkit.Problem{File: c.File, Line: c.Pos.Line(field), Field: field, Msg: fmt.Sprintf(
+		"card %s, language %s, %s: the font %s (theme %s, role %s) has no %s, so the text would mix two typefaces; use a font file that has them, or write the text without them",
+		j.Card.ID, j.Lang, element, f.Name, j.Theme.Name, role, strings.Join(list, ", "))}
 }
 
 // cardIndex finds the campaign file index of a card (or of the countdown it

@@ -167,9 +167,9 @@ func TestGolden(t *testing.T) {
 		}
 	}
 	gotLines := map[string]map[string][]string{}
-	for _, g := range goldenCases(e) {
+	for _, g := range append(goldenCases(e), emojiGoldenCases(t)...) {
 		t.Run(g.name, func(t *testing.T) {
-			res := e.render(t, g.card, g.lang, g.p, "un-blue")
+			res := g.e.render(t, g.card, g.lang, g.p, "un-blue")
 			gotLines[g.name] = blockLines(res)
 			path := filepath.Join("testdata", "golden", g.name)
 			if *update {
@@ -199,6 +199,7 @@ func TestGolden(t *testing.T) {
 }
 
 type goldenCase struct {
+	e    *env
 	name string
 	card campaign.Card
 	lang string
@@ -216,7 +217,7 @@ func goldenCases(e *env) []goldenCase {
 		for _, lang := range []string{"en", "ar", "zh"} {
 			for _, pn := range []string{"instagram-square", "story", "x"} {
 				p, _ := toolkit.PresetByName(pn)
-				out = append(out, goldenCase{fmt.Sprintf("%s-%s-%s.png", card.ID, lang, pn), card, lang, p})
+				out = append(out, goldenCase{e, fmt.Sprintf("%s-%s-%s.png", card.ID, lang, pn), card, lang, p})
 			}
 		}
 	}

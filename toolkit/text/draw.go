@@ -17,7 +17,7 @@ func (s *Shaper) Draw(dc *gg.Context, b *Block, col color.Color) {
 	for _, l := range b.Lines {
 		drawn := false
 		for _, g := range l.Glyphs {
-			if g.Ink.Empty() {
+			if g.Ink.Empty() || s.drawBitmap(dc, g, col) { // emoji.go
 				continue
 			}
 			if s.appendGlyph(dc, g) {

@@ -2,7 +2,8 @@
 // OpenType shaping (kerning, ligatures, Arabic joining) with
 // go-text/typesetting's HarfBuzz port, the Unicode bidi algorithm for mixed
 // direction, UAX #14 line breaking, font fallback by script, auto-fit with
-// balanced lines, and glyphs filled from their outlines through gg.
+// balanced lines, glyphs filled from their outlines through gg, and colour
+// emoji drawn from the bitmaps of an embedded emoji font.
 //
 // A Library (parsed fonts) is shared by every goroutine; a Shaper is not safe
 // for concurrent use: make one per goroutine.
@@ -59,7 +60,15 @@ const (
 type Library struct {
 	fonts [famCount][3]*font.Font // by family and weight
 	files [famCount][3]string     // file names, for tests against hb-shape
+	emoji *font.Font              // colour emoji, every weight
 }
+
+// EmojiFile is the embedded colour emoji font (Noto Color Emoji, PNG
+// bitmaps in a CBDT table).
+const EmojiFile = "NotoColorEmoji.ttf"
+
+// EmojiVersion says which emoji the embedded font has, for messages.
+const EmojiVersion = "Noto Color Emoji 2.042, Emoji 15.1"
 
 var (
 	defaultOnce sync.Once
@@ -99,6 +108,10 @@ func Load(fsys fs.FS) (*Library, error) {
 			lib.fonts[fam][w] = f
 			lib.files[fam][w] = name
 		}
+	}
+	var err error
+	if lib.emoji, err = parseFile(fsys, EmojiFile); err != nil {
+		return nil, err
 	}
 	return lib, nil
 }

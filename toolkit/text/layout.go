@@ -75,6 +75,9 @@ type Spec struct {
 	VAlign     VAlign
 	MaxLines   int  // 0: as many as fit
 	NoBalance  bool // keep greedy line breaks instead of balanced lines
+	// Font, when set, is tried before the embedded fonts for every
+	// character but emoji (a brand kit's own font).
+	Font *Font
 }
 
 // Glyph is one positioned glyph.
@@ -148,8 +151,8 @@ type MissingGlyphsError struct {
 }
 
 // Error groups the characters by what they are, so that the message says
-// why: a script no embedded font covers ("no font for Hebrew script"),
-// emoji, or a symbol the fonts lack.
+// why: a script no embedded font covers ("no font for Hebrew script"), an
+// emoji newer than the embedded emoji font, or a symbol the fonts lack.
 func (e *MissingGlyphsError) Error() string {
 	var order []string
 	groups := map[string][]string{}
@@ -165,7 +168,7 @@ func (e *MissingGlyphsError) Error() string {
 		list := strings.Join(groups[k], ", ")
 		switch k {
 		case "emoji":
-			parts[i] = "emoji cannot be drawn on cards: " + list + ": remove them (captions may keep emoji)"
+			parts[i] = "the embedded emoji font (" + EmojiVersion + ") has no " + list + ": use another emoji, or remove it from the card (captions may keep it)"
 		case "":
 			parts[i] = "no font has " + list + ": remove or replace these characters"
 		default:
@@ -184,12 +187,9 @@ func missingKind(r rune) string {
 	return i18n.RuneScript(r)
 }
 
-// isEmoji reports characters from the blocks emoji are drawn from
-// (Extended_Pictographic, roughly): the embedded fonts have none of them.
-func isEmoji(r rune) bool {
-	return r >= 0x1F000 && r <= 0x1FAFF || r >= 0x2600 && r <= 0x27BF ||
-		r >= 0x231A && r <= 0x23FF || r >= 0x2B05 && r <= 0x2B55
-}
+// isEmoji reports characters that belong to emoji sequences: a
+// character no font has is reported as an emoji the emoji font lacks.
+func isEmoji(r rune) bool { return pictograph(r) || isRegional(r) || isModifier(r) }
 
 // Fit sets spec.Text in box at the largest size in [MinSize, MaxSize] at
 // which every glyph's ink lies inside the box, with balanced lines and no
@@ -201,7 +201,7 @@ func (s *Shaper) Fit(spec Spec, box Rect) (*Block, error) {
 	if spec.MaxSize < spec.MinSize {
 		spec.MaxSize = spec.MinSize
 	}
-	if miss, at := s.Missing(spec.Text); len(miss) > 0 {
+	if miss, at := s.missing([]rune(spec.Text), spec.Font); len(miss) > 0 {
 		return nil, &MissingGlyphsError{Text: spec.Text, Runes: miss, At: at}
 	}
 	if isZh(spec.Lang) {
@@ -209,7 +209,7 @@ func (s *Shaper) Fit(spec Spec, box Rect) (*Block, error) {
 	}
 	runes := []rune(spec.Text)
 	ref := math.Max(spec.MaxSize, 1)
-	base := s.shape(runes, spec.Lang, spec.Weight, ref)
+	base := s.shape(runes, spec.Lang, spec.Weight, spec.Font, ref)
 	try := func(size float64) (*Block, string) {
 		return s.setAt(spec, runes, scaled(base, size/ref), size, box)
 	}

@@ -1,6 +1,7 @@
 package text
 
 import (
+	"image"
 	"unicode"
 
 	"github.com/campaignkit/campaignkit/toolkit/i18n"
@@ -17,11 +18,16 @@ import (
 type Shaper struct {
 	lib      *Library
 	faces    [famCount][3]*font.Face
+	emoji    *font.Face
+	custom   map[*Font]*font.Face // a campaign's own fonts, one face each
 	hb       shaping.HarfbuzzShaper
 	seg      shaping.Segmenter
 	wrap     shaping.LineWrapper
 	fm       fontmap
 	outlines map[outlineKey][]ot.Segment
+	// colour glyphs (emoji.go)
+	bitmaps    map[outlineKey]image.Image
+	hasBitmaps map[*font.Font]bool
 }
 
 type outlineKey struct {
@@ -31,7 +37,11 @@ type outlineKey struct {
 
 // NewShaper returns a shaper drawing from the library's fonts.
 func (l *Library) NewShaper() *Shaper {
-	s := &Shaper{lib: l, outlines: map[outlineKey][]ot.Segment{}}
+	s := &Shaper{
+		lib: l, outlines: map[outlineKey][]ot.Segment{}, custom: map[*Font]*font.Face{},
+		bitmaps: map[outlineKey]image.Image{}, hasBitmaps: map[*font.Font]bool{},
+	}
+	s.emoji = font.NewFace(l.emoji)
 	for fam := range l.fonts {
 		for w, f := range l.fonts[fam] {
 			// faces of the same font share one Face so its caches are shared too
@@ -49,13 +59,16 @@ func (l *Library) NewShaper() *Shaper {
 	return s
 }
 
-// fontmap picks a face for each rune: the family of the run's script first,
-// then any family that has the character.
+// fontmap picks a face for each rune: the campaign's own font when the
+// text has one and it has the character, then the family of the run's
+// script, then any family that has the character. Emoji are given the
+// emoji face afterwards (withEmoji), sequence by sequence.
 type fontmap struct {
 	s      *Shaper
 	weight Weight
-	lang   family // the family of the paragraph's language
-	pref   family // the family of the current run's script, else lang
+	custom *font.Face // nil for none
+	lang   family     // the family of the paragraph's language
+	pref   family     // the family of the current run's script, else lang
 }
 
 // familyOf is the face set the embedded family i18n names is loaded in;
@@ -92,6 +105,9 @@ func (m *fontmap) SetScript(sc language.Script) {
 }
 
 func (m *fontmap) ResolveFace(r rune) *font.Face {
+	if m.custom != nil && covers(m.custom, r) {
+		return m.custom
+	}
 	pref := m.pref
 	if f := m.s.faces[pref][m.weight]; covers(f, r) {
 		return f
@@ -116,27 +132,54 @@ func ignorable(r rune) bool {
 }
 
 // Missing returns the characters of s that no embedded font has, with the
-// rune index of each first occurrence.
+// rune index of each first occurrence. Emoji sequences are looked up in
+// the emoji font, everything else in the text fonts.
 func (s *Shaper) Missing(str string) (runes []rune, at []int) {
+	return s.missing([]rune(str), nil)
+}
+
+// missing is Missing for a text that may also draw from custom.
+func (s *Shaper) missing(text []rune, custom *Font) (runes []rune, at []int) {
+	textHas := func(r rune) bool {
+		if custom != nil && custom.Has(r) {
+			return true
+		}
+		for fam := range s.faces {
+			if covers(s.faces[fam][Regular], r) {
+				return true
+			}
+		}
+		return false
+	}
+	mask := emojiMask(text, textHas, s.emojiHas)
 	seen := map[rune]bool{}
-	for i, r := range []rune(str) {
+	for i, r := range text {
 		if ignorable(r) || seen[r] {
 			continue
 		}
 		seen[r] = true
-		found := false
-		for fam := range s.faces {
-			if covers(s.faces[fam][Regular], r) {
-				found = true
-				break
-			}
+		if mask != nil && mask[i] && s.emojiHas(r) || textHas(r) {
+			continue
 		}
-		if !found {
-			runes = append(runes, r)
-			at = append(at, i)
-		}
+		runes = append(runes, r)
+		at = append(at, i)
 	}
 	return runes, at
+}
+
+func (s *Shaper) emojiHas(r rune) bool { return covers(s.emoji, r) }
+
+// face is the shaper's face of a campaign's font, made on first use.
+func (s *Shaper) face(f *Font) *font.Face {
+	if f == nil {
+		return nil
+	}
+	fc, ok := s.custom[f]
+	if !ok {
+		fc = font.NewFace(f.font)
+		s.custom[f] = fc
+	}
+	return fc
 }
 
 // direction is the paragraph direction of text in lang, from i18n.
@@ -149,8 +192,20 @@ func direction(lang string) di.Direction {
 
 // shape splits text into runs of one direction, script and face, and
 // shapes each at size pixels.
-func (s *Shaper) shape(text []rune, lang string, w Weight, size float64) []shaping.Output {
+func (s *Shaper) shape(text []rune, lang string, w Weight, custom *Font, size float64) []shaping.Output {
+	inputs := s.runs(text, lang, w, custom, size)
+	outs := make([]shaping.Output, len(inputs))
+	for i, run := range inputs {
+		outs[i] = s.hb.Shape(run)
+	}
+	return outs
+}
+
+// runs splits text into runs of one direction, script and face, emoji
+// sequences in runs of the emoji face.
+func (s *Shaper) runs(text []rune, lang string, w Weight, custom *Font, size float64) []shaping.Input {
 	s.fm.weight = w
+	s.fm.custom = s.face(custom)
 	s.fm.lang = familyOf(i18n.Of(lang).Family)
 	s.fm.pref = s.fm.lang
 	in := shaping.Input{
@@ -161,12 +216,19 @@ func (s *Shaper) shape(text []rune, lang string, w Weight, size float64) []shapi
 		Size:      fixed.Int26_6(size*64 + 0.5),
 		Language:  language.NewLanguage(lang),
 	}
-	inputs := s.seg.Split(in, &s.fm)
-	outs := make([]shaping.Output, len(inputs))
-	for i, run := range inputs {
-		outs[i] = s.hb.Shape(run)
+	runs := s.seg.Split(in, &s.fm)
+	textHas := func(r rune) bool {
+		if s.fm.custom != nil && covers(s.fm.custom, r) {
+			return true
+		}
+		for fam := range s.faces {
+			if covers(s.faces[fam][w], r) {
+				return true
+			}
+		}
+		return false
 	}
-	return outs
+	return withEmoji(runs, emojiMask(text, textHas, s.emojiHas), s.emoji)
 }
 
 // scaled returns copies of outs as if shaped at a size factor times larger.

@@ -41,7 +41,7 @@ logo: {region: [0.7, 0.88, 0.3, 0.12]}
 	if th.Palette["accent"] != "#FFB000" || th.Palette["primary"] != base.Palette["primary"] {
 		t.Errorf("palette: got %v", th.Palette)
 	}
-	if th.Fonts["body"] != "bold" || th.Fonts["headline"] != base.Fonts["headline"] {
+	if th.Fonts["body"].Weight != "bold" || th.Fonts["headline"] != base.Fonts["headline"] {
 		t.Errorf("fonts: got %v", th.Fonts)
 	}
 	for kind, l := range th.Layouts {

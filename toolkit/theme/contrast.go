@@ -44,7 +44,7 @@ func (t *Theme) ContrastProblems() []toolkit.Problem {
 					}
 				}
 				need := AA
-				if e.Size[0] >= 24 || (e.Size[0] >= 18.66 && t.Fonts[e.Font] == "bold") {
+				if e.Size[0] >= 24 || (e.Size[0] >= 18.66 && t.Fonts[e.Font].Weight == "bold") {
 					need = AALarge
 				}
 				if worst < need {

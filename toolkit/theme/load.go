@@ -33,6 +33,26 @@ func Load(fsys fs.FS, name string) (*Theme, error) { return LoadExtending(fsys, 
 // the theme it names (a built-in one). The result is the base theme with
 // the palette colours, font roles and logo region the file gives.
 func LoadExtending(fsys fs.FS, name string, base func(name string) (*Theme, error)) (*Theme, error) {
+	return LoadCampaignTheme(fsys, name, Sources{Base: base})
+}
+
+// Sources are where a campaign's own theme finds what it names besides
+// its own folder's files.
+type Sources struct {
+	// Base loads the theme an extends: names (a built-in one).
+	Base func(name string) (*Theme, error)
+	// Campaign is the campaign's folder, which font files are named
+	// from; nil refuses font files.
+	Campaign fs.FS
+}
+
+// LoadCampaignTheme is LoadExtending for a theme of a campaign's, which
+// may also name font files (see FontRole): they are read from
+// src.Campaign and parsed once, and a missing, unreadable, oversized or
+// non-embeddable font is reported at its role's line with the theme's
+// other problems.
+func LoadCampaignTheme(fsys fs.FS, name string, src Sources) (*Theme, error) {
+	base := src.Base
 	file := name + ".yaml"
 	data, err := toolkit.ReadFile(fsys, file, toolkit.MaxYAMLBytes)
 	if err != nil {
@@ -58,6 +78,7 @@ func LoadExtending(fsys fs.FS, name string, base func(name string) (*Theme, erro
 		ps.Add(t.Pos.Line("logo"), "logo", "logo moves the logo of a theme that extends another; here, set the logo element of each layout")
 	}
 	t.validate(ps, fsys)
+	t.loadFonts(ps, src.Campaign)
 	if err := ps.Err(); err != nil {
 		return nil, err
 	}
@@ -104,11 +125,14 @@ func (t *Theme) extend(ps *toolkit.Problems, base func(string) (*Theme, error)) 
 	for k, v := range t.Palette {
 		out.Palette[k] = v
 	}
-	out.Fonts = map[string]string{}
+	out.Fonts = map[string]FontRole{}
 	for k, v := range b.Fonts {
 		out.Fonts[k] = v
 	}
 	for k, v := range t.Fonts {
+		if v.Weight == "" {
+			v.Weight = b.Fonts[k].Weight // a font file over the base's weight
+		}
 		out.Fonts[k] = v
 	}
 	// layouts are shared with the base but for the moved logo
@@ -192,7 +216,7 @@ func (t *Theme) validate(ps *toolkit.Problems, fsys fs.FS) {
 	for _, role := range toolkit.SortedKeys(t.Fonts) {
 		if !slices.Contains(Roles, role) {
 			at("fonts."+role, "unknown role %q (roles: %s)", role, strings.Join(Roles, ", "))
-		} else if _, err := text.ParseWeight(t.Fonts[role]); err != nil {
+		} else if _, err := text.ParseWeight(t.Fonts[role].Weight); err != nil {
 			at("fonts."+role, "%v", err)
 		}
 	}
@@ -283,7 +307,7 @@ func IsText(name string) bool { return !slices.Contains(imageElements, name) }
 
 // Weight is the font weight of a role.
 func (t *Theme) Weight(role string) text.Weight {
-	w, _ := text.ParseWeight(t.Fonts[role])
+	w, _ := text.ParseWeight(t.Fonts[role].Weight)
 	return w
 }
 

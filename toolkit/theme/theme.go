@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/campaignkit/campaignkit/toolkit"
+	"github.com/campaignkit/campaignkit/toolkit/text"
 )
 
 // Theme is a validated theme template.
@@ -22,19 +23,22 @@ type Theme struct {
 	Description string `yaml:"description"`
 	// Extends names a built-in theme this one is a brand kit of: it
 	// takes everything from it and overrides only Palette (colour by
-	// colour), Fonts (role by role) and Logo.
+	// colour), Fonts (role by role, a weight or a font file of the
+	// campaign's) and Logo.
 	Extends string `yaml:"extends"`
 	// Logo, in a theme that extends another, moves the logo on every
 	// card: its region replaces the logo element's in every layout.
-	Logo       *Element           `yaml:"logo"`
-	Palette    map[string]string  `yaml:"palette"`
-	Background Background         `yaml:"background"`
-	Fonts      map[string]string  `yaml:"fonts"`  // role (headline, body, accent) -> weight
-	Margin     float64            `yaml:"margin"` // safe-area margin, fraction of the short side
-	Layouts    map[string]*Layout `yaml:"layouts"`
+	Logo       *Element            `yaml:"logo"`
+	Palette    map[string]string   `yaml:"palette"`
+	Background Background          `yaml:"background"`
+	Fonts      map[string]FontRole `yaml:"fonts"`  // role (headline, body, accent) -> weight or font file
+	Margin     float64             `yaml:"margin"` // safe-area margin, fraction of the short side
+	Layouts    map[string]*Layout  `yaml:"layouts"`
 
 	File string            `yaml:"-"`
 	Pos  toolkit.Positions `yaml:"-"`
+
+	fonts map[string]*text.Font // the files Fonts names, parsed, by role
 }
 
 // Background is what fills the canvas before anything else.

@@ -172,7 +172,7 @@ func TestFingerprintFollowsEveryPixelField(t *testing.T) {
 		"margin":     func(t *Theme) { t.Margin += 0.01 },
 		"palette":    func(t *Theme) { t.Palette = map[string]string{"x": "#000000"} },
 		"background": func(t *Theme) { t.Background.Angle++ },
-		"fonts":      func(t *Theme) { t.Fonts = map[string]string{"body": "bold"} },
+		"fonts":      func(t *Theme) { t.Fonts = map[string]theme.FontRole{"body": {Weight: "bold"}} },
 		"layouts":    func(t *Theme) { t.Layouts = nil },
 		"name":       func(t *Theme) { t.Name = "other" },
 	} {
