@@ -143,8 +143,12 @@ func (t *target) sweep() {
 		p := filepath.Join(t.dir, e.Name())
 		switch {
 		case p == live:
-		case strings.HasPrefix(e.Name(), t.linkPrefix()) && e.Type()&fs.ModeSymlink != 0:
-			os.Remove(p)
+		case strings.HasPrefix(e.Name(), t.linkPrefix()):
+			// a link not yet renamed into place, or the empty folder that
+			// reserved its name (see swapByLink)
+			if e.Type()&fs.ModeSymlink != 0 || (e.IsDir() && isEmptyDir(p)) {
+				os.Remove(p)
+			}
 		case strings.HasPrefix(e.Name(), t.stagePrefix()), strings.HasPrefix(e.Name(), t.oldPrefix()):
 			if e.IsDir() && (hasMarker(p) || isEmptyDir(p)) {
 				removeBundle(p)
