@@ -80,6 +80,14 @@ func (s *Server) queue(ctx context.Context) (Store, error) {
 		return nil, err
 	}
 	s.opened = st
+	// Sign-outs made here before the queue existed are for the other
+	// replicas too.
+	for id, until := range s.sessions.revokedNow(s.o.Now()) {
+		if err := st.SignOut(ctx, id, until); err != nil {
+			s.log.Error("dashboard: recording an earlier sign-out", "err", err)
+			break
+		}
+	}
 	return st, nil
 }
 

@@ -200,9 +200,11 @@ func csrfOf(t testing.TB, page []byte) string {
 
 // fakeStore is an in-memory Store recording what the dashboard asked.
 type fakeStore struct {
-	mu     sync.Mutex
-	snap   Snapshot
-	called []string
+	mu        sync.Mutex
+	snap      Snapshot
+	called    []string
+	signedOut map[string]time.Time
+	signErr   error // what SignOut and SignedOut answer, when set
 }
 
 var _ Store = (*fakeStore)(nil)
@@ -253,6 +255,26 @@ func (f *fakeStore) Resume(context.Context) error {
 	f.snap.Paused = false
 	f.called = append(f.called, "resume")
 	return nil
+}
+
+func (f *fakeStore) SignOut(_ context.Context, id string, until time.Time) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.signErr != nil {
+		return f.signErr
+	}
+	if f.signedOut == nil {
+		f.signedOut = map[string]time.Time{}
+	}
+	f.signedOut[id] = until
+	return nil
+}
+
+func (f *fakeStore) SignedOut(_ context.Context, id string) (bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	_, ok := f.signedOut[id]
+	return ok, f.signErr
 }
 
 func (f *fakeStore) calls() string {

@@ -106,6 +106,16 @@ func (q Queue) Pause(ctx context.Context) error {
 // Resume lets publishing go on.
 func (q Queue) Resume(ctx context.Context) error { return q.Store.Resume(ctx) }
 
+// SignOut records a signed-out dashboard session in the queue store.
+func (q Queue) SignOut(ctx context.Context, id string, until time.Time) error {
+	return q.Store.SignOut(ctx, id, q.Now(), until)
+}
+
+// SignedOut reports whether a dashboard session was signed out.
+func (q Queue) SignedOut(ctx context.Context, id string) (bool, error) {
+	return q.Store.SignedOut(ctx, id)
+}
+
 func notFound(err error) error {
 	if errors.Is(err, queue.ErrNotFound) {
 		return fmt.Errorf("%w: %w", ErrNotFound, err)

@@ -9,7 +9,8 @@ import (
 )
 
 // Store is what the dashboard needs from the publishing queue: a snapshot
-// to show and the operator's four actions. cmd/campaignkit adapts the
+// to show, the operator's four actions, and the sessions signed out, which
+// every server sharing the queue must refuse. Queue adapts the
 // scheduler's queue to it.
 type Store interface {
 	// List returns every post of the campaign and whether publishing is
@@ -23,6 +24,13 @@ type Store interface {
 	Pause(ctx context.Context) error
 	// Resume lets publishing go on.
 	Resume(ctx context.Context) error
+	// SignOut records that the dashboard session id was signed out, for
+	// every server sharing the store, at least until until, when the
+	// session expires.
+	SignOut(ctx context.Context, id string, until time.Time) error
+	// SignedOut reports whether the dashboard session id was signed out.
+	// It is asked on every signed-in request, so it must be cheap.
+	SignedOut(ctx context.Context, id string) (bool, error)
 }
 
 // Snapshot is the queue as the dashboard shows it.
