@@ -21,6 +21,7 @@ import (
 
 	"github.com/campaignkit/campaignkit/assets"
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
+	"github.com/campaignkit/campaignkit/toolkit/queue"
 	"github.com/campaignkit/campaignkit/toolkit/theme"
 )
 
@@ -211,11 +212,11 @@ var _ Store = (*fakeStore)(nil)
 
 func newFakeStore() *fakeStore {
 	at := time.Date(2026, 12, 18, 8, 0, 0, 0, time.UTC)
-	return &fakeStore{snap: Snapshot{Posts: []QueuedPost{
-		{ID: "p-planned", Channel: "mastodon", Lang: "en", Card: "quote-guterres", At: at, Due: at, Local: "2026-12-18 09:00", Zone: "Europe/Zurich", State: "planned"},
-		{ID: "p-failed", Channel: "bluesky", Lang: "fr", Card: "quote-guterres", At: at.Add(-24 * time.Hour), Local: "2026-12-17 09:00", Zone: "Europe/Zurich", State: "failed", Attempts: 5, Error: "bluesky: 401 invalid credentials"},
-		{ID: "p-done", Channel: "mastodon", Lang: "ar", Card: "quote-guterres", At: at.Add(-48 * time.Hour), Local: "2026-12-16 09:00", Zone: "Europe/Zurich", State: "published", Attempts: 1, URL: "https://mastodon.example/@iom/1"},
-		{ID: "p-outbox", Channel: "outbox", Lang: "en", Card: "quote-guterres", At: at.Add(-48 * time.Hour), Local: "2026-12-16 09:00", Zone: "Europe/Zurich", State: "published", Attempts: 1, URL: "file:///srv/state/outbox/p-outbox"},
+	return &fakeStore{snap: Snapshot{Posts: []queue.Post{
+		{ID: "p-planned", Channel: "mastodon", Lang: "en", Card: "quote-guterres", At: at, Due: at, Local: "2026-12-18 09:00", Zone: "Europe/Zurich", State: queue.Planned},
+		{ID: "p-failed", Channel: "bluesky", Lang: "fr", Card: "quote-guterres", At: at.Add(-24 * time.Hour), Local: "2026-12-17 09:00", Zone: "Europe/Zurich", State: queue.Failed, Attempts: 5, LastError: "bluesky: 401 invalid credentials"},
+		{ID: "p-done", Channel: "mastodon", Lang: "ar", Card: "quote-guterres", At: at.Add(-48 * time.Hour), Local: "2026-12-16 09:00", Zone: "Europe/Zurich", State: queue.Published, Attempts: 1, URL: "https://mastodon.example/@iom/1"},
+		{ID: "p-outbox", Channel: "outbox", Lang: "en", Card: "quote-guterres", At: at.Add(-48 * time.Hour), Local: "2026-12-16 09:00", Zone: "Europe/Zurich", State: queue.Published, Attempts: 1, URL: "file:///srv/state/outbox/p-outbox"},
 	}}}
 }
 
@@ -223,25 +224,25 @@ func (f *fakeStore) List(context.Context) (Snapshot, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	s := f.snap
-	s.Posts = append([]QueuedPost(nil), s.Posts...)
+	s.Posts = append([]queue.Post(nil), s.Posts...)
 	return s, nil
 }
 
-func (f *fakeStore) set(id, state string) error {
+func (f *fakeStore) set(id string, state queue.State) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for i := range f.snap.Posts {
 		if f.snap.Posts[i].ID == id {
 			f.snap.Posts[i].State = state
-			f.called = append(f.called, state+" "+id)
+			f.called = append(f.called, string(state)+" "+id)
 			return nil
 		}
 	}
 	return ErrNotFound
 }
 
-func (f *fakeStore) Cancel(_ context.Context, id string) error { return f.set(id, "cancelled") }
-func (f *fakeStore) Retry(_ context.Context, id string) error  { return f.set(id, "planned") }
+func (f *fakeStore) Cancel(_ context.Context, id string) error { return f.set(id, queue.Cancelled) }
+func (f *fakeStore) Retry(_ context.Context, id string) error  { return f.set(id, queue.Planned) }
 func (f *fakeStore) Pause(context.Context) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
