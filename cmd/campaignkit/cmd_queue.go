@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -252,7 +253,8 @@ func postsJSON(posts []queue.Post) []postJSON {
 	return out
 }
 
-func printJSON(w interface{ Write([]byte) (int, error) }, v any) error {
+// printJSON writes v as the commands' --json output: indented, one value.
+func printJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
