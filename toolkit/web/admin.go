@@ -161,7 +161,7 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.log.Error("dashboard: recording a sign-out", "err", err)
 		s.errorPage(w, r, http.StatusServiceUnavailable, "You are signed out of this server, but the sign-out could not be recorded in the queue store, so the dashboard's other servers may take a copy of this session until it expires at "+
-			a.session.expires.UTC().Format("2006-01-02 15:04 UTC")+". Sign in and out again once the store answers, or change the session key to end every session. The store said: "+err.Error())
+			a.session.expires.UTC().Format("2006-01-02 15:04 UTC")+"; to end it everywhere before then, change the session key, which ends every session. The store said: "+err.Error())
 		return
 	}
 	http.Redirect(w, r, adminURL("/admin", adminLang(r)), http.StatusSeeOther)
