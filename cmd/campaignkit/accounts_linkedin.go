@@ -120,13 +120,7 @@ func linkedinCheck(ctx context.Context, out io.Writer, a *account.Account, state
 	}
 	fmt.Fprintf(out, "%s (linkedin %s): posts as %q (%s), role %s %s\n", a.ID, a.Handle, role.Name, role.Organization, role.State, role.Role)
 	fmt.Fprintf(out, "  scopes: %s\n", strings.Join(t.Scopes, " "))
-	renewed := ""
-	if t.Access.Reveal() != before.Access.Reveal() {
-		renewed = " (just renewed)"
-	}
-	if !t.Expiry.IsZero() {
-		fmt.Fprintf(out, "  expires: %s, in %s%s\n", t.Expiry.UTC().Format(time.RFC3339), time.Until(t.Expiry).Round(time.Minute), renewed)
-	}
+	printExpiry(out, before, t, "")
 	if t.Refresh.IsZero() {
 		fmt.Fprintln(out, "  refresh token: none (LinkedIn gives them to approved partners only): sign in again before it expires")
 	} else {

@@ -155,15 +155,8 @@ func metaLogin(cc *cli.Context, o accountsOptions, a *account.Account) error {
 	if a.Network == "instagram" {
 		what = "the Instagram account " + a.Handle + " (through the Facebook Page it is linked to)"
 	}
-	tok, err := c.Login(cc.Context, account.LoginOptions{Port: o.port, Timeout: o.timeout, Show: func(u string) error {
-		fmt.Fprintf(out, "Sign in with Facebook for %s (account %s): open this link in a browser where a person who manages it is logged in to Facebook:\n\n  %s\n\nWaiting for the browser (at most %s)...\n", what, a.ID, u, o.timeout)
-		if o.open {
-			if err := openBrowser(u); err != nil {
-				fmt.Fprintf(cc.App.ErrWriter, "could not open a browser (%v): open the link yourself\n", err)
-			}
-		}
-		return nil
-	}})
+	tok, err := c.Login(cc.Context, account.LoginOptions{Port: o.port, Timeout: o.timeout,
+		Show: showLink(cc, o, fmt.Sprintf("Sign in with Facebook for %s (account %s): open this link in a browser where a person who manages it is logged in to Facebook:", what, a.ID))})
 	if err != nil {
 		return fmt.Errorf("account %s: sign-in: %w", a.ID, err)
 	}

@@ -6,7 +6,6 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/campaignkit/campaignkit/toolkit/account"
 	"github.com/campaignkit/campaignkit/toolkit/publish/threads"
@@ -77,7 +76,7 @@ func threadsAfterLogin(ctx context.Context, out io.Writer, a *account.Account, s
 		return err
 	}
 	fmt.Fprintf(out, "Signed in as @%s. Token saved in %s (readable by you only); it lasts 60 days and is renewed in its second month.\n", me.Username, store.Path(a.ID))
-	if h := strings.TrimPrefix(a.Handle, "@"); h != "" && !strings.EqualFold(h, me.Username) {
+	if otherUser(a.Handle, me.Username) {
 		fmt.Fprintf(out, "Warning: the accounts file says %s, but you signed in as @%s: posts for %s will go out as @%s.\n", a.Handle, me.Username, a.ID, me.Username)
 	}
 	return nil
@@ -100,7 +99,7 @@ func threadsCheck(ctx context.Context, out io.Writer, a *account.Account, state 
 	}
 	t, _ := src.Current()
 	fmt.Fprintf(out, "%s (threads %s): signed in as @%s (user id %s)\n", a.ID, a.Handle, me.Username, me.ID)
-	if h := strings.TrimPrefix(a.Handle, "@"); h != "" && !strings.EqualFold(h, me.Username) {
+	if otherUser(a.Handle, me.Username) {
 		fmt.Fprintf(out, "  warning: the accounts file says %s, but the token is @%s's\n", a.Handle, me.Username)
 	}
 	fmt.Fprintf(out, "  permissions asked for: %s (Threads does not report what was granted; a missing one shows when publishing)\n", strings.Join(t.Scopes, ", "))
@@ -109,13 +108,7 @@ func threadsCheck(ctx context.Context, out io.Writer, a *account.Account, state 
 	} else {
 		fmt.Fprintf(out, "  publishing quota: unknown (%v)\n", err)
 	}
-	renewed := ""
-	if t.Access.Reveal() != before.Access.Reveal() {
-		renewed = " (just renewed)"
-	}
-	if !t.Expiry.IsZero() {
-		fmt.Fprintf(out, "  expires: %s, in %s%s (renewed automatically once 30 days or less are left)\n", t.Expiry.UTC().Format(time.RFC3339), time.Until(t.Expiry).Round(time.Minute), renewed)
-	}
+	printExpiry(out, before, t, " (renewed automatically once 30 days or less are left)")
 	if envOr(env, envPublicBaseURL, "") == "" {
 		fmt.Fprintf(out, "  images: %s is not set, so posts with images are refused (Threads fetches images from a public URL)\n", envPublicBaseURL)
 	}

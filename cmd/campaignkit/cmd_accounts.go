@@ -207,23 +207,14 @@ func checkAccount(ctx context.Context, out io.Writer, a *account.Account, state 
 	}
 	t, _ := src.Current()
 	fmt.Fprintf(out, "%s (x %s): signed in as @%s (user id %s)\n", a.ID, a.Handle, me.Username, me.ID)
-	if h := strings.TrimPrefix(a.Handle, "@"); h != "" && !strings.EqualFold(h, me.Username) {
+	if otherUser(a.Handle, me.Username) {
 		fmt.Fprintf(out, "  warning: the accounts file says %s, but the token is @%s's\n", a.Handle, me.Username)
 	}
 	fmt.Fprintf(out, "  scopes: %s\n", strings.Join(t.Scopes, " "))
 	if missing := t.Missing(account.XScopes); len(missing) > 0 {
 		fmt.Fprintf(out, "  missing scopes: %s (publishing needs them: sign in again after giving the app Read and write permission)\n", strings.Join(missing, " "))
 	}
-	switch {
-	case t.Expiry.IsZero():
-		fmt.Fprintln(out, "  expires: never")
-	default:
-		renewed := ""
-		if t.Access.Reveal() != before.Access.Reveal() {
-			renewed = " (just renewed)"
-		}
-		fmt.Fprintf(out, "  expires: %s, in %s%s\n", t.Expiry.UTC().Format(time.RFC3339), time.Until(t.Expiry).Round(time.Minute), renewed)
-	}
+	printExpiry(out, before, t, "")
 	if t.Refresh.IsZero() {
 		fmt.Fprintln(out, "  refresh token: none (offline.access not granted): sign in again before it expires")
 	} else {
@@ -256,15 +247,8 @@ func accountsLogin(cc *cli.Context, o accountsOptions) error {
 		return err
 	}
 	out := cc.App.Writer
-	tok, err := c.Login(cc.Context, account.LoginOptions{Port: o.port, Timeout: o.timeout, Show: func(u string) error {
-		fmt.Fprintf(out, "Sign in to %s as %s (account %s): open this link in a browser where that account is logged in:\n\n  %s\n\nWaiting for the browser (at most %s)...\n", networkTitle(a.Network), a.Handle, a.ID, u, o.timeout)
-		if o.open {
-			if err := openBrowser(u); err != nil {
-				fmt.Fprintf(cc.App.ErrWriter, "could not open a browser (%v): open the link yourself\n", err)
-			}
-		}
-		return nil
-	}})
+	tok, err := c.Login(cc.Context, account.LoginOptions{Port: o.port, Timeout: o.timeout,
+		Show: showLink(cc, o, fmt.Sprintf("Sign in to %s as %s (account %s): open this link in a browser where that account is logged in:", networkTitle(a.Network), a.Handle, a.ID))})
 	if err != nil {
 		return fmt.Errorf("account %s: sign-in: %w", a.ID, err)
 	}
@@ -297,13 +281,48 @@ func accountsLogin(cc *cli.Context, o accountsOptions) error {
 		return err
 	}
 	fmt.Fprintf(out, "Signed in as @%s. Token saved in %s (readable by you only).\n", me.Username, store.Path(a.ID))
-	if h := strings.TrimPrefix(a.Handle, "@"); h != "" && !strings.EqualFold(h, me.Username) {
+	if otherUser(a.Handle, me.Username) {
 		fmt.Fprintf(out, "Warning: the accounts file says %s, but you signed in as @%s: posts for %s will go out as @%s.\n", a.Handle, me.Username, a.ID, me.Username)
 	}
 	if missing := tok.Missing(account.XScopes); len(missing) > 0 {
 		fmt.Fprintf(out, "Warning: X did not grant %s: give the app Read and write permission and sign in again.\n", strings.Join(missing, " "))
 	}
 	return nil
+}
+
+// showLink is a sign-in's Show: it prints intro, the link and how long
+// the sign-in waits, and with --open opens the link.
+func showLink(cc *cli.Context, o accountsOptions, intro string) func(string) error {
+	return func(u string) error {
+		fmt.Fprintf(cc.App.Writer, "%s\n\n  %s\n\nWaiting for the browser (at most %s)...\n", intro, u, o.timeout)
+		if o.open {
+			if err := openBrowser(u); err != nil {
+				fmt.Fprintf(cc.App.ErrWriter, "could not open a browser (%v): open the link yourself\n", err)
+			}
+		}
+		return nil
+	}
+}
+
+// otherUser reports whether the accounts file's handle (with or without
+// its @) names another user than the one the token is for.
+func otherUser(handle, username string) bool {
+	h := strings.TrimPrefix(handle, "@")
+	return h != "" && !strings.EqualFold(h, username)
+}
+
+// printExpiry writes when the token t expires, saying whether checking
+// it just renewed it (before is the token as it was), and note after.
+func printExpiry(out io.Writer, before, t account.Token, note string) {
+	if t.Expiry.IsZero() {
+		fmt.Fprintln(out, "  expires: never")
+		return
+	}
+	renewed := ""
+	if t.Access.Reveal() != before.Access.Reveal() {
+		renewed = " (just renewed)"
+	}
+	fmt.Fprintf(out, "  expires: %s, in %s%s%s\n", t.Expiry.UTC().Format(time.RFC3339), time.Until(t.Expiry).Round(time.Minute), renewed, note)
 }
 
 // openBrowser asks the desktop to open u; only with --open.

@@ -181,3 +181,40 @@ func userID(t *testing.T, fake *xtest.Server, name string) string {
 	}
 	return u.ID
 }
+
+func TestOtherUser(t *testing.T) {
+	for _, tt := range []struct {
+		handle, username string
+		want             bool
+	}{
+		{"@UNmigration", "UNmigration", false},
+		{"unmigration", "UNmigration", false},
+		{"", "UNmigration", false},
+		{"@IOM", "UNmigration", true},
+	} {
+		if got := otherUser(tt.handle, tt.username); got != tt.want {
+			t.Errorf("otherUser(%q, %q) = %v, want %v", tt.handle, tt.username, got, tt.want)
+		}
+	}
+}
+
+func TestPrintExpiry(t *testing.T) {
+	old := account.Token{Access: publish.NewSecret("a1"), Expiry: time.Now().Add(time.Hour)}
+	renewed := account.Token{Access: publish.NewSecret("a2"), Expiry: time.Now().Add(2 * time.Hour)}
+	for _, tt := range []struct {
+		name          string
+		before, after account.Token
+		note          string
+		want, not     string
+	}{
+		{"never", account.Token{}, account.Token{}, "", "  expires: never\n", "in "},
+		{"kept", old, old, "", "  expires: ", "just renewed"},
+		{"renewed", old, renewed, " (a note)", "(just renewed) (a note)\n", "never"},
+	} {
+		var b strings.Builder
+		printExpiry(&b, tt.before, tt.after, tt.note)
+		if got := b.String(); !strings.Contains(got, tt.want) || strings.Contains(got, tt.not) {
+			t.Errorf("%s: got %q, want %q and not %q", tt.name, got, tt.want, tt.not)
+		}
+	}
+}

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -141,7 +143,7 @@ func queueList(cc *cli.Context, o queueOptions) error {
 	for _, st := range o.only {
 		for _, part := range strings.Split(st, ",") {
 			state := queue.State(strings.TrimSpace(part))
-			if !validState(state) {
+			if !slices.Contains(queue.States, state) {
 				return usagef("--only %q: want one of %v", part, queue.States)
 			}
 			states = append(states, state)
@@ -167,23 +169,8 @@ func queueList(cc *cli.Context, o queueOptions) error {
 	for _, p := range posts {
 		counts[p.State]++
 	}
-	var parts []string
-	for _, st := range queue.States {
-		if counts[st] > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", counts[st], st))
-		}
-	}
-	fmt.Fprintf(w, "posts: %d (%s)\n", len(posts), strings.Join(parts, ", "))
+	fmt.Fprintf(w, "posts: %d (%s)\n", len(posts), byState(counts))
 	return nil
-}
-
-func validState(s queue.State) bool {
-	for _, st := range queue.States {
-		if st == s {
-			return true
-		}
-	}
-	return false
 }
 
 // note is the one thing to know about a post's state.
@@ -244,11 +231,18 @@ type attemptJSON struct {
 func toJSON(p queue.Post) postJSON {
 	j := postJSON{ID: p.ID, State: p.State, Source: p.Source, Slot: p.Slot, Channel: p.Channel, Lang: p.Lang, At: p.At, Local: p.Local,
 		Timezone: p.Zone, Card: p.Card, Post: p.PostID, Text: p.Text, Link: p.Link, Images: p.Images, Attempts: p.Attempts,
-		LastError: p.LastError, Reason: p.Reason, LeaseOwner: p.LeaseOwner, RemoteID: p.RemoteID, URL: p.URL}
-	if !p.Due.IsZero() {
-		j.Due = &p.Due
-	}
+		LastError: p.LastError, Reason: p.Reason, LeaseOwner: p.LeaseOwner, RemoteID: p.RemoteID, URL: p.URL, Due: optTime(p.Due)}
 	return j
+}
+
+// optTime is a time for JSON output: UTC, or nil (left out) for the zero
+// time, which the queue uses for "none".
+func optTime(t time.Time) *time.Time {
+	if t.IsZero() || t.Unix() <= 0 {
+		return nil
+	}
+	u := t.UTC()
+	return &u
 }
 
 func postsJSON(posts []queue.Post) []postJSON {
@@ -259,7 +253,8 @@ func postsJSON(posts []queue.Post) []postJSON {
 	return out
 }
 
-func printJSON(w interface{ Write([]byte) (int, error) }, v any) error {
+// printJSON writes v as the commands' --json output: indented, one value.
+func printJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
@@ -280,11 +275,7 @@ func queueShow(cc *cli.Context, o queueOptions) error {
 	}
 	j := toJSON(p)
 	for _, a := range attempts {
-		aj := attemptJSON{N: a.N, Owner: a.Owner, Started: a.Started, Outcome: a.Outcome, Error: a.Error}
-		if !a.Finished.IsZero() {
-			aj.Finished = &a.Finished
-		}
-		j.History = append(j.History, aj)
+		j.History = append(j.History, attemptJSON{N: a.N, Owner: a.Owner, Started: a.Started, Finished: optTime(a.Finished), Outcome: a.Outcome, Error: a.Error})
 	}
 	w := cc.App.Writer
 	if o.json {

@@ -96,6 +96,18 @@ func short(d time.Duration) string {
 	return s
 }
 
+// byState counts posts by state in the order of a post's life, leaving
+// out the states none is in: "2 planned, 1 failed".
+func byState(counts map[queue.State]int) string {
+	var parts []string
+	for _, s := range queue.States {
+		if n := counts[s]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, s))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
 func postLine(p *queue.Post, now time.Time, loc *time.Location) string {
 	return fmt.Sprintf("%s %s/%s due %s (%s)", p.ID, p.Channel, p.Lang, zoned(p.Due, loc), ago(p.Due, now))
 }
@@ -134,16 +146,10 @@ func printStatus(w io.Writer, st runner.Status, file string, loc *time.Location)
 	} else {
 		fmt.Fprintln(w, "pause:    off")
 	}
-	var parts []string
-	for _, s := range queue.States {
-		if n := st.Counts[s]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, s))
-		}
-	}
-	if len(parts) == 0 {
+	if st.Total == 0 {
 		fmt.Fprintln(w, "posts:    none")
 	} else {
-		fmt.Fprintf(w, "posts:    %d (%s)\n", st.Total, strings.Join(parts, ", "))
+		fmt.Fprintf(w, "posts:    %d (%s)\n", st.Total, byState(st.Counts))
 	}
 	if st.Due > 0 {
 		fmt.Fprintf(w, "due now:  %d, the oldest %s\n", st.Due, postLine(st.OldestDue, now, loc))
@@ -204,13 +210,6 @@ type dueJSON struct {
 }
 
 func statusToJSON(st runner.Status, file string, loc *time.Location) statusJSON {
-	utc := func(t time.Time) *time.Time {
-		if t.IsZero() || t.Unix() <= 0 {
-			return nil
-		}
-		u := t.UTC()
-		return &u
-	}
 	due := func(p *queue.Post) *dueJSON {
 		if p == nil {
 			return nil
@@ -221,11 +220,11 @@ func statusToJSON(st runner.Status, file string, loc *time.Location) statusJSON 
 		Paused: pauseJSON{On: st.Pause.On, Reason: st.Pause.Reason}, Counts: st.Counts, Total: st.Total, Due: st.Due,
 		OldestDue: due(st.OldestDue), Next: due(st.Next), Warning: stranded(st)}
 	if st.Pause.On {
-		j.Paused.Since = utc(st.Pause.Since)
+		j.Paused.Since = optTime(st.Pause.Since)
 	}
 	for _, r := range st.Runners {
 		j.Runners = append(j.Runners, runnerJSON{ID: r.ID, State: r.State, Host: r.Host, PID: r.PID, Source: r.Source,
-			Started: r.Started.UTC(), Beat: r.Beat.UTC(), LastTick: utc(r.LastTick), InFlight: r.InFlight, Stopped: utc(r.Stopped)})
+			Started: r.Started.UTC(), Beat: r.Beat.UTC(), LastTick: optTime(r.LastTick), InFlight: r.InFlight, Stopped: optTime(r.Stopped)})
 	}
 	return j
 }

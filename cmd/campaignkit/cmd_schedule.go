@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -141,9 +140,7 @@ func schedulePlan(cc *cli.Context, o planOptions) error {
 			out[i] = plannedJSON{ID: p.ID, At: p.At.Format(time.RFC3339), Local: p.Local, Timezone: p.Zone, Channel: p.Channel,
 				Lang: p.Lang, Slot: p.Slot, Card: p.Card, Post: p.PostID, Caption: p.Text, Link: p.Link, Note: p.Note}
 		}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return printJSON(w, out)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "LOCAL (%s)\tUTC\tCHANNEL\tLANG\tCARD/POST\tSLOT\tID\tCAPTION\n", lc.Timezone)

@@ -56,7 +56,7 @@ func newServeCommand(now func() time.Time) *cli.Command {
 			"Its sign-in sessions are signed cookies, not kept in the server: several serve processes\n" +
 			"on one --store behind a load balancer take each other's sessions when they share the admin\n" +
 			"token, or " + sessionKeyEnv + " (32 characters or more) when it is set; changing it signs\n" +
-			"everyone out.\n\n" +
+			"everyone out. Signing out is recorded in the store, so it holds on every replica.\n\n" +
 			"With --run it also publishes the queue, as `campaignkit run` does, in the same process and\n" +
 			"on the same state folder. Without it, `campaignkit run` may publish from another process on\n" +
 			"the same state folder while the dashboard shows and steers the queue.\n\n" +

@@ -57,23 +57,27 @@ func translationsCommand() *cli.Command {
 	}
 }
 
-// campaignBytes reads the campaign file of lc as it is on disk.
-func campaignBytes(lc *loadedCampaign) ([]byte, error) {
-	if lc.Embedded {
-		return toolkit.ReadFile(assets.Demo, assets.DemoFile, toolkit.MaxYAMLBytes)
+// loadCampaignBytes loads the campaign at path and reads its file as it is
+// on disk, comments and all, for the texts to be taken from or put back.
+func loadCampaignBytes(path string) (*loadedCampaign, []byte, error) {
+	lc, err := loadCampaign(path)
+	if err != nil {
+		return nil, nil, err
 	}
-	return toolkit.ReadFile(lc.FS, filepath.Base(lc.File), toolkit.MaxYAMLBytes)
+	var data []byte
+	if lc.Embedded {
+		data, err = toolkit.ReadFile(assets.Demo, assets.DemoFile, toolkit.MaxYAMLBytes)
+	} else {
+		data, err = toolkit.ReadFile(lc.FS, filepath.Base(lc.File), toolkit.MaxYAMLBytes)
+	}
+	return lc, data, err
 }
 
 func exportTranslations(cc *cli.Context, path, lang, format, out string) error {
 	if _, ok := translate.Ext[format]; !ok {
 		return usagef("--format: want xliff, po or csv, got %q", format)
 	}
-	lc, err := loadCampaign(path)
-	if err != nil {
-		return err
-	}
-	data, err := campaignBytes(lc)
+	lc, data, err := loadCampaignBytes(path)
 	if err != nil {
 		return err
 	}
@@ -106,11 +110,7 @@ func importTranslations(cc *cli.Context, path, file string, check bool) error {
 	if path == "" {
 		return toolkit.Invalid("", 0, "--campaign", "give the campaign file to import into: the embedded demo cannot be changed")
 	}
-	lc, err := loadCampaign(path)
-	if err != nil {
-		return err
-	}
-	data, err := campaignBytes(lc)
+	lc, data, err := loadCampaignBytes(path)
 	if err != nil {
 		return err
 	}

@@ -83,6 +83,13 @@ var migrations = []string{
 		key  TEXT PRIMARY KEY,
 		at   INTEGER NOT NULL
 	);`,
+
+	// 6: dashboard sessions signed out, until they would have expired.
+	`CREATE TABLE signed_out (
+		id      TEXT PRIMARY KEY,
+		expires INTEGER NOT NULL
+	);
+	CREATE INDEX signed_out_expires ON signed_out(expires);`,
 }
 
 // SchemaVersion is the schema version this build writes.

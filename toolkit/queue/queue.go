@@ -13,6 +13,10 @@
 //
 // and an operator may cancel a waiting post or retry a failed, missed or
 // cancelled one.
+//
+// The store is also where the servers sharing it meet: runners record
+// their heartbeats and the events already told to an operator, dashboards
+// the sessions signed out, so that a sign-out on one server holds on all.
 package queue
 
 import (
@@ -182,6 +186,15 @@ type Store interface {
 	// several runners or retries to see an event gets true, every later
 	// one false, so an operator hears of each event once.
 	FirstTime(ctx context.Context, key string, now time.Time) (bool, error)
+	// SignOut records that the dashboard session id was signed out, so
+	// that every server sharing the store refuses it, at least until
+	// until (when the session would have expired anyway). Signing out an
+	// id twice keeps the later until. Sign-outs that ended at or before
+	// now are pruned.
+	SignOut(ctx context.Context, id string, now, until time.Time) error
+	// SignedOut reports whether the dashboard session id was signed out
+	// (and its sign-out not pruned yet): one lookup by key.
+	SignedOut(ctx context.Context, id string) (bool, error)
 	// Extend lengthens owner's lease on a claimed post.
 	Extend(ctx context.Context, id, owner string, until time.Time) error
 	// Complete records that owner published the post.

@@ -641,6 +641,29 @@ func (s *SQLite) FirstTime(ctx context.Context, key string, now time.Time) (bool
 	return first, err
 }
 
+// SignOut records a signed-out dashboard session and prunes the ended
+// ones.
+func (s *SQLite) SignOut(ctx context.Context, id string, now, until time.Time) error {
+	if id == "" || until.IsZero() {
+		return errors.New("sign out: a session id and the time it ends are required")
+	}
+	return s.tx(ctx, "sign out", func(ctx context.Context, tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM signed_out WHERE expires <= ?`, ms(now)); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO signed_out (id, expires) VALUES (?, ?)
+			ON CONFLICT (id) DO UPDATE SET expires = MAX(expires, excluded.expires)`, id, ms(until))
+		return err
+	})
+}
+
+// SignedOut reports whether a dashboard session was signed out.
+func (s *SQLite) SignedOut(ctx context.Context, id string) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM signed_out WHERE id = ?`, id).Scan(&n)
+	return n > 0, s.wrap("signed out", err)
+}
+
 // Runners lists the runners that beat since a time.
 func (s *SQLite) Runners(ctx context.Context, since time.Time) ([]RunnerInfo, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, host, pid, source, started, beat, last_tick, in_flight, stopped

@@ -75,6 +75,12 @@ func TestMigrateV1(t *testing.T) {
 	if err != nil || len(got) != 1 || got[0].ID != "old-planned" {
 		t.Errorf("claim after migration: got %+v, %v", got, err)
 	}
+	if err := s.SignOut(ctx, "session", t0, t0.Add(time.Hour)); err != nil {
+		t.Errorf("sign out after migration: %v", err)
+	}
+	if out, err := s.SignedOut(ctx, "session"); err != nil || !out {
+		t.Errorf("signed out after migration: got %v, %v, want true", out, err)
+	}
 	s.Close()
 	// Opening again is a no-op.
 	s2 := openStore(t, file)

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 )
 
 const sessionCookie = "campaignkit_session"
@@ -15,9 +17,19 @@ type adminAuth struct {
 	session *session
 }
 
-// authenticate checks the bearer token or the session cookie. It answers
-// the request itself and returns false when neither is good.
+// authenticate checks the bearer token or the session cookie, and that
+// no replica signed the session out. It answers the request itself and
+// returns false when neither is good, or when the store cannot say
+// whether the session was signed out.
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (adminAuth, bool) {
+	return s.authenticateTo(w, r, false)
+}
+
+// authenticateTo is authenticate; with signingOut, a session whose
+// sign-out the store cannot check is taken: signing it out again harms
+// nothing, and an operator must be able to sign out while the store is
+// down.
+func (s *Server) authenticateTo(w http.ResponseWriter, r *http.Request, signingOut bool) (adminAuth, bool) {
 	if s.o.AdminToken == "" {
 		s.errorPage(w, r, http.StatusNotFound, "The operator dashboard is switched off: this server was started without an admin token.")
 		return adminAuth{}, false
@@ -33,7 +45,18 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (adminAuth
 	}
 	if c, err := r.Cookie(sessionCookie); err == nil {
 		if ss, ok := s.sessions.get(c.Value, s.o.Now()); ok && ss.authed {
-			return adminAuth{session: ss}, true
+			out, err := s.signedOut(r.Context(), ss)
+			if err != nil && signingOut {
+				return adminAuth{session: ss}, true
+			}
+			if err != nil {
+				s.log.Error("dashboard: checking the session", "err", err)
+				s.errorPage(w, r, http.StatusServiceUnavailable, "Whether this session was signed out could not be checked in the queue store: "+err.Error())
+				return adminAuth{}, false
+			}
+			if !out {
+				return adminAuth{session: ss}, true
+			}
 		}
 	}
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
@@ -121,15 +144,56 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
-	a, ok := s.authenticate(w, r)
+	a, ok := s.authenticateTo(w, r, true)
 	if !ok || !s.checkCSRF(w, r, a) {
 		return
 	}
+	var err error
 	if a.session != nil {
-		s.sessions.remove(a.session, s.o.Now())
+		s.sessions.revoke(a.session, s.o.Now())
+		// Recorded even if the browser goes away meanwhile: the other
+		// replicas learn of the sign-out only from the store.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), signOutTimeout)
+		err = s.recordSignOut(ctx, a.session)
+		cancel()
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/admin", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.secureRequest(r)})
+	if err != nil {
+		s.log.Error("dashboard: recording a sign-out", "err", err)
+		s.errorPage(w, r, http.StatusServiceUnavailable, "You are signed out of this server, but the sign-out could not be recorded in the queue store, so the dashboard's other servers may take a copy of this session until it expires at "+
+			a.session.expires.UTC().Format("2006-01-02 15:04 UTC")+"; to end it everywhere before then, change the session key, which ends every session. The store said: "+err.Error())
+		return
+	}
 	http.Redirect(w, r, adminURL("/admin", adminLang(r)), http.StatusSeeOther)
+}
+
+// signOutTimeout bounds the recording of a sign-out in the store.
+const signOutTimeout = 10 * time.Second
+
+// recordSignOut writes a sign-out to the store, for the other replicas;
+// with no queue yet there is nowhere to write it, and the store is given
+// it when it opens (see queue).
+func (s *Server) recordSignOut(ctx context.Context, ss *session) error {
+	st, err := s.queue(ctx)
+	if err != nil || st == nil {
+		return err
+	}
+	return st.SignOut(ctx, ss.id, ss.expires)
+}
+
+// signedOut asks the store whether another replica (or this one) signed
+// the session out. A sign-out found there is remembered, so the store is
+// asked once per request of a live session only.
+func (s *Server) signedOut(ctx context.Context, ss *session) (bool, error) {
+	st, err := s.queue(ctx)
+	if err != nil || st == nil {
+		return false, err
+	}
+	out, err := st.SignedOut(ctx, ss.id)
+	if out {
+		s.sessions.revoke(ss, s.o.Now())
+	}
+	return out, err
 }
 
 // handleAction runs one of the dashboard's buttons and goes back to it.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
+	"github.com/campaignkit/campaignkit/toolkit/queue"
 )
 
 // dueWindow is how far ahead the dashboard looks for posts that need a
@@ -80,6 +81,14 @@ func (s *Server) queue(ctx context.Context) (Store, error) {
 		return nil, err
 	}
 	s.opened = st
+	// Sign-outs made here before the queue existed are for the other
+	// replicas too.
+	for id, until := range s.sessions.revokedNow(s.o.Now()) {
+		if err := st.SignOut(ctx, id, until); err != nil {
+			s.log.Error("dashboard: recording an earlier sign-out", "err", err)
+			break
+		}
+	}
 	return st, nil
 }
 
@@ -136,8 +145,9 @@ type dashboardData struct {
 }
 
 type stateCount struct {
-	State, Label string
-	N            int
+	State queue.State
+	Label string
+	N     int
 }
 
 type queueDay struct {
@@ -147,21 +157,49 @@ type queueDay struct {
 
 // postView is a post with its times and words as the dashboard shows them.
 type postView struct {
-	QueuedPost
+	queue.Post
 	When, Next stamp // planned instant (day and time), when it may go next
 	Clock      stamp // planned instant, time only, under its day
 	StateLabel string
 }
 
+// WebURL is URL when the dashboard can link to it (http or https); the
+// outbox's file:// locations are shown as text instead.
+func (p postView) WebURL() string {
+	if u, err := url.Parse(p.URL); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
+		return p.URL
+	}
+	return ""
+}
+
+// AdHoc reports whether the post was added by hand (`campaignkit queue
+// add`) rather than planned from the campaign.
+func (p postView) AdHoc() bool { return p.Source == queue.AdHoc }
+
+// Cancellable reports whether the dashboard offers to cancel the post:
+// the states queue.Store.Cancel takes.
+func (p postView) Cancellable() bool { return p.State == queue.Planned || p.State == queue.Failed }
+
+// Retryable reports whether the dashboard offers to retry the post: the
+// states queue.Store.Retry takes, so a failed post still being retried
+// has no button (its retry is already coming).
+func (p postView) Retryable() bool {
+	return p.State == queue.Missed || p.State == queue.Cancelled || (p.State == queue.Failed && p.Due.IsZero())
+}
+
 type runnerView struct {
-	Runner
+	queue.RunnerInfo
 	Alive                           bool
 	Status                          string
 	StartedAt, BeatAt, TickAt, Gone stamp
 	Ago                             string // since the last heartbeat
 }
 
-var dashboardStates = []string{"planned", "claimed", "published", "failed", "missed", "cancelled"}
+// alive reports whether the runner beat within timeout of now and did not
+// say it stopped.
+func alive(r queue.RunnerInfo, now time.Time, timeout time.Duration) bool {
+	return r.Stopped.IsZero() && !r.Beat.IsZero() && now.Sub(r.Beat) <= timeout
+}
 
 // dashboard reads the queue and says what it shows in lang.
 func (s *Server) dashboard(ctx context.Context, lang string, a adminAuth) *dashboardData {
@@ -196,7 +234,7 @@ func (s *Server) dashboard(ctx context.Context, lang string, a adminAuth) *dashb
 	d.Paused = snap.Paused
 
 	for _, r := range snap.Runners {
-		v := runnerView{Runner: r, Alive: r.Alive(now, s.o.RunnerTimeout),
+		v := runnerView{RunnerInfo: r, Alive: alive(r, now, s.o.RunnerTimeout),
 			StartedAt: s.stamp(r.Started, dayTime), BeatAt: s.stamp(r.Beat, secondTime),
 			TickAt: s.stamp(r.LastTick, secondTime), Gone: s.stamp(r.Stopped, secondTime),
 			Ago: strings.ReplaceAll(t["ago"], "{n}", strconv.Itoa(max(0, int(now.Sub(r.Beat)/time.Second))))}
@@ -224,17 +262,17 @@ func (s *Server) dashboard(ctx context.Context, lang string, a adminAuth) *dashb
 	d.Runners = d.Runners[:min(len(d.Runners), 10)]
 
 	posts := slices.Clone(snap.Posts)
-	slices.SortStableFunc(posts, func(a, b QueuedPost) int {
+	slices.SortStableFunc(posts, func(a, b queue.Post) int {
 		if c := a.At.Compare(b.At); c != 0 {
 			return c
 		}
 		return strings.Compare(a.ID, b.ID)
 	})
-	n := map[string]int{}
+	n := map[queue.State]int{}
 	due := 0
 	var next []postView
 	for _, p := range posts {
-		v := postView{QueuedPost: p, When: s.stamp(p.At, dayTime), Clock: s.stamp(p.At, "15:04"), StateLabel: stateLabel(t, p.State)}
+		v := postView{Post: p, When: s.stamp(p.At, dayTime), Clock: s.stamp(p.At, "15:04"), StateLabel: stateLabel(t, p.State)}
 		if !p.Due.IsZero() {
 			v.Next = s.stamp(p.Due, dayTime)
 		}
@@ -244,7 +282,7 @@ func (s *Server) dashboard(ctx context.Context, lang string, a adminAuth) *dashb
 			d.Days = append(d.Days, queueDay{Day: day})
 		}
 		d.Days[len(d.Days)-1].Posts = append(d.Days[len(d.Days)-1].Posts, v)
-		if p.State == "failed" || p.State == "missed" {
+		if p.State == queue.Failed || p.State == queue.Missed {
 			d.Failures = append(d.Failures, v)
 		}
 		if p.Waiting() {
@@ -254,7 +292,7 @@ func (s *Server) dashboard(ctx context.Context, lang string, a adminAuth) *dashb
 			}
 		}
 	}
-	for _, st := range dashboardStates {
+	for _, st := range queue.States {
 		d.Counts = append(d.Counts, stateCount{st, stateLabel(t, st), n[st]})
 	}
 	slices.SortStableFunc(next, func(a, b postView) int { return a.Due.Compare(b.Due) })
@@ -265,11 +303,11 @@ func (s *Server) dashboard(ctx context.Context, lang string, a adminAuth) *dashb
 	return d
 }
 
-func stateLabel(t map[string]string, state string) string {
-	if l, ok := t["state."+state]; ok {
+func stateLabel(t map[string]string, state queue.State) string {
+	if l, ok := t["state."+string(state)]; ok {
 		return l
 	}
-	return state
+	return string(state)
 }
 
 // plural picks the form of msg for n in lang and puts n in it. msg holds

@@ -358,3 +358,41 @@ func TestDashboardLive(t *testing.T) {
 		t.Errorf("the page does not say where its live part is")
 	}
 }
+
+// TestDashboardButtons offers the actions the queue takes in each state:
+// a failed post still being retried can be cancelled but not retried
+// (the store would refuse it); one given up can be retried.
+func TestDashboardButtons(t *testing.T) {
+	st, _ := openQueue(t)
+	ts := queueServer(t, st, nil)
+	now := ts.clock.Now()
+	slug := ts.o.Campaign.Slug
+	enqueue(t, st, now, post("p-retrying", slug, now), post("p-given-up", slug, now))
+	claimed, err := st.Claim(t.Context(), "r", now, time.Minute, queue.Any(2))
+	if err != nil || len(claimed) != 2 {
+		t.Fatalf("claim: %v, %v", claimed, err)
+	}
+	if err := st.Fail(t.Context(), "p-retrying", "r", now, "503", now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Fail(t.Context(), "p-given-up", "r", now, "401", time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	page := ts.dashboard(t, "/admin")
+	for _, c := range []struct {
+		action string
+		want   bool
+	}{
+		{"/admin/posts/p-retrying/cancel", true},
+		{"/admin/posts/p-retrying/retry", false},
+		{"/admin/posts/p-given-up/cancel", true},
+		{"/admin/posts/p-given-up/retry", true},
+	} {
+		if got := strings.Contains(page, `action="`+c.action+`"`); got != c.want {
+			t.Errorf("form posting to %s: %v, want %v", c.action, got, c.want)
+		}
+	}
+	if got := ts.do(t, withBearer(mustRequest(t, "POST", ts.url+"/admin/posts/p-given-up/retry", ""))).status; got != 303 {
+		t.Errorf("retry of the post given up: %d, want 303", got)
+	}
+}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/campaignkit/campaignkit/assets"
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
+	"github.com/campaignkit/campaignkit/toolkit/queue"
 	"github.com/campaignkit/campaignkit/toolkit/theme"
 )
 
@@ -200,20 +201,22 @@ func csrfOf(t testing.TB, page []byte) string {
 
 // fakeStore is an in-memory Store recording what the dashboard asked.
 type fakeStore struct {
-	mu     sync.Mutex
-	snap   Snapshot
-	called []string
+	mu        sync.Mutex
+	snap      Snapshot
+	called    []string
+	signedOut map[string]time.Time
+	signErr   error // what SignOut and SignedOut answer, when set
 }
 
 var _ Store = (*fakeStore)(nil)
 
 func newFakeStore() *fakeStore {
 	at := time.Date(2026, 12, 18, 8, 0, 0, 0, time.UTC)
-	return &fakeStore{snap: Snapshot{Posts: []QueuedPost{
-		{ID: "p-planned", Channel: "mastodon", Lang: "en", Card: "quote-guterres", At: at, Due: at, Local: "2026-12-18 09:00", Zone: "Europe/Zurich", State: "planned"},
-		{ID: "p-failed", Channel: "bluesky", Lang: "fr", Card: "quote-guterres", At: at.Add(-24 * time.Hour), Local: "2026-12-17 09:00", Zone: "Europe/Zurich", State: "failed", Attempts: 5, Error: "bluesky: 401 invalid credentials"},
-		{ID: "p-done", Channel: "mastodon", Lang: "ar", Card: "quote-guterres", At: at.Add(-48 * time.Hour), Local: "2026-12-16 09:00", Zone: "Europe/Zurich", State: "published", Attempts: 1, URL: "https://mastodon.example/@iom/1"},
-		{ID: "p-outbox", Channel: "outbox", Lang: "en", Card: "quote-guterres", At: at.Add(-48 * time.Hour), Local: "2026-12-16 09:00", Zone: "Europe/Zurich", State: "published", Attempts: 1, URL: "file:///srv/state/outbox/p-outbox"},
+	return &fakeStore{snap: Snapshot{Posts: []queue.Post{
+		{ID: "p-planned", Channel: "mastodon", Lang: "en", Card: "quote-guterres", At: at, Due: at, Local: "2026-12-18 09:00", Zone: "Europe/Zurich", State: queue.Planned},
+		{ID: "p-failed", Channel: "bluesky", Lang: "fr", Card: "quote-guterres", At: at.Add(-24 * time.Hour), Local: "2026-12-17 09:00", Zone: "Europe/Zurich", State: queue.Failed, Attempts: 5, LastError: "bluesky: 401 invalid credentials"},
+		{ID: "p-done", Channel: "mastodon", Lang: "ar", Card: "quote-guterres", At: at.Add(-48 * time.Hour), Local: "2026-12-16 09:00", Zone: "Europe/Zurich", State: queue.Published, Attempts: 1, URL: "https://mastodon.example/@iom/1"},
+		{ID: "p-outbox", Channel: "outbox", Lang: "en", Card: "quote-guterres", At: at.Add(-48 * time.Hour), Local: "2026-12-16 09:00", Zone: "Europe/Zurich", State: queue.Published, Attempts: 1, URL: "file:///srv/state/outbox/p-outbox"},
 	}}}
 }
 
@@ -221,25 +224,25 @@ func (f *fakeStore) List(context.Context) (Snapshot, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	s := f.snap
-	s.Posts = append([]QueuedPost(nil), s.Posts...)
+	s.Posts = append([]queue.Post(nil), s.Posts...)
 	return s, nil
 }
 
-func (f *fakeStore) set(id, state string) error {
+func (f *fakeStore) set(id string, state queue.State) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for i := range f.snap.Posts {
 		if f.snap.Posts[i].ID == id {
 			f.snap.Posts[i].State = state
-			f.called = append(f.called, state+" "+id)
+			f.called = append(f.called, string(state)+" "+id)
 			return nil
 		}
 	}
 	return ErrNotFound
 }
 
-func (f *fakeStore) Cancel(_ context.Context, id string) error { return f.set(id, "cancelled") }
-func (f *fakeStore) Retry(_ context.Context, id string) error  { return f.set(id, "planned") }
+func (f *fakeStore) Cancel(_ context.Context, id string) error { return f.set(id, queue.Cancelled) }
+func (f *fakeStore) Retry(_ context.Context, id string) error  { return f.set(id, queue.Planned) }
 func (f *fakeStore) Pause(context.Context) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -253,6 +256,26 @@ func (f *fakeStore) Resume(context.Context) error {
 	f.snap.Paused = false
 	f.called = append(f.called, "resume")
 	return nil
+}
+
+func (f *fakeStore) SignOut(_ context.Context, id string, until time.Time) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.signErr != nil {
+		return f.signErr
+	}
+	if f.signedOut == nil {
+		f.signedOut = map[string]time.Time{}
+	}
+	f.signedOut[id] = until
+	return nil
+}
+
+func (f *fakeStore) SignedOut(_ context.Context, id string) (bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	_, ok := f.signedOut[id]
+	return ok, f.signErr
 }
 
 func (f *fakeStore) calls() string {

@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/campaignkit/campaignkit/toolkit/queue"
@@ -31,20 +30,11 @@ var _ Store = Queue{}
 // List returns the campaign's posts and the ad-hoc ones, the pause and the
 // runners seen in the last day.
 func (q Queue) List(ctx context.Context) (Snapshot, error) {
-	var posts []queue.Post
-	for _, src := range []string{q.Source, queue.AdHoc} {
-		p, err := q.Store.List(ctx, queue.Filter{Source: src})
-		if err != nil {
-			return Snapshot{}, err
-		}
-		posts = append(posts, p...)
+	// In the store's order: the dashboard sorts them its own way.
+	posts, err := q.Store.List(ctx, queue.Filter{Sources: q.sources()})
+	if err != nil {
+		return Snapshot{}, err
 	}
-	slices.SortStableFunc(posts, func(a, b queue.Post) int {
-		if c := a.At.Compare(b.At); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
 	pause, err := q.Store.Paused(ctx)
 	if err != nil {
 		return Snapshot{}, err
@@ -53,19 +43,7 @@ func (q Queue) List(ctx context.Context) (Snapshot, error) {
 	if err != nil {
 		return Snapshot{}, err
 	}
-	snap := Snapshot{Paused: pause.On, Posts: make([]QueuedPost, len(posts))}
-	for i, p := range posts {
-		snap.Posts[i] = QueuedPost{
-			ID: p.ID, Source: p.Source, Channel: p.Channel, Lang: p.Lang, Card: p.Card, At: p.At, Local: p.Local, Zone: p.Zone,
-			State: string(p.State), Due: p.Due, Attempts: p.Attempts, Error: p.LastError, Reason: p.Reason,
-			URL: p.URL, Text: p.Text,
-		}
-	}
-	for _, r := range runners {
-		snap.Runners = append(snap.Runners, Runner{ID: r.ID, Host: r.Host, PID: r.PID, Source: r.Source,
-			Started: r.Started, Beat: r.Beat, LastTick: r.LastTick, InFlight: r.InFlight, Stopped: r.Stopped})
-	}
-	return snap, nil
+	return Snapshot{Paused: pause.On, Posts: posts, Runners: runners}, nil
 }
 
 // Cancel withdraws a waiting post of the campaign or queued by hand.
@@ -92,11 +70,15 @@ func (q Queue) own(ctx context.Context, id string) error {
 	if err != nil {
 		return notFound(err)
 	}
-	if p.ID != id || (p.Source != q.Source && p.Source != queue.AdHoc) {
+	if p.ID != id || !slices.Contains(q.sources(), p.Source) {
 		return fmt.Errorf("%w: %s", ErrNotFound, id)
 	}
 	return nil
 }
+
+// sources are the posts' sources the dashboard lists and steers: its
+// campaign's, and those queued by hand.
+func (q Queue) sources() []string { return []string{q.Source, queue.AdHoc} }
 
 // Pause stops publishing.
 func (q Queue) Pause(ctx context.Context) error {
@@ -105,6 +87,16 @@ func (q Queue) Pause(ctx context.Context) error {
 
 // Resume lets publishing go on.
 func (q Queue) Resume(ctx context.Context) error { return q.Store.Resume(ctx) }
+
+// SignOut records a signed-out dashboard session in the queue store.
+func (q Queue) SignOut(ctx context.Context, id string, until time.Time) error {
+	return q.Store.SignOut(ctx, id, q.Now(), until)
+}
+
+// SignedOut reports whether a dashboard session was signed out.
+func (q Queue) SignedOut(ctx context.Context, id string) (bool, error) {
+	return q.Store.SignedOut(ctx, id)
+}
 
 func notFound(err error) error {
 	if errors.Is(err, queue.ErrNotFound) {

@@ -27,11 +27,15 @@ import (
 // an HMAC of its id: it needs no storage either, and is worth nothing
 // with another session.
 //
-// Signing out deletes the cookie from the browser and the replica that
-// signs the session out refuses it from then on (revoked, kept until it
-// would have expired); a copy of the cookie taken before still works on
-// the other replicas until it expires. Changing the key (or the admin
-// token it is derived from) ends every session on every replica.
+// Signing out deletes the cookie from the browser and records the
+// session's id in the queue store until the session would have expired
+// (Store.SignOut): every replica sharing the store looks the id up on each
+// signed-in request and refuses a copy of the cookie taken before. The
+// replica that signs a session out also remembers it itself (revoked), so
+// it refuses the session at once even while there is no queue yet, and
+// writes what it remembers to the store when the queue appears. Changing
+// the key (or the admin token it is derived from) ends every session on
+// every replica.
 type session struct {
 	id      string
 	csrf    string
@@ -44,11 +48,15 @@ type sessions struct {
 	key []byte // signs cookies
 	ttl time.Duration
 
-	mu      sync.Mutex
-	revoked map[string]time.Time // signed-out ids, until they expire
+	mu sync.Mutex
+	// revoked holds the ids signed out here or found signed out in the
+	// store, until their sessions expire: refused without asking the
+	// store again.
+	revoked map[string]time.Time
 }
 
-// maxRevoked bounds the signed-out ids kept; expired ones go first.
+// maxRevoked bounds the signed-out ids remembered; expired ones go first,
+// then those expiring soonest (the store still has them).
 const maxRevoked = 10000
 
 // sessionVersion starts every cookie value, so a later format can refuse
@@ -99,7 +107,8 @@ func (ss *sessions) create(authed bool, now time.Time) *session {
 }
 
 // get checks a cookie's value: signed with this key, not expired, not
-// signed out here.
+// known here to be signed out. Whether another replica signed it out is
+// the store's to say (Server.signedOut).
 func (ss *sessions) get(value string, now time.Time) (*session, bool) {
 	parts := strings.Split(value, ".")
 	if len(parts) != 5 || parts[0] != sessionVersion || (parts[1] != "a" && parts[1] != "n") {
@@ -124,22 +133,42 @@ func (ss *sessions) get(value string, now time.Time) (*session, bool) {
 	return s, true
 }
 
-// remove signs a session out on this server. Anonymous sessions are not
-// kept: they grant nothing.
-func (ss *sessions) remove(s *session, now time.Time) {
+// revoke remembers that a session is signed out. Anonymous sessions are
+// not kept: they grant nothing.
+func (ss *sessions) revoke(s *session, now time.Time) {
 	if !s.authed {
 		return
 	}
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	if len(ss.revoked) >= maxRevoked {
+	if _, ok := ss.revoked[s.id]; !ok && len(ss.revoked) >= maxRevoked {
+		soonest := ""
 		for id, until := range ss.revoked {
 			if !now.Before(until) {
 				delete(ss.revoked, id)
+			} else if soonest == "" || until.Before(ss.revoked[soonest]) {
+				soonest = id
 			}
+		}
+		if len(ss.revoked) >= maxRevoked {
+			delete(ss.revoked, soonest)
 		}
 	}
 	ss.revoked[s.id] = s.expires
+}
+
+// revokedNow returns the ids remembered as signed out whose sessions have
+// not expired, with their expiry.
+func (ss *sessions) revokedNow(now time.Time) map[string]time.Time {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	out := make(map[string]time.Time, len(ss.revoked))
+	for id, until := range ss.revoked {
+		if now.Before(until) {
+			out[id] = until
+		}
+	}
+	return out
 }
 
 // equal compares secrets in constant time.

@@ -81,6 +81,13 @@ var migrations = []string{
 		key text PRIMARY KEY,
 		at  timestamptz
 	);`,
+
+	// 2: dashboard sessions signed out, until they would have expired.
+	`CREATE TABLE signed_out (
+		id      text PRIMARY KEY,
+		expires timestamptz NOT NULL
+	);
+	CREATE INDEX signed_out_expires ON signed_out (expires);`,
 }
 
 // SchemaVersion is the schema version this build writes.
@@ -92,7 +99,7 @@ const versionTable = "campaignkit_schema"
 
 // ours are the tables the migrations make: a database that has one of
 // them but no versionTable was not made by campaignkit and is refused.
-var ours = []string{"posts", "attempts", "pause", "runners", "told"}
+var ours = []string{"posts", "attempts", "pause", "runners", "told", "signed_out"}
 
 // Migrate brings the queue in the database at url to SchemaVersion, as
 // Open does, and returns the version it was at. A database newer than this

@@ -154,6 +154,34 @@ func TestMigrate(t *testing.T) {
 	}
 }
 
+// TestMigrateFromV1 brings a database of the first schema (before
+// sign-outs were kept) forward with its posts intact.
+func TestMigrateFromV1(t *testing.T) {
+	url := pgtest.URL(t)
+	s := open(t, url)
+	if _, err := s.Enqueue(t.Context(), queuetest.T0, []queue.Post{queuetest.Post("p", queuetest.T0)}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	conn := connect(t, url)
+	if _, err := conn.Exec(t.Context(), `DROP TABLE signed_out; UPDATE campaignkit_schema SET version = 1`); err != nil {
+		t.Fatal(err)
+	}
+	if from, err := postgres.Migrate(t.Context(), url); err != nil || from != 1 {
+		t.Fatalf("migrate: got from %d, %v, want 1", from, err)
+	}
+	s = open(t, url)
+	if err := s.SignOut(t.Context(), "session", queuetest.T0, queuetest.T0.Add(time.Hour)); err != nil {
+		t.Errorf("sign out after migration: %v", err)
+	}
+	if out, err := s.SignedOut(t.Context(), "session"); err != nil || !out {
+		t.Errorf("signed out after migration: got %v, %v, want true", out, err)
+	}
+	if all, err := s.List(t.Context(), queue.Filter{}); err != nil || len(all) != 1 {
+		t.Errorf("posts after migration: got %d, %v, want 1", len(all), err)
+	}
+}
+
 // TestForeignTablesRefused opens a database where another program has a
 // posts table: it is refused and left as it was.
 func TestForeignTablesRefused(t *testing.T) {

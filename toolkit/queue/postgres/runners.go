@@ -50,6 +50,29 @@ func (s *Store) FirstTime(ctx context.Context, key string, now time.Time) (bool,
 	return tag.RowsAffected() == 1, nil
 }
 
+// SignOut records a signed-out dashboard session and prunes the ended
+// ones.
+func (s *Store) SignOut(ctx context.Context, id string, now, until time.Time) error {
+	if id == "" || until.IsZero() {
+		return errors.New("sign out: a session id and the time it ends are required")
+	}
+	return s.tx(ctx, "sign out", func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM signed_out WHERE expires <= $1`, ts(now)); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO signed_out (id, expires) VALUES ($1, $2)
+			ON CONFLICT (id) DO UPDATE SET expires = GREATEST(signed_out.expires, excluded.expires)`, id, ts(until))
+		return err
+	})
+}
+
+// SignedOut reports whether a dashboard session was signed out.
+func (s *Store) SignedOut(ctx context.Context, id string) (bool, error) {
+	var out bool
+	err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM signed_out WHERE id = $1)`, id).Scan(&out)
+	return out, s.wrap("signed out", err)
+}
+
 // Pause stops claims. It waits for the claims under way (see Claim).
 func (s *Store) Pause(ctx context.Context, now time.Time, reason string) error {
 	return s.tx(ctx, "pause", func(tx pgx.Tx) error {

@@ -65,6 +65,7 @@ func Run(t *testing.T, open func(t *testing.T) queue.Store) {
 		{"Runners", testRunners},
 		{"FirstTime", testFirstTime},
 		{"FirstTimeRace", testFirstTimeRace},
+		{"SignOut", testSignOut},
 		{"Notifier", testNotifier},
 	}
 	for _, tt := range tests {
@@ -935,6 +936,46 @@ func testFirstTimeRace(t *testing.T, s queue.Store) {
 	for k := range keys {
 		if key := fmt.Sprintf("event:%d", k); firsts[key] != 1 {
 			t.Errorf("%s: first for %d runners, want 1", key, firsts[key])
+		}
+	}
+}
+
+// testSignOut signs dashboard sessions out: a sign-out is seen at once,
+// the later end of two is kept, and those that ended are pruned by the
+// next sign-out.
+func testSignOut(t *testing.T, s queue.Store) {
+	ctx := ctxOf(t)
+	check := func(when string, want map[string]bool) {
+		t.Helper()
+		for _, id := range []string{"s1", "s2", "s3"} {
+			got, err := s.SignedOut(ctx, id)
+			if err != nil || got != want[id] {
+				t.Errorf("%s: signed out %s: got %v, %v, want %v", when, id, got, err, want[id])
+			}
+		}
+	}
+	check("at first", nil)
+	signOut := func(id string, now, until time.Time) {
+		t.Helper()
+		if err := s.SignOut(ctx, id, now, until); err != nil {
+			t.Fatalf("sign out %s: %v", id, err)
+		}
+	}
+	signOut("s1", T0, T0.Add(12*time.Hour))
+	signOut("s2", T0, T0.Add(2*time.Hour))
+	signOut("s2", T0, T0.Add(time.Hour)) // keeps the later end
+	check("after two sign-outs", map[string]bool{"s1": true, "s2": true})
+	// At T0+2h s2 ended: the next sign-out prunes it, not s1.
+	signOut("s3", T0.Add(2*time.Hour), T0.Add(14*time.Hour))
+	check("after s2 ended", map[string]bool{"s1": true, "s3": true})
+	signOut("s3", T0.Add(13*time.Hour), T0.Add(14*time.Hour))
+	check("after s1 ended", map[string]bool{"s3": true})
+	for _, bad := range []struct {
+		id    string
+		until time.Time
+	}{{"", T0.Add(time.Hour)}, {"s4", time.Time{}}} {
+		if err := s.SignOut(ctx, bad.id, T0, bad.until); err == nil {
+			t.Errorf("sign out %q until %v: got no error", bad.id, bad.until)
 		}
 	}
 }
