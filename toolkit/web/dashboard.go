@@ -14,6 +14,7 @@ import (
 	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
 	"github.com/campaignkit/campaignkit/toolkit/queue"
+	"github.com/campaignkit/campaignkit/toolkit/runner"
 )
 
 // dueWindow is how far ahead the dashboard looks for posts that need a
@@ -195,10 +196,10 @@ type runnerView struct {
 	Ago                             string // since the last heartbeat
 }
 
-// alive reports whether the runner beat within timeout of now and did not
-// say it stopped.
+// alive reports whether the runner is publishing at now: the runners' own
+// rule (runner.StateOf), with timeout three heartbeats.
 func alive(r queue.RunnerInfo, now time.Time, timeout time.Duration) bool {
-	return r.Stopped.IsZero() && !r.Beat.IsZero() && now.Sub(r.Beat) <= timeout
+	return !r.Beat.IsZero() && runner.StateOf(r, now, timeout/3) == runner.RunnerAlive
 }
 
 // dashboard reads the queue and says what it shows in lang.

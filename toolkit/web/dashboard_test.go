@@ -64,7 +64,8 @@ func post(id, source string, at time.Time) queue.Post {
 }
 
 // TestDashboardRunners reads heartbeats from a real queue: a runner that
-// beat within 15 s and did not stop is publishing; one silent for longer,
+// beat less than 15 s ago (three heartbeats: the rule `queue status` and
+// the runners use too) and did not stop is publishing; one silent longer,
 // or stopped, is not, and with posts due within the hour the page says so
 // in a banner. The page never says publishing is running without a live
 // runner.
@@ -83,7 +84,8 @@ func TestDashboardRunners(t *testing.T) {
 		{"no runner, post overdue", nil, -5 * time.Minute, false, true, ""},
 		{"no runner, post in two hours", nil, 2 * time.Hour, false, false, ""},
 		{"fresh heartbeat", &queue.RunnerInfo{Beat: now.Add(-3 * time.Second), LastTick: now.Add(-time.Second), InFlight: 2}, 30 * time.Minute, true, false, "publishing"},
-		{"heartbeat 15 s old", &queue.RunnerInfo{Beat: now.Add(-15 * time.Second), LastTick: now.Add(-15 * time.Second)}, 30 * time.Minute, true, false, "publishing"},
+		{"heartbeat 14.9 s old", &queue.RunnerInfo{Beat: now.Add(-14900 * time.Millisecond), LastTick: now.Add(-15 * time.Second)}, 30 * time.Minute, true, false, "publishing"},
+		{"heartbeat 15 s old", &queue.RunnerInfo{Beat: now.Add(-15 * time.Second), LastTick: now.Add(-15 * time.Second)}, 30 * time.Minute, false, true, "silent: no heartbeat"},
 		{"stale heartbeat", &queue.RunnerInfo{Beat: now.Add(-16 * time.Second), LastTick: now.Add(-20 * time.Second)}, 30 * time.Minute, false, true, "silent: no heartbeat"},
 		{"stopped", &queue.RunnerInfo{Beat: now.Add(-time.Second), LastTick: now.Add(-2 * time.Second), Stopped: now.Add(-time.Second)}, 30 * time.Minute, false, true, "stopped"},
 	}
