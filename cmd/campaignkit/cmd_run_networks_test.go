@@ -451,13 +451,30 @@ func TestAllNetworksSurviveKills(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// The runners' temporary folder: a kill must leave nothing behind in it.
+	tmp := filepath.Join(dir, "tmp")
+	if err := os.Mkdir(tmp, 0o700); err != nil {
+		t.Fatal(err)
+	}
 	env := append(runnerEnv(), fakes.env...)
+	env = append(slices.DeleteFunc(env, func(kv string) bool { return strings.HasPrefix(kv, "TMPDIR=") }), "TMPDIR="+tmp)
 	rs := startRunners(t, bin, dir, 1, []string{"run", "-c", path, "--state", state, "--log-format", "json"}, env)
 	rs.killAtRandom(t, kills, [2]int{700, 800})
 	waitSettled(t, store, len(posts), 40*time.Second)
 	rs.stop(t)
 
 	q := checkQueue(t, store)
+	// Files a publish writes for a while (Instagram's JPEG of a PNG card)
+	// are replaced and removed by the post's next attempt, not left behind.
+	for _, folder := range []string{tmp, filepath.Join(state, "tmp")} {
+		if left, _ := os.ReadDir(folder); len(left) > 0 {
+			var names []string
+			for _, e := range left {
+				names = append(names, e.Name())
+			}
+			t.Errorf("the kills left %d files in %s: %s", len(left), folder, strings.Join(names, ", "))
+		}
+	}
 	byChannel := map[string][]time.Duration{}
 	for _, p := range q.posts {
 		if p.State == queue.Published {
