@@ -328,14 +328,17 @@ var networkTexts = map[string]string{
 // and Mastodon are the fakes written from their API references, on
 // loopback; Bluesky is a real PDS (skipped, saying so, when it is not
 // installed here; required under CI). Instagram and Threads fetch the
-// images from <state>/public, served on loopback.
+// images from <state>/public, served on loopback. Every server sits behind
+// a proxy that holds answers to POSTs a moment (lostAnswers), so that
+// kills also land after a network has a post and before the runner knows.
 //
 // In the end each server must hold every post of its network exactly once,
-// counted from its own records, with the card's alt text on every image,
-// and the queue must say each post is published, by exactly one attempt.
+// counted from its own records, with the card's alt text on every image;
+// the queue must say each post is published, by exactly one attempt; and
+// the kills must have left no file behind in the temporary folders.
 func TestAllNetworksSurviveKills(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds the binary, starts a Bluesky PDS and runs for about 30 seconds")
+		t.Skip("builds the binary, starts a Bluesky PDS and runs for about 35 seconds")
 	}
 	const (
 		perNetwork = 14 // two a day for a campaign week
