@@ -105,7 +105,8 @@ func metaPublisher(a *account.Account, state string, env func(string) (string, b
 	if err != nil {
 		return nil, err
 	}
-	cfg := instagram.Config{API: metaAPI(env), Account: a.ID, Handle: t.Username, UserID: t.UserID, Tokens: src, Journal: journal}
+	cfg := instagram.Config{API: metaAPI(env), Account: a.ID, Handle: t.Username, UserID: t.UserID, Tokens: src, Journal: journal,
+		TempDir: filepath.Join(state, "tmp")}
 	if host != nil {
 		cfg.Host = host
 	}

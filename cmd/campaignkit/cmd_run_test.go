@@ -78,11 +78,7 @@ type killTest struct {
 // is a folder of a machine, and its publish is idempotent only within it.
 func (k killTest) run(t *testing.T) {
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "campaignkit")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t, dir)
 	path := writeCampaign(t, dir, crashCampaign, nil)
 	state := filepath.Join(dir, "state")
 	if err := os.MkdirAll(state, 0o700); err != nil {
@@ -158,136 +154,17 @@ func (k killTest) run(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "CAMPAIGNKIT_") {
-			env = append(env, kv)
-		}
-	}
-	env = append(env, "CAMPAIGNKIT_WEBHOOK_URL="+hook.URL, "CAMPAIGNKIT_WEBHOOK_SECRET="+secret)
+	env := append(runnerEnv(), "CAMPAIGNKIT_WEBHOOK_URL="+hook.URL, "CAMPAIGNKIT_WEBHOOK_SECRET="+secret)
 	args := []string{"run", "-c", path, "--state", state, "--log-format", "json"}
 	if k.store != "" {
 		args = append(args, "--store", k.store)
 	}
-	// Each runner slot logs into a file of its own, across its restarts.
-	logs := make([]*os.File, k.runners)
-	for i := range logs {
-		f, err := os.Create(filepath.Join(dir, fmt.Sprintf("run-%d.log", i)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		logs[i] = f
-	}
-	startedLines := func(i int) int {
-		data, _ := os.ReadFile(logs[i].Name())
-		return strings.Count(string(data), `"msg":"runner started"`)
-	}
-	cmds := make([]*exec.Cmd, k.runners)
-	before := make([]int, k.runners) // "runner started" lines before the slot's last launch
-	launch := func(i int) {
-		before[i] = startedLines(i)
-		cmd := exec.Command(bin, args...)
-		cmd.Env, cmd.Stdout, cmd.Stderr = env, logs[i], logs[i]
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		cmds[i] = cmd
-	}
-	defer func() { // a failed test leaves no runner behind
-		for _, cmd := range cmds {
-			if cmd != nil && cmd.ProcessState == nil {
-				_ = cmd.Process.Kill()
-				_ = cmd.Wait()
-			}
-		}
-	}()
-	seed := uint64(time.Now().UnixNano())
-	rng := rand.New(rand.NewPCG(seed, 7))
-	t.Logf("seed %d", seed)
-	for i := range cmds {
-		launch(i)
-	}
-	killed := make([]int, k.runners)
-	for range k.kills {
-		time.Sleep(time.Duration(k.pause[0]+rng.IntN(k.pause[1])) * time.Millisecond)
-		i := rng.IntN(k.runners)
-		_ = cmds[i].Process.Signal(syscall.SIGKILL)
-		_ = cmds[i].Wait()
-		killed[i]++
-		launch(i)
-	}
-	// SIGINT is only an orderly stop once a runner has set up its signal
-	// handling: wait for each to say it started
-	for started := time.Now(); ; time.Sleep(50 * time.Millisecond) {
-		all := true
-		for i := range cmds {
-			all = all && startedLines(i) > before[i]
-		}
-		if all {
-			break
-		}
-		if time.Since(started) > 30*time.Second {
-			t.Fatal("the last runners did not start")
-		}
-	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		all, err := store.List(ctx, queue.Filter{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		settled := 0 // published, or failed for good, missed or cancelled: not retrying
-		for _, p := range all {
-			if !p.Waiting() && p.State != queue.Claimed {
-				settled++
-			}
-		}
-		if settled == k.posts || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	for _, cmd := range cmds {
-		_ = cmd.Process.Signal(syscall.SIGINT)
-	}
-	for i, cmd := range cmds {
-		err := cmd.Wait()
-		var exit *exec.ExitError
-		if !errors.As(err, &exit) || exit.ExitCode() != 130 {
-			t.Errorf("runner %d after SIGINT: got %v, want exit 130", i, err)
-		}
-	}
+	rs := startRunners(t, bin, dir, k.runners, args, env)
+	rs.killAtRandom(t, k.kills, k.pause)
+	waitSettled(t, store, k.posts, 30*time.Second)
+	rs.stop(t)
 
-	all, err := store.List(ctx, queue.Filter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	interrupted := 0
-	owners := map[string]bool{}
-	var late []time.Duration
-	for _, p := range all {
-		if p.State == queue.Published {
-			late = append(late, p.Updated.Sub(p.At))
-		}
-		if p.State != queue.Published {
-			t.Errorf("post %s: %s (%s%s)", p.ID, p.State, p.Reason, p.LastError)
-		}
-		_, attempts, _ := store.Get(ctx, p.ID)
-		published := 0
-		for _, a := range attempts {
-			switch a.Outcome {
-			case "published":
-				published++
-				owners[a.Owner] = true
-			case "interrupted":
-				interrupted++
-			}
-		}
-		if p.State == queue.Published && published != 1 {
-			t.Errorf("post %s: %d attempts recorded as published, want 1", p.ID, published)
-		}
-	}
+	q := checkQueue(t, store)
 	entries, err := os.ReadDir(filepath.Join(state, "outbox"))
 	if err != nil {
 		t.Fatal(err)
@@ -333,17 +210,242 @@ func (k killTest) run(t *testing.T) {
 			t.Errorf("webhook: post %s acted on %d times, want once", id, n)
 		}
 	}
-	slices.Sort(late)
+	late := q.lateness()
 	if len(late) == 0 {
 		t.Fatal("nothing was published")
 	}
-	p50, p99 := late[len(late)/2], late[(len(late)*99+99)/100-1]
+	p50, p99 := percentile(late, 50), percentile(late, 99)
 	t.Logf("%d runners, %d published by %d processes: %d outbox and %d webhook posts through %d kills (per runner %v); %d webhook deliveries, %d failed on purpose, %d delivered again and answered without acting; %d attempts were interrupted and taken back; lateness p50 %s, p99 %s, max %s",
-		k.runners, len(late), len(owners), len(folders), len(got), k.kills, killed, deliveries, len(faults), again, interrupted,
+		k.runners, len(late), q.owners, len(folders), len(got), k.kills, rs.killed, deliveries, len(faults), again, q.interrupted,
 		p50.Round(time.Millisecond), p99.Round(time.Millisecond), late[len(late)-1].Round(time.Millisecond))
 	if p99 > k.maxP99 {
 		t.Errorf("p99 lateness %s through the kills, want at most %s", p99, k.maxP99)
 	}
+}
+
+// buildBinary builds campaignkit into dir, once per test.
+func buildBinary(t *testing.T, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "campaignkit")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// runnerEnv is the test's environment without any CAMPAIGNKIT_ variable,
+// for runners to which the test then adds its own.
+func runnerEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "CAMPAIGNKIT_") {
+			env = append(env, kv)
+		}
+	}
+	return env
+}
+
+// runners are `campaignkit run` processes of one campaign, each slot
+// restarted at once whenever the test kills it. Each slot logs into a
+// file of its own in the test's folder, across its restarts.
+type runners struct {
+	bin    string
+	args   []string
+	env    []string
+	logs   []*os.File
+	cmds   []*exec.Cmd
+	before []int // "runner started" lines before the slot's last launch
+	killed []int // kills per slot
+}
+
+// startRunners starts n runners of bin with args and env; they are killed
+// when the test ends, whatever happened.
+func startRunners(t *testing.T, bin, dir string, n int, args, env []string) *runners {
+	t.Helper()
+	rs := &runners{bin: bin, args: args, env: env, logs: make([]*os.File, n), cmds: make([]*exec.Cmd, n), before: make([]int, n), killed: make([]int, n)}
+	for i := range rs.logs {
+		f, err := os.Create(filepath.Join(dir, fmt.Sprintf("run-%d.log", i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { f.Close() })
+		rs.logs[i] = f
+	}
+	t.Cleanup(func() { // a failed test leaves no runner behind
+		for _, cmd := range rs.cmds {
+			if cmd != nil && cmd.ProcessState == nil {
+				_ = cmd.Process.Kill()
+				_ = cmd.Wait()
+			}
+		}
+	})
+	t.Cleanup(func() { // what the runners said last, to tell why a test failed
+		if !t.Failed() {
+			return
+		}
+		for _, f := range rs.logs {
+			data, _ := os.ReadFile(f.Name())
+			lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+			t.Logf("the last lines of %s:\n%s", filepath.Base(f.Name()), strings.Join(lines[max(0, len(lines)-40):], "\n"))
+		}
+	})
+	for i := range rs.cmds {
+		rs.launch(t, i)
+	}
+	return rs
+}
+
+func (rs *runners) startedLines(i int) int {
+	data, _ := os.ReadFile(rs.logs[i].Name())
+	return strings.Count(string(data), `"msg":"runner started"`)
+}
+
+func (rs *runners) launch(t *testing.T, i int) {
+	t.Helper()
+	rs.before[i] = rs.startedLines(i)
+	cmd := exec.Command(rs.bin, rs.args...)
+	cmd.Env, cmd.Stdout, cmd.Stderr = rs.env, rs.logs[i], rs.logs[i]
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	rs.cmds[i] = cmd
+}
+
+// killAtRandom SIGKILLs a runner picked at random kills times, pausing
+// between two kills at least pause[0] ms plus up to pause[1] ms, and
+// restarts each at once. The seed is logged.
+func (rs *runners) killAtRandom(t *testing.T, kills int, pause [2]int) {
+	t.Helper()
+	seed := uint64(time.Now().UnixNano())
+	rng := rand.New(rand.NewPCG(seed, 7))
+	t.Logf("seed %d", seed)
+	for range kills {
+		time.Sleep(time.Duration(pause[0]+rng.IntN(pause[1])) * time.Millisecond)
+		i := rng.IntN(len(rs.cmds))
+		_ = rs.cmds[i].Process.Signal(syscall.SIGKILL)
+		_ = rs.cmds[i].Wait()
+		rs.killed[i]++
+		rs.launch(t, i)
+	}
+}
+
+// stop interrupts every runner and checks each exits 130. SIGINT is only
+// an orderly stop once a runner has set up its signal handling, so it
+// first waits for each to say it started.
+func (rs *runners) stop(t *testing.T) {
+	t.Helper()
+	for started := time.Now(); ; time.Sleep(50 * time.Millisecond) {
+		all := true
+		for i := range rs.cmds {
+			all = all && rs.startedLines(i) > rs.before[i]
+		}
+		if all {
+			break
+		}
+		if time.Since(started) > 30*time.Second {
+			t.Fatal("the last runners did not start")
+		}
+	}
+	for _, cmd := range rs.cmds {
+		_ = cmd.Process.Signal(syscall.SIGINT)
+	}
+	for i, cmd := range rs.cmds {
+		err := cmd.Wait()
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != 130 {
+			t.Errorf("runner %d after SIGINT: got %v, want exit 130", i, err)
+		}
+	}
+}
+
+// waitSettled polls the store until its n posts are settled (published,
+// or failed for good, missed or cancelled: none waiting or claimed), or
+// until the deadline passes; the checks that follow say what is wrong.
+func waitSettled(t *testing.T, store queue.Store, n int, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		all, err := store.List(context.Background(), queue.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		settled := 0
+		for _, p := range all {
+			if !p.Waiting() && p.State != queue.Claimed {
+				settled++
+			}
+		}
+		if settled == n || time.Now().After(deadline) {
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// queueFigures is what checkQueue found.
+type queueFigures struct {
+	posts       []queue.Post // every post, as the queue has it at the end
+	owners      int          // processes that published at least one post
+	interrupted int          // attempts cut short by a kill and taken back
+}
+
+// checkQueue checks that the queue says every post is published, with
+// exactly one attempt recorded as published.
+func checkQueue(t *testing.T, store queue.Store) queueFigures {
+	t.Helper()
+	ctx := context.Background()
+	all, err := store.List(ctx, queue.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := queueFigures{posts: all}
+	owners := map[string]bool{}
+	for _, p := range all {
+		if p.State != queue.Published {
+			t.Errorf("post %s (%s, %s): %s (%s%s)", p.ID, p.Channel, p.Lang, p.State, p.Reason, p.LastError)
+		}
+		_, attempts, err := store.Get(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		published := 0
+		for _, a := range attempts {
+			switch a.Outcome {
+			case "published":
+				published++
+				owners[a.Owner] = true
+			case "interrupted":
+				q.interrupted++
+			}
+		}
+		if p.State == queue.Published && published != 1 {
+			t.Errorf("post %s (%s): %d attempts recorded as published, want 1", p.ID, p.Channel, published)
+		}
+	}
+	q.owners = len(owners)
+	return q
+}
+
+// lateness returns how long after its planned time each published post
+// was recorded published, shortest first.
+func (q queueFigures) lateness() []time.Duration {
+	var late []time.Duration
+	for _, p := range q.posts {
+		if p.State == queue.Published {
+			late = append(late, p.Updated.Sub(p.At))
+		}
+	}
+	slices.Sort(late)
+	return late
+}
+
+// percentile returns the pth percentile of sorted durations (nearest
+// rank), 0 for none.
+func percentile(sorted []time.Duration, p int) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	return sorted[(len(sorted)*p+99)/100-1]
 }
 
 // A card post carries the card drawn in its channel's preset, with alt text

@@ -431,3 +431,9 @@ func TestBlueskyFailures(t *testing.T) {
 func pngHeader() []byte { return []byte("\x89PNG\r\n\x1a\n") }
 
 func writeBytes(path string, b []byte) error { return os.WriteFile(path, b, 0o644) }
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

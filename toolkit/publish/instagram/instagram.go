@@ -24,6 +24,8 @@ package instagram
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"image"
@@ -34,6 +36,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -93,7 +96,12 @@ type Config struct {
 	Now          func() time.Time                                 // default: time.Now
 	Sleep        func(ctx context.Context, d time.Duration) error // default: a timer ctx cancels
 	// TempDir is where converted images are written before they are
-	// hosted (default os.TempDir()).
+	// hosted, and removed once hosted. Set, it must be a folder only this
+	// user writes to (one in the state folder): each file is then named
+	// after its account, post and place in the post, so the file of an
+	// attempt whose process was killed is replaced and removed by the
+	// post's next attempt instead of staying there for good. Empty: the
+	// system's temporary folder, with random names.
 	TempDir string
 }
 
@@ -282,7 +290,7 @@ func (p *Publisher) check(post publish.Post, text string) ([]picture, error) {
 		if i >= MaxCarousel {
 			break
 		}
-		pc, prob := p.prepare(img)
+		pc, prob := p.prepare(post.ID, i, img)
 		if prob != "" {
 			probs = append(probs, fmt.Sprintf("image %d (%s) %s", i+1, img.Path, prob))
 			continue
@@ -300,9 +308,9 @@ func (p *Publisher) check(post publish.Post, text string) ([]picture, error) {
 	return pics, nil
 }
 
-// prepare reads an image, checks its aspect ratio, and makes a JPEG of a
-// PNG. It returns what is wrong with it, if anything.
-func (p *Publisher) prepare(img publish.Image) (picture, string) {
+// prepare reads image i of post postID, checks its aspect ratio, and
+// makes a JPEG of a PNG. It returns what is wrong with it, if anything.
+func (p *Publisher) prepare(postID string, i int, img publish.Image) (picture, string) {
 	data, err := os.ReadFile(img.Path)
 	if err != nil {
 		return picture{}, "cannot be read: " + err.Error()
@@ -336,17 +344,42 @@ func (p *Publisher) prepare(img publish.Image) (picture, string) {
 	if buf.Len() > MaxImageBytes {
 		return picture{}, fmt.Sprintf("makes a JPEG of %d bytes; Instagram takes up to 8 MB", buf.Len())
 	}
-	f, err := os.CreateTemp(p.cfg.TempDir, "campaignkit-instagram-*.jpg")
+	path, err := p.writeTemp(postID, i, buf.Bytes())
 	if err != nil {
 		return picture{}, "could not be converted to JPEG: " + err.Error()
 	}
-	_, werr := f.Write(buf.Bytes())
-	cerr := f.Close()
-	if werr != nil || cerr != nil {
-		os.Remove(f.Name())
-		return picture{}, "could not be converted to JPEG: " + errors.Join(werr, cerr).Error()
+	return picture{path: path, temp: true, alt: img.Alt}, ""
+}
+
+// writeTemp writes a converted image i of post postID into TempDir and
+// returns its path.
+func (p *Publisher) writeTemp(postID string, i int, data []byte) (string, error) {
+	if p.cfg.TempDir == "" {
+		// A shared folder: a name no one else can have chosen first.
+		f, err := os.CreateTemp("", "campaignkit-instagram-*.jpg")
+		if err != nil {
+			return "", err
+		}
+		_, werr := f.Write(data)
+		if err := errors.Join(werr, f.Close()); err != nil {
+			os.Remove(f.Name())
+			return "", err
+		}
+		return f.Name(), nil
 	}
-	return picture{path: f.Name(), temp: true, alt: img.Alt}, ""
+	// A folder of our own: a name of its own per post and image. The one
+	// attempt of a post at a time (the queue's lease) owns it, and the
+	// next attempt overwrites what a killed one left.
+	if err := os.MkdirAll(p.cfg.TempDir, 0o700); err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256([]byte(p.cfg.Account + "\x00" + postID + "\x00" + strconv.Itoa(i)))
+	path := filepath.Join(p.cfg.TempDir, "instagram-"+hex.EncodeToString(sum[:12])+".jpg")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		os.Remove(path)
+		return "", err
+	}
+	return path, nil
 }
 
 func (p *Publisher) token(ctx context.Context) (publish.Secret, error) {

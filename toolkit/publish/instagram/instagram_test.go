@@ -417,3 +417,47 @@ func TestNoSignIn(t *testing.T) {
 		t.Errorf("got %v, want a permanent error saying how to sign in", err)
 	}
 }
+
+// TestKilledAttemptLeavesNoFile: a PNG card is converted to a JPEG file
+// in TempDir before it is hosted. An attempt whose process is killed
+// leaves that file; the post's next attempt, in a new process, replaces
+// and removes it, so kills do not pile files up.
+func TestKilledAttemptLeavesNoFile(t *testing.T) {
+	e := newEnv(t)
+	tmp := t.TempDir()
+	post := publish.Post{ID: "k1", At: planned, Text: "cut short by a kill", Images: []publish.Image{{Path: writePNG(t, "b.png", 100, 125), Alt: "B card."}}}
+	publisher := func(sleep func(context.Context, time.Duration) error) *instagram.Publisher {
+		p, err := instagram.New(instagram.Config{API: e.fake.URL, Account: "iom-ig", UserID: e.igID, Host: e.host, Now: e.clock, TempDir: tmp,
+			Tokens: &account.Stored{ID: "iom-ig", Network: "instagram", Store: e.store, Now: e.clock}, Sleep: sleep})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	// The first attempt stops for good while its container is processed,
+	// as a killed process does: it never gets to remove its file.
+	stuck, killed, ended := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	first := publisher(func(context.Context, time.Duration) error {
+		close(stuck)
+		<-killed
+		return context.Canceled
+	})
+	go func() { // ends once the test releases it
+		defer close(ended)
+		_, _ = first.Publish(attempt(1), post)
+	}()
+	t.Cleanup(func() { close(killed); <-ended })
+	<-stuck
+	if left, _ := os.ReadDir(tmp); len(left) != 1 {
+		t.Fatalf("while the first attempt hangs: %d files in TempDir, want its one JPEG", len(left))
+	}
+	if _, err := publisher(func(context.Context, time.Duration) error { return nil }).Publish(attempt(2), post); err != nil {
+		t.Fatalf("next attempt: %v", err)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("after the next attempt: %d files in TempDir, want none", len(left))
+	}
+	if n := len(e.fake.Media()); n != 1 {
+		t.Errorf("%d posts, want 1", n)
+	}
+}

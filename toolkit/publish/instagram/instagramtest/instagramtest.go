@@ -112,8 +112,14 @@ type Server struct {
 }
 
 // New starts the fake on a loopback port. Close it when done.
-func New() *Server {
-	s := &Server{Server: metatest.New(), ProcessingPolls: 1, Fetch: &http.Client{Timeout: 10 * time.Second}, containers: map[string]*Container{}}
+func New() *Server { return On(metatest.New()) }
+
+// On adds the Instagram endpoints to m, the Meta fake of another fake (a
+// facebooktest.Server's Server): Facebook Pages and Instagram then share
+// one Graph API host with its users, Pages and tokens, as both share
+// graph.facebook.com. Closing either fake closes both.
+func On(m *metatest.Server) *Server {
+	s := &Server{Server: m, ProcessingPolls: 1, Fetch: &http.Client{Timeout: 10 * time.Second}, containers: map[string]*Container{}}
 	s.Mux.HandleFunc("POST /{ver}/{ig}/media", s.create)
 	s.Mux.HandleFunc("POST /{ver}/{ig}/media_publish", s.publish)
 	s.Mux.HandleFunc("GET /{ver}/{ig}/media", s.list)

@@ -32,6 +32,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -88,27 +89,44 @@ func Start(t testing.TB) *Server {
 // anything.
 func Require(t testing.TB) string {
 	t.Helper()
-	missing := func(msg string) {
-		t.Helper()
+	dir, why := find()
+	if why != "" {
 		if os.Getenv("CI") != "" {
-			t.Fatal("pdstest: " + msg + " (CI is set: not skipping)")
+			t.Fatal("pdstest: " + why + " (CI is set: not skipping)")
 		}
-		t.Skip("pdstest: " + msg)
-	}
-	if _, err := exec.LookPath("node"); err != nil {
-		missing(fmt.Sprintf("the real Bluesky PDS test needs node on PATH (apt-get install nodejs npm build-essential python3, then %s): %v", InstallCommand, err))
-	}
-	dir, err := Dir()
-	if err != nil {
-		missing(err.Error())
-	}
-	if !Installed(dir) {
-		missing(fmt.Sprintf("the real Bluesky PDS is not installed in %s: run %s (about ten minutes, once)", dir, InstallCommand))
+		t.Skip("pdstest: " + why)
 	}
 	if err := writeLauncher(dir); err != nil {
 		t.Fatalf("pdstest: %v", err)
 	}
 	return dir
+}
+
+// StartIfInstalled is Start for a test that covers more than Bluesky: when
+// the PDS cannot run here it returns nil and why, for the test to log and
+// go on without it, instead of skipping the whole test. With CI set a
+// missing PDS still fails the test.
+func StartIfInstalled(t testing.TB) (*Server, string) {
+	t.Helper()
+	if _, why := find(); why != "" && os.Getenv("CI") == "" {
+		return nil, "pdstest: " + why
+	}
+	return Start(t), ""
+}
+
+// find returns the folder of the installed PDS, or why it cannot run.
+func find() (dir, why string) {
+	if _, err := exec.LookPath("node"); err != nil {
+		return "", fmt.Sprintf("the real Bluesky PDS test needs node on PATH (apt-get install nodejs npm build-essential python3, then %s): %v", InstallCommand, err)
+	}
+	dir, err := Dir()
+	if err != nil {
+		return "", err.Error()
+	}
+	if !Installed(dir) {
+		return "", fmt.Sprintf("the real Bluesky PDS is not installed in %s: run %s (about ten minutes, once)", dir, InstallCommand)
+	}
+	return dir, ""
 }
 
 func start(t testing.TB, dir string) (*Server, error) {
@@ -244,4 +262,70 @@ func (b *lockedBuffer) Bytes() []byte {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return append([]byte(nil), b.buf.Bytes()...)
+}
+
+// Post is an app.bsky.feed.post record in the account's repository, as
+// the PDS keeps it.
+type Post struct {
+	URI       string // at://<did>/app.bsky.feed.post/<rkey>
+	Text      string
+	Langs     []string
+	CreatedAt string
+	Alts      []string // alt text of each image of an app.bsky.embed.images embed, in order
+}
+
+// Posts returns every post record in the account's repository, read from
+// the PDS (com.atproto.repo.listRecords, page by page), so that a test
+// can count the copies of a post.
+func (s *Server) Posts() ([]Post, error) {
+	var out []Post
+	cursor := ""
+	for {
+		u := s.URL + "/xrpc/com.atproto.repo.listRecords?repo=" + url.QueryEscape(s.DID) + "&collection=app.bsky.feed.post&limit=100"
+		if cursor != "" {
+			u += "&cursor=" + url.QueryEscape(cursor)
+		}
+		resp, err := http.Get(u)
+		if err != nil {
+			return nil, fmt.Errorf("listRecords: %w", err)
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return nil, fmt.Errorf("listRecords: %w", err)
+		}
+		if resp.StatusCode != http.StatusOK {
+			return nil, fmt.Errorf("listRecords: HTTP %d: %s", resp.StatusCode, b)
+		}
+		var page struct {
+			Cursor  string `json:"cursor"`
+			Records []struct {
+				URI   string `json:"uri"`
+				Value struct {
+					Text      string   `json:"text"`
+					Langs     []string `json:"langs"`
+					CreatedAt string   `json:"createdAt"`
+					Embed     struct {
+						Images []struct {
+							Alt string `json:"alt"`
+						} `json:"images"`
+					} `json:"embed"`
+				} `json:"value"`
+			} `json:"records"`
+		}
+		if err := json.Unmarshal(b, &page); err != nil {
+			return nil, fmt.Errorf("listRecords: %w", err)
+		}
+		for _, r := range page.Records {
+			p := Post{URI: r.URI, Text: r.Value.Text, Langs: r.Value.Langs, CreatedAt: r.Value.CreatedAt}
+			for _, img := range r.Value.Embed.Images {
+				p.Alts = append(p.Alts, img.Alt)
+			}
+			out = append(out, p)
+		}
+		if page.Cursor == "" || len(page.Records) == 0 {
+			return out, nil
+		}
+		cursor = page.Cursor
+	}
 }

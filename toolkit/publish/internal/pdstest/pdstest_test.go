@@ -48,6 +48,24 @@ func TestRequireNeverInstalls(t *testing.T) {
 	if !strings.Contains(r.failed, InstallCommand) || !strings.Contains(r.failed, "CI is set") || r.skipped != "" {
 		t.Errorf("with CI: skipped %q, failed %q; want a failure naming %q", r.skipped, r.failed, InstallCommand)
 	}
+	// StartIfInstalled says why instead of skipping; with CI it fails.
+	t.Setenv("CI", "")
+	if s, why := StartIfInstalled(t); s != nil || !strings.Contains(why, InstallCommand) {
+		t.Errorf("StartIfInstalled without CI: got %v, %q; want nil and why, naming %q", s, why, InstallCommand)
+	}
+	t.Setenv("CI", "true")
+	r = &recorder{TB: t}
+	func() {
+		defer func() {
+			if v := recover(); v != nil && v != r {
+				panic(v)
+			}
+		}()
+		StartIfInstalled(r)
+	}()
+	if !strings.Contains(r.failed, "CI is set") || r.skipped != "" {
+		t.Errorf("StartIfInstalled with CI: skipped %q, failed %q; want a failure", r.skipped, r.failed)
+	}
 	if entries, _ := os.ReadDir(dir); len(entries) > 0 {
 		t.Errorf("Require wrote %d files into the install folder, want none", len(entries))
 	}
@@ -74,5 +92,8 @@ func TestStart(t *testing.T) {
 	}
 	if s.DID == "" {
 		t.Errorf("got empty DID, want did:plc:...")
+	}
+	if posts, err := s.Posts(); err != nil || len(posts) != 0 {
+		t.Errorf("Posts of a new account: got %v, %v; want none", posts, err)
 	}
 }
