@@ -49,3 +49,39 @@ func TestFigureNeverBreaksInsideANumber(t *testing.T) {
 		}
 	}
 }
+
+// TestWrappedTitleBreaksAfterTheDot: poster sets the title in a narrow
+// column, where it takes several lines; no line starts with the dot, and
+// the date ("18 de diciembre") is never split.
+func TestWrappedTitleBreaksAfterTheDot(t *testing.T) {
+	e := newEnv(t, nil, "")
+	card, _ := e.c.CardByID("hashtag-community")
+	wrapped := 0
+	for _, pn := range []string{"instagram-square", "story", "x", "linkedin"} {
+		p, _ := toolkit.PresetByName(pn)
+		for _, lang := range e.c.Languages {
+			res := e.render(t, card, lang, p, "poster")
+			date := render.LocalDate(e.c.Day.Time.Month(), e.c.Day.Day(), lang)
+			for _, pl := range res.Text {
+				if pl.Name != "title" {
+					continue
+				}
+				lines := pl.Block.LineTexts()
+				if len(lines) > 1 {
+					wrapped++
+				}
+				for _, l := range lines {
+					if strings.HasPrefix(l, "·") {
+						t.Errorf("%s %s: title lines %q: one starts with the dot", pn, lang, lines)
+					}
+				}
+				if last := lines[len(lines)-1]; !strings.HasSuffix(last, strings.ToUpper(date)) {
+					t.Errorf("%s %s: title lines %q: the date %q is split", pn, lang, lines, date)
+				}
+			}
+		}
+	}
+	if wrapped == 0 {
+		t.Error("no title wrapped: the test checks nothing")
+	}
+}
