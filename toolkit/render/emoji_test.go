@@ -51,8 +51,8 @@ func emojiGoldenCases(t testing.TB) []goldenCase {
 	card, _ := e.c.CardByID("tag")
 	p, _ := toolkit.PresetByName("instagram-square")
 	return []goldenCase{
-		{e, "emoji-tag-en-instagram-square.png", card, "en", p},
-		{e, "emoji-tag-ar-instagram-square.png", card, "ar", p},
+		{e, "emoji-tag-en-instagram-square.png", card, "en", p, "un-blue"},
+		{e, "emoji-tag-ar-instagram-square.png", card, "ar", p, "un-blue"},
 	}
 }
 

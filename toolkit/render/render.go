@@ -344,7 +344,9 @@ func elementText(j Job, name string) (string, string) {
 	f := func(field string) string { return fmt.Sprintf("cards[%d].%s.%s", cardIndex(c, card), field, lang) }
 	switch name {
 	case "title":
-		return c.Title[lang] + "  ·  " + LocalDate(c.Day.Time.Month(), c.Day.Day(), lang), "title." + lang
+		// a title wrapped in a narrow column breaks after the dot, never
+		// before it nor inside the date
+		return c.Title[lang] + "  \u2060·  " + keepTogether(LocalDate(c.Day.Time.Month(), c.Day.Day(), lang)), "title." + lang
 	case "tag":
 		return BreakableTag(card.Tag[lang]), fmt.Sprintf("cards[%d].tag", cardIndex(c, card))
 	case "text":
@@ -364,7 +366,7 @@ func elementText(j Job, name string) (string, string) {
 	case "role":
 		return card.Role[lang], f("role")
 	case "figure":
-		return card.Figure[lang], f("figure")
+		return KeepNumbers(card.Figure[lang]), f("figure")
 	case "label":
 		return card.Label[lang], f("label")
 	case "source":

@@ -169,7 +169,7 @@ func TestGolden(t *testing.T) {
 	gotLines := map[string]map[string][]string{}
 	for _, g := range append(goldenCases(e), emojiGoldenCases(t)...) {
 		t.Run(g.name, func(t *testing.T) {
-			res := g.e.render(t, g.card, g.lang, g.p, "un-blue")
+			res := g.e.render(t, g.card, g.lang, g.p, g.theme)
 			gotLines[g.name] = blockLines(res)
 			path := filepath.Join("testdata", "golden", g.name)
 			if *update {
@@ -199,15 +199,18 @@ func TestGolden(t *testing.T) {
 }
 
 type goldenCase struct {
-	e    *env
-	name string
-	card campaign.Card
-	lang string
-	p    toolkit.Preset
+	e     *env
+	name  string
+	card  campaign.Card
+	lang  string
+	p     toolkit.Preset
+	theme string
 }
 
 // goldenCases are the cards the goldens hold: every kind of the fixture,
-// countdowns at 3 days and on the day, in en, ar and zh, square, story and x.
+// countdowns at 3 days and on the day, in en, ar and zh, square, story and
+// x, in un-blue; and each of them in poster, whose layouts differ most from
+// un-blue's, once per orientation and script (en square, ar story, zh x).
 func goldenCases(e *env) []goldenCase {
 	var out []goldenCase
 	for _, card := range e.c.ExpandedCards() {
@@ -217,8 +220,12 @@ func goldenCases(e *env) []goldenCase {
 		for _, lang := range []string{"en", "ar", "zh"} {
 			for _, pn := range []string{"instagram-square", "story", "x"} {
 				p, _ := toolkit.PresetByName(pn)
-				out = append(out, goldenCase{e, fmt.Sprintf("%s-%s-%s.png", card.ID, lang, pn), card, lang, p})
+				out = append(out, goldenCase{e, fmt.Sprintf("%s-%s-%s.png", card.ID, lang, pn), card, lang, p, "un-blue"})
 			}
+		}
+		for _, c := range [][2]string{{"en", "instagram-square"}, {"ar", "story"}, {"zh", "x"}} {
+			p, _ := toolkit.PresetByName(c[1])
+			out = append(out, goldenCase{e, fmt.Sprintf("poster-%s-%s-%s.png", card.ID, c[0], c[1]), card, c[0], p, "poster"})
 		}
 	}
 	return out
@@ -293,7 +300,7 @@ func TestDemoLayout(t *testing.T) {
 		t.Skip("renders the whole demo")
 	}
 	e := newEnv(t, nil, "")
-	themes := []string{"un-blue", "community", "high-contrast"}
+	themes := []string{"un-blue", "community", "high-contrast", "poster"}
 	n := 0
 	for _, card := range e.c.ExpandedCards() {
 		for _, lang := range e.c.Languages {

@@ -13,10 +13,10 @@ import (
 
 // Version names the drawing code's output. Bump it in any change that can
 // alter a pixel of a card drawn from the same input (layout, colours,
-// encoding); TestVersionFollowsPixels fails when the pixels change and it
-// was not bumped. Caches key on it, not on the executable, so the same code
+// encoding); TestVersionFollowsPixels fails when the golden images change
+// and it was not bumped. Caches key on it, not on the executable, so the same code
 // run with `go run` or `go build`, or rebuilt unchanged, reuses what it drew.
-const Version = "2026-12-02.1"
+const Version = "2026-12-02.2"
 
 // pixelModules are the modules whose code draws or encodes pixels: an
 // upgrade of any of them may change the output.

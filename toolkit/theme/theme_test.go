@@ -12,7 +12,7 @@ import (
 
 func TestBuiltinThemes(t *testing.T) {
 	names := theme.Names(assets.Themes)
-	for _, want := range []string{"un-blue", "community", "high-contrast"} {
+	for _, want := range []string{"un-blue", "community", "high-contrast", "poster"} {
 		found := false
 		for _, n := range names {
 			found = found || n == want
