@@ -28,6 +28,10 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /{$}", s.serveStatic("index.html", "text/html; charset=utf-8"))
 	mux.HandleFunc("GET /static/preview.js", s.serveStatic("preview.js", "text/javascript; charset=utf-8"))
 	mux.HandleFunc("GET /static/preview.css", s.serveStatic("preview.css", "text/css; charset=utf-8"))
+	mux.HandleFunc("GET /static/favicon.svg", s.serveStatic("favicon.svg", "image/svg+xml"))
+	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/static/favicon.svg", http.StatusMovedPermanently)
+	})
 	mux.HandleFunc("GET /state.json", s.handleState)
 	mux.HandleFunc("GET /events", s.handleEvents)
 	mux.HandleFunc("GET /img/{name}", s.handleImage)

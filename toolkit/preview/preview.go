@@ -58,7 +58,8 @@ type Options struct {
 	// Workers draw images; default GOMAXPROCS.
 	Workers int
 	// Watch configures the polling of the files (interval, settle time,
-	// clock).
+	// clock); default: every 250 ms, reported once unchanged for 150 ms,
+	// so that a save shows within a second.
 	Watch watch.Options
 	// Loopback refuses requests whose Host is not a loopback name or
 	// address, so that a web page elsewhere cannot reach the preview
@@ -108,6 +109,12 @@ func New(o Options) (*Server, error) {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Watch.Interval <= 0 {
+		o.Watch.Interval = 250 * time.Millisecond
+	}
+	if o.Watch.Settle <= 0 {
+		o.Watch.Settle = 150 * time.Millisecond
 	}
 	s := &Server{
 		o: o, log: o.Logger,
