@@ -48,13 +48,18 @@
   // an unchanged image is not loaded again
   const images = new Map();
 
+  // sizes by preset name, for the images' width and height attributes,
+  // so the page keeps its layout while they load
+  let sizes = new Map();
+
   function figure(card, lang, im) {
     const id = card.id + "|" + lang.lang + "|" + im.preset;
     let img = null;
     if (im.url) {
       img = images.get(id);
       if (!img || img.getAttribute("src") !== im.url) {
-        img = el("img", { src: im.url, loading: "lazy", alt: lang.alt });
+        const size = sizes.get(im.preset) || {};
+        img = el("img", { src: im.url, loading: "lazy", alt: lang.alt, width: size.width, height: size.height });
         images.set(id, img);
       } else if (img.getAttribute("alt") !== lang.alt) {
         img.setAttribute("alt", lang.alt);
@@ -76,7 +81,7 @@
       if (c.text) {
         const over = c.limit > 0 && c.count > c.limit;
         dl.append(el("dd", { class: over ? "over" : null, "data-caption": c.platform, lang: lang.lang, dir: lang.dir },
-          c.text, el("span", { class: "count" }, c.count + (c.limit ? " / " + c.limit : ""))));
+          c.text, el("span", { class: "count", dir: "ltr" }, c.count + (c.limit ? " / " + c.limit : ""))));
       } else {
         dl.append(el("dd", { class: "none" }, c.problem || "no caption"));
       }
@@ -100,6 +105,7 @@
     problems.hidden = s.problems.length === 0;
     if (s.problems.length) problems.append(el("h2", {}, "Problems not about one card"), problemList(s.problems));
     const dirs = new Map(s.languages.map((l) => [l.tag, l.dir]));
+    sizes = new Map(s.presets.map((p) => [p.name, p]));
     const wantLang = langSel.value;
     const wantPreset = presetSel.value;
     const seen = new Set();
