@@ -26,7 +26,7 @@ var version = "0.1.0-dev"
 // running one app is seen by the next.
 func commands() []*cli.Command {
 	return []*cli.Command{
-		buildCommand(), renderCommand(), lintCommand(), initCommand(), translationsCommand(), themesCommand(), formatsCommand(),
+		buildCommand(), renderCommand(), previewCommand(), lintCommand(), initCommand(), translationsCommand(), themesCommand(), formatsCommand(),
 		scheduleCommand(), queueCommand(), migrateCommand(), runCommand(), accountsCommand(), newServeCommand(time.Now),
 	}
 }

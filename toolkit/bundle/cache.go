@@ -13,6 +13,7 @@ import (
 
 	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
+	"github.com/campaignkit/campaignkit/toolkit/render"
 	"github.com/campaignkit/campaignkit/toolkit/theme"
 )
 
@@ -201,4 +202,23 @@ func sha256File(p string) (string, error) {
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// Keys gives card images the cache keys a build gives them: the hash of
+// everything an image depends on (the renderer, the card as written, its
+// language, preset and theme, and every picture drawn). Two keys are
+// equal only when the images are, so a preview compares them to know
+// which images an edit changed. Each picture file is hashed once per
+// Keys; make new Keys after files change.
+type Keys struct{ k *keyer }
+
+// NewKeys returns the keys of c's images, its pictures read from cfs.
+func NewKeys(c *campaign.Campaign, cfs fs.FS) *Keys {
+	return &Keys{k: &keyer{c: c, cfs: cfs, program: render.Fingerprint(), files: map[string]string{}}}
+}
+
+// Key is the key of card's image in lang at preset p, drawn with theme th
+// whose pictures are in thFS.
+func (k *Keys) Key(card campaign.Card, lang string, p toolkit.Preset, th *theme.Theme, thFS fs.FS) string {
+	return k.k.key(job{card: card, lang: lang, p: p, th: th, thFS: thFS})
 }

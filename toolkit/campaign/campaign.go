@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/campaignkit/campaignkit/toolkit"
+	"github.com/campaignkit/campaignkit/toolkit/i18n"
 )
 
 // Text is a piece of copy in each of the campaign's languages, keyed by
@@ -203,7 +204,8 @@ func (c *Campaign) ExpandedCards() []Card {
 	return out
 }
 
-// CountdownText is the phrase of a countdown card in lang.
+// CountdownText is the phrase of a countdown card in lang, its number in
+// lang's digits (CLDR's default numbering system for the locale).
 func (c *Campaign) CountdownText(card Card, lang string) string {
 	if card.Days == 0 && card.Today[lang] != "" {
 		return card.Today[lang]
@@ -213,7 +215,7 @@ func (c *Campaign) CountdownText(card Card, lang string) string {
 	if s == "" {
 		s = forms["other"]
 	}
-	return strings.ReplaceAll(s, "{n}", fmt.Sprint(card.Days))
+	return strings.ReplaceAll(s, "{n}", i18n.Digits(lang, card.Days))
 }
 
 // PluralForm returns the CLDR plural category of the whole number n in

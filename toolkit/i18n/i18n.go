@@ -2,7 +2,10 @@
 // whether it names a real language, the script its text is written in, the
 // direction it runs and the embedded font family it is set in. It is the one
 // place any package asks "is this RTL?", so that a card, a page and a bidi
-// paragraph never disagree about the same language.
+// paragraph never disagree about the same language. It also writes dates
+// and numbers the way a language does, from CLDR data for every locale CLDR
+// has (DayMonth, WeekdayName, Digits): the table is cldr.tsv, written by
+// `go run ./toolkit/i18n/gen`.
 //
 // Tags are validated once, where they enter (Parse); code handed a tag that
 // was validated asks Of, IsRTL or Dir.

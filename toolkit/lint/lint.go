@@ -31,6 +31,9 @@ type Input struct {
 	Themes func(name string) (*theme.Theme, fs.FS, error)
 	// Schedule loads the schedule the campaign names (nil, nil for none).
 	Schedule func() (*schedule.Schedule, error)
+	// Presets are the sizes cards are laid out in; default all. A preview
+	// showing fewer sizes checks only those.
+	Presets []toolkit.Preset
 }
 
 // state is what the checks share as they run.
@@ -179,6 +182,7 @@ func checkLayout(ctx context.Context, s *state) ([]toolkit.Problem, error) {
 	}
 	_, _, err := bundle.RenderCards(ctx, bundle.CardOptions{
 		Campaign: s.in.Campaign, CampaignFS: s.in.FS, DryRun: true, Themes: s.in.Themes, Inspect: inspect,
+		Presets: s.in.Presets,
 	})
 	return problems(err)
 }

@@ -11,9 +11,7 @@ import (
 	"image/draw"
 	"io/fs"
 	"math"
-	"strconv"
 	"strings"
-	"time"
 	"unicode"
 
 	"github.com/campaignkit/campaignkit/toolkit"
@@ -346,7 +344,7 @@ func elementText(j Job, name string) (string, string) {
 	case "title":
 		// a title wrapped in a narrow column breaks after the dot, never
 		// before it nor inside the date
-		return c.Title[lang] + "  \u2060·  " + keepTogether(LocalDate(c.Day.Time.Month(), c.Day.Day(), lang)), "title." + lang
+		return c.Title[lang] + "  \u2060·  " + keepTogether(i18n.DayMonth(lang, c.Day.Time.Month(), c.Day.Day())), "title." + lang
 	case "tag":
 		return BreakableTag(card.Tag[lang]), fmt.Sprintf("cards[%d].tag", cardIndex(c, card))
 	case "text":
@@ -376,9 +374,9 @@ func elementText(j Job, name string) (string, string) {
 	case "number":
 		if card.Days == 0 {
 			// the day itself: its date is the hero
-			return LocalDate(c.Day.Time.Month(), c.Day.Day(), lang), f("today")
+			return i18n.DayMonth(lang, c.Day.Time.Month(), c.Day.Day()), f("today")
 		}
-		return strconv.Itoa(card.Days), f("phrase")
+		return i18n.Digits(lang, card.Days), f("phrase")
 	}
 	return "", ""
 }
@@ -425,32 +423,6 @@ func BreakableTag(tag string) string {
 		b.WriteRune(c)
 	}
 	return b.String()
-}
-
-var months = map[string][12]string{
-	"en": {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
-	"fr": {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"},
-	"es": {"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"},
-	"ru": {"января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"},
-	"ar": {"يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"},
-}
-
-// LocalDate writes a day of the year the way lang does ("18 December",
-// "18 décembre", "12月18日"), for the six UN languages; other languages get
-// the English month name.
-func LocalDate(m time.Month, day int, lang string) string {
-	base, _, _ := strings.Cut(lang, "-")
-	idx := int(m) - 1
-	switch base {
-	case "zh", "ja":
-		return fmt.Sprintf("%d月%d日", idx+1, day)
-	case "es":
-		return fmt.Sprintf("%d de %s", day, months["es"][idx])
-	}
-	if names, ok := months[base]; ok {
-		return fmt.Sprintf("%d %s", day, names[idx])
-	}
-	return fmt.Sprintf("%d %s", day, months["en"][idx])
 }
 
 func align(s string) text.Align {

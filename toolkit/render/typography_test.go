@@ -6,6 +6,7 @@ import (
 	"testing/fstest"
 
 	"github.com/campaignkit/campaignkit/toolkit"
+	"github.com/campaignkit/campaignkit/toolkit/i18n"
 	"github.com/campaignkit/campaignkit/toolkit/render"
 )
 
@@ -61,7 +62,7 @@ func TestWrappedTitleBreaksAfterTheDot(t *testing.T) {
 		p, _ := toolkit.PresetByName(pn)
 		for _, lang := range e.c.Languages {
 			res := e.render(t, card, lang, p, "poster")
-			date := render.LocalDate(e.c.Day.Time.Month(), e.c.Day.Day(), lang)
+			date := i18n.DayMonth(lang, e.c.Day.Time.Month(), e.c.Day.Day())
 			for _, pl := range res.Text {
 				if pl.Name != "title" {
 					continue

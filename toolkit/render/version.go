@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"sync"
 
+	"github.com/campaignkit/campaignkit/toolkit/i18n"
 	"github.com/campaignkit/campaignkit/toolkit/text"
 )
 
@@ -16,7 +17,7 @@ import (
 // encoding); TestVersionFollowsPixels fails when the golden images change
 // and it was not bumped. Caches key on it, not on the executable, so the same code
 // run with `go run` or `go build`, or rebuilt unchanged, reuses what it drew.
-const Version = "2026-12-02.2"
+const Version = "2026-12-02.3"
 
 // pixelModules are the modules whose code draws or encodes pixels: an
 // upgrade of any of them may change the output.
@@ -31,10 +32,10 @@ var pixelModules = []string{
 // Fingerprint identifies everything besides a card's own input that
 // decides its pixels and bytes: Version, the Go release (image/png and
 // compress/flate are part of the output), the versions of the drawing
-// modules and the embedded fonts.
+// modules, the embedded fonts and the CLDR release dates are written from.
 var Fingerprint = sync.OnceValue(func() string {
 	h := sha256.New()
-	fmt.Fprintf(h, "render %s\ngo %s\nfonts %s\n", Version, runtime.Version(), text.FontsFingerprint())
+	fmt.Fprintf(h, "render %s\ngo %s\nfonts %s\ncldr %s\n", Version, runtime.Version(), text.FontsFingerprint(), i18n.CLDRVersion)
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, dep := range bi.Deps {
 			for _, m := range pixelModules {
