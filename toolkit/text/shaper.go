@@ -1,6 +1,7 @@
 package text
 
 import (
+	"math"
 	"unicode"
 
 	"github.com/campaignkit/campaignkit/toolkit/i18n"
@@ -10,6 +11,7 @@ import (
 	"github.com/go-text/typesetting/language"
 	"github.com/go-text/typesetting/shaping"
 	"golang.org/x/image/math/fixed"
+	"golang.org/x/image/vector"
 )
 
 // Shaper shapes, wraps and draws text. It caches faces, glyph outlines and
@@ -21,7 +23,12 @@ type Shaper struct {
 	seg      shaping.Segmenter
 	wrap     shaping.LineWrapper
 	fm       fontmap
-	outlines map[outlineKey][]ot.Segment
+	outlines map[outlineKey]outline
+	// glyph masks drawn so far (see Draw), and their size in bytes
+	masks     map[maskKey]glyphMask
+	maskBytes int
+	raster    *vector.Rasterizer
+	line      []byte // a line's coverage, as it is drawn
 }
 
 type outlineKey struct {
@@ -31,7 +38,7 @@ type outlineKey struct {
 
 // NewShaper returns a shaper drawing from the library's fonts.
 func (l *Library) NewShaper() *Shaper {
-	s := &Shaper{lib: l, outlines: map[outlineKey][]ot.Segment{}}
+	s := &Shaper{lib: l, outlines: map[outlineKey]outline{}, masks: map[maskKey]glyphMask{}, raster: vector.NewRasterizer(0, 0)}
 	for fam := range l.fonts {
 		for w, f := range l.fonts[fam] {
 			// faces of the same font share one Face so its caches are shared too
@@ -201,16 +208,31 @@ func sign(v fixed.Int26_6) float64 {
 	return 1
 }
 
-// outline returns the glyph's outline in font units, cached.
-func (s *Shaper) outline(f *font.Face, gid font.GID) []ot.Segment {
+// outline is a glyph's outline in font units, y up, and the box of its
+// points.
+type outline struct {
+	segs           []ot.Segment
+	x0, y0, x1, y1 float32
+}
+
+// outline returns the glyph's outline, cached.
+func (s *Shaper) outline(f *font.Face, gid font.GID) outline {
 	k := outlineKey{f.Font, gid}
-	if segs, ok := s.outlines[k]; ok {
-		return segs
+	if o, ok := s.outlines[k]; ok {
+		return o
 	}
-	var segs []ot.Segment
-	if o, ok := f.GlyphData(gid).(font.GlyphOutline); ok {
-		segs = o.Segments
+	var o outline
+	if g, ok := f.GlyphData(gid).(font.GlyphOutline); ok && len(g.Segments) > 0 {
+		o.segs = g.Segments
+		o.x0, o.y0 = float32(math.Inf(1)), float32(math.Inf(1))
+		o.x1, o.y1 = float32(math.Inf(-1)), float32(math.Inf(-1))
+		for _, sg := range o.segs {
+			for _, p := range sg.ArgsSlice() {
+				o.x0, o.y0 = min(o.x0, p.X), min(o.y0, p.Y)
+				o.x1, o.y1 = max(o.x1, p.X), max(o.y1, p.Y)
+			}
+		}
 	}
-	s.outlines[k] = segs
-	return segs
+	s.outlines[k] = o
+	return o
 }
