@@ -23,6 +23,7 @@ type Shaper struct {
 	seg      shaping.Segmenter
 	wrap     shaping.LineWrapper
 	fm       fontmap
+	err      error // a font that could not be parsed when a text needed it
 	outlines map[outlineKey]outline
 	// glyph masks drawn so far (see Draw), and their size in bytes
 	masks     map[maskKey]glyphMask
@@ -39,21 +40,31 @@ type outlineKey struct {
 // NewShaper returns a shaper drawing from the library's fonts.
 func (l *Library) NewShaper() *Shaper {
 	s := &Shaper{lib: l, outlines: map[outlineKey]outline{}, masks: map[maskKey]glyphMask{}, raster: vector.NewRasterizer(0, 0)}
-	for fam := range l.fonts {
-		for w, f := range l.fonts[fam] {
-			// faces of the same font share one Face so its caches are shared too
-			for w2 := 0; w2 < w; w2++ {
-				if l.fonts[fam][w2] == f {
-					s.faces[fam][w] = s.faces[fam][w2]
-				}
-			}
-			if s.faces[fam][w] == nil {
-				s.faces[fam][w] = font.NewFace(f)
-			}
-		}
-	}
 	s.fm.s = s
 	return s
+}
+
+// face returns the face of a family and weight, made the first time it is
+// asked for (and its font parsed, the first time in the process). Weights
+// of the same font share one Face, so its caches are shared too. A font
+// that cannot be parsed has no face: nil, and the error is kept for Fit.
+func (s *Shaper) face(fam family, w Weight) *font.Face {
+	if f := s.faces[fam][w]; f != nil {
+		return f
+	}
+	ft, err := s.lib.font(fam, w)
+	if err != nil {
+		s.err = err
+		return nil
+	}
+	for w2 := range s.faces[fam] {
+		if f := s.faces[fam][w2]; f != nil && f.Font == ft {
+			s.faces[fam][w] = f
+			return f
+		}
+	}
+	s.faces[fam][w] = font.NewFace(ft)
+	return s.faces[fam][w]
 }
 
 // fontmap picks a face for each rune: the family of the run's script first,
@@ -100,18 +111,24 @@ func (m *fontmap) SetScript(sc language.Script) {
 
 func (m *fontmap) ResolveFace(r rune) *font.Face {
 	pref := m.pref
-	if f := m.s.faces[pref][m.weight]; covers(f, r) {
+	if f := m.s.face(pref, m.weight); covers(f, r) {
 		return f
 	}
-	for fam := range m.s.faces {
-		if f := m.s.faces[fam][m.weight]; covers(f, r) {
+	for fam := range famCount {
+		if f := m.s.face(fam, m.weight); covers(f, r) {
 			return f
 		}
 	}
-	return m.s.faces[pref][m.weight]
+	if f := m.s.face(pref, m.weight); f != nil {
+		return f
+	}
+	return m.s.face(famSans, m.weight) // parsed when the library was loaded
 }
 
 func covers(f *font.Face, r rune) bool {
+	if f == nil {
+		return false
+	}
 	_, ok := f.NominalGlyph(r)
 	return ok
 }
@@ -132,8 +149,8 @@ func (s *Shaper) Missing(str string) (runes []rune, at []int) {
 		}
 		seen[r] = true
 		found := false
-		for fam := range s.faces {
-			if covers(s.faces[fam][Regular], r) {
+		for fam := range famCount {
+			if covers(s.face(fam, Regular), r) {
 				found = true
 				break
 			}
