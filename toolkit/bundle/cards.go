@@ -299,6 +299,7 @@ func renderOne(ctx context.Context, r *render.Renderer, c *campaign.Campaign, cf
 		return Rendered{Image: imageEntry(j, 0, "", alt)}, nil
 	}
 	data, err := render.Encode(res.Image, j.p)
+	r.Recycle(res.Image)
 	if err != nil {
 		return Rendered{}, fmt.Errorf("card %s, %s, %s: %w", j.card.ID, j.lang, j.p.Name, err)
 	}

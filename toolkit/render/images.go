@@ -20,7 +20,15 @@ type Images struct {
 	decoded map[string]*entry
 	scaled  map[scaleKey]*entry
 	sizes   map[string]*sizeEntry
+	// order is the scaled pictures oldest first and scaledBytes their
+	// size: past maxScaledBytes the oldest are dropped (scaled again if
+	// asked for), so a build's memory does not grow with its photos.
+	order       []scaleKey
+	scaledBytes int
 }
+
+// maxScaledBytes bounds the scaled pictures an Images keeps.
+const maxScaledBytes = 48 << 20
 
 type sizeEntry struct {
 	once sync.Once
@@ -164,6 +172,14 @@ func (c *Images) cached(k scaleKey, make func() image.Image) image.Image {
 	if !ok {
 		e = &entry{}
 		c.scaled[k] = e
+		c.order = append(c.order, k)
+		c.scaledBytes += k.w * k.h * 4
+		for c.scaledBytes > maxScaledBytes && len(c.order) > 1 {
+			old := c.order[0]
+			c.order = c.order[1:]
+			c.scaledBytes -= old.w * old.h * 4
+			delete(c.scaled, old) // whoever holds it keeps it
+		}
 	}
 	c.mu.Unlock()
 	e.once.Do(func() { e.img = make() })

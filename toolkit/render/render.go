@@ -73,6 +73,7 @@ type Result struct {
 type Renderer struct {
 	shaper *text.Shaper
 	images *Images
+	spare  []byte // a canvas given back by Recycle, drawn over next
 }
 
 // New returns a renderer drawing text from lib and pictures through images.
@@ -108,7 +109,7 @@ func (r *Renderer) render(ctx context.Context, j Job, paint bool) (*Result, erro
 	var img *image.RGBA
 	var dc *gg.Context
 	if paint {
-		img = image.NewRGBA(image.Rect(0, 0, W, H))
+		img = r.canvas(W, H, j.Theme.Background.Kind)
 		if err := r.background(img, j); err != nil {
 			return nil, err
 		}
@@ -258,6 +259,34 @@ func (r *Renderer) render(ctx context.Context, j Job, paint bool) (*Result, erro
 		r.shaper.Draw(dc, pl.Block, col)
 	}
 	return res, nil
+}
+
+// Recycle gives back the image of a Result the caller is done with: the
+// next Render draws over its memory instead of allocating a canvas (a
+// build renders hundreds, each megabytes, which otherwise keep the
+// garbage collector busy and the process large).
+func (r *Renderer) Recycle(img *image.RGBA) {
+	if img != nil && cap(img.Pix) > cap(r.spare) {
+		r.spare = img.Pix[:0]
+	}
+}
+
+// canvas returns a W x H canvas, in the recycled memory when it is large
+// enough. The backgrounds Render knows paint every pixel; any other is
+// given a cleared canvas, as a new one would be.
+func (r *Renderer) canvas(W, H int, background string) *image.RGBA {
+	n := W * H * 4
+	if cap(r.spare) < n {
+		return image.NewRGBA(image.Rect(0, 0, W, H))
+	}
+	img := &image.RGBA{Pix: r.spare[:n], Stride: W * 4, Rect: image.Rect(0, 0, W, H)}
+	r.spare = nil
+	switch background {
+	case "solid", "gradient", "image":
+	default:
+		clear(img.Pix)
+	}
+	return img
 }
 
 // typeScale converts a theme's sizes (px on a 1080 px square) to p: the
