@@ -119,8 +119,10 @@ func renderCards(ctx context.Context, o CardOptions, cc *cache) ([]Rendered, Sta
 			}
 			themes[name], themeFS[name], th = t, tfs, t
 		}
-		for _, l := range langs {
-			for _, p := range presets {
+		// sizes outside languages: the jobs drawn one after the other share
+		// the photo scaled to their size (render.Images keeps few)
+		for _, p := range presets {
+			for _, l := range langs {
 				jobs = append(jobs, job{card: card, lang: l, p: p, th: th, thFS: themeFS[name]})
 			}
 		}

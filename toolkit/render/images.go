@@ -28,7 +28,7 @@ type Images struct {
 }
 
 // maxScaledBytes bounds the scaled pictures an Images keeps.
-const maxScaledBytes = 48 << 20
+const maxScaledBytes = 16 << 20
 
 type sizeEntry struct {
 	once sync.Once

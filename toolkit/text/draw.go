@@ -89,7 +89,7 @@ type glyphMask struct {
 
 // maxMaskBytes bounds the masks a shaper keeps; past it they are dropped
 // and drawn again as needed.
-const maxMaskBytes = 4 << 20
+const maxMaskBytes = 2 << 20
 
 // glyphMask returns g's coverage mask and where on the canvas it lands.
 func (s *Shaper) glyphMask(g Glyph) (glyphMask, image.Rectangle) {
