@@ -17,11 +17,11 @@ func TestDrawLargeGlyphInTiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := lib.NewShaper()
-	b, err := s.Fit(Spec{Text: "I", Lang: "en", Weight: Bold, MinSize: 1400, MaxSize: 1400}, Rect{0, 0, 1400, 1500})
+	b, err := s.Fit(Spec{Text: "I", Lang: "en", Weight: Bold, MinSize: 1400, MaxSize: 1400}, Rect{0, 0, 1400, 2000})
 	if err != nil {
 		t.Fatal(err)
 	}
-	img := image.NewRGBA(image.Rect(0, 0, 1400, 1500))
+	img := image.NewRGBA(image.Rect(0, 0, 1400, 2000))
 	s.Draw(gg.NewContextForRGBA(img), b, color.White)
 	ink := b.Lines[0].Glyphs[0].Ink
 	if ink.H() < 900 {
