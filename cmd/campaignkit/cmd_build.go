@@ -49,6 +49,7 @@ func buildCommand() *cli.Command {
 
 func build(cc *cli.Context, o buildOptions) error {
 	start := time.Now()
+	defer softMemoryLimit(buildMemoryLimit)()
 	lc, err := loadCampaign(o.campaign)
 	if err != nil {
 		return err

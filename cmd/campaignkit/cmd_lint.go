@@ -28,6 +28,7 @@ func lintCommand() *cli.Command {
 }
 
 func lint(cc *cli.Context, path string) error {
+	defer softMemoryLimit(lintMemoryLimit)()
 	lc, err := loadCampaignLenient(path)
 	if lc == nil {
 		return err // the campaign file itself: all its problems, exit 2

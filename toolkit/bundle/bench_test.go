@@ -3,6 +3,8 @@ package bundle
 import (
 	"context"
 	"io/fs"
+	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/campaignkit/campaignkit/assets"
@@ -42,5 +44,24 @@ func BenchmarkNoopRebuild(b *testing.B) {
 		if st.Rendered != 0 {
 			b.Fatalf("rendered %d images on a rebuild with nothing changed", st.Rendered)
 		}
+	}
+}
+
+// BenchmarkBuild builds the whole demo bundle (816 images, zips, pages)
+// from nothing, into a fresh folder each time: the cold build.
+func BenchmarkBuild(b *testing.B) {
+	root := b.TempDir()
+	n := 0
+	for b.Loop() {
+		n++
+		o := demoBuildOptions(b, filepath.Join(root, strconv.Itoa(n)))
+		_, st, err := Build(context.Background(), o)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if st.Reused != 0 {
+			b.Fatalf("reused %d images on a cold build", st.Reused)
+		}
+		b.ReportMetric(float64(st.Rendered), "images/op")
 	}
 }

@@ -38,7 +38,8 @@ type CardOptions struct {
 	// Alt, when set, gives the alt text of a card in a language.
 	Alt func(card campaign.Card, lang string) string
 	// DryRun lays every card out and reports what does not fit, without
-	// encoding images (for lint).
+	// drawing or encoding images (for lint): Inspect gets Results with no
+	// Image.
 	DryRun bool
 	// Inspect, when set, is given every card as laid out, before it is
 	// encoded, for checks of the layout (lint's). It may be called from
@@ -118,8 +119,10 @@ func renderCards(ctx context.Context, o CardOptions, cc *cache) ([]Rendered, Sta
 			}
 			themes[name], themeFS[name], th = t, tfs, t
 		}
-		for _, l := range langs {
-			for _, p := range presets {
+		// sizes outside languages: the jobs drawn one after the other share
+		// the photo scaled to their size (render.Images keeps few)
+		for _, p := range presets {
+			for _, l := range langs {
 				jobs = append(jobs, job{card: card, lang: l, p: p, th: th, thFS: themeFS[name]})
 			}
 		}
@@ -283,7 +286,11 @@ func shared(same map[int][]int) int {
 
 func renderOne(ctx context.Context, r *render.Renderer, c *campaign.Campaign, cfs fs.FS, j job, alt func(campaign.Card, string) string, dry bool, inspect func(render.Job, *render.Result)) (Rendered, error) {
 	rj := render.Job{Campaign: c, CampaignFS: cfs, Card: j.card, Lang: j.lang, Preset: j.p, Theme: j.th, ThemeFS: j.thFS}
-	res, err := r.Render(ctx, rj)
+	place := r.Render
+	if dry {
+		place = r.Layout // nothing is drawn when nothing is encoded
+	}
+	res, err := place(ctx, rj)
 	if err != nil {
 		return Rendered{}, err
 	}
@@ -294,6 +301,7 @@ func renderOne(ctx context.Context, r *render.Renderer, c *campaign.Campaign, cf
 		return Rendered{Image: imageEntry(j, 0, "", alt)}, nil
 	}
 	data, err := render.Encode(res.Image, j.p)
+	r.Recycle(res.Image)
 	if err != nil {
 		return Rendered{}, fmt.Errorf("card %s, %s, %s: %w", j.card.ID, j.lang, j.p.Name, err)
 	}

@@ -1,7 +1,9 @@
 package render_test
 
 import (
+	"bytes"
 	"context"
+	"image/png"
 	"testing"
 
 	"github.com/campaignkit/campaignkit/assets"
@@ -64,4 +66,49 @@ func benchCard(b *testing.B, id, lang, preset string, encode bool) {
 			b.SetBytes(int64(len(data)))
 		}
 	}
+}
+
+// BenchmarkEncodePNG encodes the quote card with the card encoder and, for
+// comparison, with image/png's default; bytes/op is the file's size.
+func BenchmarkEncodePNG(b *testing.B) {
+	c, err := campaign.Load(assets.Demo, assets.DemoFile)
+	if err != nil {
+		b.Fatal(err)
+	}
+	card, _ := c.CardByID("quote-guterres")
+	th, err := theme.Load(assets.Themes, "un-blue")
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, _ := toolkit.PresetByName("instagram-square")
+	lib, err := text.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	res, err := render.New(lib, render.NewImages()).Render(context.Background(), render.Job{Campaign: c, CampaignFS: assets.Demo, Card: card, Lang: "en", Preset: p, Theme: th, ThemeFS: assets.Themes})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("card", func(b *testing.B) {
+		n := 0
+		for b.Loop() {
+			data, err := render.Encode(res.Image, p)
+			if err != nil {
+				b.Fatal(err)
+			}
+			n = len(data)
+		}
+		b.ReportMetric(float64(n), "bytes/op")
+	})
+	b.Run("image-png", func(b *testing.B) {
+		n := 0
+		for b.Loop() {
+			var buf bytes.Buffer
+			if err := png.Encode(&buf, res.Image); err != nil {
+				b.Fatal(err)
+			}
+			n = buf.Len()
+		}
+		b.ReportMetric(float64(n), "bytes/op")
+	})
 }

@@ -19,6 +19,21 @@ type Images struct {
 	mu      sync.Mutex
 	decoded map[string]*entry
 	scaled  map[scaleKey]*entry
+	sizes   map[string]*sizeEntry
+	// order is the scaled pictures oldest first and scaledBytes their
+	// size: past maxScaledBytes the oldest are dropped (scaled again if
+	// asked for), so a build's memory does not grow with its photos.
+	order       []scaleKey
+	scaledBytes int
+}
+
+// maxScaledBytes bounds the scaled pictures an Images keeps.
+const maxScaledBytes = 16 << 20
+
+type sizeEntry struct {
+	once sync.Once
+	r    image.Rectangle
+	err  error
 }
 
 type entry struct {
@@ -37,7 +52,7 @@ type scaleKey struct {
 
 // NewImages returns an empty image cache.
 func NewImages() *Images {
-	return &Images{decoded: map[string]*entry{}, scaled: map[scaleKey]*entry{}}
+	return &Images{decoded: map[string]*entry{}, scaled: map[scaleKey]*entry{}, sizes: map[string]*sizeEntry{}}
 }
 
 // Load decodes name from fsys (PNG or JPEG, checked before decoding), once.
@@ -66,6 +81,42 @@ func (c *Images) Load(fsys fs.FS, key, name string) (image.Image, error) {
 		e.img = img
 	})
 	return e.img, e.err
+}
+
+// Bounds is the size of the picture Load would decode, read from its
+// header only (or from the picture itself when it is decoded already),
+// with the same checks of the file and the header.
+func (c *Images) Bounds(fsys fs.FS, key, name string) (image.Rectangle, error) {
+	id := key + "\x00" + name
+	c.mu.Lock()
+	if _, ok := c.decoded[id]; ok {
+		c.mu.Unlock()
+		img, err := c.Load(fsys, key, name)
+		if err != nil {
+			return image.Rectangle{}, err
+		}
+		return img.Bounds(), nil
+	}
+	e, ok := c.sizes[id]
+	if !ok {
+		e = &sizeEntry{}
+		c.sizes[id] = e
+	}
+	c.mu.Unlock()
+	e.once.Do(func() {
+		data, err := toolkit.ReadFile(fsys, name, toolkit.MaxImageBytes)
+		if err != nil {
+			e.err = fmt.Errorf("image %w", err)
+			return
+		}
+		cfg, _, err := toolkit.CheckImage(data, toolkit.ImageLimits{MaxBytes: toolkit.MaxImageBytes})
+		if err != nil {
+			e.err = fmt.Errorf("image %q: %w", name, err)
+			return
+		}
+		e.r = image.Rect(0, 0, cfg.Width, cfg.Height)
+	})
+	return e.r, e.err
 }
 
 // Cover returns src scaled to fill w x h exactly, cropped around the focal
@@ -103,11 +154,16 @@ func (c *Images) Contain(src image.Image, w, h int) image.Image {
 // otherwise stay in the cache, keyed by their address, for good.
 func contain(src image.Image, w, h int) image.Image {
 	b := src.Bounds()
-	scale := math.Min(float64(w)/float64(b.Dx()), float64(h)/float64(b.Dy()))
-	dw, dh := max(1, int(float64(b.Dx())*scale+0.5)), max(1, int(float64(b.Dy())*scale+0.5))
-	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
+	dst := image.NewRGBA(image.Rectangle{Max: containSize(b, w, h)})
 	xdraw.CatmullRom.Scale(dst, dst.Bounds(), src, b, draw.Src, nil)
 	return dst
+}
+
+// containSize is the size of a picture of bounds b scaled to fit inside
+// w x h, keeping its aspect.
+func containSize(b image.Rectangle, w, h int) image.Point {
+	scale := math.Min(float64(w)/float64(b.Dx()), float64(h)/float64(b.Dy()))
+	return image.Pt(max(1, int(float64(b.Dx())*scale+0.5)), max(1, int(float64(b.Dy())*scale+0.5)))
 }
 
 func (c *Images) cached(k scaleKey, make func() image.Image) image.Image {
@@ -116,6 +172,14 @@ func (c *Images) cached(k scaleKey, make func() image.Image) image.Image {
 	if !ok {
 		e = &entry{}
 		c.scaled[k] = e
+		c.order = append(c.order, k)
+		c.scaledBytes += k.w * k.h * 4
+		for c.scaledBytes > maxScaledBytes && len(c.order) > 1 {
+			old := c.order[0]
+			c.order = c.order[1:]
+			c.scaledBytes -= old.w * old.h * 4
+			delete(c.scaled, old) // whoever holds it keeps it
+		}
 	}
 	c.mu.Unlock()
 	e.once.Do(func() { e.img = make() })

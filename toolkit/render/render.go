@@ -71,6 +71,7 @@ type Result struct {
 type Renderer struct {
 	shaper *text.Shaper
 	images *Images
+	spare  []byte // a canvas given back by Recycle, drawn over next
 }
 
 // New returns a renderer drawing text from lib and pictures through images.
@@ -86,16 +87,34 @@ var textOrder = []string{"number", "tag", "figure", "quote", "mark", "text", "la
 // reported as *toolkit.InvalidError naming the card, language, preset and
 // the line of the campaign file the text is on.
 func (r *Renderer) Render(ctx context.Context, j Job) (*Result, error) {
+	return r.render(ctx, j, true)
+}
+
+// Layout places everything on the card as Render does, with the same
+// problems, and draws nothing: the Result has no Image. Pictures are only
+// measured (their headers read), not decoded. For checks of the layout
+// (lint), at a fraction of the cost of drawing.
+func (r *Renderer) Layout(ctx context.Context, j Job) (*Result, error) {
+	return r.render(ctx, j, false)
+}
+
+func (r *Renderer) render(ctx context.Context, j Job, paint bool) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	p := j.Preset
 	W, H := p.Width, p.Height
-	img := image.NewRGBA(image.Rect(0, 0, W, H))
-	if err := r.background(img, j); err != nil {
+	var img *image.RGBA
+	var dc *gg.Context
+	if paint {
+		img = r.canvas(W, H, j.Theme.Background.Kind)
+		if err := r.background(img, j); err != nil {
+			return nil, err
+		}
+		dc = gg.NewContextForRGBA(img)
+	} else if err := r.checkBackground(j); err != nil {
 		return nil, err
 	}
-	dc := gg.NewContextForRGBA(img)
 	short := float64(min(W, H))
 	margin := j.Theme.Margin * short
 	safe := text.Rect{
@@ -126,7 +145,7 @@ func (r *Renderer) Render(ctx context.Context, j Job) (*Result, error) {
 	// the photo first: where it lands decides what the rest must keep clear of
 	if e := els["photo"]; e != nil && j.Card.Photo != "" {
 		rr, _ := region(e)
-		focus, err := r.photo(img, j, rr)
+		focus, err := r.photo(img, j, rr, paint)
 		if err != nil {
 			return nil, err
 		}
@@ -148,7 +167,7 @@ func (r *Renderer) Render(ctx context.Context, j Job) (*Result, error) {
 		if name != "logo" && name != "partner" {
 			rr = avoid(rr, unmirrored, clear)
 		}
-		drawn, err := r.picture(dc, img, j, name, e, rr, unmirrored, short, append(taken, clear), safe)
+		drawn, err := r.picture(dc, img, j, name, e, rr, unmirrored, short, append(taken, clear), safe, paint)
 		if err != nil {
 			return nil, err
 		}
@@ -225,6 +244,9 @@ func (r *Renderer) Render(ctx context.Context, j Job) (*Result, error) {
 		return nil, &toolkit.InvalidError{Problems: problems}
 	}
 	compose(res, els, j, float64(H), clear)
+	if !paint {
+		return res, nil
+	}
 	for _, pl := range res.Text {
 		e := els[pl.Name]
 		if e.Fill != "" {
@@ -240,6 +262,34 @@ func (r *Renderer) Render(ctx context.Context, j Job) (*Result, error) {
 		r.shaper.Draw(dc, pl.Block, col)
 	}
 	return res, nil
+}
+
+// Recycle gives back the image of a Result the caller is done with: the
+// next Render draws over its memory instead of allocating a canvas (a
+// build renders hundreds, each megabytes, which otherwise keep the
+// garbage collector busy and the process large).
+func (r *Renderer) Recycle(img *image.RGBA) {
+	if img != nil && cap(img.Pix) > cap(r.spare) {
+		r.spare = img.Pix[:0]
+	}
+}
+
+// canvas returns a W x H canvas, in the recycled memory when it is large
+// enough. The backgrounds Render knows paint every pixel; any other is
+// given a cleared canvas, as a new one would be.
+func (r *Renderer) canvas(W, H int, background string) *image.RGBA {
+	n := W * H * 4
+	if cap(r.spare) < n {
+		return image.NewRGBA(image.Rect(0, 0, W, H))
+	}
+	img := &image.RGBA{Pix: r.spare[:n], Stride: W * 4, Rect: image.Rect(0, 0, W, H)}
+	r.spare = nil
+	switch background {
+	case "solid", "gradient", "image":
+	default:
+		clear(img.Pix)
+	}
+	return img
 }
 
 // typeScale converts a theme's sizes (px on a 1080 px square) to p: the
@@ -450,6 +500,16 @@ func mirror(r, safe text.Rect) text.Rect {
 	return text.Rect{X0: safe.X0 + safe.X1 - r.X1, Y0: r.Y0, X1: safe.X0 + safe.X1 - r.X0, Y1: r.Y1}
 }
 
+// checkBackground finds the errors background would meet, without drawing.
+func (r *Renderer) checkBackground(j Job) error {
+	if bg := j.Theme.Background; bg.Kind == "image" {
+		if _, err := r.images.Bounds(j.ThemeFS, "theme:"+j.Theme.Name, bg.Image); err != nil {
+			return fmt.Errorf("theme %s: %w", j.Theme.Name, err)
+		}
+	}
+	return nil
+}
+
 func (r *Renderer) background(img *image.RGBA, j Job) error {
 	bg := j.Theme.Background
 	switch bg.Kind {
@@ -475,21 +535,29 @@ func (r *Renderer) background(img *image.RGBA, j Job) error {
 	return nil
 }
 
-// photo draws the card's photo into rr, cropped around its focus box, and
-// returns where the box lands on the canvas.
-func (r *Renderer) photo(img *image.RGBA, j Job, rr text.Rect) (text.Rect, error) {
+// photo draws the card's photo into rr (when paint), cropped around its
+// focus box, and returns where the box lands on the canvas.
+func (r *Renderer) photo(img *image.RGBA, j Job, rr text.Rect, paint bool) (text.Rect, error) {
 	rect := pixels(rr)
 	if rect.Empty() {
 		return text.Rect{}, nil
 	}
-	src, err := r.images.Load(j.CampaignFS, "campaign", j.Card.Photo)
-	if err != nil {
-		return text.Rect{}, err
-	}
 	f := j.Card.FocusBox()
 	fx, fy := (f[0]+f[2])/2, (f[1]+f[3])/2
-	draw.Draw(img, rect, r.images.Cover(src, rect.Dx(), rect.Dy(), fx, fy), image.Point{}, draw.Src)
-	b := src.Bounds()
+	var b image.Rectangle
+	if paint {
+		src, err := r.images.Load(j.CampaignFS, "campaign", j.Card.Photo)
+		if err != nil {
+			return text.Rect{}, err
+		}
+		draw.Draw(img, rect, r.images.Cover(src, rect.Dx(), rect.Dy(), fx, fy), image.Point{}, draw.Src)
+		b = src.Bounds()
+	} else {
+		var err error
+		if b, err = r.images.Bounds(j.CampaignFS, "campaign", j.Card.Photo); err != nil {
+			return text.Rect{}, err
+		}
+	}
 	sw, sh := float64(b.Dx()), float64(b.Dy())
 	x0, y0, k := coverCrop(sw, sh, rect.Dx(), rect.Dy(), fx, fy)
 	at := func(u, v float64) (float64, float64) {
@@ -510,11 +578,11 @@ func pixels(rr text.Rect) image.Rectangle {
 	return image.Rect(int(math.Round(rr.X0)), int(math.Round(rr.Y0)), int(math.Round(rr.X1)), int(math.Round(rr.Y1)))
 }
 
-// picture draws an image slot or panel and returns the box it covers.
-// Logos go where the layout puts them unless that covers something in
-// keep (the photo's focus, a logo already placed): then where the
+// picture draws an image slot or panel (when paint) and returns the box it
+// covers. Logos go where the layout puts them unless that covers something
+// in keep (the photo's focus, a logo already placed): then where the
 // unmirrored layout puts them, else the nearest clear spot in safe.
-func (r *Renderer) picture(dc *gg.Context, img *image.RGBA, j Job, name string, e *theme.Element, rr, unmirrored text.Rect, short float64, keep []text.Rect, safe text.Rect) (text.Rect, error) {
+func (r *Renderer) picture(dc *gg.Context, img *image.RGBA, j Job, name string, e *theme.Element, rr, unmirrored text.Rect, short float64, keep []text.Rect, safe text.Rect, paint bool) (text.Rect, error) {
 	rect := pixels(rr)
 	if rect.Empty() {
 		return text.Rect{}, nil
@@ -524,13 +592,19 @@ func (r *Renderer) picture(dc *gg.Context, img *image.RGBA, j Job, name string, 
 		if j.Card.Portrait == "" {
 			return text.Rect{}, nil
 		}
+		d := min(rect.Dx(), rect.Dy())
+		cx, cy := float64(rect.Min.X+rect.Dx()/2), float64(rect.Min.Y+rect.Dy()/2)
+		if !paint {
+			if _, err := r.images.Bounds(j.CampaignFS, "campaign", j.Card.Portrait); err != nil {
+				return text.Rect{}, err
+			}
+			return text.Rect{X0: cx - float64(d)/2, Y0: cy - float64(d)/2, X1: cx + float64(d)/2, Y1: cy + float64(d)/2}, nil
+		}
 		src, err := r.images.Load(j.CampaignFS, "campaign", j.Card.Portrait)
 		if err != nil {
 			return text.Rect{}, err
 		}
-		d := min(rect.Dx(), rect.Dy())
 		face := r.images.Cover(src, d, d, 0.5, 0.4)
-		cx, cy := float64(rect.Min.X+rect.Dx()/2), float64(rect.Min.Y+rect.Dy()/2)
 		dc.Push()
 		dc.DrawCircle(cx, cy, float64(d)/2)
 		dc.Clip()
@@ -540,25 +614,36 @@ func (r *Renderer) picture(dc *gg.Context, img *image.RGBA, j Job, name string, 
 		return text.Rect{X0: cx - float64(d)/2, Y0: cy - float64(d)/2, X1: cx + float64(d)/2, Y1: cy + float64(d)/2}, nil
 	case "logo", "partner":
 		src := j.PartnerLogo
+		var srcBounds image.Rectangle
+		if src != nil {
+			srcBounds = src.Bounds()
+		}
 		if name == "logo" {
 			if j.Campaign.Logo == "" {
 				return text.Rect{}, nil
 			}
 			var err error
-			if src, err = r.images.Load(j.CampaignFS, "campaign", j.Campaign.Logo); err != nil {
+			if paint {
+				if src, err = r.images.Load(j.CampaignFS, "campaign", j.Campaign.Logo); err != nil {
+					return text.Rect{}, err
+				}
+				srcBounds = src.Bounds()
+			} else if srcBounds, err = r.images.Bounds(j.CampaignFS, "campaign", j.Campaign.Logo); err != nil {
 				return text.Rect{}, err
 			}
-		}
-		if src == nil {
+		} else if src == nil {
 			return text.Rect{}, nil
 		}
 		var fit image.Image
-		if name == "partner" {
-			fit = contain(src, rect.Dx(), rect.Dy()) // a new logo each time: never cached
-		} else {
-			fit = r.images.Contain(src, rect.Dx(), rect.Dy())
+		fb := image.Rectangle{Max: containSize(srcBounds, rect.Dx(), rect.Dy())}
+		if paint {
+			if name == "partner" {
+				fit = contain(src, rect.Dx(), rect.Dy()) // a new logo each time: never cached
+			} else {
+				fit = r.images.Contain(src, rect.Dx(), rect.Dy())
+			}
+			fb = fit.Bounds()
 		}
-		fb := fit.Bounds()
 		// the logo at the start edge of its slot, the partner at the end edge
 		at := func(slot text.Rect, rtl bool) text.Rect {
 			x := math.Round(slot.X0)
@@ -570,12 +655,17 @@ func (r *Renderer) picture(dc *gg.Context, img *image.RGBA, j Job, name string, 
 		}
 		rtl := i18n.IsRTL(j.Lang)
 		box := spot(at(rr, rtl), at(unmirrored, false), keep, safe, short)
-		x, y := int(box.X0), int(box.Y0)
-		draw.Draw(img, image.Rect(x, y, x+fb.Dx(), y+fb.Dy()), fit, fb.Min, draw.Over)
+		if paint {
+			x, y := int(box.X0), int(box.Y0)
+			draw.Draw(img, image.Rect(x, y, x+fb.Dx(), y+fb.Dy()), fit, fb.Min, draw.Over)
+		}
 		return box, nil
 	default: // panels
 		if e.Fill == "" {
 			return text.Rect{}, nil
+		}
+		if !paint {
+			return rr, nil
 		}
 		dc.SetColor(j.Theme.ColorOf(e.Fill))
 		if e.Radius > 0 {

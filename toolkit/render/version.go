@@ -17,7 +17,7 @@ import (
 // encoding); TestVersionFollowsPixels fails when the golden images change
 // and it was not bumped. Caches key on it, not on the executable, so the same code
 // run with `go run` or `go build`, or rebuilt unchanged, reuses what it drew.
-const Version = "2026-12-02.3"
+const Version = "2026-12-02.4"
 
 // pixelModules are the modules whose code draws or encodes pixels: an
 // upgrade of any of them may change the output.
@@ -27,6 +27,7 @@ var pixelModules = []string{
 	"golang.org/x/image",
 	"github.com/go-text/typesetting",
 	"golang.org/x/text",
+	"github.com/klauspost/compress",
 }
 
 // Fingerprint identifies everything besides a card's own input that

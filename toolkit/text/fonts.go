@@ -56,11 +56,22 @@ const (
 	famCount
 )
 
-// Library holds the parsed embedded fonts. It is safe for concurrent use.
+// Library holds the embedded fonts, each parsed the first time a text
+// needs it: a card in Latin script never parses the CJK collections (40 MB
+// of the 41), which saves their memory and the time to parse them in every
+// process that draws no Chinese. It is safe for concurrent use.
 type Library struct {
-	fonts [famCount][3]*font.Font // by family and weight
-	files [famCount][3]string     // file names, for tests against hb-shape
-	emoji *font.Font              // colour emoji, every weight
+	fsys  fs.FS
+	files [famCount][3]string // file names, by family and weight
+	fonts map[string]*lazyFont
+	emoji *font.Font // colour emoji, every weight (its tables are read in place)
+}
+
+// lazyFont is one font file, parsed once, on first use.
+type lazyFont struct {
+	once sync.Once
+	f    *font.Font
+	err  error
 }
 
 // EmojiFile is the embedded colour emoji font (Noto Color Emoji, PNG
@@ -76,37 +87,38 @@ var (
 	defaultErr  error
 )
 
-// Default returns the library of embedded fonts, parsed once per process.
+// Default returns the library of embedded fonts, parsed as needed, once
+// per process.
 func Default() (*Library, error) {
 	defaultOnce.Do(func() { defaultLib, defaultErr = Load(fonts.FS) })
 	return defaultLib, defaultErr
 }
 
-// Load parses the font files campaignkit embeds from fsys.
+// Load opens the font files campaignkit embeds from fsys. The Latin family
+// is parsed at once, so that a missing or broken file shows here; the
+// others when a text first needs them (see Library), and a broken one
+// fails the Fit that needed it.
 func Load(fsys fs.FS) (*Library, error) {
-	lib := &Library{}
+	lib := &Library{fsys: fsys, fonts: map[string]*lazyFont{}}
 	spec := [famCount][3]string{
 		famSans:   {"NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSans-Italic.ttf"},
 		famArabic: {"NotoNaskhArabic-Regular.ttf", "NotoNaskhArabic-Bold.ttf", ""},
 		famCJK:    {"NotoSansCJK-Regular.ttc", "NotoSansCJK-Bold.ttc", ""},
 	}
-	parsed := map[string]*font.Font{}
 	for fam := range spec {
 		for w, name := range spec[fam] {
 			if name == "" {
 				name = spec[fam][Regular]
 			}
-			f, ok := parsed[name]
-			if !ok {
-				var err error
-				f, err = parseFile(fsys, name)
-				if err != nil {
-					return nil, err
-				}
-				parsed[name] = f
+			if _, ok := lib.fonts[name]; !ok {
+				lib.fonts[name] = &lazyFont{}
 			}
-			lib.fonts[fam][w] = f
 			lib.files[fam][w] = name
+		}
+	}
+	for w := range spec[famSans] {
+		if _, err := lib.font(famSans, Weight(w)); err != nil {
+			return nil, err
 		}
 	}
 	var err error
@@ -116,12 +128,40 @@ func Load(fsys fs.FS) (*Library, error) {
 	return lib, nil
 }
 
+// font returns the parsed font of a family and weight, parsing its file
+// the first time.
+func (l *Library) font(fam family, w Weight) (*font.Font, error) {
+	name := l.files[fam][w]
+	lf := l.fonts[name]
+	lf.once.Do(func() { lf.f, lf.err = parseFile(l.fsys, name) })
+	return lf.f, lf.err
+}
+
+// parseFile parses one font file (the CJK face of a collection). The
+// embedded files are read in place (go-text reads the tables it keeps
+// through ReadAt), never copied whole; any other folder's through
+// toolkit.ReadFile, bounded.
 func parseFile(fsys fs.FS, name string) (*font.Font, error) {
-	data, err := toolkit.ReadFile(fsys, name, toolkit.MaxFontBytes)
-	if err != nil {
-		return nil, fmt.Errorf("font %w", err)
+	var res ot.Resource
+	if fsys == fs.FS(fonts.FS) {
+		f, err := fonts.FS.Open(name)
+		if err != nil {
+			return nil, fmt.Errorf("font %w", err)
+		}
+		defer f.Close()
+		r, ok := f.(ot.Resource)
+		if !ok {
+			return nil, fmt.Errorf("font %s: embedded file cannot be read in place", name)
+		}
+		res = r
+	} else {
+		data, err := toolkit.ReadFile(fsys, name, toolkit.MaxFontBytes)
+		if err != nil {
+			return nil, fmt.Errorf("font %w", err)
+		}
+		res = bytesResource(data)
 	}
-	lds, err := ot.NewLoaders(bytesResource(data))
+	lds, err := ot.NewLoaders(res)
 	if err != nil {
 		return nil, fmt.Errorf("font %s: %w", name, err)
 	}
@@ -132,11 +172,11 @@ func parseFile(fsys fs.FS, name string) (*font.Font, error) {
 	if idx >= len(lds) {
 		return nil, fmt.Errorf("font %s: no face %d in a collection of %d", name, idx, len(lds))
 	}
-	f, err := font.NewFont(lds[idx])
+	ft, err := font.NewFont(lds[idx])
 	if err != nil {
 		return nil, fmt.Errorf("font %s: %w", name, err)
 	}
-	return f, nil
+	return ft, nil
 }
 
 // FontFile returns the embedded file name and face index used for a script

@@ -201,7 +201,11 @@ func (s *Shaper) Fit(spec Spec, box Rect) (*Block, error) {
 	if spec.MaxSize < spec.MinSize {
 		spec.MaxSize = spec.MinSize
 	}
-	if miss, at := s.missing([]rune(spec.Text), spec.Font); len(miss) > 0 {
+	miss, at := s.missing([]rune(spec.Text), spec.Font)
+	if s.err != nil {
+		return nil, s.err // a font that would have been needed is broken
+	}
+	if len(miss) > 0 {
 		return nil, &MissingGlyphsError{Text: spec.Text, Runes: miss, At: at}
 	}
 	if isZh(spec.Lang) {
@@ -210,6 +214,9 @@ func (s *Shaper) Fit(spec Spec, box Rect) (*Block, error) {
 	runes := []rune(spec.Text)
 	ref := math.Max(spec.MaxSize, 1)
 	base := s.shape(runes, spec.Lang, spec.Weight, spec.Font, ref)
+	if s.err != nil {
+		return nil, s.err
+	}
 	try := func(size float64) (*Block, string) {
 		return s.setAt(spec, runes, scaled(base, size/ref), size, box)
 	}

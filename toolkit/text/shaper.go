@@ -2,6 +2,7 @@ package text
 
 import (
 	"image"
+	"math"
 	"unicode"
 
 	"github.com/campaignkit/campaignkit/toolkit/i18n"
@@ -11,6 +12,7 @@ import (
 	"github.com/go-text/typesetting/language"
 	"github.com/go-text/typesetting/shaping"
 	"golang.org/x/image/math/fixed"
+	"golang.org/x/image/vector"
 )
 
 // Shaper shapes, wraps and draws text. It caches faces, glyph outlines and
@@ -24,7 +26,13 @@ type Shaper struct {
 	seg      shaping.Segmenter
 	wrap     shaping.LineWrapper
 	fm       fontmap
-	outlines map[outlineKey][]ot.Segment
+	err      error // a font that could not be parsed when a text needed it
+	outlines map[outlineKey]outline
+	// glyph masks drawn so far (see Draw), and their size in bytes
+	masks     map[maskKey]glyphMask
+	maskBytes int
+	raster    *vector.Rasterizer
+	line      []byte // a line's coverage, as it is drawn
 	// colour glyphs (emoji.go)
 	bitmaps    map[outlineKey]image.Image
 	hasBitmaps map[*font.Font]bool
@@ -38,25 +46,35 @@ type outlineKey struct {
 // NewShaper returns a shaper drawing from the library's fonts.
 func (l *Library) NewShaper() *Shaper {
 	s := &Shaper{
-		lib: l, outlines: map[outlineKey][]ot.Segment{}, custom: map[*Font]*font.Face{},
-		bitmaps: map[outlineKey]image.Image{}, hasBitmaps: map[*font.Font]bool{},
+		lib: l, outlines: map[outlineKey]outline{}, masks: map[maskKey]glyphMask{}, raster: vector.NewRasterizer(0, 0),
+		custom: map[*Font]*font.Face{}, bitmaps: map[outlineKey]image.Image{}, hasBitmaps: map[*font.Font]bool{},
 	}
 	s.emoji = font.NewFace(l.emoji)
-	for fam := range l.fonts {
-		for w, f := range l.fonts[fam] {
-			// faces of the same font share one Face so its caches are shared too
-			for w2 := 0; w2 < w; w2++ {
-				if l.fonts[fam][w2] == f {
-					s.faces[fam][w] = s.faces[fam][w2]
-				}
-			}
-			if s.faces[fam][w] == nil {
-				s.faces[fam][w] = font.NewFace(f)
-			}
-		}
-	}
 	s.fm.s = s
 	return s
+}
+
+// face returns the face of a family and weight, made the first time it is
+// asked for (and its font parsed, the first time in the process). Weights
+// of the same font share one Face, so its caches are shared too. A font
+// that cannot be parsed has no face: nil, and the error is kept for Fit.
+func (s *Shaper) face(fam family, w Weight) *font.Face {
+	if f := s.faces[fam][w]; f != nil {
+		return f
+	}
+	ft, err := s.lib.font(fam, w)
+	if err != nil {
+		s.err = err
+		return nil
+	}
+	for w2 := range s.faces[fam] {
+		if f := s.faces[fam][w2]; f != nil && f.Font == ft {
+			s.faces[fam][w] = f
+			return f
+		}
+	}
+	s.faces[fam][w] = font.NewFace(ft)
+	return s.faces[fam][w]
 }
 
 // fontmap picks a face for each rune: the campaign's own font when the
@@ -109,18 +127,24 @@ func (m *fontmap) ResolveFace(r rune) *font.Face {
 		return m.custom
 	}
 	pref := m.pref
-	if f := m.s.faces[pref][m.weight]; covers(f, r) {
+	if f := m.s.face(pref, m.weight); covers(f, r) {
 		return f
 	}
-	for fam := range m.s.faces {
-		if f := m.s.faces[fam][m.weight]; covers(f, r) {
+	for fam := range famCount {
+		if f := m.s.face(fam, m.weight); covers(f, r) {
 			return f
 		}
 	}
-	return m.s.faces[pref][m.weight]
+	if f := m.s.face(pref, m.weight); f != nil {
+		return f
+	}
+	return m.s.face(famSans, m.weight) // parsed when the library was loaded
 }
 
 func covers(f *font.Face, r rune) bool {
+	if f == nil {
+		return false
+	}
 	_, ok := f.NominalGlyph(r)
 	return ok
 }
@@ -144,8 +168,8 @@ func (s *Shaper) missing(text []rune, custom *Font) (runes []rune, at []int) {
 		if custom != nil && custom.Has(r) {
 			return true
 		}
-		for fam := range s.faces {
-			if covers(s.faces[fam][Regular], r) {
+		for fam := range famCount {
+			if covers(s.face(fam, Regular), r) {
 				return true
 			}
 		}
@@ -169,8 +193,8 @@ func (s *Shaper) missing(text []rune, custom *Font) (runes []rune, at []int) {
 
 func (s *Shaper) emojiHas(r rune) bool { return covers(s.emoji, r) }
 
-// face is the shaper's face of a campaign's font, made on first use.
-func (s *Shaper) face(f *Font) *font.Face {
+// customFace is the shaper's face of a campaign's font, made on first use.
+func (s *Shaper) customFace(f *Font) *font.Face {
 	if f == nil {
 		return nil
 	}
@@ -205,7 +229,7 @@ func (s *Shaper) shape(text []rune, lang string, w Weight, custom *Font, size fl
 // sequences in runs of the emoji face.
 func (s *Shaper) runs(text []rune, lang string, w Weight, custom *Font, size float64) []shaping.Input {
 	s.fm.weight = w
-	s.fm.custom = s.face(custom)
+	s.fm.custom = s.customFace(custom)
 	s.fm.lang = familyOf(i18n.Of(lang).Family)
 	s.fm.pref = s.fm.lang
 	in := shaping.Input{
@@ -221,8 +245,8 @@ func (s *Shaper) runs(text []rune, lang string, w Weight, custom *Font, size flo
 		if s.fm.custom != nil && covers(s.fm.custom, r) {
 			return true
 		}
-		for fam := range s.faces {
-			if covers(s.faces[fam][w], r) {
+		for fam := range famCount {
+			if covers(s.face(fam, w), r) {
 				return true
 			}
 		}
@@ -263,16 +287,31 @@ func sign(v fixed.Int26_6) float64 {
 	return 1
 }
 
-// outline returns the glyph's outline in font units, cached.
-func (s *Shaper) outline(f *font.Face, gid font.GID) []ot.Segment {
+// outline is a glyph's outline in font units, y up, and the box of its
+// points.
+type outline struct {
+	segs           []ot.Segment
+	x0, y0, x1, y1 float32
+}
+
+// outline returns the glyph's outline, cached.
+func (s *Shaper) outline(f *font.Face, gid font.GID) outline {
 	k := outlineKey{f.Font, gid}
-	if segs, ok := s.outlines[k]; ok {
-		return segs
+	if o, ok := s.outlines[k]; ok {
+		return o
 	}
-	var segs []ot.Segment
-	if o, ok := f.GlyphData(gid).(font.GlyphOutline); ok {
-		segs = o.Segments
+	var o outline
+	if g, ok := f.GlyphData(gid).(font.GlyphOutline); ok && len(g.Segments) > 0 {
+		o.segs = g.Segments
+		o.x0, o.y0 = float32(math.Inf(1)), float32(math.Inf(1))
+		o.x1, o.y1 = float32(math.Inf(-1)), float32(math.Inf(-1))
+		for _, sg := range o.segs {
+			for _, p := range sg.ArgsSlice() {
+				o.x0, o.y0 = min(o.x0, p.X), min(o.y0, p.Y)
+				o.x1, o.y1 = max(o.x1, p.X), max(o.y1, p.Y)
+			}
+		}
 	}
-	s.outlines[k] = segs
-	return segs
+	s.outlines[k] = o
+	return o
 }

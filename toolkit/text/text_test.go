@@ -348,11 +348,11 @@ var knownAdvanceDiffs = map[knownDiff]int{
 func (s *Shaper) faceFor(group string, w Weight) *font.Face {
 	switch group {
 	case "arabic":
-		return s.faces[famArabic][w]
+		return s.face(famArabic, w)
 	case "cjk":
-		return s.faces[famCJK][w]
+		return s.face(famCJK, w)
 	}
-	return s.faces[famSans][w]
+	return s.face(famSans, w)
 }
 
 func itoa(i int) string { return string(rune('0' + i)) }
