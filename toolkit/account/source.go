@@ -33,6 +33,17 @@ type Source struct {
 // a refresh token the network no longer accepts.
 var ErrSignIn = errors.New("sign in again")
 
+// TokenError is the one way a publisher reports that it has no usable
+// token: a refusal only a new sign-in can fix is permanent (401) and says
+// how to sign in (hint); anything else (a store that cannot be read) is
+// an ordinary error, retried.
+func TokenError(network string, err error, hint string) error {
+	if errors.Is(err, ErrSignIn) {
+		return &publish.PermanentError{Status: 401, Msg: fmt.Sprintf("%s: %v (%s)", network, err, hint)}
+	}
+	return fmt.Errorf("%s: access token: %w", network, err)
+}
+
 func (s *Source) now() time.Time {
 	if s.Now != nil {
 		return s.Now()

@@ -72,3 +72,17 @@ func TestStoreRefuses(t *testing.T) {
 		t.Errorf("Load through a symbolic link: got no error")
 	}
 }
+
+// TestTokenError: a token only a new sign-in can fix is a permanent 401
+// that says how to sign in; any other failure to get one is retried.
+func TestTokenError(t *testing.T) {
+	err := TokenError("linkedin", fmt.Errorf("refresh refused: %w", ErrSignIn), "sign in again: campaignkit accounts login linkedin --account un")
+	var perm *publish.PermanentError
+	if !errors.As(err, &perm) || perm.Status != 401 || !strings.Contains(perm.Msg, "accounts login linkedin --account un") || !strings.HasPrefix(perm.Msg, "linkedin: ") {
+		t.Errorf("sign-in needed: got %v", err)
+	}
+	disk := errors.New("token file: permission denied")
+	if err := TokenError("x", disk, "hint"); publish.IsPermanent(err) || !errors.Is(err, disk) {
+		t.Errorf("a store error: got %v, want a retried error wrapping it", err)
+	}
+}

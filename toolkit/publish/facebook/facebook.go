@@ -248,10 +248,7 @@ func (p *Publisher) result(id string) publish.Result {
 func (p *Publisher) token(ctx context.Context) (publish.Secret, error) {
 	tok, err := p.cfg.Tokens.Token(ctx)
 	if err != nil {
-		if errors.Is(err, account.ErrSignIn) {
-			return publish.Secret{}, &publish.PermanentError{Status: http.StatusUnauthorized, Msg: fmt.Sprintf("facebook: %v (%s)", err, p.who.LoginHint())}
-		}
-		return publish.Secret{}, fmt.Errorf("facebook: access token: %w", err)
+		return publish.Secret{}, account.TokenError("facebook", err, p.who.LoginHint())
 	}
 	return tok, nil
 }

@@ -385,10 +385,7 @@ func (p *Publisher) writeTemp(postID string, i int, data []byte) (string, error)
 func (p *Publisher) token(ctx context.Context) (publish.Secret, error) {
 	tok, err := p.cfg.Tokens.Token(ctx)
 	if err != nil {
-		if errors.Is(err, account.ErrSignIn) {
-			return publish.Secret{}, &publish.PermanentError{Status: http.StatusUnauthorized, Msg: fmt.Sprintf("instagram: %v (%s)", err, p.who.LoginHint())}
-		}
-		return publish.Secret{}, fmt.Errorf("instagram: access token: %w", err)
+		return publish.Secret{}, account.TokenError("instagram", err, p.who.LoginHint())
 	}
 	return tok, nil
 }

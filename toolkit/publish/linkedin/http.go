@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -111,10 +110,7 @@ func (p *Publisher) send(ctx context.Context, r request, tok publish.Secret) (*h
 
 // tokenError says what to do when no valid token can be had.
 func (p *Publisher) tokenError(err error) error {
-	if errors.Is(err, account.ErrSignIn) {
-		return &publish.PermanentError{Status: http.StatusUnauthorized, Msg: fmt.Sprintf("linkedin: %v (%s)", err, p.loginHint())}
-	}
-	return fmt.Errorf("linkedin: access token: %w", err)
+	return account.TokenError("linkedin", err, p.loginHint())
 }
 
 func (p *Publisher) who() string {

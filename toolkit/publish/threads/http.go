@@ -101,10 +101,7 @@ func (p *Publisher) call(ctx context.Context, ep, method, path string, params ur
 
 // tokenError says what to do when no valid token can be had.
 func (p *Publisher) tokenError(err error) error {
-	if errors.Is(err, account.ErrSignIn) {
-		return &publish.PermanentError{Status: http.StatusUnauthorized, Msg: fmt.Sprintf("threads: %v (%s)", err, p.loginHint())}
-	}
-	return fmt.Errorf("threads: access token: %w", err)
+	return account.TokenError("threads", err, p.loginHint())
 }
 
 func (p *Publisher) who() string {

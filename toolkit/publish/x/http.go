@@ -108,10 +108,7 @@ func (p *Publisher) send(ctx context.Context, method, path string, mk body, tok 
 
 // tokenError says what to do when no valid token can be had.
 func (p *Publisher) tokenError(err error) error {
-	if errors.Is(err, account.ErrSignIn) {
-		return &publish.PermanentError{Status: http.StatusUnauthorized, Msg: fmt.Sprintf("x: %v (%s)", err, p.loginHint())}
-	}
-	return fmt.Errorf("x: access token: %w", err)
+	return account.TokenError("x", err, p.loginHint())
 }
 
 func (p *Publisher) who() string {
