@@ -15,6 +15,8 @@
 package facebook
 
 import (
+	"github.com/campaignkit/campaignkit/toolkit"
+
 	"bytes"
 	"context"
 	"encoding/json"
@@ -430,7 +432,7 @@ func readPhoto(img publish.Image) (photo, string) {
 	if st.Size() >= MaxPhotoBytes {
 		return photo{}, fmt.Sprintf("has %d bytes; Facebook takes photos under 10 MB", st.Size())
 	}
-	b, err := os.ReadFile(img.Path)
+	b, err := toolkit.ReadPath(img.Path, MaxPhotoBytes) // bounded; a pipe is refused, not waited on
 	if err != nil {
 		return photo{}, "cannot be read: " + err.Error()
 	}

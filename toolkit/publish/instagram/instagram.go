@@ -22,6 +22,8 @@
 package instagram
 
 import (
+	"github.com/campaignkit/campaignkit/toolkit"
+
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -311,7 +313,7 @@ func (p *Publisher) check(post publish.Post, text string) ([]picture, error) {
 // prepare reads image i of post postID, checks its aspect ratio, and
 // makes a JPEG of a PNG. It returns what is wrong with it, if anything.
 func (p *Publisher) prepare(postID string, i int, img publish.Image) (picture, string) {
-	data, err := os.ReadFile(img.Path)
+	data, err := toolkit.ReadPath(img.Path, toolkit.MaxImageBytes) // bounded; a pipe is refused, not waited on
 	if err != nil {
 		return picture{}, "cannot be read: " + err.Error()
 	}

@@ -1,6 +1,8 @@
 package x
 
 import (
+	"github.com/campaignkit/campaignkit/toolkit"
+
 	"bytes"
 	"context"
 	"fmt"
@@ -43,7 +45,9 @@ func loadImages(post publish.Post) ([]image, error) {
 		if st.Size() > MaxGIFBytes {
 			return nil, &publish.PermanentError{Msg: fmt.Sprintf("x: post %s: image %d (%s) has %d bytes; X takes images up to 5 MB (15 MB for a GIF)", post.ID, i+1, img.Path, st.Size())}
 		}
-		b, err := os.ReadFile(img.Path)
+		// through the bounded reader: a named pipe or a file grown since
+		// the check above is refused, never waited on or read whole
+		b, err := toolkit.ReadPath(img.Path, MaxGIFBytes)
 		if err != nil {
 			return nil, &publish.PermanentError{Msg: fmt.Sprintf("x: post %s: image %d: %v", post.ID, i+1, err)}
 		}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -161,6 +162,10 @@ func TestLimitsBeforeSending(t *testing.T) {
 	}
 	notImage := filepath.Join(t.TempDir(), "notes.png")
 	os.WriteFile(notImage, []byte("just text, not a picture"), 0o644)
+	pipe := filepath.Join(t.TempDir(), "pipe.png")
+	if err := syscall.Mkfifo(pipe, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	big := filepath.Join(t.TempDir(), "big.png")
 	os.WriteFile(big, append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, x.MaxImageBytes)...), 0o644)
 	tests := []struct {
@@ -174,6 +179,7 @@ func TestLimitsBeforeSending(t *testing.T) {
 		{"empty", publish.Post{}, "no text and no image"},
 		{"not an image", publish.Post{Text: "hi", Images: []publish.Image{{Path: notImage, Alt: "x"}}}, "X takes JPEG, PNG, WebP and GIF"},
 		{"image over 5 MB", publish.Post{Text: "hi", Images: []publish.Image{{Path: big, Alt: "x"}}}, "up to 5 MB"},
+		{"a named pipe, never waited on", publish.Post{Text: "hi", Images: []publish.Image{{Path: pipe, Alt: "x"}}}, "image 1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
