@@ -56,14 +56,19 @@ func relabel(err error, rename func(file string) string) {
 
 // loadCampaign loads --campaign, or the embedded demo when it is empty.
 func loadCampaign(path string) (*loadedCampaign, error) {
+	return loadCampaignWith(path, campaign.LoadOptions{})
+}
+
+// loadCampaignWith is loadCampaign with options for campaign.LoadWith.
+func loadCampaignWith(path string, o campaign.LoadOptions) (*loadedCampaign, error) {
 	if path == "" {
-		c, err := campaign.Load(assets.Demo, assets.DemoFile)
+		c, err := campaign.LoadWith(assets.Demo, assets.DemoFile, o)
 		if err != nil {
 			return nil, err
 		}
 		return &loadedCampaign{Campaign: c, FS: assets.Demo, Embedded: true}, nil
 	}
-	lc, err := loadCampaignLenient(path)
+	lc, err := loadLenientWith(path, o)
 	if err != nil {
 		return nil, err
 	}
@@ -74,8 +79,12 @@ func loadCampaign(path string) (*loadedCampaign, error) {
 // problems it returns the campaign as well as the error, so the cards can
 // still be checked.
 func loadCampaignLenient(path string) (*loadedCampaign, error) {
+	return loadLenientWith(path, campaign.LoadOptions{})
+}
+
+func loadLenientWith(path string, o campaign.LoadOptions) (*loadedCampaign, error) {
 	if path == "" {
-		return loadCampaign("")
+		return loadCampaignWith("", o)
 	}
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		return nil, toolkit.Invalid(path, 0, "--campaign", "is a folder: give the campaign YAML file, e.g. %s", filepath.Join(path, "campaign.yaml"))
@@ -94,14 +103,14 @@ func loadCampaignLenient(path string) (*loadedCampaign, error) {
 		}
 		return nil, toolkit.Invalid(path, 0, "", "cannot open the campaign's folder: %s", toolkit.Reason(err))
 	}
-	return loadCampaignIn(fsys, dir, prefix, file, path)
+	return loadCampaignIn(fsys, dir, prefix, file, path, o)
 }
 
 // loadCampaignIn is loadCampaignLenient with the campaign's folder open
 // already: dir is its path, path is the campaign file as given, prefix and
 // file its two parts.
-func loadCampaignIn(fsys fs.FS, dir, prefix, file, path string) (*loadedCampaign, error) {
-	c, err := campaign.Load(fsys, file)
+func loadCampaignIn(fsys fs.FS, dir, prefix, file, path string, o campaign.LoadOptions) (*loadedCampaign, error) {
+	c, err := campaign.LoadWith(fsys, file, o)
 	relabel(err, func(f string) string {
 		if f == file {
 			return path // as the user gave it, like every later problem
@@ -122,7 +131,7 @@ func (lc *loadedCampaign) reload() (*loadedCampaign, error) {
 		return loadCampaign("")
 	}
 	_, file := filepath.Split(lc.File)
-	return loadCampaignIn(lc.FS, lc.Dir, lc.prefix, file, lc.File)
+	return loadCampaignIn(lc.FS, lc.Dir, lc.prefix, file, lc.File, campaign.LoadOptions{})
 }
 
 // stateDir is where the scheduler keeps its queue and outbox: --state, else

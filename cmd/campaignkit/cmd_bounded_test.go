@@ -76,8 +76,9 @@ hashtags: ["#ittakesacommunity"]
 
 // TestLintAndBuildRefuseDamagedImages: a JPEG cut short and a PNG whose
 // pixel data is damaged, both with sound headers, are found by lint and
-// build before anything is drawn: exit 2, each at its line with its field
-// (and card); lint goes on to report the other problems too.
+// build before anything is drawn, and by render when it draws the card:
+// exit 2, each at its line with its field (and card); lint goes on to
+// report the other problems too.
 func TestLintAndBuildRefuseDamagedImages(t *testing.T) {
 	dir := t.TempDir()
 	jpg := jpegOf(t)
@@ -111,6 +112,16 @@ func TestLintAndBuildRefuseDamagedImages(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "dist", "test")); err == nil {
 		t.Error("build wrote a bundle from a campaign with damaged images")
+	}
+	// render decodes only the pictures of the card it draws, and the logo
+	code, errs = runWithin(t, "render", "--campaign", path, "--card", "story", "-o", filepath.Join(dir, "story.png"))
+	if code != 2 {
+		t.Fatalf("render: exit %d, want 2\n%s", code, errs)
+	}
+	for _, w := range want {
+		if !strings.Contains(errs, w) {
+			t.Errorf("render output lacks %q:\n%s", w, errs)
+		}
 	}
 }
 

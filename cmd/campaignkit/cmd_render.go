@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/campaignkit/campaignkit/toolkit"
+	"github.com/campaignkit/campaignkit/toolkit/campaign"
 	"github.com/campaignkit/campaignkit/toolkit/render"
 	"github.com/campaignkit/campaignkit/toolkit/text"
 	"github.com/urfave/cli/v2"
@@ -38,7 +39,11 @@ func renderCommand() *cli.Command {
 }
 
 func renderOne(cc *cli.Context, o renderOptions) error {
-	lc, err := loadCampaign(o.campaign)
+	// only the images of the card drawn are decoded to be checked: lint
+	// and build check the others (a countdown's days are named ID-<days>)
+	lc, err := loadCampaignWith(o.campaign, campaign.LoadOptions{Decode: func(id string) bool {
+		return id == o.card || strings.HasPrefix(o.card, id+"-")
+	}})
 	if err != nil {
 		return err
 	}

@@ -118,6 +118,9 @@ type Campaign struct {
 	// imageChecks holds what was found wrong with each image file the
 	// campaign names ("" for nothing), so that each is decoded once.
 	imageChecks map[string]string
+	// decode says which cards' images are decoded in full (LoadOptions);
+	// nil for all.
+	decode func(cardID string) bool
 }
 
 // Card is one share card. Which fields apply depends on Kind.

@@ -17,6 +17,8 @@ import (
 // a cut-short JPEG or a PNG with damaged data is reported now, at its line,
 // rather than while cards are drawn. Each file is decoded once however many
 // cards use it, and its pixels are let go at once: this only verifies.
+// The images of cards LoadOptions.Decode leaves out are checked as far as
+// their headers.
 func (c *Campaign) checkImage(ps *toolkit.Problems, field, name string, fsys fs.FS, dir string) {
 	line := c.Pos.Line(field)
 	if path.IsAbs(name) || strings.Contains(name, "\\") || !fs.ValidPath(path.Join(dir, name)) || strings.HasPrefix(path.Clean(name), "..") {
@@ -27,32 +29,48 @@ func (c *Campaign) checkImage(ps *toolkit.Problems, field, name string, fsys fs.
 		return
 	}
 	file := path.Join(dir, name)
-	msg, done := c.imageChecks[file]
+	card := ""
+	var i int
+	if _, err := fmt.Sscanf(field, "cards[%d]", &i); err == nil && i < len(c.Cards) {
+		card = c.Cards[i].ID
+	}
+	deep := c.decode == nil || field == "logo" || c.decode(card)
+	key := file
+	if !deep {
+		key = "header:" + file
+	}
+	msg, done := c.imageChecks[key]
 	if !done {
-		msg = verifyImage(fsys, file, name)
+		msg = verifyImage(fsys, file, name, deep)
 		if c.imageChecks == nil {
 			c.imageChecks = map[string]string{}
 		}
-		c.imageChecks[file] = msg
+		c.imageChecks[key] = msg
 	}
 	if msg == "" {
 		return
 	}
-	var i int
-	if _, err := fmt.Sscanf(field, "cards[%d]", &i); err == nil && i < len(c.Cards) && c.Cards[i].ID != "" {
-		msg = fmt.Sprintf("card %q: %s", c.Cards[i].ID, msg)
+	if card != "" {
+		msg = fmt.Sprintf("card %q: %s", card, msg)
 	}
 	ps.Add(line, field, "%s", msg)
 }
 
-// verifyImage reads and decodes file, named name in the campaign, and says
-// what is wrong with it, "" when nothing is.
-func verifyImage(fsys fs.FS, file, name string) string {
+// verifyImage reads and decodes file, named name in the campaign (or only
+// checks its header, unless deep), and says what is wrong with it, "" when
+// nothing is.
+func verifyImage(fsys fs.FS, file, name string, deep bool) string {
 	data, err := toolkit.ReadFile(fsys, file, toolkit.MaxImageBytes)
 	if err != nil {
 		return fmt.Sprintf("cannot read image %q: %s", name, toolkit.Reason(err))
 	}
-	if _, _, err := toolkit.DecodeImage(data, toolkit.ImageLimits{MaxBytes: toolkit.MaxImageBytes}); err != nil {
+	lim := toolkit.ImageLimits{MaxBytes: toolkit.MaxImageBytes}
+	if !deep {
+		_, _, err = toolkit.CheckImage(data, lim)
+	} else {
+		_, _, err = toolkit.DecodeImage(data, lim)
+	}
+	if err != nil {
 		return fmt.Sprintf("image %q: %v", name, err)
 	}
 	return ""

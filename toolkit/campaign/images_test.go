@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -292,5 +293,55 @@ func TestDamagedImagesLeaveACampaignToLint(t *testing.T) {
 	c.DropImages(ps)
 	if c.Logo != "" || c.Cards[0].Portrait != "" || c.Cards[1].Photo != "photos/shared.jpg" {
 		t.Errorf("after DropImages: logo %q, portrait %q, photo %q; want only the bad two cleared", c.Logo, c.Cards[0].Portrait, c.Cards[1].Photo)
+	}
+}
+
+// TestLoadWithDecodesOnlyTheCardsAsked: with LoadOptions.Decode, the logo
+// and the pictures of the cards it names are decoded in full; the others
+// only have their headers checked, so damage behind a sound header is
+// found for the cards drawn and left to lint for the rest, while a broken
+// header is found for every card.
+func TestLoadWithDecodesOnlyTheCardsAsked(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "photos"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	jpg := jpegBytes(t)
+	files := map[string][]byte{
+		"campaign.yaml":     []byte(withImages),
+		"logo.png":          badIDAT(t),
+		"portrait.png":      []byte("not an image at all"),
+		"photos/shared.jpg": jpg[:len(jpg)*2/3],
+	}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		decode []string
+		want   []string // fields with a problem, sorted
+	}{
+		{nil, []string{"cards[0].portrait", "cards[1].photo", "cards[2].photo", "logo"}},
+		{[]string{"story-b"}, []string{"cards[0].portrait", "cards[2].photo", "logo"}},
+		{[]string{"q"}, []string{"cards[0].portrait", "logo"}},
+	} {
+		var o LoadOptions
+		if tc.decode != nil {
+			o.Decode = func(id string) bool { return slices.Contains(tc.decode, id) }
+		}
+		_, err := LoadWith(os.DirFS(dir), "campaign.yaml", o)
+		var ie *toolkit.InvalidError
+		if !errors.As(err, &ie) {
+			t.Fatalf("decode %v: want an *InvalidError, got %v", tc.decode, err)
+		}
+		var got []string
+		for _, p := range ie.Problems {
+			got = append(got, p.Field)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("decode %v: problems at %v, want %v\n%v", tc.decode, got, tc.want, err)
+		}
 	}
 }

@@ -58,6 +58,22 @@ var (
 // *toolkit.InvalidError whose problems carry file:line and field path.
 // Image files the cards name are looked up in fsys relative to the file.
 func Load(fsys fs.FS, name string) (*Campaign, error) {
+	return LoadWith(fsys, name, LoadOptions{})
+}
+
+// LoadOptions tunes what Load checks.
+type LoadOptions struct {
+	// Decode, when set, limits the full decoding of image files to the
+	// logo and the pictures of the cards it says yes to (by card ID); the
+	// others are checked as far as their headers (format, size, limits).
+	// A command that draws one card uses it: proving the pixel data of
+	// every photo sound costs more than drawing the card, and the cards it
+	// does not draw are lint's and build's to check.
+	Decode func(cardID string) bool
+}
+
+// LoadWith is Load with options.
+func LoadWith(fsys fs.FS, name string, o LoadOptions) (*Campaign, error) {
 	data, err := toolkit.ReadFile(fsys, name, toolkit.MaxYAMLBytes)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -68,7 +84,7 @@ func Load(fsys fs.FS, name string) (*Campaign, error) {
 		}
 		return nil, fmt.Errorf("read campaign: %w", err)
 	}
-	return Parse(fsys, name, data)
+	return parseWith(fsys, name, data, o)
 }
 
 // Parse is Load for data already read; name is used in messages and to
@@ -78,7 +94,11 @@ func Load(fsys fs.FS, name string) (*Campaign, error) {
 // those images: see DropImages); callers that only need a usable campaign
 // must test the error first.
 func Parse(fsys fs.FS, name string, data []byte) (*Campaign, error) {
-	c := &Campaign{File: name}
+	return parseWith(fsys, name, data, LoadOptions{})
+}
+
+func parseWith(fsys fs.FS, name string, data []byte, o LoadOptions) (*Campaign, error) {
+	c := &Campaign{File: name, decode: o.Decode}
 	pos, err := toolkit.DecodeYAML(name, data, c)
 	c.Pos = pos
 	ps := &toolkit.Problems{File: name}

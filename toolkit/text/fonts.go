@@ -64,7 +64,7 @@ type Library struct {
 	fsys  fs.FS
 	files [famCount][3]string // file names, by family and weight
 	fonts map[string]*lazyFont
-	emoji *font.Font // colour emoji, every weight (its tables are read in place)
+	emoji lazyFont // colour emoji, every weight (its tables are read in place)
 }
 
 // lazyFont is one font file, parsed once, on first use.
@@ -121,11 +121,15 @@ func Load(fsys fs.FS) (*Library, error) {
 			return nil, err
 		}
 	}
-	var err error
-	if lib.emoji, err = parseFile(fsys, EmojiFile); err != nil {
-		return nil, err
-	}
 	return lib, nil
+}
+
+// emojiFont returns the parsed emoji font, parsing it the first time a
+// text holds a character that may be an emoji: most cards have none, and
+// its bitmap index alone is megabytes.
+func (l *Library) emojiFont() (*font.Font, error) {
+	l.emoji.once.Do(func() { l.emoji.f, l.emoji.err = parseFile(l.fsys, EmojiFile) })
+	return l.emoji.f, l.emoji.err
 }
 
 // font returns the parsed font of a family and weight, parsing its file

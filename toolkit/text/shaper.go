@@ -20,7 +20,7 @@ import (
 type Shaper struct {
 	lib      *Library
 	faces    [famCount][3]*font.Face
-	emoji    *font.Face
+	emoji    *font.Face // made on first use (emojiFace)
 	custom   map[*Font]*font.Face // a campaign's own fonts, one face each
 	hb       shaping.HarfbuzzShaper
 	seg      shaping.Segmenter
@@ -49,7 +49,6 @@ func (l *Library) NewShaper() *Shaper {
 		lib: l, outlines: map[outlineKey]outline{}, masks: map[maskKey]glyphMask{}, raster: vector.NewRasterizer(0, 0),
 		custom: map[*Font]*font.Face{}, bitmaps: map[outlineKey]image.Image{}, hasBitmaps: map[*font.Font]bool{},
 	}
-	s.emoji = font.NewFace(l.emoji)
 	s.fm.s = s
 	return s
 }
@@ -191,7 +190,22 @@ func (s *Shaper) missing(text []rune, custom *Font) (runes []rune, at []int) {
 	return runes, at
 }
 
-func (s *Shaper) emojiHas(r rune) bool { return covers(s.emoji, r) }
+func (s *Shaper) emojiHas(r rune) bool { return covers(s.emojiFace(), r) }
+
+// emojiFace is the face of the emoji font, made (and the font parsed) the
+// first time a character may be an emoji; nil, the error kept for Fit,
+// when the font cannot be parsed.
+func (s *Shaper) emojiFace() *font.Face {
+	if s.emoji == nil {
+		f, err := s.lib.emojiFont()
+		if err != nil {
+			s.err = err
+			return nil
+		}
+		s.emoji = font.NewFace(f)
+	}
+	return s.emoji
+}
 
 // customFace is the shaper's face of a campaign's font, made on first use.
 func (s *Shaper) customFace(f *Font) *font.Face {
@@ -252,7 +266,8 @@ func (s *Shaper) runs(text []rune, lang string, w Weight, custom *Font, size flo
 		}
 		return false
 	}
-	return withEmoji(runs, emojiMask(text, textHas, s.emojiHas), s.emoji)
+	mask := emojiMask(text, textHas, s.emojiHas) // makes s.emoji when needed
+	return withEmoji(runs, mask, s.emoji)
 }
 
 // scaled returns copies of outs as if shaped at a size factor times larger.
