@@ -20,7 +20,7 @@ import (
 type Shaper struct {
 	lib      *Library
 	faces    [famCount][3]*font.Face
-	emoji    *font.Face // made on first use (emojiFace)
+	emoji    *font.Face           // made on first use (emojiFace)
 	custom   map[*Font]*font.Face // a campaign's own fonts, one face each
 	hb       shaping.HarfbuzzShaper
 	seg      shaping.Segmenter
