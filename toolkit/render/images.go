@@ -78,9 +78,31 @@ func (c *Images) Load(fsys fs.FS, key, name string) (image.Image, error) {
 			e.err = fmt.Errorf("image %q: %w", name, err)
 			return
 		}
-		e.img = img
+		e.img = opaqueAsRGBA(img)
 	})
 	return e.img, e.err
+}
+
+// opaqueAsRGBA returns an NRGBA picture whose every pixel is opaque as the
+// RGBA picture it equally is (the same bytes: premultiplying by full alpha
+// changes nothing), so that scaling and drawing it take the RGBA paths,
+// about twice as fast as the NRGBA ones. A PNG saved with an alpha channel
+// it does not use decodes to NRGBA.
+func opaqueAsRGBA(img image.Image) image.Image {
+	n, ok := img.(*image.NRGBA)
+	if !ok {
+		return img
+	}
+	w := n.Rect.Dx() * 4
+	for y := 0; y < n.Rect.Dy(); y++ {
+		row := n.Pix[y*n.Stride : y*n.Stride+w]
+		for i := 3; i < len(row); i += 4 {
+			if row[i] != 0xff {
+				return img
+			}
+		}
+	}
+	return &image.RGBA{Pix: n.Pix, Stride: n.Stride, Rect: n.Rect}
 }
 
 // Bounds is the size of the picture Load would decode, read from its
