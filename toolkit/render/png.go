@@ -3,7 +3,6 @@ package render
 import (
 	"bytes"
 	"encoding/binary"
-	"hash/adler32"
 	"hash/crc32"
 	"image"
 	"math/bits"
@@ -134,7 +133,7 @@ func deflateRows(dst *bytes.Buffer, img *image.RGBA, lo, hi, bpp int, last bool)
 	fw := flatePool.Get().(*flate.Writer)
 	defer flatePool.Put(fw)
 	fw.Reset(dst)
-	sum := adler32.New()
+	sum := newAdler()
 	was := byte(filterUp) // the filter of the row above
 	for y := lo; y < hi; y += chunkRows {
 		rows := min(chunkRows, hi-y)
@@ -142,15 +141,15 @@ func deflateRows(dst *bytes.Buffer, img *image.RGBA, lo, hi, bpp int, last bool)
 		for r := 0; r < rows; r++ {
 			was = sc.filterRow(chunk[r*rowLen:(r+1)*rowLen], img, y+r, bpp, was)
 		}
-		sum.Write(chunk)
+		sum.write(chunk)
 		if _, err := fw.Write(chunk); err != nil {
 			return 0, err
 		}
 	}
 	if last {
-		return sum.Sum32(), fw.Close()
+		return sum.sum32(), fw.Close()
 	}
-	return sum.Sum32(), fw.Flush()
+	return sum.sum32(), fw.Flush()
 }
 
 // PNG filter types.
