@@ -3,13 +3,11 @@ package render
 import (
 	"fmt"
 	"image"
-	"image/draw"
 	"io/fs"
 	"math"
 	"sync"
 
 	"github.com/campaignkit/campaignkit/toolkit"
-	xdraw "golang.org/x/image/draw"
 )
 
 // Images decodes and scales the pictures cards use (photos, logos, theme
@@ -151,7 +149,7 @@ func (c *Images) Cover(src image.Image, w, h int, fx, fy float64) image.Image {
 		cw, ch := float64(w)/scale, float64(h)/scale
 		crop := image.Rect(b.Min.X+int(x0+0.5), b.Min.Y+int(y0+0.5), b.Min.X+int(x0+cw+0.5), b.Min.Y+int(y0+ch+0.5)).Intersect(b)
 		dst := image.NewRGBA(image.Rect(0, 0, w, h))
-		xdraw.CatmullRom.Scale(dst, dst.Bounds(), src, crop, draw.Src, nil)
+		scaleTo(dst, src, crop)
 		return dst
 	})
 }
@@ -177,7 +175,7 @@ func (c *Images) Contain(src image.Image, w, h int) image.Image {
 func contain(src image.Image, w, h int) image.Image {
 	b := src.Bounds()
 	dst := image.NewRGBA(image.Rectangle{Max: containSize(b, w, h)})
-	xdraw.CatmullRom.Scale(dst, dst.Bounds(), src, b, draw.Src, nil)
+	scaleTo(dst, src, b)
 	return dst
 }
 

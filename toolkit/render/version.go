@@ -17,7 +17,7 @@ import (
 // encoding); TestVersionFollowsPixels fails when the golden images change
 // and it was not bumped. Caches key on it, not on the executable, so the same code
 // run with `go run` or `go build`, or rebuilt unchanged, reuses what it drew.
-const Version = "2026-12-02.4"
+const Version = "2026-12-02.5"
 
 // pixelModules are the modules whose code draws or encodes pixels: an
 // upgrade of any of them may change the output.
