@@ -90,6 +90,9 @@ var migrations = []string{
 		expires INTEGER NOT NULL
 	);
 	CREATE INDEX signed_out_expires ON signed_out(expires);`,
+
+	// 7: told keys by age, for pruning them (see ToldFor).
+	`CREATE INDEX told_at ON told(at);`,
 }
 
 // SchemaVersion is the schema version this build writes.

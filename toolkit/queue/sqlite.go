@@ -31,6 +31,8 @@ type SQLite struct {
 	closed      chan struct{} // closed by Close
 	closeOnce   sync.Once
 	writerDone  chan struct{}
+
+	told ToldPruning // paces FirstTime's pruning of old keys
 }
 
 var _ Store = (*SQLite)(nil)
@@ -626,10 +628,17 @@ func (s *SQLite) Beat(ctx context.Context, r RunnerInfo) error {
 	})
 }
 
-// FirstTime records key and reports whether it was new.
+// FirstTime records key and reports whether it was new. At most once per
+// PruneEvery it first forgets the keys older than ToldFor.
 func (s *SQLite) FirstTime(ctx context.Context, key string, now time.Time) (bool, error) {
 	var first bool
+	before, prune := s.told.Due(now)
 	err := s.tx(ctx, "first time", func(ctx context.Context, tx *sql.Tx) error {
+		if prune {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM told WHERE at < ?`, ms(before)); err != nil {
+				return err
+			}
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO told (key, at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, key, ms(now))
 		if err != nil {
 			return err

@@ -88,6 +88,9 @@ var migrations = []string{
 		expires timestamptz NOT NULL
 	);
 	CREATE INDEX signed_out_expires ON signed_out (expires);`,
+
+	// 3: told keys by age, for pruning them (see queue.ToldFor).
+	`CREATE INDEX told_at ON told (at);`,
 }
 
 // SchemaVersion is the schema version this build writes.

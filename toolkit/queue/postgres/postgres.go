@@ -44,6 +44,8 @@ type Store struct {
 	closed    chan struct{} // closed by Close
 	closeOnce sync.Once
 	hub       hub // LISTEN/NOTIFY subscribers
+
+	told queue.ToldPruning // paces FirstTime's pruning of old keys
 }
 
 var (
