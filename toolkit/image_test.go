@@ -83,3 +83,24 @@ func TestImageLimits(t *testing.T) {
 		t.Error("a cut-short PNG decoded")
 	}
 }
+
+func TestLocalPath(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		want bool
+	}{
+		{"logo.png", true},
+		{"img/photo.jpg", true},
+		{"..logo.png", true}, // a name that starts with dots, not a way out
+		{"img/../logo.png", true},
+		{"../logo.png", false},
+		{"..", false},
+		{"img/../../logo.png", false},
+		{"/etc/logo.png", false},
+		{`img\logo.png`, false},
+	} {
+		if got := LocalPath(tc.name); got != tc.want {
+			t.Errorf("LocalPath(%q): got %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"strings"
 
 	"github.com/campaignkit/campaignkit/toolkit"
 )
@@ -19,7 +18,7 @@ import (
 // cards use it, and its pixels are let go at once: this only verifies.
 func (c *Campaign) checkImage(ps *toolkit.Problems, field, name string, fsys fs.FS, dir string) {
 	line := c.Pos.Line(field)
-	if path.IsAbs(name) || strings.Contains(name, "\\") || !fs.ValidPath(path.Join(dir, name)) || strings.HasPrefix(path.Clean(name), "..") {
+	if !toolkit.LocalPath(name) || !fs.ValidPath(path.Join(dir, name)) {
 		ps.Add(line, field, "image path %q must be relative to the campaign file and stay inside its folder", name)
 		return
 	}
@@ -48,11 +47,12 @@ func (c *Campaign) checkImage(ps *toolkit.Problems, field, name string, fsys fs.
 // verifyImage reads and decodes file, named name in the campaign, and says
 // what is wrong with it, "" when nothing is.
 func verifyImage(fsys fs.FS, file, name string) string {
-	data, err := toolkit.ReadFile(fsys, file, toolkit.MaxImageBytes)
-	if err != nil {
+	_, err := toolkit.LoadImage(fsys, file)
+	var fe *toolkit.FileError
+	switch {
+	case errors.As(err, &fe):
 		return fmt.Sprintf("cannot read image %q: %s", name, toolkit.Reason(err))
-	}
-	if _, _, err := toolkit.DecodeImage(data, toolkit.ImageLimits{MaxBytes: toolkit.MaxImageBytes}); err != nil {
+	case err != nil:
 		return fmt.Sprintf("image %q: %v", name, err)
 	}
 	return ""
