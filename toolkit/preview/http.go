@@ -256,7 +256,7 @@ func (s *Server) handleImage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key, ext := m[1], m[2]
-	data, ok := s.cache.get(key)
+	data, ok := s.cache.Get(key)
 	if !ok {
 		st, _ := s.current()
 		t, known := st.tasks[key]

@@ -300,7 +300,7 @@ func TestCobrandPageCached(t *testing.T) {
 				t.Fatalf("status %d, ETag %q, Cache-Control %q; want 200, an ETag and %q", res.status, etag, res.header.Get("Cache-Control"), c.cacheControl)
 			}
 			etags[etag] = true
-			if _, ok := ts.cache.get(c.key); !ok {
+			if _, ok := ts.cache.Get(c.key); !ok {
 				t.Errorf("the page is not kept in the cache under %q", c.key)
 			}
 			if again := ts.get(t, c.path); again.header.Get("ETag") != etag || !bytes.Equal(again.body, res.body) {
