@@ -111,11 +111,7 @@ type harness struct {
 
 func newHarness(t *testing.T, start time.Time, fn func(ctx context.Context, p publish.Post) (publish.Result, error), mod func(*Config)) *harness {
 	t.Helper()
-	store, err := queue.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), queue.FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
+	store := openStore(t)
 	h := &harness{store: store, pub: &fakePublisher{NameFn: "outbox", Fn: fn}, clock: &fakeClock{t: start}, logs: &bytes.Buffer{}}
 	cfg := Config{
 		Campaign:   testCampaign(t),
@@ -129,11 +125,47 @@ func newHarness(t *testing.T, start time.Time, fn func(ctx context.Context, p pu
 	if mod != nil {
 		mod(&cfg)
 	}
+	var err error
 	h.r, err = New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return h
+}
+
+// openStore opens an empty SQLite queue in the test's folder, closed when
+// the test ends (inside its synctest bubble, if it runs in one).
+func openStore(t testing.TB) *queue.SQLite {
+	t.Helper()
+	s, err := queue.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), queue.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// daemon is r.Run going in the background, as `campaignkit run` runs it.
+type daemon struct {
+	cancel context.CancelFunc
+	done   chan error
+}
+
+func startRun(ctx context.Context, r *Runner) *daemon {
+	ctx, cancel := context.WithCancel(ctx)
+	d := &daemon{cancel: cancel, done: make(chan error, 1)}
+	go func() { d.done <- r.Run(ctx) }()
+	return d
+}
+
+// stopCleanly stops Run as Ctrl-C does and waits for it: it must end with
+// the context's error, not one of its own.
+func (d *daemon) stopCleanly(t testing.TB) {
+	t.Helper()
+	d.cancel()
+	if err := <-d.done; !errors.Is(err, context.Canceled) {
+		t.Errorf("Run: got %v, want context.Canceled", err)
+	}
 }
 
 type syncWriter struct {
@@ -437,12 +469,8 @@ func TestImagesAndMissingPublisher(t *testing.T) {
 // time, and cancelling stops the daemon.
 func TestRunOnTime(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		ctx, cancel := context.WithCancel(context.Background())
-		store, err := queue.OpenSQLite(ctx, filepath.Join(t.TempDir(), queue.FileName))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer store.Close()
+		ctx := context.Background()
+		store := openStore(t)
 		at := time.Now().Add(3 * time.Second).Truncate(time.Second)
 		if _, err := store.Enqueue(ctx, time.Now(), []queue.Post{{ID: "adhoc-1", Source: queue.AdHoc, Channel: "outbox", Lang: "en", At: at, Text: "hi"}}); err != nil {
 			t.Fatal(err)
@@ -456,8 +484,7 @@ func TestRunOnTime(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		done := make(chan error)
-		go func() { done <- r.Run(ctx) }()
+		d := startRun(ctx, r)
 		time.Sleep(5 * time.Second)
 		synctest.Wait()
 		if pub.count() != 1 {
@@ -466,10 +493,7 @@ func TestRunOnTime(t *testing.T) {
 		if late := publishedAt.Sub(at); late < 0 || late > time.Second {
 			t.Errorf("published %s after its time, want within 1s", late)
 		}
-		cancel()
-		if err := <-done; !errors.Is(err, context.Canceled) {
-			t.Errorf("Run: got %v, want context.Canceled", err)
-		}
+		d.stopCleanly(t)
 	})
 }
 
@@ -477,12 +501,8 @@ func TestRunOnTime(t *testing.T) {
 // bound and its post goes back to the queue, not lost and not failed.
 func TestRunStopsWithinBound(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		ctx, cancel := context.WithCancel(context.Background())
-		store, err := queue.OpenSQLite(ctx, filepath.Join(t.TempDir(), queue.FileName))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer store.Close()
+		ctx := context.Background()
+		store := openStore(t)
 		if _, err := store.Enqueue(ctx, time.Now(), []queue.Post{{ID: "slow", Source: queue.AdHoc, Channel: "outbox", Lang: "en", At: time.Now(), Text: "hi"}}); err != nil {
 			t.Fatal(err)
 		}
@@ -494,16 +514,14 @@ func TestRunStopsWithinBound(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		done := make(chan error)
-		go func() { done <- r.Run(ctx) }()
+		d := startRun(ctx, r)
 		time.Sleep(2 * time.Second)
 		synctest.Wait()
 		if pub.count() != 1 {
 			t.Fatalf("got %d publishes, want 1 in flight", pub.count())
 		}
 		start := time.Now()
-		cancel()
-		<-done
+		d.stopCleanly(t)
 		if took := time.Since(start); took > 6*time.Second {
 			t.Errorf("stop took %s, want at most the 5s bound", took)
 		}
@@ -542,12 +560,8 @@ func (s *panickyStore) ReleaseExpired(ctx context.Context, now time.Time) ([]que
 
 func TestRunRecoversPanicInTick(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		ctx, cancel := context.WithCancel(context.Background())
-		sq, err := queue.OpenSQLite(ctx, filepath.Join(t.TempDir(), queue.FileName))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer sq.Close()
+		ctx := context.Background()
+		sq := openStore(t)
 		store := &panickyStore{Store: sq}
 		if _, err := sq.Enqueue(ctx, time.Now(), []queue.Post{{ID: "p", Source: queue.AdHoc, Channel: "outbox", Lang: "en", At: time.Now().Add(3 * time.Second), Text: "hi"}}); err != nil {
 			t.Fatal(err)
@@ -559,12 +573,10 @@ func TestRunRecoversPanicInTick(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		done := make(chan error)
-		go func() { done <- r.Run(ctx) }()
+		d := startRun(ctx, r)
 		time.Sleep(5 * time.Second)
 		synctest.Wait()
-		cancel()
-		<-done
+		d.stopCleanly(t)
 		if store.panics != 1 || pub.count() != 1 {
 			t.Errorf("got %d panics and %d publishes, want 1 and 1", store.panics, pub.count())
 		}
