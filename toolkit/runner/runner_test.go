@@ -1,7 +1,6 @@
 package runner
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -17,6 +16,7 @@ import (
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
 	"github.com/campaignkit/campaignkit/toolkit/publish"
 	"github.com/campaignkit/campaignkit/toolkit/queue"
+	"github.com/campaignkit/campaignkit/toolkit/toolkittest"
 )
 
 // fakePublisher records calls and answers with Fn.
@@ -106,19 +106,19 @@ type harness struct {
 	store *queue.SQLite
 	pub   *fakePublisher
 	clock *fakeClock
-	logs  *bytes.Buffer
+	logs  *toolkittest.Buffer
 }
 
 func newHarness(t *testing.T, start time.Time, fn func(ctx context.Context, p publish.Post) (publish.Result, error), mod func(*Config)) *harness {
 	t.Helper()
 	store := openStore(t)
-	h := &harness{store: store, pub: &fakePublisher{NameFn: "outbox", Fn: fn}, clock: &fakeClock{t: start}, logs: &bytes.Buffer{}}
+	h := &harness{store: store, pub: &fakePublisher{NameFn: "outbox", Fn: fn}, clock: &fakeClock{t: start}, logs: &toolkittest.Buffer{}}
 	cfg := Config{
 		Campaign:   testCampaign(t),
 		Store:      store,
 		Publishers: map[string]publish.Publisher{"outbox": h.pub},
 		Now:        h.clock.Now,
-		Logger:     slog.New(slog.NewTextHandler(&syncWriter{w: h.logs}, nil)),
+		Logger:     slog.New(slog.NewTextHandler(h.logs, nil)),
 		Owner:      "test-runner",
 		Jitter:     func() float64 { return 0.5 },
 	}
@@ -166,17 +166,6 @@ func (d *daemon) stopCleanly(t testing.TB) {
 	if err := <-d.done; !errors.Is(err, context.Canceled) {
 		t.Errorf("Run: got %v, want context.Canceled", err)
 	}
-}
-
-type syncWriter struct {
-	mu sync.Mutex
-	w  *bytes.Buffer
-}
-
-func (s *syncWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(p)
 }
 
 // tick runs one tick and waits for its publishes.
@@ -566,10 +555,10 @@ func TestRunRecoversPanicInTick(t *testing.T) {
 		if _, err := sq.Enqueue(ctx, time.Now(), []queue.Post{{ID: "p", Source: queue.AdHoc, Channel: "outbox", Lang: "en", At: time.Now().Add(3 * time.Second), Text: "hi"}}); err != nil {
 			t.Fatal(err)
 		}
-		var logs bytes.Buffer
+		var logs toolkittest.Buffer
 		pub := &fakePublisher{NameFn: "outbox"}
 		r, err := New(Config{Store: store, Publishers: map[string]publish.Publisher{"outbox": pub}, Now: time.Now,
-			Logger: slog.New(slog.NewTextHandler(&syncWriter{w: &logs}, nil))})
+			Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 		if err != nil {
 			t.Fatal(err)
 		}
