@@ -73,32 +73,11 @@ func (c *fakeClock) Advance(d time.Duration) { c.Set(c.Now().Add(d)) }
 // due is the planned instant of the test campaign's post: 09:00 in London.
 var due = time.Date(2026, 12, 18, 9, 0, 0, 0, time.UTC)
 
+// testCampaign is the campaign most tests run: one post, "hello", due at
+// 09:00 on the day.
 func testCampaign(t *testing.T) *campaign.Campaign {
 	t.Helper()
-	src := `name: Test Day
-slug: test-day
-title: {en: Test Day}
-day: 2026-12-18
-week: {start: 2026-12-12, end: 2026-12-18}
-timezone: Europe/London
-languages: [en]
-hashtags: ["#TestDay"]
-cards:
-  - id: tag
-    kind: hashtag
-    tag: "#TestDay"
-posts:
-  - id: hello
-    card: tag
-    at: "2026-12-18 09:00"
-    channels: [outbox]
-    text: {en: "Hello"}
-`
-	c, err := campaign.Parse(nil, "campaign.yaml", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return editedCampaign(t, "test-day", post("hello", "09:00", "Hello"))
 }
 
 type harness struct {
