@@ -50,26 +50,6 @@ func (f *fakePublisher) count() int {
 	return len(f.calls)
 }
 
-// fakeClock is a clock tests move by hand.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Set(t time.Time) {
-	c.mu.Lock()
-	c.t = t
-	c.mu.Unlock()
-}
-
-func (c *fakeClock) Advance(d time.Duration) { c.Set(c.Now().Add(d)) }
-
 // due is the planned instant of the test campaign's post: 09:00 in London.
 var due = time.Date(2026, 12, 18, 9, 0, 0, 0, time.UTC)
 
@@ -84,14 +64,14 @@ type harness struct {
 	r     *Runner
 	store *queue.SQLite
 	pub   *fakePublisher
-	clock *fakeClock
+	clock *toolkittest.Clock
 	logs  *toolkittest.Buffer
 }
 
 func newHarness(t *testing.T, start time.Time, fn func(ctx context.Context, p publish.Post) (publish.Result, error), mod func(*Config)) *harness {
 	t.Helper()
 	store := openStore(t)
-	h := &harness{store: store, pub: &fakePublisher{NameFn: "outbox", Fn: fn}, clock: &fakeClock{t: start}, logs: &toolkittest.Buffer{}}
+	h := &harness{store: store, pub: &fakePublisher{NameFn: "outbox", Fn: fn}, clock: toolkittest.NewClock(start), logs: &toolkittest.Buffer{}}
 	cfg := Config{
 		Campaign:   testCampaign(t),
 		Store:      store,

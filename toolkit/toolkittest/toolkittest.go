@@ -1,7 +1,7 @@
 // Package toolkittest holds what tests of several packages (and of the
-// command) make alike: a picture that is nothing but a header, and a log
-// sink that goroutines write to while the test reads it. It is imported by
-// tests only.
+// command) make alike: a picture that is nothing but a header, a log
+// sink that goroutines write to while the test reads it, and a clock moved
+// by hand. It is imported by tests only.
 package toolkittest
 
 import (
@@ -9,6 +9,7 @@ import (
 	"encoding/binary"
 	"hash/crc32"
 	"sync"
+	"time"
 )
 
 // PNGHeader is a PNG signature and a valid IHDR chunk claiming w×h pixels
@@ -47,4 +48,35 @@ func (l *Buffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
+}
+
+// Clock is a clock a test moves by hand, for code that takes a Now
+// function; safe for concurrent use.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewClock returns a clock standing at now.
+func NewClock(now time.Time) *Clock { return &Clock{now: now} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Set moves the clock to t.
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = t
+}
+
+// Advance moves the clock on by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
 }

@@ -21,32 +21,15 @@ import (
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
 	"github.com/campaignkit/campaignkit/toolkit/queue"
 	"github.com/campaignkit/campaignkit/toolkit/theme"
+	"github.com/campaignkit/campaignkit/toolkit/toolkittest"
 )
-
-// clock is a settable clock for sessions, uploads and rate limits.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // testServer is a Server on a loopback httptest server.
 type testServer struct {
 	*Server
 	url   string
 	http  *httptest.Server
-	clock *clock
+	clock *toolkittest.Clock
 	store *fakeStore
 }
 
@@ -68,7 +51,7 @@ func demoOptions(t testing.TB) Options {
 func newTestServer(t testing.TB, mod func(*Options)) *testServer {
 	t.Helper()
 	o := demoOptions(t)
-	clk := &clock{now: time.Date(2026, 12, 15, 9, 0, 0, 0, time.UTC)}
+	clk := toolkittest.NewClock(time.Date(2026, 12, 15, 9, 0, 0, 0, time.UTC))
 	o.Now = clk.Now
 	st := newFakeStore()
 	o.Store = st
