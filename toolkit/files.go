@@ -156,6 +156,12 @@ func ReadFile(fsys fs.FS, name string, max int64) ([]byte, error) {
 		return nil, fileError(name, err)
 	}
 	defer file.Close()
+	return readOpened(file, name, max)
+}
+
+// readOpened makes ReadFile's and ReadPath's checks on the file opened,
+// not on its name, so that what is read is what was checked.
+func readOpened(file fs.File, name string, max int64) ([]byte, error) {
 	st, err := file.Stat()
 	if err != nil {
 		return nil, fileError(name, err)
@@ -250,15 +256,5 @@ func ReadPath(name string, max int64) ([]byte, error) {
 		return nil, fileError(name, err)
 	}
 	defer file.Close()
-	st, err := file.Stat()
-	if err != nil {
-		return nil, fileError(name, err)
-	}
-	if !st.Mode().IsRegular() {
-		return nil, notRegular(name, st.Mode())
-	}
-	if st.Size() > max {
-		return nil, tooBig(name, st.Size(), max)
-	}
-	return readBounded(file, name, st.Size(), max)
+	return readOpened(file, name, max)
 }

@@ -6,6 +6,9 @@ import (
 	"image"
 	"image/jpeg"
 	"image/png"
+	"io/fs"
+	"path"
+	"strings"
 )
 
 // MaxImagePixels is the largest image campaignkit will decode (40 megapixels):
@@ -81,4 +84,39 @@ func CheckImage(data []byte, lim ImageLimits) (image.Config, string, error) {
 		return image.Config{}, "", fmt.Errorf("the image is %dx%d, over the %dx%d limit", cfg.Width, cfg.Height, lim.MaxSide, lim.MaxSide)
 	}
 	return cfg, format, nil
+}
+
+// LocalPath reports whether name, a file that a campaign or theme file
+// names, is relative to that file's folder and stays inside it: not
+// absolute, no backslash, no leading "..".
+func LocalPath(name string) bool {
+	p := path.Clean(name)
+	return !path.IsAbs(name) && !strings.Contains(name, "\\") && p != ".." && !strings.HasPrefix(p, "../")
+}
+
+// LoadImage reads name from fsys with ReadFile's checks and a limit of
+// MaxImageBytes, and decodes it whole: the one way a picture the user names
+// (a logo, a photo, a theme's background) is loaded, whether to draw it or
+// to find a damaged one while checking the file that names it. A file that
+// cannot be read gives ReadFile's *FileError; a picture that does not
+// decode gives DecodeImage's error, which does not name the file.
+func LoadImage(fsys fs.FS, name string) (image.Image, error) {
+	data, err := ReadFile(fsys, name, MaxImageBytes)
+	if err != nil {
+		return nil, err
+	}
+	img, _, err := DecodeImage(data, ImageLimits{MaxBytes: MaxImageBytes})
+	return img, err
+}
+
+// LoadImageHeader is LoadImage reading only the header: the format and
+// size, checked against the limits, without decoding the pixels. The file
+// is still read whole, within MaxImageBytes, with ReadFile's checks.
+func LoadImageHeader(fsys fs.FS, name string) (image.Config, error) {
+	data, err := ReadFile(fsys, name, MaxImageBytes)
+	if err != nil {
+		return image.Config{}, err
+	}
+	cfg, _, err := CheckImage(data, ImageLimits{MaxBytes: MaxImageBytes})
+	return cfg, err
 }

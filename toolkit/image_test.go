@@ -2,30 +2,15 @@ package toolkit
 
 import (
 	"bytes"
-	"encoding/binary"
-	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"image/png"
 	"strings"
 	"testing"
-)
 
-// header is a PNG signature and IHDR claiming w×h, with no pixels.
-func header(w, h uint32) []byte {
-	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	ihdr := make([]byte, 13)
-	binary.BigEndian.PutUint32(ihdr[0:], w)
-	binary.BigEndian.PutUint32(ihdr[4:], h)
-	ihdr[8], ihdr[9] = 8, 2
-	binary.Write(&b, binary.BigEndian, uint32(13))
-	b.WriteString("IHDR")
-	b.Write(ihdr)
-	binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(append([]byte("IHDR"), ihdr...)))
-	return b.Bytes()
-}
+	"github.com/campaignkit/campaignkit/toolkit/toolkittest"
+)
 
 func encoded(t *testing.T, format string, w, h int) []byte {
 	t.Helper()
@@ -61,10 +46,10 @@ func TestImageLimits(t *testing.T) {
 		{"jpeg", encoded(t, "jpeg", 40, 30), ImageLimits{}, ""},
 		{"gif", []byte("GIF89a...."), ImageLimits{}, "not a PNG or JPEG"},
 		{"text", []byte("hello"), ImageLimits{}, "not a PNG or JPEG"},
-		{"huge header", header(100000, 100000), ImageLimits{}, "megapixel limit"},
-		{"empty size", header(0, 10), ImageLimits{}, "unreadable png header"},
-		{"wide", header(5000, 10), ImageLimits{MaxSide: 4000}, "over the 4000x4000 limit"},
-		{"pixels", header(2000, 2000), ImageLimits{MaxPixels: 1_000_000}, "over the 1 megapixel limit"},
+		{"huge header", toolkittest.PNGHeader(100000, 100000), ImageLimits{}, "megapixel limit"},
+		{"empty size", toolkittest.PNGHeader(0, 10), ImageLimits{}, "unreadable png header"},
+		{"wide", toolkittest.PNGHeader(5000, 10), ImageLimits{MaxSide: 4000}, "over the 4000x4000 limit"},
+		{"pixels", toolkittest.PNGHeader(2000, 2000), ImageLimits{MaxPixels: 1_000_000}, "over the 1 megapixel limit"},
 		{"bytes", small, ImageLimits{MaxBytes: 10}, "more than the 10 allowed"},
 		{"broken header", []byte("\x89PNG\r\n\x1a\nxx"), ImageLimits{}, "unreadable png header"},
 	} {
@@ -81,5 +66,26 @@ func TestImageLimits(t *testing.T) {
 	}
 	if _, _, err := DecodeImage(small[:len(small)-30], ImageLimits{}); err == nil {
 		t.Error("a cut-short PNG decoded")
+	}
+}
+
+func TestLocalPath(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		want bool
+	}{
+		{"logo.png", true},
+		{"img/photo.jpg", true},
+		{"..logo.png", true}, // a name that starts with dots, not a way out
+		{"img/../logo.png", true},
+		{"../logo.png", false},
+		{"..", false},
+		{"img/../../logo.png", false},
+		{"/etc/logo.png", false},
+		{`img\logo.png`, false},
+	} {
+		if got := LocalPath(tc.name); got != tc.want {
+			t.Errorf("LocalPath(%q): got %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }

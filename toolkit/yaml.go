@@ -1,6 +1,8 @@
 package toolkit
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
@@ -91,7 +93,10 @@ type decoder struct {
 
 var durationType = reflect.TypeOf(time.Duration(0))
 
-func kindName(n *yaml.Node) string {
+// DescribeNode says what a YAML node is, for a message that found it
+// where something else was wanted: "a mapping", "a list", "an alias",
+// "nothing", or a single value as written.
+func DescribeNode(n *yaml.Node) string {
 	switch n.Kind {
 	case yaml.MappingNode:
 		return "a mapping"
@@ -128,7 +133,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		v.Set(nv)
 	case reflect.Struct:
 		if n.Kind != yaml.MappingNode {
-			d.ps.Add(n.Line, path, "want a mapping of fields, got %s", kindName(n))
+			d.ps.Add(n.Line, path, "want a mapping of fields, got %s", DescribeNode(n))
 			return
 		}
 		fs := d.fields(v.Type())
@@ -157,7 +162,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 			}
 		}
 		if n.Kind != yaml.MappingNode {
-			d.ps.Add(n.Line, path, "want a mapping, got %s", kindName(n))
+			d.ps.Add(n.Line, path, "want a mapping, got %s", DescribeNode(n))
 			return
 		}
 		if v.IsNil() {
@@ -177,7 +182,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		}
 	case reflect.Slice:
 		if n.Kind != yaml.SequenceNode {
-			d.ps.Add(n.Line, path, "want a list, got %s", kindName(n))
+			d.ps.Add(n.Line, path, "want a list, got %s", DescribeNode(n))
 			return
 		}
 		// the slice is allocated before its items are decoded: pay for it first
@@ -191,7 +196,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		v.Set(s)
 	case reflect.Array:
 		if n.Kind != yaml.SequenceNode || len(n.Content) != v.Len() {
-			d.ps.Add(n.Line, path, "want a list of %d numbers, got %s", v.Len(), kindName(n))
+			d.ps.Add(n.Line, path, "want a list of %d numbers, got %s", v.Len(), DescribeNode(n))
 			return
 		}
 		for i, item := range n.Content {
@@ -232,7 +237,7 @@ func (d *decoder) fields(t reflect.Type) *fields {
 
 func (d *decoder) scalar(n *yaml.Node, v reflect.Value, path string) {
 	if n.Kind != yaml.ScalarNode {
-		d.ps.Add(n.Line, path, "want a single value, got %s", kindName(n))
+		d.ps.Add(n.Line, path, "want a single value, got %s", DescribeNode(n))
 		return
 	}
 	s := n.Value
@@ -302,4 +307,15 @@ func join(path, key string) string {
 		return key
 	}
 	return path + "." + key
+}
+
+// QuoteYAML writes s as a YAML double-quoted scalar (JSON's string syntax
+// is one), with every character but the ones JSON must escape as it is,
+// for code that writes YAML by hand to keep the user's comments.
+func QuoteYAML(s string) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s) // a string always encodes
+	return strings.TrimSuffix(b.String(), "\n")
 }

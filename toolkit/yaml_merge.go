@@ -118,11 +118,11 @@ func (d *decoder) pairs(n *yaml.Node, path string) []pair {
 				if m := d.deref(item); m.Kind == yaml.MappingNode {
 					add(m)
 				} else {
-					d.ps.Add(item.Line, join(path, "<<"), "want a mapping to merge, got %s", kindName(m))
+					d.ps.Add(item.Line, join(path, "<<"), "want a mapping to merge, got %s", DescribeNode(m))
 				}
 			}
 		default:
-			d.ps.Add(mp.k.Line, join(path, "<<"), "want a mapping (<<: *name) or a list of them (<<: [*a, *b]) to merge, got %s", kindName(v))
+			d.ps.Add(mp.k.Line, join(path, "<<"), "want a mapping (<<: *name) or a list of them (<<: [*a, *b]) to merge, got %s", DescribeNode(v))
 		}
 	}
 	return out

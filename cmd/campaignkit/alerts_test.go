@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -19,6 +18,7 @@ import (
 	"github.com/campaignkit/campaignkit/toolkit/alert/alerttest"
 	"github.com/campaignkit/campaignkit/toolkit/queue"
 	"github.com/campaignkit/campaignkit/toolkit/runner"
+	"github.com/campaignkit/campaignkit/toolkit/toolkittest"
 )
 
 // TestAlertSettings: the alert channels come from the environment; a bad
@@ -142,24 +142,6 @@ func clearCampaignkitEnv(t *testing.T) {
 	}
 }
 
-// lockedBuffer is a log sink written from the daemon's goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // TestAlertTokenRefusedMailedOnce runs `campaignkit run` with a post due
 // now to a Mastodon server on loopback that refuses the token (401), and
 // alerts mailed through a real SMTP server on loopback: exactly one mail
@@ -209,7 +191,7 @@ func TestAlertTokenRefusedMailedOnce(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var stderr lockedBuffer
+	var stderr toolkittest.Buffer
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"campaignkit", "run", "-c", path, "--state", state}, io.Discard, &stderr)

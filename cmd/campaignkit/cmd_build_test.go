@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"hash/crc32"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -18,6 +16,7 @@ import (
 	"github.com/campaignkit/campaignkit/assets"
 	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/campaignkit/campaignkit/toolkit/bundle"
+	"github.com/campaignkit/campaignkit/toolkit/toolkittest"
 )
 
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -135,7 +134,7 @@ cards:
 func TestBadInputExitsTwo(t *testing.T) {
 	demo, _ := assets.Demo.(interface{ ReadFile(string) ([]byte, error) }).ReadFile("campaign.yaml")
 	_ = demo
-	huge := fakePNGHeader(10000, 5000)
+	huge := toolkittest.PNGHeader(10000, 5000)
 	cases := []struct {
 		name, body string
 		files      map[string][]byte
@@ -181,22 +180,6 @@ func TestBadInputExitsTwo(t *testing.T) {
 			}
 		})
 	}
-}
-
-// fakePNGHeader is a PNG signature and IHDR claiming w x h, with no pixels:
-// it must be refused from its header alone.
-func fakePNGHeader(w, h int) []byte {
-	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	ihdr := make([]byte, 13)
-	binary.BigEndian.PutUint32(ihdr[0:], uint32(w))
-	binary.BigEndian.PutUint32(ihdr[4:], uint32(h))
-	ihdr[8], ihdr[9] = 8, 2
-	binary.Write(&b, binary.BigEndian, uint32(13))
-	b.WriteString("IHDR")
-	b.Write(ihdr)
-	binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(append([]byte("IHDR"), ihdr...)))
-	return b.Bytes()
 }
 
 // TestIncrementalBuild changes one quote and checks that only that card's

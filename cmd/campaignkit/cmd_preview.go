@@ -71,9 +71,9 @@ func runPreview(cc *cli.Context, o previewOptions) error {
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", o.addr)
+	ln, err := listen(o.addr)
 	if err != nil {
-		return usagef("--addr %s: %v", o.addr, err)
+		return err
 	}
 	url := fmt.Sprintf("http://%s/", ln.Addr())
 	fmt.Fprintf(cc.App.Writer, "previewing on %s (Ctrl-C to stop)\n", url)
@@ -82,10 +82,7 @@ func runPreview(cc *cli.Context, o previewOptions) error {
 			fmt.Fprintf(cc.App.ErrWriter, "campaignkit: could not open a browser (%v): open %s yourself\n", err, url)
 		}
 	}
-	if err := srv.Serve(cc.Context, ln, 5*time.Second); err != nil {
-		return err
-	}
-	return cc.Context.Err()
+	return serveUntilStopped(cc.Context, srv, ln, 5*time.Second)
 }
 
 // pickPresets finds the presets named, all of them when none is.

@@ -261,18 +261,11 @@ func printJSON(w io.Writer, v any) error {
 }
 
 func queueShow(cc *cli.Context, o queueOptions) error {
-	if o.id == "" {
-		return usagef("queue show: give a post ID")
-	}
-	_, s, _, err := openQueue(cc.Context, o.campaign, o.state, o.store, false)
+	s, p, attempts, err := openPost(cc, o, "queue show")
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	p, attempts, err := s.Get(cc.Context, o.id)
-	if err != nil {
-		return userError(err)
-	}
 	j := toJSON(p)
 	for _, a := range attempts {
 		j.History = append(j.History, attemptJSON{N: a.N, Owner: a.Owner, Started: a.Started, Finished: optTime(a.Finished), Outcome: a.Outcome, Error: a.Error})
@@ -442,31 +435,43 @@ func addProblem(p toolkit.Problem, a addOptions) toolkit.Problem {
 }
 
 func queueCancel(cc *cli.Context, o queueOptions) error {
-	return steer(cc, o, "cancelled", func(ctx context.Context, s queue.Store, id string) error {
+	return steer(cc, o, "queue cancel", "cancelled", func(ctx context.Context, s queue.Store, id string) error {
 		return s.Cancel(ctx, id, time.Now(), o.reason)
 	})
 }
 
 func queueRetry(cc *cli.Context, o queueOptions) error {
-	return steer(cc, o, "due again now", func(ctx context.Context, s queue.Store, id string) error {
+	return steer(cc, o, "queue retry", "due again now", func(ctx context.Context, s queue.Store, id string) error {
 		return s.Retry(ctx, id, time.Now())
 	})
 }
 
-// steer resolves the ID argument (a prefix is fine) and applies do to it.
-func steer(cc *cli.Context, o queueOptions, done string, do func(context.Context, queue.Store, string) error) error {
+// openPost opens the queue and finds the post the ID argument names (a
+// unique prefix is enough), with its attempts; cmd names the command in
+// the usage error for a missing ID. The caller closes the store.
+func openPost(cc *cli.Context, o queueOptions, cmd string) (queue.Store, queue.Post, []queue.Attempt, error) {
 	if o.id == "" {
-		return usagef("give a post ID")
+		return nil, queue.Post{}, nil, usagef("%s: give a post ID", cmd)
 	}
 	_, s, _, err := openQueue(cc.Context, o.campaign, o.state, o.store, false)
+	if err != nil {
+		return nil, queue.Post{}, nil, err
+	}
+	p, attempts, err := s.Get(cc.Context, o.id)
+	if err != nil {
+		s.Close()
+		return nil, queue.Post{}, nil, userError(err)
+	}
+	return s, p, attempts, nil
+}
+
+// steer resolves the ID argument (a prefix is fine) and applies do to it.
+func steer(cc *cli.Context, o queueOptions, cmd, done string, do func(context.Context, queue.Store, string) error) error {
+	s, p, _, err := openPost(cc, o, cmd)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	p, _, err := s.Get(cc.Context, o.id)
-	if err != nil {
-		return userError(err)
-	}
 	if err := do(cc.Context, s, p.ID); err != nil {
 		return userError(err)
 	}

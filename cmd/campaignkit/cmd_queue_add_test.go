@@ -2,15 +2,15 @@ package main
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
-	"hash/crc32"
 	"image"
 	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/campaignkit/campaignkit/toolkit/toolkittest"
 )
 
 // writeTestPNG writes a w×h PNG of noise, stored uncompressed, so that it
@@ -35,18 +35,6 @@ func writeTestPNG(t *testing.T, path string, w, h int) string {
 	return path
 }
 
-// hugePNG is a PNG header claiming 100000×100000 pixels, and nothing more.
-func hugePNG() []byte {
-	ihdr := make([]byte, 4+13)
-	copy(ihdr, "IHDR")
-	binary.BigEndian.PutUint32(ihdr[4:], 100000)
-	binary.BigEndian.PutUint32(ihdr[8:], 100000)
-	ihdr[12], ihdr[13] = 8, 6
-	b := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0d")
-	b = append(b, ihdr...)
-	return binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(ihdr))
-}
-
 // TestQueueAddChecks: `queue add` refuses a post the campaign would refuse,
 // with exit 2 and every problem named by its flag, and queues nothing (not
 // even the queue file); --force lets a time outside campaign week through.
@@ -55,7 +43,7 @@ func TestQueueAddChecks(t *testing.T) {
 	path := writeCampaign(t, dir, schedCampaign, nil)
 	state := filepath.Join(dir, "state")
 	huge := filepath.Join(dir, "huge.png")
-	if err := os.WriteFile(huge, hugePNG(), 0o644); err != nil {
+	if err := os.WriteFile(huge, toolkittest.PNGHeader(100000, 100000), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	gif := filepath.Join(dir, "anim.png")

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/campaignkit/campaignkit/toolkit/queue"
 	"github.com/campaignkit/campaignkit/toolkit/runner"
 	"github.com/urfave/cli/v2"
@@ -79,21 +80,9 @@ func ago(t, now time.Time) string {
 	case d == 0:
 		return "now"
 	case d < 0:
-		return "in " + short(-d)
+		return "in " + toolkit.ShortDuration(-d)
 	}
-	return short(d) + " ago"
-}
-
-// short writes d without zero tails: 1m, 2h, 1h30m, not 1m0s, 2h0m0s.
-func short(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
+	return toolkit.ShortDuration(d) + " ago"
 }
 
 // byState counts posts by state in the order of a post's life, leaving

@@ -403,15 +403,7 @@ func TestAllNetworksSurviveKills(t *testing.T) {
 		}
 	}
 
-	at, err := parseStore("", state)
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := openStore(ctx, at, state, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	store := openTestStore(t, "", state)
 	<-built
 	if buildErr != nil {
 		t.Fatal(buildErr)

@@ -85,15 +85,7 @@ func (k killTest) run(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	at, err := parseStore(k.store, state)
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := openStore(ctx, at, state, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	store := openTestStore(t, k.store, state)
 	// A large image of noise, which does not compress, makes each publish
 	// take a while (copy and sync), so that kills land in the middle of
 	// publishes too.

@@ -127,10 +127,10 @@ func serve(cc *cli.Context, o serveOptions) error {
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", o.addr)
+	ln, err := listen(o.addr)
 	if err != nil {
 		srv.Close()
-		return usagef("--addr %s: %v", o.addr, err)
+		return err
 	}
 	fmt.Fprintf(cc.App.Writer, "serving %s on http://%s/\n", lc.Name, ln.Addr())
 	if opts.AdminToken == "" {
@@ -144,10 +144,7 @@ func serve(cc *cli.Context, o serveOptions) error {
 	watching := startLiveEdits(live, lc, dir, log, r, watch.Options{})
 	defer func() { stopLive(); watching() }()
 	if r == nil {
-		if err := srv.Serve(cc.Context, ln, serveGrace); err != nil {
-			return err
-		}
-		return cc.Context.Err()
+		return serveUntilStopped(cc.Context, srv, ln, serveGrace)
 	}
 	fmt.Fprintf(cc.App.Writer, "publishing the queue in %s\n", storeName(st))
 	return serveAndRun(cc.Context, srv, ln, r)
@@ -201,6 +198,29 @@ func serveAndRun(ctx context.Context, srv *web.Server, ln net.Listener, r *runne
 	}
 	if serr != nil {
 		return serr
+	}
+	return ctx.Err()
+}
+
+// listen opens the --addr of a command that serves pages; an address
+// that cannot be listened on (taken, not this machine's) is the user's to
+// change, so it is a usage error.
+func listen(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, usagef("--addr %s: %v", addr, err)
+	}
+	return ln, nil
+}
+
+// serveUntilStopped serves on ln until ctx ends (Ctrl-C, SIGTERM), giving
+// the requests in flight grace to finish, and then returns ctx's error, so
+// that a stopped server exits as interrupted.
+func serveUntilStopped(ctx context.Context, srv interface {
+	Serve(context.Context, net.Listener, time.Duration) error
+}, ln net.Listener, grace time.Duration) error {
+	if err := srv.Serve(ctx, ln, grace); err != nil {
+		return err
 	}
 	return ctx.Err()
 }

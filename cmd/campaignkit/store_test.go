@@ -1,11 +1,14 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/campaignkit/campaignkit/toolkit/queue"
 )
 
 func TestParseStore(t *testing.T) {
@@ -71,4 +74,21 @@ func TestStoreFlag(t *testing.T) {
 	if code, _, errs := runCLI(t, "queue", "list", "-c", path, "--store", "mysql://u:hunter2@db/x"); code != 2 || strings.Contains(errs, "hunter2") {
 		t.Errorf("unknown store: exit %d, %s", code, errs)
 	}
+}
+
+// openTestStore opens the queue a command given --store spec (empty: the
+// SQLite file) and --state state would use, making it if missing, as
+// `campaignkit run` does; it is closed when the test ends.
+func openTestStore(t *testing.T, spec, state string) queue.Store {
+	t.Helper()
+	at, err := parseStore(spec, state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := openStore(context.Background(), at, state, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	return store
 }

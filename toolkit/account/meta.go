@@ -59,19 +59,9 @@ type MetaClient struct {
 	Now                 func() time.Time // default: time.Now
 }
 
-func (c *MetaClient) http() *http.Client {
-	if c.HTTP != nil {
-		return c.HTTP
-	}
-	return &http.Client{Timeout: 30 * time.Second}
-}
+func (c *MetaClient) http() *http.Client { return clientOr(c.HTTP) }
 
-func (c *MetaClient) now() time.Time {
-	if c.Now != nil {
-		return c.Now()
-	}
-	return time.Now()
-}
+func (c *MetaClient) now() time.Time { return nowOr(c.Now) }
 
 func (c *MetaClient) graph() string {
 	if c.GraphURL != "" {

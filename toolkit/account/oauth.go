@@ -57,19 +57,9 @@ type Client struct {
 	Flow *Flow
 }
 
-func (c *Client) http() *http.Client {
-	if c.HTTP != nil {
-		return c.HTTP
-	}
-	return &http.Client{Timeout: 30 * time.Second}
-}
+func (c *Client) http() *http.Client { return clientOr(c.HTTP) }
 
-func (c *Client) now() time.Time {
-	if c.Now != nil {
-		return c.Now()
-	}
-	return time.Now()
-}
+func (c *Client) now() time.Time { return nowOr(c.Now) }
 
 // LoginOptions steer an interactive sign-in.
 type LoginOptions struct {
@@ -168,30 +158,30 @@ func (c *Client) Exchange(ctx context.Context, code, redirect, verifier string) 
 // refresh tokens (X does) send a new one; when none comes back the old one
 // is kept.
 func (c *Client) Refresh(ctx context.Context, t Token) (Token, error) {
-	if c.Flow != nil && c.Flow.Refresh != nil {
-		nt, err := c.Flow.Refresh(ctx, c, t)
-		if err != nil {
-			return Token{}, err
-		}
-		nt.UserID, nt.Username = t.UserID, t.Username
-		if len(nt.Scopes) == 0 {
-			nt.Scopes = t.Scopes
-		}
-		return nt, nil
-	}
-	if t.Refresh.IsZero() {
-		return Token{}, &RefusedError{Code: "no_refresh_token", Description: "the sign-in gave no refresh token (was offline.access granted?)"}
-	}
-	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {t.Refresh.Reveal()}}
-	nt, err := c.token(ctx, form, t.Refresh)
+	nt, err := c.refresh(ctx, t)
 	if err != nil {
 		return Token{}, err
 	}
+	// The token endpoint does not say whose token it is, and may leave
+	// out the scopes when they did not change.
 	nt.UserID, nt.Username = t.UserID, t.Username
 	if len(nt.Scopes) == 0 {
 		nt.Scopes = t.Scopes
 	}
 	return nt, nil
+}
+
+// refresh is the network's own refresh step when its Flow has one, else
+// RFC 6749's refresh_token grant.
+func (c *Client) refresh(ctx context.Context, t Token) (Token, error) {
+	if c.Flow != nil && c.Flow.Refresh != nil {
+		return c.Flow.Refresh(ctx, c, t)
+	}
+	if t.Refresh.IsZero() {
+		return Token{}, &RefusedError{Code: "no_refresh_token", Description: "the sign-in gave no refresh token (was offline.access granted?)"}
+	}
+	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {t.Refresh.Reveal()}}
+	return c.token(ctx, form, t.Refresh)
 }
 
 func (c *Client) token(ctx context.Context, form url.Values, oldRefresh publish.Secret) (Token, error) {

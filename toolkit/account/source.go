@@ -44,12 +44,7 @@ func TokenError(network string, err error, hint string) error {
 	return fmt.Errorf("%s: access token: %w", network, err)
 }
 
-func (s *Source) now() time.Time {
-	if s.Now != nil {
-		return s.Now()
-	}
-	return time.Now()
-}
+func (s *Source) now() time.Time { return nowOr(s.Now) }
 
 // Current returns the stored token as it is, without renewing it.
 func (s *Source) Current() (Token, error) {

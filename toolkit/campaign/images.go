@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"strings"
 
 	"github.com/campaignkit/campaignkit/toolkit"
 )
@@ -21,7 +20,7 @@ import (
 // their headers.
 func (c *Campaign) checkImage(ps *toolkit.Problems, field, name string, fsys fs.FS, dir string) {
 	line := c.Pos.Line(field)
-	if path.IsAbs(name) || strings.Contains(name, "\\") || !fs.ValidPath(path.Join(dir, name)) || strings.HasPrefix(path.Clean(name), "..") {
+	if !toolkit.LocalPath(name) || !fs.ValidPath(path.Join(dir, name)) {
 		ps.Add(line, field, "image path %q must be relative to the campaign file and stay inside its folder", name)
 		return
 	}
@@ -57,20 +56,20 @@ func (c *Campaign) checkImage(ps *toolkit.Problems, field, name string, fsys fs.
 }
 
 // verifyImage reads and decodes file, named name in the campaign (or only
-// checks its header, unless deep), and says what is wrong with it, "" when
+// reads its header, unless deep), and says what is wrong with it, "" when
 // nothing is.
 func verifyImage(fsys fs.FS, file, name string, deep bool) string {
-	data, err := toolkit.ReadFile(fsys, file, toolkit.MaxImageBytes)
-	if err != nil {
-		return fmt.Sprintf("cannot read image %q: %s", name, toolkit.Reason(err))
-	}
-	lim := toolkit.ImageLimits{MaxBytes: toolkit.MaxImageBytes}
-	if !deep {
-		_, _, err = toolkit.CheckImage(data, lim)
+	var err error
+	if deep {
+		_, err = toolkit.LoadImage(fsys, file)
 	} else {
-		_, _, err = toolkit.DecodeImage(data, lim)
+		_, err = toolkit.LoadImageHeader(fsys, file)
 	}
-	if err != nil {
+	var fe *toolkit.FileError
+	switch {
+	case errors.As(err, &fe):
+		return fmt.Sprintf("cannot read image %q: %s", name, toolkit.Reason(err))
+	case err != nil:
 		return fmt.Sprintf("image %q: %v", name, err)
 	}
 	return ""

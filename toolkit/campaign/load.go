@@ -199,7 +199,7 @@ func (c *Campaign) validate(ps *toolkit.Problems, fsys fs.FS, dir string) {
 	if _, given := c.Pos["grace"]; !given || ps.Has("grace") {
 		c.Grace = DefaultGrace
 	} else if c.Grace < MinGrace || c.Grace > MaxGrace {
-		at("grace", "want a duration from %s to %s (default %s), got %s", fmtDuration(MinGrace), fmtDuration(MaxGrace), fmtDuration(DefaultGrace), fmtDuration(c.Grace))
+		at("grace", "want a duration from %s to %s (default %s), got %s", toolkit.ShortDuration(MinGrace), toolkit.ShortDuration(MaxGrace), toolkit.ShortDuration(DefaultGrace), toolkit.ShortDuration(c.Grace))
 	}
 	if c.Logo != "" {
 		c.checkImage(ps, "logo", c.Logo, fsys, dir)

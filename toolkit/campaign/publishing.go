@@ -52,15 +52,15 @@ func (c *Campaign) checkPublishing(ps *toolkit.Problems) {
 	baseGiven, maxGiven, attemptsGiven := given(publishingRetry+".base"), given(publishingRetry+".max"), given(publishingRetry+".attempts")
 	baseOK := true
 	if baseGiven && r.Base < MinRetryBase {
-		at(publishingRetry+".base", "want a delay of at least %s before the first retry, got %s", fmtDuration(MinRetryBase), fmtDuration(r.Base))
+		at(publishingRetry+".base", "want a delay of at least %s before the first retry, got %s", toolkit.ShortDuration(MinRetryBase), toolkit.ShortDuration(r.Base))
 		baseOK = false
 	}
 	if maxGiven {
 		switch {
 		case r.Max < MinRetryBase:
-			at(publishingRetry+".max", "want a longest delay of at least %s, got %s", fmtDuration(MinRetryBase), fmtDuration(r.Max))
+			at(publishingRetry+".max", "want a longest delay of at least %s, got %s", toolkit.ShortDuration(MinRetryBase), toolkit.ShortDuration(r.Max))
 		case baseGiven && baseOK && r.Max < r.Base:
-			at(publishingRetry+".max", "the longest delay (%s) is shorter than the first one, base (%s): want max at least base", fmtDuration(r.Max), fmtDuration(r.Base))
+			at(publishingRetry+".max", "the longest delay (%s) is shorter than the first one, base (%s): want max at least base", toolkit.ShortDuration(r.Max), toolkit.ShortDuration(r.Base))
 		}
 	}
 	if attemptsGiven && (r.Attempts < 1 || r.Attempts > MaxAttempts) {
@@ -76,17 +76,4 @@ func (c *Campaign) checkPublishing(ps *toolkit.Problems) {
 			at(field, "want from 1 to %d posts of %s at once, got %d", MaxConcurrency, ch, n)
 		}
 	}
-}
-
-// fmtDuration writes d as a person would: 1m, 24h, 1h30m, 100ms, not
-// 1m0s or 24h0m0s.
-func fmtDuration(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }

@@ -2,12 +2,12 @@ package campaign
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
 	"unicode"
 
+	"github.com/campaignkit/campaignkit/toolkit"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -53,7 +53,7 @@ func NewCampaignFile(s Starter) []byte {
 	tag := HashtagOf(name)
 	start, end := StarterWeek(s.Day)
 	day := func(t time.Time) string { return t.Format(time.DateOnly) }
-	q := quote
+	q := toolkit.QuoteYAML
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 
 	w("# %s: a campaign file made by `campaignkit init`.\n", name)
@@ -104,15 +104,6 @@ func NewCampaignFile(s Starter) []byte {
 	w("  - id: the-day\n    card: countdown-0\n    at: %q\n    channels: [mastodon, bluesky, linkedin]\n    link: site\n", day(s.Day)+" 09:00")
 	w("    text:\n      %s: %s  # REPLACE\n", src, q("Today is the day. Tell us what you are doing for it."))
 	return b.Bytes()
-}
-
-// quote writes s as a YAML double-quoted scalar.
-func quote(s string) string {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s) // a string always encodes
-	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // Slugify makes a slug (lowercase ASCII letters, digits and single

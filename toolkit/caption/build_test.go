@@ -59,6 +59,33 @@ func testCampaign() *campaign.Campaign {
 	}
 }
 
+// buildCase is a caption Build must write: post in lang on platform.
+type buildCase struct {
+	name           string
+	post           campaign.Post
+	lang, platform string
+	want           string
+}
+
+// checkBuilds builds every case twice: the caption must be the one wanted,
+// and the same both times.
+func checkBuilds(t *testing.T, c *campaign.Campaign, tests []buildCase) {
+	t.Helper()
+	for _, tt := range tests {
+		got, err := Build(c, tt.post, tt.lang, tt.platform)
+		if err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+			continue
+		}
+		if got != tt.want {
+			t.Errorf("%s:\ngot  %q\nwant %q", tt.name, got, tt.want)
+		}
+		if again, _ := Build(c, tt.post, tt.lang, tt.platform); again != got {
+			t.Errorf("%s: not deterministic: %q, then %q", tt.name, got, again)
+		}
+	}
+}
+
 func TestBuild(t *testing.T) {
 	c := testCampaign()
 	post := campaign.Post{
@@ -74,12 +101,7 @@ func TestBuild(t *testing.T) {
 	noLink.Link = ""
 	handled := post
 	handled.Text = campaign.Text{"en": "Thanks @Test! and @testing"}
-	tests := []struct {
-		name           string
-		post           campaign.Post
-		lang, platform string
-		want           string
-	}{
+	checkBuilds(t, c, []buildCase{
 		{"hashtag already in the text is not repeated", post, "en", "x",
 			"Hello #testday\n\n#Together\n\n@test\n\nhttps://example.org/day/"},
 		{"no handle on bluesky", post, "en", "bluesky",
@@ -102,21 +124,7 @@ func TestBuild(t *testing.T) {
 			"Bonjour\n\n#TestDay #Together\n\n@test"},
 		{"outbox: no handle, no limit", post, "fr", "outbox",
 			"Bonjour\n\n#TestDay #Together\n\nhttps://example.org/day/"},
-	}
-	for _, tt := range tests {
-		got, err := Build(c, tt.post, tt.lang, tt.platform)
-		if err != nil {
-			t.Errorf("%s: %v", tt.name, err)
-			continue
-		}
-		if got != tt.want {
-			t.Errorf("%s:\ngot  %q\nwant %q", tt.name, got, tt.want)
-		}
-		again, _ := Build(c, tt.post, tt.lang, tt.platform)
-		if again != got {
-			t.Errorf("%s: not deterministic: %q, then %q", tt.name, got, again)
-		}
-	}
+	})
 }
 
 func TestBuildErrors(t *testing.T) {
@@ -161,12 +169,7 @@ func TestBuildRotation(t *testing.T) {
 	tagline.Text = campaign.Text{"en": "Together"}
 	own := rot("quote")
 	own.Text = campaign.Text{"en": "Our own words"}
-	tests := []struct {
-		name           string
-		post           campaign.Post
-		lang, platform string
-		want           string
-	}{
+	checkBuilds(t, c, []buildCase{
 		{"quote", rot("quote"), "en", "bluesky", "“We are stronger together” — Ana Lima, Mayor\n\n#TestDay #Together"},
 		{"quote in French", rot("quote"), "fr", "bluesky", "«\u00a0Ensemble, nous sommes plus forts\u00a0» — Ana Lima, Maire\n\n#TestDay #Together"},
 		{"quote in Chinese", rot("quote"), "zh", "bluesky", "“团结让我们更强大”——市长安娜·利马\n\n#TestDay #Together"},
@@ -178,17 +181,7 @@ func TestBuildRotation(t *testing.T) {
 		{"hashtag card", rot("tag"), "en", "bluesky", "Every one of us counts. #TestDay\n\n#Together"},
 		{"countdown", rot("countdown-2"), "ru", "bluesky", "До Дня теста осталось 2 дня\n\n#TestDay #Together"},
 		{"countdown in Arabic", rot("countdown-2"), "ar", "bluesky", "بقي يومان على يوم الاختبار\n\n#TestDay #Together"},
-	}
-	for _, tt := range tests {
-		got, err := Build(c, tt.post, tt.lang, tt.platform)
-		if err != nil {
-			t.Errorf("%s: %v", tt.name, err)
-			continue
-		}
-		if got != tt.want {
-			t.Errorf("%s:\ngot  %q\nwant %q", tt.name, got, tt.want)
-		}
-	}
+	})
 }
 
 // A text made from a card is the campaign's to shorten; one it wrote is not.

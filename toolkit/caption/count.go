@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
+	"github.com/campaignkit/campaignkit/toolkit/i18n"
 	"github.com/go-text/typesetting/segmenter"
 	"golang.org/x/text/unicode/norm"
 )
@@ -309,14 +310,14 @@ func eachGrapheme(s string, f func(g []rune)) {
 	for it.Next() {
 		g := it.Grapheme().Text
 		if len(pending) > 0 {
-			if pictograph(g[0]) {
+			if i18n.Pictograph(g[0]) {
 				g = append(pending, g...)
 			} else {
 				f(pending)
 			}
 			pending = nil
 		}
-		if len(g) > 1 && g[len(g)-1] == 0x200D && pictograph(g[0]) {
+		if len(g) > 1 && g[len(g)-1] == 0x200D && i18n.Pictograph(g[0]) {
 			pending = append([]rune(nil), g...)
 			continue
 		}
@@ -349,8 +350,8 @@ func isEmoji(g []rune) bool {
 		return first >= 0x1F000 || first >= 0x2600 && first <= 0x27BF ||
 			first >= 0x231A && first <= 0x23FF || first >= 0x2B05 && first <= 0x2B55
 	}
-	if isRegional(first) {
-		return len(g) == 2 && isRegional(g[1])
+	if i18n.RegionalIndicator(first) {
+		return len(g) == 2 && i18n.RegionalIndicator(g[1])
 	}
 	keycapBase := first == '#' || first == '*' || (first >= '0' && first <= '9')
 	for _, r := range g[1:] {
@@ -359,27 +360,11 @@ func isEmoji(g []rune) bool {
 			if keycapBase {
 				return true
 			}
-		case r == 0xFE0F, r == 0x200D, r >= 0x1F3FB && r <= 0x1F3FF, r >= 0xE0020 && r <= 0xE007F:
-			if pictograph(first) {
+		case r == 0xFE0F, r == 0x200D, i18n.SkinTone(r), i18n.EmojiTag(r):
+			if i18n.Pictograph(first) {
 				return true
 			}
 		}
-	}
-	return false
-}
-
-func isRegional(r rune) bool { return r >= 0x1F1E6 && r <= 0x1F1FF }
-
-// pictograph reports whether r is in the blocks emoji are drawn from
-// (Extended_Pictographic, approximately).
-func pictograph(r rune) bool {
-	switch {
-	case r == 0xA9, r == 0xAE, r == 0x203C, r == 0x2049, r == 0x2122, r == 0x2139,
-		r >= 0x2194 && r <= 0x21AA, r >= 0x231A && r <= 0x23FF, r == 0x24C2,
-		r >= 0x25AA && r <= 0x25FE, r >= 0x2600 && r <= 0x27BF, r >= 0x2934 && r <= 0x2935,
-		r >= 0x2B05 && r <= 0x2B55, r == 0x3030, r == 0x303D, r == 0x3297, r == 0x3299,
-		r >= 0x1F000 && r <= 0x1FAFF, r >= 0x1FC00 && r <= 0x1FFFD:
-		return true
 	}
 	return false
 }

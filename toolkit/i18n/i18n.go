@@ -5,7 +5,9 @@
 // paragraph never disagree about the same language. It also writes dates
 // and numbers the way a language does, from CLDR data for every locale CLDR
 // has (DayMonth, WeekdayName, Digits): the table is cldr.tsv, written by
-// `go run ./toolkit/i18n/gen`.
+// `go run ./toolkit/i18n/gen`. And it says which characters emoji are made
+// of (Pictograph, RegionalIndicator …), so that a caption's count and a
+// card's drawing find the same emoji.
 //
 // Tags are validated once, where they enter (Parse); code handed a tag that
 // was validated asks Of, IsRTL or Dir.

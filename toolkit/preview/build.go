@@ -199,7 +199,7 @@ func (b *builder) plan(src Source, prev *state) (*state, []task) {
 				im := imageState{key: key, ext: p.Ext()}
 				old := prev.images[id]
 				switch {
-				case old.key == key && old.ready, s.cache.has(key):
+				case old.key == key && old.ready, s.cache.Has(key):
 					im.ready = true
 				default:
 					if old.ready {
@@ -303,7 +303,7 @@ func (s *Server) drawOne(ctx context.Context, r *render.Renderer, t task) ([]byt
 	if err != nil {
 		return nil, fmt.Errorf("card %s, %s, %s: %w", t.id.card, t.id.lang, t.id.preset, err)
 	}
-	s.cache.put(t.key, data)
+	s.cache.Put(t.key, data)
 	return data, nil
 }
 

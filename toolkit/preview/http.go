@@ -39,17 +39,13 @@ func (s *Server) routes() http.Handler {
 	return s.secure(mux)
 }
 
-// secure sets the security headers toolkit/web sets on every answer and,
+// secure sets the security headers on every answer and,
 // with Loopback, refuses requests addressed to another host name.
 func (s *Server) secure(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Security-Policy", csp)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("Cross-Origin-Resource-Policy", "same-origin")
+		toolkit.SecurityHeaders(w.Header(), csp)
+		// Nothing of a preview is for another site to load.
+		w.Header().Set("Cross-Origin-Resource-Policy", "same-origin")
 		if s.o.Loopback && !loopbackHost(r.Host) {
 			http.Error(w, "the preview answers on localhost only", http.StatusMisdirectedRequest)
 			return
@@ -260,7 +256,7 @@ func (s *Server) handleImage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key, ext := m[1], m[2]
-	data, ok := s.cache.get(key)
+	data, ok := s.cache.Get(key)
 	if !ok {
 		st, _ := s.current()
 		t, known := st.tasks[key]

@@ -21,6 +21,7 @@ import (
 
 	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
+	"github.com/campaignkit/campaignkit/toolkit/lru"
 	"github.com/campaignkit/campaignkit/toolkit/schedule"
 	"github.com/campaignkit/campaignkit/toolkit/theme"
 	"github.com/campaignkit/campaignkit/toolkit/watch"
@@ -81,7 +82,7 @@ type Server struct {
 	o       Options
 	log     *slog.Logger
 	handler http.Handler
-	cache   *lru
+	cache   *lru.Cache
 	loads   atomic.Int64
 	renders atomic.Int64
 	sem     chan struct{} // bounds draws for images the cache lost
@@ -118,7 +119,7 @@ func New(o Options) (*Server, error) {
 	}
 	s := &Server{
 		o: o, log: o.Logger,
-		cache:   newLRU(o.CacheBytes),
+		cache:   lru.New(o.CacheBytes),
 		sem:     make(chan struct{}, o.Workers),
 		st:      &state{status: "loading"},
 		changed: make(chan struct{}),

@@ -16,6 +16,7 @@ import (
 	"github.com/campaignkit/campaignkit/assets"
 	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
+	"github.com/campaignkit/campaignkit/toolkit/lru"
 	"github.com/campaignkit/campaignkit/toolkit/theme"
 	"github.com/campaignkit/campaignkit/toolkit/watch"
 )
@@ -327,7 +328,7 @@ func TestHTTP(t *testing.T) {
 	}
 
 	// an image the cache let go is drawn again when asked for
-	s.cache = newLRU(1)
+	s.cache = lru.New(1)
 	renders := s.Stats().Renders
 	if w := get(url, "localhost"); w.Code != 200 || w.Body.Len() == 0 {
 		t.Errorf("evicted image: %d, %d bytes", w.Code, w.Body.Len())
@@ -368,20 +369,5 @@ func TestLoopbackHost(t *testing.T) {
 		if got := loopbackHost(host); got != want {
 			t.Errorf("loopbackHost(%q) = %v, want %v", host, got, want)
 		}
-	}
-}
-
-func TestLRU(t *testing.T) {
-	c := newLRU(10)
-	c.put("a", make([]byte, 4))
-	c.put("b", make([]byte, 4))
-	c.get("a") // b is now the least recently used
-	c.put("c", make([]byte, 4))
-	if c.has("b") || !c.has("a") || !c.has("c") {
-		t.Errorf("after a, b, use of a, c in 10 bytes: a %v b %v c %v, want a and c", c.has("a"), c.has("b"), c.has("c"))
-	}
-	c.put("big", make([]byte, 11))
-	if c.has("big") || c.bytes != 8 {
-		t.Errorf("an image over the whole bound: kept %v, %d bytes", c.has("big"), c.bytes)
 	}
 }

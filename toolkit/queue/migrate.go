@@ -90,6 +90,9 @@ var migrations = []string{
 		expires INTEGER NOT NULL
 	);
 	CREATE INDEX signed_out_expires ON signed_out(expires);`,
+
+	// 7: told keys by age, for pruning them (see ToldFor).
+	`CREATE INDEX told_at ON told(at);`,
 }
 
 // SchemaVersion is the schema version this build writes.
@@ -129,13 +132,11 @@ func migrate(ctx context.Context, db *sql.DB, file string) (from int, err error)
 	} else if err := tx.QueryRowContext(ctx, `SELECT version FROM schema_version`).Scan(&version); err != nil {
 		return 0, notQueue(file, fmt.Sprintf("its schema_version table cannot be read (%v)", err))
 	}
-	if version > SchemaVersion {
-		return version, fmt.Errorf("queue store %s has schema version %d, newer than this campaignkit understands (%d): upgrade campaignkit; the store was not changed", file, version, SchemaVersion)
-	}
-	for v := version; v < SchemaVersion; v++ {
-		if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
-			return version, fmt.Errorf("queue store %s: migrate schema %d to %d: %w", file, v, v+1, err)
-		}
+	if err := Migrations(file, version, migrations, func(m string) error {
+		_, err := tx.ExecContext(ctx, m)
+		return err
+	}); err != nil {
+		return version, err
 	}
 	if version != SchemaVersion {
 		if _, err := tx.ExecContext(ctx, `UPDATE schema_version SET version = ?`, SchemaVersion); err != nil {
@@ -143,4 +144,21 @@ func migrate(ctx context.Context, db *sql.DB, file string) (from int, err error)
 		}
 	}
 	return version, tx.Commit()
+}
+
+// Migrations brings the queue store named name from schema version from to
+// len(migrations), running each step with run inside the caller's
+// transaction: the rule both stores follow with their own lists. A store
+// newer than this build is refused before anything runs, so it is left as
+// it was.
+func Migrations(name string, from int, migrations []string, run func(migration string) error) error {
+	if from > len(migrations) {
+		return fmt.Errorf("queue store %s has schema version %d, newer than this campaignkit understands (%d): upgrade campaignkit; the store was not changed", name, from, len(migrations))
+	}
+	for v := from; v < len(migrations); v++ {
+		if err := run(migrations[v]); err != nil {
+			return fmt.Errorf("queue store %s: migrate schema %d to %d: %w", name, v, v+1, err)
+		}
+	}
+	return nil
 }

@@ -184,7 +184,9 @@ type Store interface {
 	Runners(ctx context.Context, since time.Time) ([]RunnerInfo, error)
 	// FirstTime records key and reports whether it is new: the first of
 	// several runners or retries to see an event gets true, every later
-	// one false, so an operator hears of each event once.
+	// one false, so an operator hears of each event once. A key recorded
+	// more than ToldFor before now is forgotten (at the latest PruneEvery
+	// later), so the keys kept do not grow for ever.
 	FirstTime(ctx context.Context, key string, now time.Time) (bool, error)
 	// SignOut records that the dashboard session id was signed out, so
 	// that every server sharing the store refuses it, at least until

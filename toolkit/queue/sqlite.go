@@ -3,10 +3,8 @@ package queue
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -31,6 +29,8 @@ type SQLite struct {
 	closed      chan struct{} // closed by Close
 	closeOnce   sync.Once
 	writerDone  chan struct{}
+
+	told ToldPruning // paces FirstTime's pruning of old keys
 }
 
 var _ Store = (*SQLite)(nil)
@@ -195,28 +195,8 @@ func fromMS(v int64) time.Time {
 	return time.UnixMilli(v).UTC()
 }
 
-const postColumns = `id, source, slot, channel, lang, at, local, zone, card, post_id, text, link, images,
-	state, due, attempts, last_error, reason, lease_owner, lease_until, remote_id, url, created, updated`
-
-type scanner interface{ Scan(dest ...any) error }
-
-func scanPost(r scanner) (Post, error) {
-	var p Post
-	var at, due, leaseUntil, created, updated int64
-	var images string
-	err := r.Scan(&p.ID, &p.Source, &p.Slot, &p.Channel, &p.Lang, &at, &p.Local, &p.Zone, &p.Card, &p.PostID,
-		&p.Text, &p.Link, &images, &p.State, &due, &p.Attempts, &p.LastError, &p.Reason, &p.LeaseOwner,
-		&leaseUntil, &p.RemoteID, &p.URL, &created, &updated)
-	if err != nil {
-		return p, err
-	}
-	p.At, p.Due, p.LeaseUntil, p.Created, p.Updated = fromMS(at), fromMS(due), fromMS(leaseUntil), fromMS(created), fromMS(updated)
-	if images != "" && images != "[]" {
-		if err := json.Unmarshal([]byte(images), &p.Images); err != nil {
-			return p, fmt.Errorf("post %s: images: %w", p.ID, err)
-		}
-	}
-	return p, nil
+func scanPost(r interface{ Scan(dest ...any) error }, extra ...any) (Post, error) {
+	return ScanPost(r.Scan, fromMS, extra...)
 }
 
 // querier is what both *sql.DB and *sql.Tx offer for reading.
@@ -224,7 +204,7 @@ type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-// queryPosts runs a SELECT of postColumns and scans every row.
+// queryPosts runs a SELECT of PostColumns and scans every row.
 func queryPosts(ctx context.Context, q querier, query string, args ...any) ([]Post, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -242,17 +222,9 @@ func queryPosts(ctx context.Context, q querier, query string, args ...any) ([]Po
 	return out, rows.Err()
 }
 
-func imagesJSON(imgs []toolkit.Media) string {
-	if len(imgs) == 0 {
-		return "[]"
-	}
-	b, _ := json.Marshal(imgs)
-	return string(b)
-}
-
 // content is what re-planning may change in a waiting post.
 func content(p Post) string {
-	return strings.Join([]string{p.Slot, p.Channel, p.Lang, p.Local, p.Zone, p.Card, p.PostID, p.Text, p.Link, imagesJSON(p.Images)}, "\x00")
+	return strings.Join([]string{p.Slot, p.Channel, p.Lang, p.Local, p.Zone, p.Card, p.PostID, p.Text, p.Link, ImagesJSON(p.Images)}, "\x00")
 }
 
 // tx runs fn in a write transaction: its changes are all made or none.
@@ -446,23 +418,18 @@ func (s *SQLite) upsert(ctx context.Context, tx *sql.Tx, now time.Time, posts []
 		sources[p.Source] = true
 	}
 	for src := range sources {
-		rows, err := tx.QueryContext(ctx, `SELECT `+postColumns+`, cancelled_by FROM posts WHERE source = ?`, src)
+		rows, err := tx.QueryContext(ctx, `SELECT `+PostColumns+`, cancelled_by FROM posts WHERE source = ?`, src)
 		if err != nil {
 			return c, err
 		}
 		for rows.Next() {
-			var p Post
 			var cancelledBy string
-			var at, due, leaseUntil, created, updated int64
-			var images string
-			if err := rows.Scan(&p.ID, &p.Source, &p.Slot, &p.Channel, &p.Lang, &at, &p.Local, &p.Zone, &p.Card, &p.PostID,
-				&p.Text, &p.Link, &images, &p.State, &due, &p.Attempts, &p.LastError, &p.Reason, &p.LeaseOwner,
-				&leaseUntil, &p.RemoteID, &p.URL, &created, &updated, &cancelledBy); err != nil {
+			p, err := scanPost(rows, &cancelledBy)
+			if err != nil {
 				rows.Close()
 				return c, err
 			}
-			_ = json.Unmarshal([]byte(images), &p.Images)
-			have[p.ID] = existing{p.State, cancelledBy, due, content(p)}
+			have[p.ID] = existing{p.State, cancelledBy, ms(p.Due), content(p)}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -489,7 +456,7 @@ func (s *SQLite) upsert(ctx context.Context, tx *sql.Tx, now time.Time, posts []
 		e, ok := have[p.ID]
 		if !ok {
 			res, err := insert.ExecContext(ctx, p.ID, p.Source, p.Slot, p.Channel, p.Lang, ms(at), p.Local, p.Zone, p.Card, p.PostID,
-				p.Text, p.Link, imagesJSON(p.Images), ms(at), ms(now), ms(now))
+				p.Text, p.Link, ImagesJSON(p.Images), ms(at), ms(now), ms(now))
 			if err != nil {
 				return c, fmt.Errorf("post %s: %w", p.ID, err)
 			}
@@ -521,7 +488,7 @@ func (s *SQLite) upsert(ctx context.Context, tx *sql.Tx, now time.Time, posts []
 				continue
 			}
 			if _, err := update.ExecContext(ctx, p.Slot, p.Channel, p.Lang, p.Local, p.Zone, p.Card, p.PostID, p.Text, p.Link,
-				imagesJSON(p.Images), ms(now), p.ID); err != nil {
+				ImagesJSON(p.Images), ms(now), p.ID); err != nil {
 				return c, fmt.Errorf("post %s: %w", p.ID, err)
 			}
 			c.Updated++
@@ -540,7 +507,7 @@ func (s *SQLite) Claim(ctx context.Context, owner string, now time.Time, lease t
 	if free.Total <= 0 {
 		return nil, nil
 	}
-	due := `SELECT ` + postColumns + ` FROM posts WHERE (state = 'planned' OR state = 'failed') AND due > 0 AND due <= ?`
+	due := `SELECT ` + PostColumns + ` FROM posts WHERE (state = 'planned' OR state = 'failed') AND due > 0 AND due <= ?`
 	dueArgs := []any{ms(now)}
 	if len(free.Sources) > 0 {
 		due += ` AND source IN (?` + strings.Repeat(`, ?`, len(free.Sources)-1) + `)`
@@ -558,35 +525,19 @@ func (s *SQLite) Claim(ctx context.Context, owner string, now time.Time, lease t
 			return nil
 		}
 		var err error
-		if free.Channel == nil {
-			out, err = queryPosts(ctx, tx, due+` ORDER BY due, id LIMIT ?`, append(dueArgs, free.Total)...)
-			if err != nil {
-				return err
+		out, err = free.Take(func(channel string, n int) ([]Post, error) {
+			if channel == "" {
+				return queryPosts(ctx, tx, due+` ORDER BY due, id LIMIT ?`, append(slices.Clip(dueArgs), n)...)
 			}
-		} else {
-			for _, ch := range slices.Sorted(maps.Keys(free.Channel)) {
-				n := min(free.Channel[ch], free.Total)
-				if n <= 0 {
-					continue
-				}
-				got, err := queryPosts(ctx, tx, due+` AND channel = ? ORDER BY due, id LIMIT ?`, append(slices.Clip(dueArgs), ch, n)...)
-				if err != nil {
-					return err
-				}
-				out = append(out, got...)
-			}
-			slices.SortFunc(out, func(a, b Post) int {
-				if c := a.Due.Compare(b.Due); c != 0 {
-					return c
-				}
-				return strings.Compare(a.ID, b.ID)
-			})
-			out = out[:min(len(out), free.Total)]
+			return queryPosts(ctx, tx, due+` AND channel = ? ORDER BY due, id LIMIT ?`, append(slices.Clip(dueArgs), channel, n)...)
+		})
+		if err != nil {
+			return err
 		}
 		until := now.Add(lease).UTC()
 		for i := range out {
-			p := &out[i]
-			p.State, p.LeaseOwner, p.LeaseUntil, p.Attempts, p.Updated = Claimed, owner, until, p.Attempts+1, now.UTC()
+			p := out[i].Leased(owner, now, until)
+			out[i] = p
 			if _, err := tx.ExecContext(ctx, `UPDATE posts SET state = 'claimed', lease_owner = ?, lease_until = ?, attempts = ?, updated = ? WHERE id = ?`,
 				owner, ms(until), p.Attempts, ms(now), p.ID); err != nil {
 				return err
@@ -626,10 +577,17 @@ func (s *SQLite) Beat(ctx context.Context, r RunnerInfo) error {
 	})
 }
 
-// FirstTime records key and reports whether it was new.
+// FirstTime records key and reports whether it was new. At most once per
+// PruneEvery it first forgets the keys older than ToldFor.
 func (s *SQLite) FirstTime(ctx context.Context, key string, now time.Time) (bool, error) {
 	var first bool
+	before, prune := s.told.Due(now)
 	err := s.tx(ctx, "first time", func(ctx context.Context, tx *sql.Tx) error {
+		if prune {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM told WHERE at < ?`, ms(before)); err != nil {
+				return err
+			}
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO told (key, at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, key, ms(now))
 		if err != nil {
 			return err
@@ -775,7 +733,7 @@ func (s *SQLite) ReleaseExpired(ctx context.Context, now time.Time) ([]Post, err
 	var out []Post
 	err := s.tx(ctx, "release expired leases", func(ctx context.Context, tx *sql.Tx) error {
 		var err error
-		out, err = queryPosts(ctx, tx, `SELECT `+postColumns+` FROM posts WHERE state = 'claimed' AND lease_until < ? ORDER BY due, id`, ms(now))
+		out, err = queryPosts(ctx, tx, `SELECT `+PostColumns+` FROM posts WHERE state = 'claimed' AND lease_until < ? ORDER BY due, id`, ms(now))
 		if err != nil {
 			return err
 		}
@@ -887,7 +845,7 @@ func (s *SQLite) Paused(ctx context.Context) (Pause, error) {
 
 // List returns matching posts.
 func (s *SQLite) List(ctx context.Context, f Filter) ([]Post, error) {
-	q := `SELECT ` + postColumns + ` FROM posts WHERE 1 = 1`
+	q := `SELECT ` + PostColumns + ` FROM posts WHERE 1 = 1`
 	var args []any
 	if len(f.States) > 0 {
 		q += ` AND state IN (?` + strings.Repeat(`, ?`, len(f.States)-1) + `)`
@@ -927,7 +885,7 @@ func (s *SQLite) Get(ctx context.Context, id string) (Post, []Attempt, error) {
 	if id == "" {
 		return Post{}, nil, fmt.Errorf("post %q: %w", id, ErrNotFound)
 	}
-	found, err := queryPosts(ctx, s.db, `SELECT `+postColumns+` FROM posts WHERE id = ? OR (length(?) >= 4 AND substr(id, 1, length(?)) = ?) ORDER BY id LIMIT 3`, id, id, id, id)
+	found, err := queryPosts(ctx, s.db, `SELECT `+PostColumns+` FROM posts WHERE id = ? OR (length(?) >= 4 AND substr(id, 1, length(?)) = ?) ORDER BY id LIMIT 3`, id, id, id, id)
 	if err != nil {
 		return Post{}, nil, s.wrap("get", err)
 	}

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"errors"
 	"fmt"
 	"image"
 	"io/fs"
@@ -66,17 +67,10 @@ func (c *Images) Load(fsys fs.FS, key, name string) (image.Image, error) {
 	}
 	c.mu.Unlock()
 	e.once.Do(func() {
-		data, err := toolkit.ReadFile(fsys, name, toolkit.MaxImageBytes)
-		if err != nil {
-			e.err = fmt.Errorf("image %w", err)
-			return
+		img, err := toolkit.LoadImage(fsys, name)
+		if e.err = imageError(name, err); e.err == nil {
+			e.img = opaqueAsRGBA(img)
 		}
-		img, _, err := toolkit.DecodeImage(data, toolkit.ImageLimits{MaxBytes: toolkit.MaxImageBytes})
-		if err != nil {
-			e.err = fmt.Errorf("image %q: %w", name, err)
-			return
-		}
-		e.img = opaqueAsRGBA(img)
 	})
 	return e.img, e.err
 }
@@ -124,19 +118,23 @@ func (c *Images) Bounds(fsys fs.FS, key, name string) (image.Rectangle, error) {
 	}
 	c.mu.Unlock()
 	e.once.Do(func() {
-		data, err := toolkit.ReadFile(fsys, name, toolkit.MaxImageBytes)
-		if err != nil {
-			e.err = fmt.Errorf("image %w", err)
-			return
-		}
-		cfg, _, err := toolkit.CheckImage(data, toolkit.ImageLimits{MaxBytes: toolkit.MaxImageBytes})
-		if err != nil {
-			e.err = fmt.Errorf("image %q: %w", name, err)
-			return
-		}
-		e.r = image.Rect(0, 0, cfg.Width, cfg.Height)
+		cfg, err := toolkit.LoadImageHeader(fsys, name)
+		e.r, e.err = image.Rect(0, 0, cfg.Width, cfg.Height), imageError(name, err)
 	})
 	return e.r, e.err
+}
+
+// imageError says that err is about the image name, which a *FileError
+// names already; nil stays nil.
+func imageError(name string, err error) error {
+	var fe *toolkit.FileError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &fe):
+		return fmt.Errorf("image %w", err)
+	}
+	return fmt.Errorf("image %q: %w", name, err)
 }
 
 // Cover returns src scaled to fill w x h exactly, cropped around the focal

@@ -2,9 +2,7 @@ package runner
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
-	"hash/crc32"
 	"image"
 	"image/color"
 	"image/png"
@@ -18,6 +16,7 @@ import (
 	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
 	"github.com/campaignkit/campaignkit/toolkit/publish"
+	"github.com/campaignkit/campaignkit/toolkit/toolkittest"
 )
 
 // adHocCampaign is a campaign in New York, where 02:00 UTC on 19 December
@@ -80,22 +79,6 @@ func writeFile(t *testing.T, dir, name string, data []byte) string {
 	return p
 }
 
-// pngHeader is the start of a PNG claiming w×h pixels: the signature and a
-// valid IHDR chunk, and nothing else.
-func pngHeader(w, h uint32) []byte {
-	ihdr := make([]byte, 4+13)
-	copy(ihdr, "IHDR")
-	binary.BigEndian.PutUint32(ihdr[4:], w)
-	binary.BigEndian.PutUint32(ihdr[8:], h)
-	ihdr[12], ihdr[13] = 8, 6 // 8-bit RGBA
-	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	binary.Write(&b, binary.BigEndian, uint32(13))
-	b.Write(ihdr)
-	binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(ihdr))
-	return b.Bytes()
-}
-
 func TestAdHocChecks(t *testing.T) {
 	c := adHocCampaign(t)
 	dir := t.TempDir()
@@ -105,7 +88,7 @@ func TestAdHocChecks(t *testing.T) {
 		cut = data[:len(data)-40]
 	}
 	cutPNG := writeFile(t, dir, "cut.png", cut)
-	huge := writeFile(t, dir, "huge.png", pngHeader(100000, 100000))
+	huge := writeFile(t, dir, "huge.png", toolkittest.PNGHeader(100000, 100000))
 	gif := writeFile(t, dir, "photo.png", []byte("GIF89a\x01\x00\x01\x00"))
 	heavy := writePNG(t, dir, "heavy.png", 600, 600, true) // about 1.4 MB
 	in := time.Date(2026, 12, 19, 2, 0, 0, 0, time.UTC)    // 21:00 on the 18th in New York
@@ -221,7 +204,7 @@ func TestAdHocDefaults(t *testing.T) {
 // TestAdHocHugeHeaderNotDecoded: a 100000×100000 PNG is refused from its
 // header, without allocating its 40 GB of pixels.
 func TestAdHocHugeHeaderNotDecoded(t *testing.T) {
-	huge := writeFile(t, t.TempDir(), "huge.png", pngHeader(100000, 100000))
+	huge := writeFile(t, t.TempDir(), "huge.png", toolkittest.PNGHeader(100000, 100000))
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	_, err := AdHoc(AdHocPost{At: time.Now(), Channel: "outbox", Text: "x", Images: []publish.Image{{Path: huge, Alt: "x"}}})

@@ -2,9 +2,7 @@ package runner
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -141,12 +139,8 @@ func TestOwnerNames(t *testing.T) {
 // while it runs, and says it stopped after.
 func TestBurstGoesOutOnTime(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		ctx, cancel := context.WithCancel(context.Background())
-		store, err := queue.OpenSQLite(ctx, filepath.Join(t.TempDir(), queue.FileName))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer store.Close()
+		ctx := context.Background()
+		store := openStore(t)
 		at := time.Now().Add(10*time.Second + 123*time.Millisecond)
 		var posts []queue.Post
 		for i := range 100 {
@@ -169,8 +163,7 @@ func TestBurstGoesOutOnTime(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		done := make(chan error)
-		go func() { done <- r.Run(ctx) }()
+		d := startRun(ctx, r)
 		time.Sleep(20 * time.Second)
 		synctest.Wait()
 		if pub.count() != 100 {
@@ -187,10 +180,7 @@ func TestBurstGoesOutOnTime(t *testing.T) {
 		if err != nil || len(runners) != 1 || !runners[0].Stopped.IsZero() || runners[0].Beat.Before(at) {
 			t.Fatalf("while running: %+v, %v", runners, err)
 		}
-		cancel()
-		if err := <-done; !errors.Is(err, context.Canceled) {
-			t.Fatal(err)
-		}
+		d.stopCleanly(t)
 		runners, _ = store.Runners(context.Background(), time.Time{})
 		if len(runners) != 1 || runners[0].Stopped.IsZero() {
 			t.Errorf("after a clean stop: %+v", runners)
@@ -211,20 +201,15 @@ func (n notifying) Changes(ctx context.Context) <-chan struct{} { return n.ch }
 // here is an hour away).
 func TestNotifierWakesTheRunner(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		ctx, cancel := context.WithCancel(context.Background())
-		sq, err := queue.OpenSQLite(ctx, filepath.Join(t.TempDir(), queue.FileName))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer sq.Close()
+		ctx := context.Background()
+		sq := openStore(t)
 		store := notifying{Store: sq, ch: make(chan struct{}, 1)}
 		pub := &fakePublisher{NameFn: "outbox"}
 		r, err := New(Config{Store: store, Publishers: map[string]publish.Publisher{"outbox": pub}, Now: time.Now, Poll: time.Hour})
 		if err != nil {
 			t.Fatal(err)
 		}
-		done := make(chan error)
-		go func() { done <- r.Run(ctx) }()
+		d := startRun(ctx, r)
 		time.Sleep(time.Minute)
 		synctest.Wait()
 		added := time.Now()
@@ -236,8 +221,7 @@ func TestNotifierWakesTheRunner(t *testing.T) {
 		if pub.count() != 1 {
 			t.Fatalf("%d published right after the notification, want 1", pub.count())
 		}
-		cancel()
-		<-done
+		d.stopCleanly(t)
 	})
 }
 

@@ -3,7 +3,6 @@ package runner
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -157,19 +156,14 @@ func TestReconfigureImages(t *testing.T) {
 // reaches the queue and the daemon goes on.
 func TestReconfigureWhileRunning(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		ctx, cancel := context.WithCancel(context.Background())
-		store, err := queue.OpenSQLite(ctx, filepath.Join(t.TempDir(), queue.FileName))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer store.Close()
+		ctx := context.Background()
+		store := openStore(t)
 		r, err := New(Config{Campaign: testCampaign(t), Store: store, Now: time.Now,
 			Publishers: map[string]publish.Publisher{"outbox": &fakePublisher{NameFn: "outbox"}}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		done := make(chan error)
-		go func() { done <- r.Run(ctx) }()
+		d := startRun(ctx, r)
 		time.Sleep(2 * time.Second)
 		for i, text := range []string{"One", "Two", "Three"} {
 			c := editedCampaign(t, "test-day", post("hello", "09:00", text))
@@ -182,9 +176,6 @@ func TestReconfigureWhileRunning(t *testing.T) {
 		if p := byPostID(t, store)["hello"]; !strings.Contains(p.Text, "Three") {
 			t.Errorf("queued text: got %q, want the last edit's", p.Text)
 		}
-		cancel()
-		if err := <-done; !errors.Is(err, context.Canceled) {
-			t.Errorf("Run: got %v, want context.Canceled", err)
-		}
+		d.stopCleanly(t)
 	})
 }

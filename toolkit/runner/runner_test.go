@@ -1,7 +1,6 @@
 package runner
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -17,6 +16,7 @@ import (
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
 	"github.com/campaignkit/campaignkit/toolkit/publish"
 	"github.com/campaignkit/campaignkit/toolkit/queue"
+	"github.com/campaignkit/campaignkit/toolkit/toolkittest"
 )
 
 // fakePublisher records calls and answers with Fn.
@@ -50,85 +50,41 @@ func (f *fakePublisher) count() int {
 	return len(f.calls)
 }
 
-// fakeClock is a clock tests move by hand.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Set(t time.Time) {
-	c.mu.Lock()
-	c.t = t
-	c.mu.Unlock()
-}
-
-func (c *fakeClock) Advance(d time.Duration) { c.Set(c.Now().Add(d)) }
-
 // due is the planned instant of the test campaign's post: 09:00 in London.
 var due = time.Date(2026, 12, 18, 9, 0, 0, 0, time.UTC)
 
+// testCampaign is the campaign most tests run: one post, "hello", due at
+// 09:00 on the day.
 func testCampaign(t *testing.T) *campaign.Campaign {
 	t.Helper()
-	src := `name: Test Day
-slug: test-day
-title: {en: Test Day}
-day: 2026-12-18
-week: {start: 2026-12-12, end: 2026-12-18}
-timezone: Europe/London
-languages: [en]
-hashtags: ["#TestDay"]
-cards:
-  - id: tag
-    kind: hashtag
-    tag: "#TestDay"
-posts:
-  - id: hello
-    card: tag
-    at: "2026-12-18 09:00"
-    channels: [outbox]
-    text: {en: "Hello"}
-`
-	c, err := campaign.Parse(nil, "campaign.yaml", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return editedCampaign(t, "test-day", post("hello", "09:00", "Hello"))
 }
 
 type harness struct {
 	r     *Runner
 	store *queue.SQLite
 	pub   *fakePublisher
-	clock *fakeClock
-	logs  *bytes.Buffer
+	clock *toolkittest.Clock
+	logs  *toolkittest.Buffer
 }
 
 func newHarness(t *testing.T, start time.Time, fn func(ctx context.Context, p publish.Post) (publish.Result, error), mod func(*Config)) *harness {
 	t.Helper()
-	store, err := queue.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), queue.FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	h := &harness{store: store, pub: &fakePublisher{NameFn: "outbox", Fn: fn}, clock: &fakeClock{t: start}, logs: &bytes.Buffer{}}
+	store := openStore(t)
+	h := &harness{store: store, pub: &fakePublisher{NameFn: "outbox", Fn: fn}, clock: toolkittest.NewClock(start), logs: &toolkittest.Buffer{}}
 	cfg := Config{
 		Campaign:   testCampaign(t),
 		Store:      store,
 		Publishers: map[string]publish.Publisher{"outbox": h.pub},
 		Now:        h.clock.Now,
-		Logger:     slog.New(slog.NewTextHandler(&syncWriter{w: h.logs}, nil)),
+		Logger:     slog.New(slog.NewTextHandler(h.logs, nil)),
 		Owner:      "test-runner",
 		Jitter:     func() float64 { return 0.5 },
 	}
 	if mod != nil {
 		mod(&cfg)
 	}
+	var err error
 	h.r, err = New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -136,15 +92,39 @@ func newHarness(t *testing.T, start time.Time, fn func(ctx context.Context, p pu
 	return h
 }
 
-type syncWriter struct {
-	mu sync.Mutex
-	w  *bytes.Buffer
+// openStore opens an empty SQLite queue in the test's folder, closed when
+// the test ends (inside its synctest bubble, if it runs in one).
+func openStore(t testing.TB) *queue.SQLite {
+	t.Helper()
+	s, err := queue.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), queue.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }
 
-func (s *syncWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(p)
+// daemon is r.Run going in the background, as `campaignkit run` runs it.
+type daemon struct {
+	cancel context.CancelFunc
+	done   chan error
+}
+
+func startRun(ctx context.Context, r *Runner) *daemon {
+	ctx, cancel := context.WithCancel(ctx)
+	d := &daemon{cancel: cancel, done: make(chan error, 1)}
+	go func() { d.done <- r.Run(ctx) }()
+	return d
+}
+
+// stopCleanly stops Run as Ctrl-C does and waits for it: it must end with
+// the context's error, not one of its own.
+func (d *daemon) stopCleanly(t testing.TB) {
+	t.Helper()
+	d.cancel()
+	if err := <-d.done; !errors.Is(err, context.Canceled) {
+		t.Errorf("Run: got %v, want context.Canceled", err)
+	}
 }
 
 // tick runs one tick and waits for its publishes.
@@ -437,12 +417,8 @@ func TestImagesAndMissingPublisher(t *testing.T) {
 // time, and cancelling stops the daemon.
 func TestRunOnTime(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		ctx, cancel := context.WithCancel(context.Background())
-		store, err := queue.OpenSQLite(ctx, filepath.Join(t.TempDir(), queue.FileName))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer store.Close()
+		ctx := context.Background()
+		store := openStore(t)
 		at := time.Now().Add(3 * time.Second).Truncate(time.Second)
 		if _, err := store.Enqueue(ctx, time.Now(), []queue.Post{{ID: "adhoc-1", Source: queue.AdHoc, Channel: "outbox", Lang: "en", At: at, Text: "hi"}}); err != nil {
 			t.Fatal(err)
@@ -456,8 +432,7 @@ func TestRunOnTime(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		done := make(chan error)
-		go func() { done <- r.Run(ctx) }()
+		d := startRun(ctx, r)
 		time.Sleep(5 * time.Second)
 		synctest.Wait()
 		if pub.count() != 1 {
@@ -466,10 +441,7 @@ func TestRunOnTime(t *testing.T) {
 		if late := publishedAt.Sub(at); late < 0 || late > time.Second {
 			t.Errorf("published %s after its time, want within 1s", late)
 		}
-		cancel()
-		if err := <-done; !errors.Is(err, context.Canceled) {
-			t.Errorf("Run: got %v, want context.Canceled", err)
-		}
+		d.stopCleanly(t)
 	})
 }
 
@@ -477,12 +449,8 @@ func TestRunOnTime(t *testing.T) {
 // bound and its post goes back to the queue, not lost and not failed.
 func TestRunStopsWithinBound(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		ctx, cancel := context.WithCancel(context.Background())
-		store, err := queue.OpenSQLite(ctx, filepath.Join(t.TempDir(), queue.FileName))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer store.Close()
+		ctx := context.Background()
+		store := openStore(t)
 		if _, err := store.Enqueue(ctx, time.Now(), []queue.Post{{ID: "slow", Source: queue.AdHoc, Channel: "outbox", Lang: "en", At: time.Now(), Text: "hi"}}); err != nil {
 			t.Fatal(err)
 		}
@@ -494,16 +462,14 @@ func TestRunStopsWithinBound(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		done := make(chan error)
-		go func() { done <- r.Run(ctx) }()
+		d := startRun(ctx, r)
 		time.Sleep(2 * time.Second)
 		synctest.Wait()
 		if pub.count() != 1 {
 			t.Fatalf("got %d publishes, want 1 in flight", pub.count())
 		}
 		start := time.Now()
-		cancel()
-		<-done
+		d.stopCleanly(t)
 		if took := time.Since(start); took > 6*time.Second {
 			t.Errorf("stop took %s, want at most the 5s bound", took)
 		}
@@ -542,29 +508,23 @@ func (s *panickyStore) ReleaseExpired(ctx context.Context, now time.Time) ([]que
 
 func TestRunRecoversPanicInTick(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		ctx, cancel := context.WithCancel(context.Background())
-		sq, err := queue.OpenSQLite(ctx, filepath.Join(t.TempDir(), queue.FileName))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer sq.Close()
+		ctx := context.Background()
+		sq := openStore(t)
 		store := &panickyStore{Store: sq}
 		if _, err := sq.Enqueue(ctx, time.Now(), []queue.Post{{ID: "p", Source: queue.AdHoc, Channel: "outbox", Lang: "en", At: time.Now().Add(3 * time.Second), Text: "hi"}}); err != nil {
 			t.Fatal(err)
 		}
-		var logs bytes.Buffer
+		var logs toolkittest.Buffer
 		pub := &fakePublisher{NameFn: "outbox"}
 		r, err := New(Config{Store: store, Publishers: map[string]publish.Publisher{"outbox": pub}, Now: time.Now,
-			Logger: slog.New(slog.NewTextHandler(&syncWriter{w: &logs}, nil))})
+			Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 		if err != nil {
 			t.Fatal(err)
 		}
-		done := make(chan error)
-		go func() { done <- r.Run(ctx) }()
+		d := startRun(ctx, r)
 		time.Sleep(5 * time.Second)
 		synctest.Wait()
-		cancel()
-		<-done
+		d.stopCleanly(t)
 		if store.panics != 1 || pub.count() != 1 {
 			t.Errorf("got %d panics and %d publishes, want 1 and 1", store.panics, pub.count())
 		}

@@ -2,7 +2,6 @@ package runner
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -32,11 +31,7 @@ func TestStateOf(t *testing.T) {
 
 func TestReadStatus(t *testing.T) {
 	ctx := context.Background()
-	s, err := queue.OpenSQLite(ctx, filepath.Join(t.TempDir(), queue.FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openStore(t)
 	now := time.Date(2026, 12, 18, 9, 0, 0, 0, time.UTC)
 
 	st, err := ReadStatus(ctx, s, now)

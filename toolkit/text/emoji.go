@@ -7,6 +7,7 @@ import (
 	"image/draw"
 	"image/png"
 
+	"github.com/campaignkit/campaignkit/toolkit/i18n"
 	"github.com/fogleman/gg"
 	"github.com/go-text/typesetting/font"
 	"github.com/go-text/typesetting/language"
@@ -31,25 +32,6 @@ const (
 	keycapMod = 0x20E3
 )
 
-func isRegional(r rune) bool { return r >= 0x1F1E6 && r <= 0x1F1FF }
-func isModifier(r rune) bool { return r >= 0x1F3FB && r <= 0x1F3FF }
-func isTag(r rune) bool      { return r >= 0xE0020 && r <= 0xE007F }
-
-// pictograph reports characters that may start an emoji sequence:
-// Extended_Pictographic, approximated by its blocks, as the caption
-// package counts them.
-func pictograph(r rune) bool {
-	switch {
-	case r == 0xA9, r == 0xAE, r == 0x203C, r == 0x2049, r == 0x2122, r == 0x2139,
-		r >= 0x2194 && r <= 0x21AA, r >= 0x231A && r <= 0x23FF, r == 0x24C2,
-		r >= 0x25AA && r <= 0x25FE, r >= 0x2600 && r <= 0x27BF, r >= 0x2934 && r <= 0x2935,
-		r >= 0x2B05 && r <= 0x2B55, r == 0x3030, r == 0x303D, r == 0x3297, r == 0x3299,
-		r >= 0x1F000 && r <= 0x1FAFF, r >= 0x1FC00 && r <= 0x1FFFD:
-		return true
-	}
-	return false
-}
-
 // emojiSeq scans the sequence starting at t[i] and returns where it ends
 // and whether it is drawn as a colour emoji. textHas says whether a text
 // font has a character, emojiHas whether the emoji font has it.
@@ -63,8 +45,8 @@ func emojiSeq(t []rune, i int, textHas, emojiHas func(rune) bool) (end int, emoj
 	n := len(t)
 	r := t[i]
 	switch {
-	case isRegional(r):
-		if i+1 < n && isRegional(t[i+1]) {
+	case i18n.RegionalIndicator(r):
+		if i+1 < n && i18n.RegionalIndicator(t[i+1]) {
 			return i + 2, true
 		}
 		return i + 1, emojiHas(r)
@@ -77,14 +59,14 @@ func emojiSeq(t []rune, i int, textHas, emojiHas func(rune) bool) (end int, emoj
 			return j + 1, true
 		}
 		return i + 1, false
-	case !pictograph(r):
+	case !i18n.Pictograph(r):
 		return i + 1, false
 	}
 	asked, text := false, false
 	j := i + 1
 	for j < n {
 		switch c := t[j]; {
-		case c == vs16 || isModifier(c) || isTag(c):
+		case c == vs16 || i18n.SkinTone(c) || i18n.EmojiTag(c):
 			asked = true
 			j++
 			continue
@@ -92,7 +74,7 @@ func emojiSeq(t []rune, i int, textHas, emojiHas func(rune) bool) (end int, emoj
 			text = true
 			j++
 			continue
-		case c == zwj && j+1 < n && pictograph(t[j+1]):
+		case c == zwj && j+1 < n && i18n.Pictograph(t[j+1]):
 			asked = true
 			j += 2
 			continue

@@ -189,7 +189,7 @@ func missingKind(r rune) string {
 
 // isEmoji reports characters that belong to emoji sequences: a
 // character no font has is reported as an emoji the emoji font lacks.
-func isEmoji(r rune) bool { return pictograph(r) || isRegional(r) || isModifier(r) }
+func isEmoji(r rune) bool { return i18n.Pictograph(r) || i18n.RegionalIndicator(r) || i18n.SkinTone(r) }
 
 // Fit sets spec.Text in box at the largest size in [MinSize, MaxSize] at
 // which every glyph's ink lies inside the box, with balanced lines and no

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"strings"
 
 	"github.com/campaignkit/campaignkit/toolkit"
 )
@@ -23,15 +22,15 @@ func IsUnreadable(err error) bool { return errors.Is(err, errUnreadable) }
 // completely (damaged data is found now, not while drawing). It returns
 // what is wrong, "" when nothing is.
 func checkImage(fsys fs.FS, name string) string {
-	p := path.Clean(name)
-	if path.IsAbs(name) || strings.Contains(name, "\\") || p == ".." || strings.HasPrefix(p, "../") {
+	if !toolkit.LocalPath(name) {
 		return fmt.Sprintf("image path %q must be relative to the theme file and stay inside its folder", name)
 	}
-	data, err := toolkit.ReadFile(fsys, p, toolkit.MaxImageBytes)
-	if err != nil {
+	_, err := toolkit.LoadImage(fsys, path.Clean(name))
+	var fe *toolkit.FileError
+	switch {
+	case errors.As(err, &fe):
 		return fmt.Sprintf("cannot read %q beside the theme: %s", name, toolkit.Reason(err))
-	}
-	if _, _, err := toolkit.DecodeImage(data, toolkit.ImageLimits{MaxBytes: toolkit.MaxImageBytes}); err != nil {
+	case err != nil:
 		return fmt.Sprintf("%q: %v", name, err)
 	}
 	return ""

@@ -183,7 +183,7 @@ func merge(src *source, byID map[string]text, units []Unit, lang string, res *Re
 			if fn := child(n, t.form); fn != nil {
 				err = src.set(fn, u.Target)
 			} else if n.Kind == yaml.MappingNode {
-				err = src.add(n, t.form, quote(u.Target))
+				err = src.add(n, t.form, toolkit.QuoteYAML(u.Target))
 			} else {
 				err = fmt.Errorf("line %d: want the plural forms of %s as a mapping", n.Line, lang)
 			}
@@ -193,7 +193,7 @@ func merge(src *source, byID map[string]text, units []Unit, lang string, res *Re
 		case t.index >= 0:
 			err = setItem(src, n, t.index, u.Target)
 		case n == nil:
-			err = src.add(t.node, lang, quote(u.Target))
+			err = src.add(t.node, lang, toolkit.QuoteYAML(u.Target))
 		default:
 			err = src.set(n, u.Target)
 		}
@@ -248,7 +248,7 @@ func setItem(src *source, list *yaml.Node, i int, value string) error {
 	if i != len(list.Content)+appended {
 		return fmt.Errorf("key messages are added in order: translate message %d first", len(list.Content)+appended)
 	}
-	if err := src.appendItem(list, quote(value)); err != nil {
+	if err := src.appendItem(list, toolkit.QuoteYAML(value)); err != nil {
 		return err
 	}
 	src.edits[len(src.edits)-1].list = list

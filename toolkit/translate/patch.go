@@ -2,12 +2,12 @@ package translate
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/campaignkit/campaignkit/toolkit"
 	"gopkg.in/yaml.v3"
 )
 
@@ -233,7 +233,7 @@ func (s *source) lineEnd(at int) int {
 // already holds value: a translation that did not change changes no byte.
 func (s *source) set(n *yaml.Node, value string) error {
 	if n.Kind != yaml.ScalarNode {
-		return fmt.Errorf("line %d: want a text, found %s", n.Line, kindName(n))
+		return fmt.Errorf("line %d: want a text, found %s", n.Line, toolkit.DescribeNode(n))
 	}
 	if n.Value == value && n.Tag != "!!null" {
 		return nil
@@ -245,10 +245,10 @@ func (s *source) set(n *yaml.Node, value string) error {
 	}
 	if n.Tag == "!!null" && end == at {
 		// "fr:" with nothing after it
-		s.edits = append(s.edits, edit{at: at, end: at, text: " " + quote(value)})
+		s.edits = append(s.edits, edit{at: at, end: at, text: " " + toolkit.QuoteYAML(value)})
 		return nil
 	}
-	s.edits = append(s.edits, edit{at: at, end: end, text: quote(value)})
+	s.edits = append(s.edits, edit{at: at, end: end, text: toolkit.QuoteYAML(value)})
 	return nil
 }
 
@@ -285,7 +285,7 @@ func (s *source) addList(m *yaml.Node, key string, items []string) error {
 	indent := strings.Repeat(" ", m.Content[0].Column-1)
 	var b strings.Builder
 	for _, it := range items {
-		b.WriteString("\n" + indent + "  - " + quote(it))
+		b.WriteString("\n" + indent + "  - " + toolkit.QuoteYAML(it))
 	}
 	return s.add(m, key, b.String())
 }
@@ -331,21 +331,11 @@ func (s *source) apply() []byte {
 	return b.Bytes()
 }
 
-// quote writes s as a YAML double-quoted scalar (JSON's string syntax is
-// one), with every character but the ones JSON must escape as it is.
-func quote(s string) string {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s) // a string always encodes
-	return strings.TrimSuffix(b.String(), "\n")
-}
-
 // flowMap writes keys and values as a YAML flow mapping.
 func flowMap(keys []string, values map[string]string) string {
 	parts := make([]string, len(keys))
 	for i, k := range keys {
-		parts[i] = k + ": " + quote(values[k])
+		parts[i] = k + ": " + toolkit.QuoteYAML(values[k])
 	}
 	return "{" + strings.Join(parts, ", ") + "}"
 }
@@ -354,19 +344,7 @@ func flowMap(keys []string, values map[string]string) string {
 func flowList(values []string) string {
 	parts := make([]string, len(values))
 	for i, v := range values {
-		parts[i] = quote(v)
+		parts[i] = toolkit.QuoteYAML(v)
 	}
 	return "[" + strings.Join(parts, ", ") + "]"
-}
-
-func kindName(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.AliasNode:
-		return "an alias"
-	}
-	return "a single value"
 }

@@ -154,7 +154,7 @@ func TestLoad(t *testing.T) {
 	}
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	t.Logf("statuses %v; p50 %v p99 %v; heap in use %d MB; cache %d MB", statuses, percentile(times, 0.5), percentile(times, 0.99), ms.HeapInuse>>20, ts.cache.bytes()>>20)
+	t.Logf("statuses %v; p50 %v p99 %v; heap in use %d MB; cache %d MB", statuses, percentile(times, 0.5), percentile(times, 0.99), ms.HeapInuse>>20, ts.cache.Bytes()>>20)
 	if ms.HeapInuse > 1<<30 {
 		t.Errorf("heap in use %d MB, want under 1 GB", ms.HeapInuse>>20)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/campaignkit/campaignkit/toolkit/bundle"
 	"github.com/campaignkit/campaignkit/toolkit/render"
+	"github.com/campaignkit/campaignkit/toolkit/toolkittest"
 )
 
 var magenta = color.NRGBA{255, 0, 255, 255}
@@ -144,7 +145,7 @@ func getPNG(t *testing.T, ts *testServer, path string) image.Image {
 
 func TestUploadBadInputs(t *testing.T) {
 	ts := newTestServer(t, func(o *Options) { o.RateBurst = 100 })
-	huge := append(pngHeader(100, 100), bytes.Repeat([]byte{0}, 3<<20)...)
+	huge := append(toolkittest.PNGHeader(100, 100), bytes.Repeat([]byte{0}, 3<<20)...)
 	cases := []struct {
 		name   string
 		file   []byte
@@ -152,9 +153,9 @@ func TestUploadBadInputs(t *testing.T) {
 		inBody string
 	}{
 		{"over 2 MB", huge, 413, ""},
-		{"just over 2 MB inside the body limit", append(pngHeader(10, 10), make([]byte, 2<<20)...), 413, "2 MB"},
-		{"header claims 100000x100000", pngHeader(100000, 100000), 422, "100000x100000"},
-		{"side over 4000", pngHeader(4001, 10), 422, "4000x4000"},
+		{"just over 2 MB inside the body limit", append(toolkittest.PNGHeader(10, 10), make([]byte, 2<<20)...), 413, "2 MB"},
+		{"header claims 100000x100000", toolkittest.PNGHeader(100000, 100000), 422, "100000x100000"},
+		{"side over 4000", toolkittest.PNGHeader(4001, 10), 422, "4000x4000"},
 		{"not an image", []byte("%PDF-1.7 this is a document"), 422, "not a PNG or JPEG"},
 		{"truncated PNG", solidPNG(t, 50, 50, magenta)[:60], 422, ""},
 		{"no file", nil, 400, "Choose a logo"},
@@ -300,7 +301,7 @@ func TestCobrandPageCached(t *testing.T) {
 				t.Fatalf("status %d, ETag %q, Cache-Control %q; want 200, an ETag and %q", res.status, etag, res.header.Get("Cache-Control"), c.cacheControl)
 			}
 			etags[etag] = true
-			if _, ok := ts.cache.get(c.key); !ok {
+			if _, ok := ts.cache.Get(c.key); !ok {
 				t.Errorf("the page is not kept in the cache under %q", c.key)
 			}
 			if again := ts.get(t, c.path); again.header.Get("ETag") != etag || !bytes.Equal(again.body, res.body) {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -9,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,25 +16,8 @@ import (
 
 	"github.com/campaignkit/campaignkit/toolkit/internal/browsertest"
 	"github.com/campaignkit/campaignkit/toolkit/queue"
+	"github.com/campaignkit/campaignkit/toolkit/toolkittest"
 )
-
-// lockedBuffer collects a process's output while it runs.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // buildCampaignkit builds the command into a temporary folder.
 func buildCampaignkit(t *testing.T) string {
@@ -103,7 +84,7 @@ func TestBrowserDashboardRunner(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	var logs lockedBuffer
+	var logs toolkittest.Buffer
 	run := exec.Command(bin, "run", "--state", state, "--stop-timeout", "5s")
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "CAMPAIGNKIT_") { // every channel to the outbox

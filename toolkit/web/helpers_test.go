@@ -3,8 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
-	"hash/crc32"
 	"image"
 	"image/color"
 	"image/png"
@@ -23,32 +21,15 @@ import (
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
 	"github.com/campaignkit/campaignkit/toolkit/queue"
 	"github.com/campaignkit/campaignkit/toolkit/theme"
+	"github.com/campaignkit/campaignkit/toolkit/toolkittest"
 )
-
-// clock is a settable clock for sessions, uploads and rate limits.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // testServer is a Server on a loopback httptest server.
 type testServer struct {
 	*Server
 	url   string
 	http  *httptest.Server
-	clock *clock
+	clock *toolkittest.Clock
 	store *fakeStore
 }
 
@@ -70,7 +51,7 @@ func demoOptions(t testing.TB) Options {
 func newTestServer(t testing.TB, mod func(*Options)) *testServer {
 	t.Helper()
 	o := demoOptions(t)
-	clk := &clock{now: time.Date(2026, 12, 15, 9, 0, 0, 0, time.UTC)}
+	clk := toolkittest.NewClock(time.Date(2026, 12, 15, 9, 0, 0, 0, time.UTC))
 	o.Now = clk.Now
 	st := newFakeStore()
 	o.Store = st
@@ -169,22 +150,6 @@ func solidPNG(t testing.TB, w, h int, c color.Color) []byte {
 	if err := png.Encode(&b, img); err != nil {
 		t.Fatal(err)
 	}
-	return b.Bytes()
-}
-
-// pngHeader is a PNG signature and an IHDR claiming w x h, with no pixels:
-// it must be refused from its header alone.
-func pngHeader(w, h int) []byte {
-	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	ihdr := make([]byte, 13)
-	binary.BigEndian.PutUint32(ihdr[0:], uint32(w))
-	binary.BigEndian.PutUint32(ihdr[4:], uint32(h))
-	ihdr[8], ihdr[9] = 8, 2
-	binary.Write(&b, binary.BigEndian, uint32(13))
-	b.WriteString("IHDR")
-	b.Write(ihdr)
-	binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(append([]byte("IHDR"), ihdr...)))
 	return b.Bytes()
 }
 

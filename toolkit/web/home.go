@@ -174,7 +174,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 // hash of its bytes, and browsers check it again before using their copy
 // (co-branded pages are kept only in the partner's own browser).
 func (s *Server) servePage(w http.ResponseWriter, r *http.Request, key string, private bool, data func() homeData) {
-	body, err := s.cache.getOrCompute(key, func() ([]byte, error) { return s.pages.execute("home", data()) })
+	body, err := s.cache.GetOrCompute(key, func() ([]byte, error) { return s.pages.execute("home", data()) })
 	if err != nil {
 		s.log.Error("toolkit page", "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
@@ -182,7 +182,7 @@ func (s *Server) servePage(w http.ResponseWriter, r *http.Request, key string, p
 	}
 	var gz []byte
 	if acceptsGzip(r) {
-		gz, _ = s.cache.getOrCompute(key+"\x00gz", func() ([]byte, error) { return gzipBytes(body), nil })
+		gz, _ = s.cache.GetOrCompute(key+"\x00gz", func() ([]byte, error) { return gzipBytes(body), nil })
 	}
 	sum := sha256.Sum256(body)
 	etag := `"` + hex.EncodeToString(sum[:16]) + `"`

@@ -74,7 +74,7 @@ func (s *Server) image(ctx context.Context, v variant, patience time.Duration) (
 	k := s.key(v)
 	wait := patience < 0
 	for {
-		data, err := s.cache.getOrCompute(k, func() ([]byte, error) {
+		data, err := s.cache.GetOrCompute(k, func() ([]byte, error) {
 			return s.pool.do(ctx, patience, func(r *render.Renderer) ([]byte, error) { return s.draw(ctx, r, v) })
 		})
 		// another request's render was abandoned by its client: ours

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/campaignkit/campaignkit/toolkit/queue"
+	"github.com/campaignkit/campaignkit/toolkit/toolkittest"
 )
 
 // TestReplicaSessions runs two servers over one store, as two replicas of
@@ -18,7 +19,7 @@ import (
 // token, act on B. A cookie that was tampered with, signed with another
 // key, or expired is refused.
 func TestReplicaSessions(t *testing.T) {
-	clk := &clock{now: time.Date(2026, 12, 15, 9, 0, 0, 0, time.UTC)}
+	clk := toolkittest.NewClock(time.Date(2026, 12, 15, 9, 0, 0, 0, time.UTC))
 	shared := newFakeStore()
 	replica := func(o *Options) {
 		o.AdminToken, o.RateBurst, o.Store, o.Now = token, 100, shared, clk.Now
@@ -141,7 +142,7 @@ func TestReplicaSessions(t *testing.T) {
 // after the sign-out; a session signed in on B is untouched.
 func TestSignOutEveryReplica(t *testing.T) {
 	file := filepath.Join(t.TempDir(), queue.FileName)
-	clk := &clock{now: time.Date(2026, 12, 15, 9, 0, 0, 0, time.UTC)}
+	clk := toolkittest.NewClock(time.Date(2026, 12, 15, 9, 0, 0, 0, time.UTC))
 	replica := func(o *Options) {
 		st, err := queue.OpenSQLite(context.Background(), file)
 		if err != nil {
@@ -191,7 +192,7 @@ func TestSignOutEveryReplica(t *testing.T) {
 // it appears, so that B refuses it too.
 func TestSignOutBeforeQueueExists(t *testing.T) {
 	file := filepath.Join(t.TempDir(), queue.FileName)
-	clk := &clock{now: time.Date(2026, 12, 15, 9, 0, 0, 0, time.UTC)}
+	clk := toolkittest.NewClock(time.Date(2026, 12, 15, 9, 0, 0, 0, time.UTC))
 	replica := func(o *Options) {
 		o.AdminToken, o.RateBurst, o.Now = token, 100, clk.Now
 		o.Store, o.OpenStore = nil, QueueFile(file, o.Campaign.Slug, clk.Now)

@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 	"strings"
+
+	"github.com/campaignkit/campaignkit/toolkit"
 )
 
 func (s *Server) routes() http.Handler {
@@ -44,12 +46,7 @@ const csp = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-
 // to climb out, and bounds every request body.
 func (s *Server) secure(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Security-Policy", csp)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		toolkit.SecurityHeaders(w.Header(), csp)
 		if badPath(r.URL.Path) || badPath(r.URL.RawPath) {
 			s.errorPage(w, r, http.StatusBadRequest, "That address is not allowed.")
 			return

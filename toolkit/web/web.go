@@ -25,6 +25,7 @@ import (
 	"github.com/campaignkit/campaignkit/toolkit/bundle"
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
 	"github.com/campaignkit/campaignkit/toolkit/caption"
+	"github.com/campaignkit/campaignkit/toolkit/lru"
 	"github.com/campaignkit/campaignkit/toolkit/render"
 	"github.com/campaignkit/campaignkit/toolkit/schedule"
 	"github.com/campaignkit/campaignkit/toolkit/text"
@@ -126,7 +127,7 @@ type Server struct {
 	log      *slog.Logger
 	handler  http.Handler
 	pool     *pool
-	cache    *lru
+	cache    *lru.Cache
 	logos    *logoStore
 	tempDir  string      // CobrandDir made by New, removed by Close
 	slot     image.Point // the largest partner slot: logos are kept at its size
@@ -218,7 +219,7 @@ func New(o Options) (*Server, error) {
 	c := o.Campaign
 	s := &Server{
 		o: o, log: o.Logger,
-		cache:    newLRU(o.CacheBytes),
+		cache:    lru.New(o.CacheBytes),
 		decodes:  newMemBudget(o.DecodeBytes),
 		limiter:  newLimiter(o.RateLimit, o.RateBurst),
 		sessions: newSessions(sessionKey(cmp.Or(o.SessionKey, o.AdminToken)), o.SessionTTL),

@@ -6,9 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/campaignkit/campaignkit/toolkit/queue"
@@ -44,7 +41,7 @@ func (s *Store) Claim(ctx context.Context, owner string, now time.Time, lease ti
 		}
 		due := func(channel string, limit int) ([]queue.Post, error) {
 			var a args
-			q := `SELECT ` + postColumns + ` FROM posts WHERE state IN ('planned', 'failed') AND due IS NOT NULL AND due <= ` + a.add(ts(now))
+			q := `SELECT ` + queue.PostColumns + ` FROM posts WHERE state IN ('planned', 'failed') AND due IS NOT NULL AND due <= ` + a.add(ts(now))
 			if len(free.Sources) > 0 {
 				q += ` AND source = ANY(` + a.add(free.Sources) + `)`
 			}
@@ -54,30 +51,11 @@ func (s *Store) Claim(ctx context.Context, owner string, now time.Time, lease ti
 			q += ` ORDER BY due, id LIMIT ` + a.add(limit) + ` FOR UPDATE SKIP LOCKED`
 			return queryPosts(ctx, tx, q, a...)
 		}
-		if free.Channel == nil {
-			var err error
-			if out, err = due("", free.Total); err != nil {
-				return err
-			}
-		} else {
-			for _, ch := range slices.Sorted(maps.Keys(free.Channel)) {
-				n := min(free.Channel[ch], free.Total)
-				if n <= 0 {
-					continue
-				}
-				got, err := due(ch, n)
-				if err != nil {
-					return err
-				}
-				out = append(out, got...)
-			}
-			slices.SortFunc(out, func(a, b queue.Post) int {
-				if c := a.Due.Compare(b.Due); c != 0 {
-					return c
-				}
-				return strings.Compare(a.ID, b.ID)
-			})
-			out = out[:min(len(out), free.Total)] // the rest stay locked, unclaimed, until the commit
+		// A multi-channel claim may read more than it takes: the rest stay
+		// locked, unclaimed, until the commit.
+		var err error
+		if out, err = free.Take(due); err != nil {
+			return err
 		}
 		if len(out) == 0 {
 			return nil
@@ -85,9 +63,8 @@ func (s *Store) Claim(ctx context.Context, owner string, now time.Time, lease ti
 		ids := make([]string, len(out))
 		until := now.Add(lease).UTC()
 		for i := range out {
-			p := &out[i]
-			p.State, p.LeaseOwner, p.LeaseUntil, p.Attempts, p.Updated = queue.Claimed, owner, until, p.Attempts+1, now.UTC()
-			ids[i] = p.ID
+			out[i] = out[i].Leased(owner, now, until)
+			ids[i] = out[i].ID
 		}
 		var batch pgx.Batch
 		batch.Queue(`UPDATE posts SET state = 'claimed', lease_owner = $1, lease_until = $2, attempts = attempts + 1, updated = $3 WHERE id = ANY($4)`,
@@ -209,7 +186,7 @@ func (s *Store) ReleaseExpired(ctx context.Context, now time.Time) ([]queue.Post
 	var out []queue.Post
 	err := s.tx(ctx, "release expired leases", func(tx pgx.Tx) error {
 		var err error
-		out, err = queryPosts(ctx, tx, `SELECT `+postColumns+` FROM posts WHERE state = 'claimed' AND lease_until < $1 ORDER BY due, id FOR UPDATE SKIP LOCKED`, ts(now))
+		out, err = queryPosts(ctx, tx, `SELECT `+queue.PostColumns+` FROM posts WHERE state = 'claimed' AND lease_until < $1 ORDER BY due, id FOR UPDATE SKIP LOCKED`, ts(now))
 		if err != nil {
 			return err
 		}

@@ -13,7 +13,7 @@ import (
 // planned time) then ID.
 func (s *Store) List(ctx context.Context, f queue.Filter) ([]queue.Post, error) {
 	var a args
-	q := `SELECT ` + postColumns + ` FROM posts WHERE true`
+	q := `SELECT ` + queue.PostColumns + ` FROM posts WHERE true`
 	if len(f.States) > 0 {
 		states := make([]string, len(f.States))
 		for i, st := range f.States {
@@ -47,7 +47,7 @@ func (s *Store) Get(ctx context.Context, id string) (queue.Post, []queue.Attempt
 	if id == "" {
 		return queue.Post{}, nil, fmt.Errorf("post %q: %w", id, queue.ErrNotFound)
 	}
-	found, err := queryPosts(ctx, s.pool, `SELECT `+postColumns+` FROM posts
+	found, err := queryPosts(ctx, s.pool, `SELECT `+queue.PostColumns+` FROM posts
 		WHERE id = $1 OR (char_length($1) >= 4 AND left(id, char_length($1)) = $1) ORDER BY id LIMIT 3`, id)
 	if err != nil {
 		return queue.Post{}, nil, s.wrap("get", err)

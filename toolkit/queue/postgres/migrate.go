@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/campaignkit/campaignkit/toolkit"
+	"github.com/campaignkit/campaignkit/toolkit/queue"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -88,6 +89,9 @@ var migrations = []string{
 		expires timestamptz NOT NULL
 	);
 	CREATE INDEX signed_out_expires ON signed_out (expires);`,
+
+	// 3: told keys by age, for pruning them (see queue.ToldFor).
+	`CREATE INDEX told_at ON told (at);`,
 }
 
 // SchemaVersion is the schema version this build writes.
@@ -150,13 +154,11 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, name string) (from int, er
 		} else if err := tx.QueryRow(ctx, `SELECT version FROM `+versionTable).Scan(&from); err != nil {
 			return toolkit.Invalid(name, 0, "", "cannot use this database as a queue store: its %s table cannot be read (%v). It was left untouched", versionTable, err)
 		}
-		if from > SchemaVersion {
-			return fmt.Errorf("queue store %s has schema version %d, newer than this campaignkit understands (%d): upgrade campaignkit; the store was not changed", name, from, SchemaVersion)
-		}
-		for v := from; v < SchemaVersion; v++ {
-			if _, err := tx.Exec(ctx, migrations[v]); err != nil {
-				return fmt.Errorf("queue store %s: migrate schema %d to %d: %w", name, v, v+1, err)
-			}
+		if err := queue.Migrations(name, from, migrations, func(m string) error {
+			_, err := tx.Exec(ctx, m)
+			return err
+		}); err != nil {
+			return err
 		}
 		if from != SchemaVersion {
 			if _, err := tx.Exec(ctx, `UPDATE `+versionTable+` SET version = $1`, SchemaVersion); err != nil {

@@ -92,14 +92,14 @@ func upsert(ctx context.Context, tx pgx.Tx, now time.Time, posts []queue.Post) (
 		cancelledBy string
 	}
 	have := map[string]existing{}
-	rows, err := tx.Query(ctx, `SELECT `+postColumns+`, cancelled_by FROM posts WHERE id = ANY($1) FOR UPDATE`, ids)
+	rows, err := tx.Query(ctx, `SELECT `+queue.PostColumns+`, cancelled_by FROM posts WHERE id = ANY($1) FOR UPDATE`, ids)
 	if err != nil {
 		return c, err
 	}
 	for rows.Next() {
 		var e existing
 		var scanErr error
-		e.post, scanErr = scanPost(extraColumn{rows, &e.cancelledBy})
+		e.post, scanErr = scanPost(rows, &e.cancelledBy)
 		if scanErr != nil {
 			rows.Close()
 			return c, scanErr
@@ -123,7 +123,7 @@ func upsert(ctx context.Context, tx pgx.Tx, now time.Time, posts []queue.Post) (
 				state, due, created, updated) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'planned', $6, $14, $14)
 				ON CONFLICT (id) DO NOTHING`,
 				p.ID, p.Source, p.Slot, p.Channel, p.Lang, ts(p.At), p.Local, p.Zone, p.Card, p.PostID, p.Text, p.Link,
-				imagesJSON(p.Images), ts(now))
+				queue.ImagesJSON(p.Images), ts(now))
 			have[p.ID] = existing{post: withState(p, queue.Planned)}
 			c.Added++
 			continue
@@ -144,7 +144,7 @@ func upsert(ctx context.Context, tx pgx.Tx, now time.Time, posts []queue.Post) (
 		if !same {
 			batch.Queue(`UPDATE posts SET slot = $1, channel = $2, lang = $3, local = $4, zone = $5, card = $6, post_id = $7,
 				text = $8, link = $9, images = $10, updated = $11 WHERE id = $12`,
-				p.Slot, p.Channel, p.Lang, p.Local, p.Zone, p.Card, p.PostID, p.Text, p.Link, imagesJSON(p.Images), ts(now), p.ID)
+				p.Slot, p.Channel, p.Lang, p.Local, p.Zone, p.Card, p.PostID, p.Text, p.Link, queue.ImagesJSON(p.Images), ts(now), p.ID)
 		}
 		if revive || !same {
 			c.Updated++
@@ -189,11 +189,3 @@ func withState(p queue.Post, state queue.State) queue.Post {
 	}
 	return p
 }
-
-// extraColumn scans postColumns followed by one more column.
-type extraColumn struct {
-	row   pgx.Row
-	extra any
-}
-
-func (e extraColumn) Scan(dest ...any) error { return e.row.Scan(append(dest, e.extra)...) }

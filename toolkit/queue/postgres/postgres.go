@@ -21,7 +21,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -44,6 +43,8 @@ type Store struct {
 	closed    chan struct{} // closed by Close
 	closeOnce sync.Once
 	hub       hub // LISTEN/NOTIFY subscribers
+
+	told queue.ToldPruning // paces FirstTime's pruning of old keys
 }
 
 var (
@@ -171,26 +172,8 @@ func fromTS(t *time.Time) time.Time {
 	return t.UTC()
 }
 
-const postColumns = `id, source, slot, channel, lang, at, local, zone, card, post_id, text, link, images,
-	state, due, attempts, last_error, reason, lease_owner, lease_until, remote_id, url, created, updated`
-
-func scanPost(r pgx.Row) (queue.Post, error) {
-	var p queue.Post
-	var at, due, leaseUntil, created, updated *time.Time
-	var images string
-	err := r.Scan(&p.ID, &p.Source, &p.Slot, &p.Channel, &p.Lang, &at, &p.Local, &p.Zone, &p.Card, &p.PostID,
-		&p.Text, &p.Link, &images, &p.State, &due, &p.Attempts, &p.LastError, &p.Reason, &p.LeaseOwner,
-		&leaseUntil, &p.RemoteID, &p.URL, &created, &updated)
-	if err != nil {
-		return p, err
-	}
-	p.At, p.Due, p.LeaseUntil, p.Created, p.Updated = fromTS(at), fromTS(due), fromTS(leaseUntil), fromTS(created), fromTS(updated)
-	if images != "" && images != "[]" {
-		if err := json.Unmarshal([]byte(images), &p.Images); err != nil {
-			return p, fmt.Errorf("post %s: images: %w", p.ID, err)
-		}
-	}
-	return p, nil
+func scanPost(r pgx.Row, extra ...any) (queue.Post, error) {
+	return queue.ScanPost(r.Scan, fromTS, extra...)
 }
 
 // querier is what both the pool and a transaction offer for reading.
@@ -214,14 +197,6 @@ func queryPosts(ctx context.Context, q querier, sql string, args ...any) ([]queu
 		out = append(out, p)
 	}
 	return out, rows.Err()
-}
-
-func imagesJSON(imgs []toolkit.Media) string {
-	if len(imgs) == 0 {
-		return "[]"
-	}
-	b, _ := json.Marshal(imgs)
-	return string(b)
 }
 
 // args builds a query's numbered parameters.

@@ -155,7 +155,7 @@ func TestMigrate(t *testing.T) {
 }
 
 // TestMigrateFromV1 brings a database of the first schema (before
-// sign-outs were kept) forward with its posts intact.
+// sign-outs were kept and told keys indexed by age) forward with its posts intact.
 func TestMigrateFromV1(t *testing.T) {
 	url := pgtest.URL(t)
 	s := open(t, url)
@@ -164,7 +164,7 @@ func TestMigrateFromV1(t *testing.T) {
 	}
 	s.Close()
 	conn := connect(t, url)
-	if _, err := conn.Exec(t.Context(), `DROP TABLE signed_out; UPDATE campaignkit_schema SET version = 1`); err != nil {
+	if _, err := conn.Exec(t.Context(), `DROP TABLE signed_out; DROP INDEX told_at; UPDATE campaignkit_schema SET version = 1`); err != nil {
 		t.Fatal(err)
 	}
 	if from, err := postgres.Migrate(t.Context(), url); err != nil || from != 1 {

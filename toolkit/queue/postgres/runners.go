@@ -41,8 +41,15 @@ func (s *Store) Runners(ctx context.Context, since time.Time) ([]queue.RunnerInf
 }
 
 // FirstTime records key and reports whether it was new. The primary key
-// decides between runners that see an event at once.
+// decides between runners that see an event at once. At most once per
+// queue.PruneEvery it first forgets the keys older than queue.ToldFor, in
+// a statement of its own: the insert does not depend on it.
 func (s *Store) FirstTime(ctx context.Context, key string, now time.Time) (bool, error) {
+	if before, ok := s.told.Due(now); ok {
+		if _, err := s.pool.Exec(ctx, `DELETE FROM told WHERE at < $1`, ts(before)); err != nil {
+			return false, s.wrap("first time: forget old keys", err)
+		}
+	}
 	tag, err := s.pool.Exec(ctx, `INSERT INTO told (key, at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`, key, ts(now))
 	if err != nil {
 		return false, s.wrap("first time", err)

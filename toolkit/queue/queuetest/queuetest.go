@@ -65,6 +65,7 @@ func Run(t *testing.T, open func(t *testing.T) queue.Store) {
 		{"Runners", testRunners},
 		{"FirstTime", testFirstTime},
 		{"FirstTimeRace", testFirstTimeRace},
+		{"FirstTimeForgets", testFirstTimeForgets},
 		{"SignOut", testSignOut},
 		{"Notifier", testNotifier},
 	}
@@ -903,6 +904,32 @@ func testFirstTime(t *testing.T, s queue.Store) {
 		got, err := s.FirstTime(ctx, tt.key, T0.Add(time.Duration(i)*time.Second))
 		if err != nil || got != tt.want {
 			t.Errorf("%d: first time %q: got %v, %v, want %v", i, tt.key, got, err, tt.want)
+		}
+	}
+}
+
+// testFirstTimeForgets shows the told keys pruned: a key older than
+// queue.ToldFor (and one queue.PruneEvery more, as pruning is paced) is
+// forgotten and new again, a younger one is still known.
+func testFirstTimeForgets(t *testing.T, s queue.Store) {
+	ctx := ctxOf(t)
+	late := T0.Add(queue.ToldFor + queue.PruneEvery)
+	for i, tt := range []struct {
+		key  string
+		at   time.Time
+		want bool
+	}{
+		{"event:old", T0, true},
+		{"event:young", T0.Add(20 * 24 * time.Hour), true},
+		{"event:old", T0.Add(queue.ToldFor - time.Minute), false}, // not yet old
+		{"event:now", late, true},
+		{"event:old", late, true}, // forgotten: told again
+		{"event:young", late, false},
+		{"event:now", late, false},
+	} {
+		got, err := s.FirstTime(ctx, tt.key, tt.at)
+		if err != nil || got != tt.want {
+			t.Errorf("%d: first time %q at %s: got %v, %v, want %v", i, tt.key, tt.at.Format(time.RFC3339), got, err, tt.want)
 		}
 	}
 }
