@@ -29,7 +29,9 @@ import (
 
 	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/campaignkit/campaignkit/toolkit/publish"
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/api"
 	"github.com/campaignkit/campaignkit/toolkit/publish/internal/intent"
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/wire"
 )
 
 // Threads' limits on a post, checked before sending.
@@ -85,10 +87,11 @@ type Publisher struct {
 	base    string
 	journal *intent.Journal
 
-	mu      sync.Mutex
-	userID  string
-	tried   map[string]time.Time
-	blocked time.Time
+	client api.Client
+	gate   api.Gate // a rate limit or the used-up quota said: nothing before this
+
+	mu     sync.Mutex
+	userID string
 }
 
 var _ publish.Publisher = (*Publisher)(nil)
@@ -123,11 +126,14 @@ func New(cfg Config) (*Publisher, error) {
 		cfg.Now = time.Now
 	}
 	if cfg.Sleep == nil {
-		cfg.Sleep = sleepCtx
+		cfg.Sleep = wire.Sleep
 	}
 	cfg.Handle = strings.TrimPrefix(strings.TrimSpace(cfg.Handle), "@")
-	return &Publisher{cfg: cfg, base: strings.TrimRight(cfg.API, "/") + "/v1.0", journal: intent.New(cfg.Journal),
-		userID: cfg.UserID, tried: map[string]time.Time{}}, nil
+	p := &Publisher{cfg: cfg, base: strings.TrimRight(cfg.API, "/") + "/v1.0",
+		journal: &intent.Journal{Dir: cfg.Journal, Account: cfg.Account}, userID: cfg.UserID}
+	p.client = api.Client{Who: api.Who{Network: "threads", Account: cfg.Account, Handle: api.At(cfg.Handle)},
+		HTTP: cfg.Client, Tokens: cfg.Tokens, Expired: tokenExpired, Refuse: p.classify}
+	return p, nil
 }
 
 // Name returns "threads".
@@ -144,10 +150,10 @@ func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Res
 	if err != nil {
 		return publish.Result{}, fmt.Errorf("threads: %w", err)
 	}
-	if rec.State == intent.Done && rec.RemoteID != "" {
+	if rec.Out() {
 		return publish.Result{RemoteID: rec.RemoteID, URL: rec.URL}, nil
 	}
-	text := withLink(post.Text, post.Link)
+	text := publish.WithLink(post.Text, post.Link)
 	img, err := p.check(post, text)
 	if err != nil {
 		return publish.Result{}, err
@@ -160,16 +166,7 @@ func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Res
 	if img != nil {
 		kind = "IMAGE"
 	}
-	p.mu.Lock()
-	triedAt, tried := p.tried[post.ID]
-	p.mu.Unlock()
-	since := post.At.Add(-time.Hour)
-	if tried && triedAt.Before(since) {
-		since = triedAt
-	}
-	if !rec.IntentAt.IsZero() && rec.IntentAt.Add(-time.Minute).Before(since) {
-		since = rec.IntentAt.Add(-time.Minute)
-	}
+	since := rec.Since(post.At)
 
 	// A container this post already has is never made again, and never
 	// published twice: its status says what is left to do.
@@ -188,18 +185,18 @@ func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Res
 			if !found {
 				return publish.Result{}, fmt.Errorf("threads: container %s of post %s is published but the thread is not among the profile's recent threads yet", rec.Container, post.ID)
 			}
-			return p.done(post.ID, res), nil
+			return p.journal.Done(post.ID, res), nil
 		case "FINISHED", "IN_PROGRESS":
 			container = rec.Container
 		}
 		// ERROR, EXPIRED, or gone: never published; make a new one.
-	} else if tried || publish.Attempt(ctx) > 1 || rec.State == intent.Sending {
+	} else if rec.MayExist(publish.Attempt(ctx)) {
 		res, found, err := p.lookup(ctx, uid, text, kind, since)
 		if err != nil {
 			return publish.Result{}, fmt.Errorf("threads: looking for an earlier copy of post %s before sending it again: %w", post.ID, err)
 		}
 		if found {
-			return p.done(post.ID, res), nil
+			return p.journal.Done(post.ID, res), nil
 		}
 	}
 
@@ -217,7 +214,7 @@ func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Res
 			return publish.Result{}, err
 		}
 		now := p.cfg.Now()
-		rec = intent.Record{PostID: post.ID, Account: p.cfg.Account, State: intent.Prepared, IntentAt: now.UTC(), Container: container}
+		rec = intent.Record{PostID: post.ID, State: intent.Prepared, IntentAt: now.UTC(), Container: container}
 		if err := p.journal.Save(rec); err != nil {
 			return publish.Result{}, fmt.Errorf("threads: %w", err)
 		}
@@ -226,30 +223,14 @@ func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Res
 		return publish.Result{}, err
 	}
 
-	rec.State = intent.Sending
-	if err := p.journal.Save(rec); err != nil {
+	if _, err := p.journal.Intend(rec, p.cfg.Now()); err != nil {
 		return publish.Result{}, fmt.Errorf("threads: %w", err)
 	}
-	p.mu.Lock()
-	p.tried[post.ID] = p.cfg.Now()
-	p.mu.Unlock()
 	id, err := p.publishContainer(ctx, uid, container)
 	if err != nil {
 		return publish.Result{}, err
 	}
-	return p.done(post.ID, publish.Result{RemoteID: id, URL: p.permalink(ctx, id)}), nil
-}
-
-// done records the post as out. A failure to write it is not the post's
-// failure: a later attempt finds the post through its container.
-func (p *Publisher) done(postID string, res publish.Result) publish.Result {
-	rec, _ := p.journal.Load(postID)
-	rec.PostID, rec.Account, rec.State, rec.RemoteID, rec.URL = postID, p.cfg.Account, intent.Done, res.RemoteID, res.URL
-	_ = p.journal.Save(rec)
-	p.mu.Lock()
-	delete(p.tried, postID)
-	p.mu.Unlock()
-	return res
+	return p.journal.Done(post.ID, publish.Result{RemoteID: id, URL: p.permalink(ctx, id)}), nil
 }
 
 // check refuses, before anything is sent, a post Threads would refuse
@@ -301,27 +282,4 @@ func (p *Publisher) check(post publish.Post, text string) (*image, error) {
 		return nil, fmt.Errorf("%w: %w", err, publish.ErrNoPublicURL)
 	}
 	return nil, err
-}
-
-// withLink appends link on a line of its own unless text already has it.
-func withLink(text, link string) string {
-	link = strings.TrimSpace(link)
-	if link == "" || strings.Contains(text, link) {
-		return text
-	}
-	if strings.TrimSpace(text) == "" {
-		return link
-	}
-	return strings.TrimRight(text, " \n") + "\n\n" + link
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
