@@ -87,12 +87,7 @@ func NewBluesky(cfg BlueskyConfig) (*Bluesky, error) {
 	if cfg.AppPassword.IsZero() {
 		return nil, errors.New("bluesky: app password: required")
 	}
-	if cfg.Client == nil {
-		cfg.Client = &http.Client{Timeout: 60 * time.Second}
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
+	wire.Settings{Client: &cfg.Client, Now: &cfg.Now}.Fill()
 	return &Bluesky{cfg: cfg, base: strings.TrimRight(cfg.Service, "/")}, nil
 }
 

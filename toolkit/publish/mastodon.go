@@ -72,21 +72,8 @@ func NewMastodon(cfg MastodonConfig) (*Mastodon, error) {
 	default:
 		return nil, fmt.Errorf("mastodon: visibility %q: want public, unlisted or private", cfg.Visibility)
 	}
-	if cfg.PollInterval <= 0 {
-		cfg.PollInterval = time.Second
-	}
-	if cfg.MaxPolls <= 0 {
-		cfg.MaxPolls = 60
-	}
-	if cfg.Client == nil {
-		cfg.Client = &http.Client{Timeout: 60 * time.Second}
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.Sleep == nil {
-		cfg.Sleep = wire.Sleep
-	}
+	wire.Settings{PollInterval: &cfg.PollInterval, PollDefault: time.Second, MaxPolls: &cfg.MaxPolls, MaxPollsDefault: 60,
+		Client: &cfg.Client, Now: &cfg.Now, Sleep: &cfg.Sleep}.Fill()
 	return &Mastodon{cfg: cfg, base: strings.TrimRight(cfg.Server, "/"), tried: map[string]bool{}, done: map[string]Result{}}, nil
 }
 

@@ -51,12 +51,7 @@ func NewWebhook(cfg WebhookConfig) (*Webhook, error) {
 	if cfg.Secret.IsZero() {
 		return nil, errors.New("webhook: secret: required to sign requests")
 	}
-	if cfg.Client == nil {
-		cfg.Client = &http.Client{Timeout: 30 * time.Second}
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
+	wire.Settings{Client: &cfg.Client, Timeout: 30 * time.Second, Now: &cfg.Now}.Fill()
 	return &Webhook{cfg: cfg}, nil
 }
 

@@ -93,20 +93,14 @@ func New(cfg Config) (*Publisher, error) {
 	if cfg.PageID == "" {
 		return nil, errors.New("facebook: page id: required (sign in with campaignkit accounts login facebook)")
 	}
-	if cfg.Tokens == nil {
-		return nil, errors.New("facebook: token source: required")
+	err := wire.Settings{Network: "facebook", API: &cfg.API, DefaultAPI: graph.DefaultAPI, NeedTokens: true, Tokens: cfg.Tokens != nil,
+		LookupCount: &cfg.LookupCount, LookupDefault: 25, LookupMin: 1,
+		Client: &cfg.Client, Now: &cfg.Now}.Check()
+	if err != nil {
+		return nil, err
 	}
 	if cfg.Version == "" {
 		cfg.Version = account.GraphVersion
-	}
-	if cfg.LookupCount == 0 {
-		cfg.LookupCount = 25
-	}
-	if cfg.LookupCount < 1 || cfg.LookupCount > 100 {
-		return nil, fmt.Errorf("facebook: lookup count %d: want 1 to 100", cfg.LookupCount)
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
 	}
 	gc, err := graph.NewClient(graph.Config{API: cfg.API, Version: cfg.Version, HTTP: cfg.Client, Now: cfg.Now, Tokens: cfg.Tokens,
 		Who: api.Who{Network: "facebook", Account: cfg.Account, Handle: cfg.Page, Permissions: Permissions, Task: task}})

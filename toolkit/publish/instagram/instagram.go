@@ -122,29 +122,15 @@ func New(cfg Config) (*Publisher, error) {
 	if cfg.UserID == "" {
 		return nil, errors.New("instagram: Instagram account id: required (sign in with campaignkit accounts login instagram)")
 	}
-	if cfg.Tokens == nil {
-		return nil, errors.New("instagram: token source: required")
+	err := wire.Settings{Network: "instagram", API: &cfg.API, DefaultAPI: graph.DefaultAPI, NeedTokens: true, Tokens: cfg.Tokens != nil,
+		LookupCount: &cfg.LookupCount, LookupDefault: 25, LookupMin: 1,
+		PollInterval: &cfg.PollInterval, PollDefault: 3 * time.Second, MaxPolls: &cfg.MaxPolls, MaxPollsDefault: 100,
+		Client: &cfg.Client, Now: &cfg.Now, Sleep: &cfg.Sleep}.Check()
+	if err != nil {
+		return nil, err
 	}
 	if cfg.Version == "" {
 		cfg.Version = account.GraphVersion
-	}
-	if cfg.LookupCount == 0 {
-		cfg.LookupCount = 25
-	}
-	if cfg.LookupCount < 1 || cfg.LookupCount > 100 {
-		return nil, fmt.Errorf("instagram: lookup count %d: want 1 to 100", cfg.LookupCount)
-	}
-	if cfg.PollInterval <= 0 {
-		cfg.PollInterval = 3 * time.Second
-	}
-	if cfg.MaxPolls <= 0 {
-		cfg.MaxPolls = 100
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.Sleep == nil {
-		cfg.Sleep = wire.Sleep
 	}
 	handle := api.At(strings.TrimPrefix(strings.TrimSpace(cfg.Handle), "@"))
 	gc, err := graph.NewClient(graph.Config{API: cfg.API, Version: cfg.Version, HTTP: cfg.Client, Now: cfg.Now, Tokens: cfg.Tokens,

@@ -99,11 +99,12 @@ var orgRe = regexp.MustCompile(`^urn:li:organization:[0-9]+$`)
 
 // New checks cfg and returns the publisher.
 func New(cfg Config) (*Publisher, error) {
-	if cfg.API == "" {
-		cfg.API = "https://api.linkedin.com"
-	}
-	if !strings.HasPrefix(cfg.API, "https://") && !strings.HasPrefix(cfg.API, "http://") {
-		return nil, fmt.Errorf("linkedin: API %q: want a URL such as https://api.linkedin.com", cfg.API)
+	err := wire.Settings{Network: "linkedin", API: &cfg.API, DefaultAPI: "https://api.linkedin.com", NeedTokens: true, Tokens: cfg.Tokens != nil,
+		LookupCount: &cfg.LookupCount, LookupDefault: 20, LookupMin: 5,
+		PollInterval: &cfg.PollInterval, PollDefault: 2 * time.Second, MaxPolls: &cfg.MaxPolls, MaxPollsDefault: 30,
+		Client: &cfg.Client, Now: &cfg.Now, Sleep: &cfg.Sleep}.Check()
+	if err != nil {
+		return nil, err
 	}
 	if cfg.Version == "" {
 		cfg.Version = DefaultVersion
@@ -113,30 +114,6 @@ func New(cfg Config) (*Publisher, error) {
 	}
 	if cfg.Organization != "" && !orgRe.MatchString(cfg.Organization) {
 		return nil, fmt.Errorf("linkedin: organization %q: want urn:li:organization:<number>", cfg.Organization)
-	}
-	if cfg.Tokens == nil {
-		return nil, errors.New("linkedin: token source: required")
-	}
-	if cfg.LookupCount == 0 {
-		cfg.LookupCount = 20
-	}
-	if cfg.LookupCount < 5 || cfg.LookupCount > 100 {
-		return nil, fmt.Errorf("linkedin: lookup count %d: want 5 to 100", cfg.LookupCount)
-	}
-	if cfg.PollInterval <= 0 {
-		cfg.PollInterval = 2 * time.Second
-	}
-	if cfg.MaxPolls <= 0 {
-		cfg.MaxPolls = 30
-	}
-	if cfg.Client == nil {
-		cfg.Client = &http.Client{Timeout: 60 * time.Second}
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.Sleep == nil {
-		cfg.Sleep = wire.Sleep
 	}
 	p := &Publisher{cfg: cfg, base: strings.TrimRight(cfg.API, "/"), journal: &intent.Journal{Dir: cfg.Journal, Account: cfg.Account}}
 	p.client = api.Client{Who: api.Who{Network: "linkedin", Account: cfg.Account, Handle: cfg.Handle},

@@ -16,7 +16,6 @@ package threads
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	stdimage "image"
 	_ "image/jpeg" // DecodeConfig
@@ -98,35 +97,12 @@ var _ publish.Publisher = (*Publisher)(nil)
 
 // New checks cfg and returns the publisher.
 func New(cfg Config) (*Publisher, error) {
-	if cfg.API == "" {
-		cfg.API = "https://graph.threads.net"
-	}
-	if !strings.HasPrefix(cfg.API, "https://") && !strings.HasPrefix(cfg.API, "http://") {
-		return nil, fmt.Errorf("threads: API %q: want a URL such as https://graph.threads.net", cfg.API)
-	}
-	if cfg.Tokens == nil {
-		return nil, errors.New("threads: token source: required")
-	}
-	if cfg.LookupCount == 0 {
-		cfg.LookupCount = 25
-	}
-	if cfg.LookupCount < 5 || cfg.LookupCount > 100 {
-		return nil, fmt.Errorf("threads: lookup count %d: want 5 to 100", cfg.LookupCount)
-	}
-	if cfg.PollInterval <= 0 {
-		cfg.PollInterval = 10 * time.Second
-	}
-	if cfg.MaxPolls <= 0 {
-		cfg.MaxPolls = 30
-	}
-	if cfg.Client == nil {
-		cfg.Client = &http.Client{Timeout: 60 * time.Second}
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.Sleep == nil {
-		cfg.Sleep = wire.Sleep
+	err := wire.Settings{Network: "threads", API: &cfg.API, DefaultAPI: "https://graph.threads.net", NeedTokens: true, Tokens: cfg.Tokens != nil,
+		LookupCount: &cfg.LookupCount, LookupDefault: 25, LookupMin: 5,
+		PollInterval: &cfg.PollInterval, PollDefault: 10 * time.Second, MaxPolls: &cfg.MaxPolls, MaxPollsDefault: 30,
+		Client: &cfg.Client, Now: &cfg.Now, Sleep: &cfg.Sleep}.Check()
+	if err != nil {
+		return nil, err
 	}
 	cfg.Handle = strings.TrimPrefix(strings.TrimSpace(cfg.Handle), "@")
 	p := &Publisher{cfg: cfg, base: strings.TrimRight(cfg.API, "/") + "/v1.0",

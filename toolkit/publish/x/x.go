@@ -18,7 +18,6 @@ package x
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -94,35 +93,12 @@ var _ publish.Publisher = (*Publisher)(nil)
 
 // New checks cfg and returns the publisher.
 func New(cfg Config) (*Publisher, error) {
-	if cfg.API == "" {
-		cfg.API = "https://api.x.com"
-	}
-	if !strings.HasPrefix(cfg.API, "https://") && !strings.HasPrefix(cfg.API, "http://") {
-		return nil, fmt.Errorf("x: API %q: want a URL such as https://api.x.com", cfg.API)
-	}
-	if cfg.Tokens == nil {
-		return nil, errors.New("x: token source: required")
-	}
-	if cfg.LookupCount == 0 {
-		cfg.LookupCount = 20
-	}
-	if cfg.LookupCount < 5 || cfg.LookupCount > 100 {
-		return nil, fmt.Errorf("x: lookup count %d: want 5 to 100", cfg.LookupCount)
-	}
-	if cfg.PollInterval <= 0 {
-		cfg.PollInterval = time.Second
-	}
-	if cfg.MaxPolls <= 0 {
-		cfg.MaxPolls = 60
-	}
-	if cfg.Client == nil {
-		cfg.Client = &http.Client{Timeout: 60 * time.Second}
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.Sleep == nil {
-		cfg.Sleep = wire.Sleep
+	err := wire.Settings{Network: "x", API: &cfg.API, DefaultAPI: "https://api.x.com", NeedTokens: true, Tokens: cfg.Tokens != nil,
+		LookupCount: &cfg.LookupCount, LookupDefault: 20, LookupMin: 5,
+		PollInterval: &cfg.PollInterval, PollDefault: time.Second, MaxPolls: &cfg.MaxPolls, MaxPollsDefault: 60,
+		Client: &cfg.Client, Now: &cfg.Now, Sleep: &cfg.Sleep}.Check()
+	if err != nil {
+		return nil, err
 	}
 	cfg.Handle = strings.TrimPrefix(strings.TrimSpace(cfg.Handle), "@")
 	p := &Publisher{cfg: cfg, base: strings.TrimRight(cfg.API, "/"), userID: cfg.UserID,

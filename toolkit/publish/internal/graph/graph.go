@@ -73,9 +73,10 @@ func (e *Error) Text() string {
 // Instagram is reached with); Meta renews neither on request.
 type TokenSource = api.TokenSource
 
-// Config configures a Client.
+// Config configures a Client; the publisher has checked API and filled
+// in HTTP and Now (wire.Settings).
 type Config struct {
-	API     string // default DefaultAPI
+	API     string
 	Version string // v25.0
 	HTTP    *http.Client
 	Now     func() time.Time
@@ -96,20 +97,8 @@ type Client struct {
 
 // NewClient checks cfg and returns the client.
 func NewClient(cfg Config) (*Client, error) {
-	if cfg.API == "" {
-		cfg.API = DefaultAPI
-	}
-	if !strings.HasPrefix(cfg.API, "https://") && !strings.HasPrefix(cfg.API, "http://") {
-		return nil, fmt.Errorf("graph API %q: want a URL such as %s", cfg.API, DefaultAPI)
-	}
 	if cfg.Version == "" || cfg.Version[0] != 'v' {
 		return nil, fmt.Errorf("graph API version %q: want one such as v25.0", cfg.Version)
-	}
-	if cfg.HTTP == nil {
-		cfg.HTTP = &http.Client{Timeout: 60 * time.Second}
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
 	}
 	c := &Client{Base: strings.TrimRight(cfg.API, "/") + "/" + cfg.Version, Now: cfg.Now, Who: cfg.Who, tokens: cfg.Tokens}
 	c.api = api.Client{Who: cfg.Who, HTTP: cfg.HTTP, Observe: func(_ string, h http.Header) { c.noteUsage(h) }}
