@@ -215,6 +215,12 @@ func (p *Publisher) sendText(ctx context.Context, tok publish.Secret, post publi
 	if link != "" {
 		form.Set("link", link)
 	}
+	return p.postFeed(ctx, tok, post, form)
+}
+
+// postFeed records the intent to publish, then publishes a feed post of
+// form and returns its id.
+func (p *Publisher) postFeed(ctx context.Context, tok publish.Secret, post publish.Post, form url.Values) (string, error) {
 	if err := p.intend(post); err != nil {
 		return "", err
 	}
@@ -285,19 +291,7 @@ func (p *Publisher) sendPhotos(ctx context.Context, tok publish.Secret, post pub
 		b, _ := json.Marshal(map[string]string{"media_fbid": id})
 		form.Set(fmt.Sprintf("attached_media[%d]", i), string(b))
 	}
-	if err := p.intend(post); err != nil {
-		return "", err
-	}
-	var out struct {
-		ID string `json:"id"`
-	}
-	if err := p.graph.Call(ctx, tok, "POST /{page-id}/feed", http.MethodPost, p.pagePath("feed"), nil, wire.Form(form), &out); err != nil {
-		return "", err
-	}
-	if out.ID == "" {
-		return "", errors.New("facebook: POST /{page-id}/feed: the answer has no post id")
-	}
-	return out.ID, nil
+	return p.postFeed(ctx, tok, post, form)
 }
 
 // lookup reads the Page's posts since since for one with message: the
