@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/campaignkit/campaignkit/toolkit/account"
 	"github.com/campaignkit/campaignkit/toolkit/publish"
 	"github.com/campaignkit/campaignkit/toolkit/publish/internal/api"
 	"github.com/campaignkit/campaignkit/toolkit/publish/internal/wire"
@@ -29,13 +30,7 @@ const (
 
 // graphError is the error body of the Threads API (Meta's Graph API).
 type graphError struct {
-	Error struct {
-		Message string `json:"message"`
-		Type    string `json:"type"`
-		Code    int    `json:"code"`
-		Subcode int    `json:"error_subcode"`
-		UserMsg string `json:"error_user_msg"`
-	} `json:"error"`
+	Error account.MetaError `json:"error"`
 }
 
 func readGraphError(b []byte) graphError {

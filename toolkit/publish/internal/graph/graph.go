@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/campaignkit/campaignkit/toolkit/account"
 	"github.com/campaignkit/campaignkit/toolkit/publish"
 	"github.com/campaignkit/campaignkit/toolkit/publish/internal/api"
 	"github.com/campaignkit/campaignkit/toolkit/publish/internal/wire"
@@ -29,16 +30,7 @@ const DefaultAPI = "https://graph.facebook.com"
 // Error is Meta's error body, {"error": {...}}, with the HTTP status and
 // headers of the answer that carried it.
 type Error struct {
-	Status    int    `json:"-"`
-	Message   string `json:"message"`
-	Type      string `json:"type"`
-	Code      int    `json:"code"`
-	Subcode   int    `json:"error_subcode"`
-	UserTitle string `json:"error_user_title"`
-	UserMsg   string `json:"error_user_msg"`
-	Transient bool   `json:"is_transient"`
-	TraceID   string `json:"fbtrace_id"`
-
+	account.MetaError
 	Header http.Header `json:"-"`
 }
 
