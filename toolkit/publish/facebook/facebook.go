@@ -20,14 +20,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"image"
-	_ "image/gif"  // decodable cards
-	_ "image/jpeg" // decodable cards
-	_ "image/png"  // decodable cards
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -355,31 +349,27 @@ func (p *Publisher) check(post publish.Post, message, link string) ([]photo, err
 }
 
 func readPhoto(img publish.Image) (photo, string) {
-	st, err := os.Stat(img.Path)
+	pic, err := publish.ReadPicture(img.Path, MaxPhotoBytes-1) // Photo reference: under 10 MB
+	if errors.Is(err, toolkit.ErrTooBig) {
+		return photo{}, fmt.Sprintf("has %d bytes; Facebook takes photos under 10 MB", pic.Size)
+	}
 	if err != nil {
 		return photo{}, "cannot be read: " + err.Error()
 	}
-	if st.Size() >= MaxPhotoBytes {
-		return photo{}, fmt.Sprintf("has %d bytes; Facebook takes photos under 10 MB", st.Size())
-	}
-	b, err := toolkit.ReadPath(img.Path, MaxPhotoBytes) // bounded; a pipe is refused, not waited on
-	if err != nil {
-		return photo{}, "cannot be read: " + err.Error()
-	}
-	mime := http.DetectContentType(b)
+	mime := pic.Type
 	switch mime {
 	case "image/jpeg", "image/png", "image/gif":
-		if _, _, err := image.DecodeConfig(bytes.NewReader(b)); err != nil {
+		if pic.Width == 0 || pic.Height == 0 {
 			return photo{}, "is not a readable " + mime + " image"
 		}
 	case "image/bmp":
 	default:
-		if !bytes.HasPrefix(b, []byte("II*\x00")) && !bytes.HasPrefix(b, []byte("MM\x00*")) {
+		if !bytes.HasPrefix(pic.Data, []byte("II*\x00")) && !bytes.HasPrefix(pic.Data, []byte("MM\x00*")) {
 			return photo{}, "is " + mime + "; Facebook takes JPEG, PNG, GIF, BMP and TIFF photos"
 		}
 		mime = "image/tiff"
 	}
-	return photo{name: filepath.Base(img.Path), mime: mime, data: b, alt: img.Alt}, ""
+	return photo{name: pic.Name, mime: mime, data: pic.Data, alt: img.Alt}, ""
 }
 
 // Me asks Facebook which Page the token is of (GET /me?fields=id,name), a

@@ -273,11 +273,11 @@ func (p *Publisher) check(post publish.Post, text string) ([]picture, error) {
 // prepare reads image i of post postID, checks its aspect ratio, and
 // makes a JPEG of a PNG. It returns what is wrong with it, if anything.
 func (p *Publisher) prepare(postID string, i int, img publish.Image) (picture, string) {
-	data, err := toolkit.ReadPath(img.Path, toolkit.MaxImageBytes) // bounded; a pipe is refused, not waited on
+	pic, err := publish.ReadPicture(img.Path, toolkit.MaxImageBytes)
 	if err != nil {
 		return picture{}, "cannot be read: " + err.Error()
 	}
-	mime := http.DetectContentType(data)
+	data, mime := pic.Data, pic.Type
 	if mime != "image/jpeg" && mime != "image/png" {
 		return picture{}, "is " + mime + "; Instagram publishes JPEG images (campaignkit converts PNG)"
 	}

@@ -1,17 +1,11 @@
 package linkedin
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	stdimage "image"
-	_ "image/gif"  // DecodeConfig
-	_ "image/jpeg" // DecodeConfig
-	_ "image/png"  // DecodeConfig
 	"net/http"
 	"net/url"
-	"path/filepath"
 
 	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/campaignkit/campaignkit/toolkit/publish"
@@ -30,21 +24,16 @@ type image struct {
 func loadImages(post publish.Post) ([]image, error) {
 	out := make([]image, 0, len(post.Images))
 	for i, img := range post.Images {
-		b, err := toolkit.ReadPath(img.Path, toolkit.MaxImageBytes)
+		pic, err := publish.ReadPicture(img.Path, toolkit.MaxImageBytes)
 		if err != nil {
 			return nil, &publish.PermanentError{Msg: fmt.Sprintf("linkedin: post %s: image %d: %s", post.ID, i+1, toolkit.Reason(err))}
 		}
-		m := http.DetectContentType(b)
-		switch m {
+		switch pic.Type {
 		case "image/jpeg", "image/png", "image/gif":
 		default:
-			return nil, &publish.PermanentError{Msg: fmt.Sprintf("linkedin: post %s: image %d (%s) is %s; LinkedIn takes JPEG, PNG and GIF images", post.ID, i+1, img.Path, m)}
+			return nil, &publish.PermanentError{Msg: fmt.Sprintf("linkedin: post %s: image %d (%s) is %s; LinkedIn takes JPEG, PNG and GIF images", post.ID, i+1, img.Path, pic.Type)}
 		}
-		im := image{name: filepath.Base(img.Path), mime: m, data: b, alt: img.Alt}
-		if cfg, _, err := stdimage.DecodeConfig(bytes.NewReader(b)); err == nil {
-			im.width, im.height = cfg.Width, cfg.Height
-		}
-		out = append(out, im)
+		out = append(out, image{name: pic.Name, mime: pic.Type, data: pic.Data, width: pic.Width, height: pic.Height, alt: img.Alt})
 	}
 	return out, nil
 }

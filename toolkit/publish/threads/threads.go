@@ -14,12 +14,8 @@
 package threads
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	stdimage "image"
-	_ "image/jpeg" // DecodeConfig
-	_ "image/png"  // DecodeConfig
 	"net/http"
 	"strings"
 	"sync"
@@ -227,23 +223,21 @@ func (p *Publisher) check(post publish.Post, text string) (*image, error) {
 		if n := utf8.RuneCountInString(pi.Alt); n > MaxAltText {
 			probs = append(probs, fmt.Sprintf("the alt text of image %d has %d characters; Threads takes at most %d", i+1, n, MaxAltText))
 		}
-		b, err := toolkit.ReadPath(pi.Path, toolkit.MaxImageBytes)
+		pic, err := publish.ReadPicture(pi.Path, toolkit.MaxImageBytes)
 		if err != nil {
 			probs = append(probs, fmt.Sprintf("image %d: %s", i+1, toolkit.Reason(err)))
 			continue
 		}
-		m := http.DetectContentType(b)
+		m := pic.Type
 		if m != "image/jpeg" && m != "image/png" {
 			probs = append(probs, fmt.Sprintf("image %d (%s) is %s; Threads takes JPEG and PNG images", i+1, pi.Path, m))
 			continue
 		}
-		if len(b) > MaxImageBytes {
-			probs = append(probs, fmt.Sprintf("image %d (%s) has %d bytes; Threads takes images up to 8 MB", i+1, pi.Path, len(b)))
+		if pic.Size > MaxImageBytes {
+			probs = append(probs, fmt.Sprintf("image %d (%s) has %d bytes; Threads takes images up to 8 MB", i+1, pi.Path, pic.Size))
 		}
-		if cfg, _, err := stdimage.DecodeConfig(bytes.NewReader(b)); err == nil && cfg.Width > 0 && cfg.Height > 0 {
-			if cfg.Width > MaxAspect*cfg.Height || cfg.Height > MaxAspect*cfg.Width {
-				probs = append(probs, fmt.Sprintf("image %d (%s) is %d×%d; Threads takes aspect ratios up to 10:1", i+1, pi.Path, cfg.Width, cfg.Height))
-			}
+		if w, h := pic.Width, pic.Height; w > 0 && h > 0 && (w > MaxAspect*h || h > MaxAspect*w) {
+			probs = append(probs, fmt.Sprintf("image %d (%s) is %d×%d; Threads takes aspect ratios up to 10:1", i+1, pi.Path, w, h))
 		}
 		img = &image{path: pi.Path, mime: m, alt: pi.Alt}
 	}

@@ -2,11 +2,10 @@ package x
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strconv"
 	"time"
 
@@ -34,20 +33,14 @@ type image struct {
 func loadImages(post publish.Post) ([]image, error) {
 	out := make([]image, 0, len(post.Images))
 	for i, img := range post.Images {
-		st, err := os.Stat(img.Path)
+		pic, err := publish.ReadPicture(img.Path, MaxGIFBytes)
+		if errors.Is(err, toolkit.ErrTooBig) {
+			return nil, &publish.PermanentError{Msg: fmt.Sprintf("x: post %s: image %d (%s) has %d bytes; X takes images up to 5 MB (15 MB for a GIF)", post.ID, i+1, img.Path, pic.Size)}
+		}
 		if err != nil {
 			return nil, &publish.PermanentError{Msg: fmt.Sprintf("x: post %s: image %d: %v", post.ID, i+1, err)}
 		}
-		if st.Size() > MaxGIFBytes {
-			return nil, &publish.PermanentError{Msg: fmt.Sprintf("x: post %s: image %d (%s) has %d bytes; X takes images up to 5 MB (15 MB for a GIF)", post.ID, i+1, img.Path, st.Size())}
-		}
-		// through the bounded reader: a named pipe or a file grown since
-		// the check above is refused, never waited on or read whole
-		b, err := toolkit.ReadPath(img.Path, MaxGIFBytes)
-		if err != nil {
-			return nil, &publish.PermanentError{Msg: fmt.Sprintf("x: post %s: image %d: %v", post.ID, i+1, err)}
-		}
-		m := http.DetectContentType(b)
+		m := pic.Type
 		limit := int64(MaxImageBytes)
 		switch m {
 		case "image/jpeg", "image/png", "image/webp":
@@ -56,10 +49,10 @@ func loadImages(post publish.Post) ([]image, error) {
 		default:
 			return nil, &publish.PermanentError{Msg: fmt.Sprintf("x: post %s: image %d (%s) is %s; X takes JPEG, PNG, WebP and GIF images", post.ID, i+1, img.Path, m)}
 		}
-		if int64(len(b)) > limit {
-			return nil, &publish.PermanentError{Msg: fmt.Sprintf("x: post %s: image %d (%s) has %d bytes; X takes %s images up to %d MB", post.ID, i+1, img.Path, len(b), m, limit>>20)}
+		if pic.Size > limit {
+			return nil, &publish.PermanentError{Msg: fmt.Sprintf("x: post %s: image %d (%s) has %d bytes; X takes %s images up to %d MB", post.ID, i+1, img.Path, pic.Size, m, limit>>20)}
 		}
-		out = append(out, image{name: filepath.Base(img.Path), mime: m, data: b, alt: img.Alt})
+		out = append(out, image{name: pic.Name, mime: m, data: pic.Data, alt: img.Alt})
 	}
 	return out, nil
 }
