@@ -48,10 +48,11 @@ type Mastodon struct {
 	cfg  MastodonConfig
 	base string
 
-	mu        sync.Mutex
-	accountID string
-	tried     map[string]bool   // posts a status request was sent for
-	done      map[string]Result // posts published by this process
+	accountID wire.Memo
+
+	mu    sync.Mutex
+	tried map[string]bool   // posts a status request was sent for
+	done  map[string]Result // posts published by this process
 }
 
 var _ Publisher = (*Mastodon)(nil)
@@ -245,12 +246,11 @@ func (m *Mastodon) lookup(ctx context.Context, p Post, text string) (Result, boo
 }
 
 func (m *Mastodon) account(ctx context.Context) (string, error) {
-	m.mu.Lock()
-	id := m.accountID
-	m.mu.Unlock()
-	if id != "" {
-		return id, nil
-	}
+	return m.accountID.Get(ctx, m.verifyCredentials)
+}
+
+// verifyCredentials asks the server for the token's account id.
+func (m *Mastodon) verifyCredentials(ctx context.Context) (string, error) {
 	req, err := m.request(ctx, http.MethodGet, "/api/v1/accounts/verify_credentials", nil)
 	if err != nil {
 		return "", err
@@ -264,9 +264,6 @@ func (m *Mastodon) account(ctx context.Context) (string, error) {
 	if acct.ID == "" {
 		return "", errors.New("mastodon: verify_credentials: answer has no account id")
 	}
-	m.mu.Lock()
-	m.accountID = acct.ID
-	m.mu.Unlock()
 	return acct.ID, nil
 }
 

@@ -112,17 +112,10 @@ func (e notFoundError) Unwrap() error { return e.PermanentError }
 
 // user returns the profile's Threads user id, asking Threads once.
 func (p *Publisher) user(ctx context.Context) (string, error) {
-	p.mu.Lock()
-	id := p.userID
-	p.mu.Unlock()
-	if id != "" {
-		return id, nil
-	}
-	me, err := p.Me(ctx)
-	if err != nil {
-		return "", err
-	}
-	return me.ID, nil
+	return p.userID.Get(ctx, func(ctx context.Context) (string, error) {
+		me, err := p.Me(ctx)
+		return me.ID, err
+	})
 }
 
 // User is the Threads profile a token belongs to.
@@ -144,9 +137,7 @@ func (p *Publisher) Me(ctx context.Context) (User, error) {
 	if out.ID == "" {
 		return User{}, fmt.Errorf("threads: %s: the answer has no id", epMe)
 	}
-	p.mu.Lock()
-	p.userID = out.ID
-	p.mu.Unlock()
+	p.userID.Set(out.ID)
 	return User{ID: out.ID, Username: out.Username}, nil
 }
 

@@ -18,7 +18,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -84,9 +83,7 @@ type Publisher struct {
 
 	client api.Client
 	gate   api.Gate // a rate limit or the used-up quota said: nothing before this
-
-	mu     sync.Mutex
-	userID string
+	userID wire.Memo
 }
 
 var _ publish.Publisher = (*Publisher)(nil)
@@ -102,7 +99,8 @@ func New(cfg Config) (*Publisher, error) {
 	}
 	cfg.Handle = strings.TrimPrefix(strings.TrimSpace(cfg.Handle), "@")
 	p := &Publisher{cfg: cfg, base: strings.TrimRight(cfg.API, "/") + "/v1.0",
-		journal: &intent.Journal{Dir: cfg.Journal, Account: cfg.Account}, userID: cfg.UserID}
+		journal: &intent.Journal{Dir: cfg.Journal, Account: cfg.Account}}
+	p.userID.Set(cfg.UserID)
 	p.client = api.Client{Who: api.Who{Network: "threads", Account: cfg.Account, Handle: api.At(cfg.Handle)},
 		HTTP: cfg.Client, Tokens: cfg.Tokens, Expired: tokenExpired, Refuse: p.classify}
 	return p, nil

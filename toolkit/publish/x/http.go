@@ -189,28 +189,10 @@ func (p *Publisher) create(ctx context.Context, text string, mediaIDs []string) 
 
 // user returns the account's X user id, asking X once.
 func (p *Publisher) user(ctx context.Context) (string, error) {
-	p.mu.Lock()
-	id := p.userID
-	p.mu.Unlock()
-	if id != "" {
-		return id, nil
-	}
-	var out struct {
-		Data struct {
-			ID       string `json:"id"`
-			Username string `json:"username"`
-		} `json:"data"`
-	}
-	if err := p.call(ctx, epMe, http.MethodGet, "/2/users/me", nil, &out); err != nil {
-		return "", err
-	}
-	if out.Data.ID == "" {
-		return "", fmt.Errorf("x: %s: the answer has no user id", epMe)
-	}
-	p.mu.Lock()
-	p.userID = out.Data.ID
-	p.mu.Unlock()
-	return out.Data.ID, nil
+	return p.userID.Get(ctx, func(ctx context.Context) (string, error) {
+		me, err := p.Me(ctx)
+		return me.ID, err
+	})
 }
 
 // User is the X account a token belongs to.
@@ -231,8 +213,9 @@ func (p *Publisher) Me(ctx context.Context) (User, error) {
 	if err := p.call(ctx, epMe, http.MethodGet, "/2/users/me", nil, &out); err != nil {
 		return User{}, err
 	}
-	p.mu.Lock()
-	p.userID = out.Data.ID
-	p.mu.Unlock()
+	if out.Data.ID == "" {
+		return User{}, fmt.Errorf("x: %s: the answer has no user id", epMe)
+	}
+	p.userID.Set(out.Data.ID)
 	return User{ID: out.Data.ID, Username: out.Data.Username}, nil
 }

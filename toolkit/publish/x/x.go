@@ -83,9 +83,9 @@ type Publisher struct {
 	base    string
 	client  api.Client
 	journal *intent.Journal
+	userID  wire.Memo
 
 	mu      sync.Mutex
-	userID  string
 	windows map[string]rateWindow // endpoint -> last rate-limit headers seen
 }
 
@@ -101,8 +101,9 @@ func New(cfg Config) (*Publisher, error) {
 		return nil, err
 	}
 	cfg.Handle = strings.TrimPrefix(strings.TrimSpace(cfg.Handle), "@")
-	p := &Publisher{cfg: cfg, base: strings.TrimRight(cfg.API, "/"), userID: cfg.UserID,
+	p := &Publisher{cfg: cfg, base: strings.TrimRight(cfg.API, "/"),
 		journal: &intent.Journal{Dir: cfg.Journal, Account: cfg.Account}, windows: map[string]rateWindow{}}
+	p.userID.Set(cfg.UserID)
 	p.client = api.Client{Who: api.Who{Network: "x", Account: cfg.Account, Handle: api.At(cfg.Handle)},
 		HTTP: cfg.Client, Tokens: cfg.Tokens, Observe: p.noteRate, Refuse: p.classify}
 	return p, nil

@@ -21,6 +21,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -244,4 +245,36 @@ func Sleep(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// Memo is a value asked of the network once and kept: the account's own
+// id, which a lookup needs and which does not change. The zero value is
+// empty.
+type Memo struct {
+	mu sync.Mutex
+	v  string
+}
+
+// Set keeps v, a value known without asking ("" keeps nothing).
+func (m *Memo) Set(v string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.v = v
+}
+
+// Get returns the kept value, or asks for it and keeps what ask returns.
+// Two callers at once may both ask; the answer is the same.
+func (m *Memo) Get(ctx context.Context, ask func(context.Context) (string, error)) (string, error) {
+	m.mu.Lock()
+	v := m.v
+	m.mu.Unlock()
+	if v != "" {
+		return v, nil
+	}
+	v, err := ask(ctx)
+	if err != nil {
+		return "", err
+	}
+	m.Set(v)
+	return v, nil
 }
