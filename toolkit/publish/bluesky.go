@@ -77,8 +77,7 @@ func NewBluesky(cfg BlueskyConfig) (*Bluesky, error) {
 	if cfg.Service == "" {
 		cfg.Service = "https://bsky.social"
 	}
-	u, err := url.Parse(cfg.Service)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if !wire.IsURL(cfg.Service) {
 		return nil, fmt.Errorf("bluesky: service %q: want the PDS URL, such as https://bsky.social", cfg.Service)
 	}
 	if strings.TrimSpace(cfg.Identifier) == "" {

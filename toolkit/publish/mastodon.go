@@ -59,8 +59,7 @@ var _ Publisher = (*Mastodon)(nil)
 
 // NewMastodon checks cfg and returns the publisher.
 func NewMastodon(cfg MastodonConfig) (*Mastodon, error) {
-	u, err := url.Parse(cfg.Server)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if !wire.IsURL(cfg.Server) {
 		return nil, fmt.Errorf("mastodon: server %q: want a URL such as https://mastodon.social", cfg.Server)
 	}
 	if cfg.Token.IsZero() {

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -44,8 +43,7 @@ var _ Publisher = (*Webhook)(nil)
 
 // NewWebhook checks cfg and returns the publisher.
 func NewWebhook(cfg WebhookConfig) (*Webhook, error) {
-	u, err := url.Parse(cfg.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if !wire.IsURL(cfg.URL) {
 		return nil, fmt.Errorf("webhook: url %q: want an absolute http or https URL", cfg.URL)
 	}
 	if cfg.Secret.IsZero() {

@@ -119,10 +119,7 @@ func (p *Publisher) user(ctx context.Context) (string, error) {
 }
 
 // User is the Threads profile a token belongs to.
-type User struct {
-	ID       string
-	Username string
-}
+type User = api.User
 
 // Me asks Threads whose token the publisher holds (GET /me), a read-only
 // call that also proves the token works.

@@ -196,10 +196,7 @@ func (p *Publisher) user(ctx context.Context) (string, error) {
 }
 
 // User is the X account a token belongs to.
-type User struct {
-	ID       string
-	Username string
-}
+type User = api.User
 
 // Me asks X whose token the publisher holds (GET /2/users/me), a
 // read-only call that also proves the token works.

@@ -69,6 +69,13 @@ func (w Who) TokenError(err error) error {
 	return account.TokenError(w.Network, err, w.LoginHint())
 }
 
+// User is the account a token belongs to, as the network's "me" call
+// answers.
+type User struct {
+	ID       string
+	Username string
+}
+
 // TokenSource gives the account's access token. *account.Source and
 // *account.Stored are ones.
 type TokenSource interface {

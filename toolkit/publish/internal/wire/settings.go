@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 )
 
@@ -45,7 +44,7 @@ func (s Settings) Check() error {
 		if *s.API == "" {
 			*s.API = s.DefaultAPI
 		}
-		if !strings.HasPrefix(*s.API, "https://") && !strings.HasPrefix(*s.API, "http://") {
+		if !IsURL(*s.API) {
 			return fmt.Errorf("%s: API %q: want a URL such as %s", s.Network, *s.API, s.DefaultAPI)
 		}
 	}

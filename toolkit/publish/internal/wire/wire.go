@@ -152,6 +152,13 @@ func Read(resp *http.Response) []byte {
 	return b
 }
 
+// IsURL reports whether s is an absolute http or https URL with a host:
+// what every publisher takes as the address of a server.
+func IsURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
 // OK reports whether status is a 2xx.
 func OK(status int) bool { return status >= 200 && status <= 299 }
 
