@@ -93,9 +93,6 @@ func New(cfg Config) (*Publisher, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Version == "" {
-		cfg.Version = account.GraphVersion
-	}
 	gc, err := graph.NewClient(graph.Config{API: cfg.API, Version: cfg.Version, HTTP: cfg.Client, Now: cfg.Now, Tokens: cfg.Tokens,
 		Who: api.Who{Network: "facebook", Account: cfg.Account, Handle: cfg.Page, Permissions: Permissions, Task: task}})
 	if err != nil {

@@ -129,9 +129,6 @@ func New(cfg Config) (*Publisher, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Version == "" {
-		cfg.Version = account.GraphVersion
-	}
 	handle := api.At(strings.TrimPrefix(strings.TrimSpace(cfg.Handle), "@"))
 	gc, err := graph.NewClient(graph.Config{API: cfg.API, Version: cfg.Version, HTTP: cfg.Client, Now: cfg.Now, Tokens: cfg.Tokens,
 		Who: api.Who{Network: "instagram", Account: cfg.Account, Handle: handle, Permissions: Permissions, Task: task}})

@@ -69,7 +69,7 @@ type TokenSource = api.TokenSource
 // in HTTP and Now (wire.Settings).
 type Config struct {
 	API     string
-	Version string // v25.0
+	Version string // v25.0; default account.GraphVersion, the one the sign-in uses
 	HTTP    *http.Client
 	Now     func() time.Time
 	Who     api.Who
@@ -89,7 +89,10 @@ type Client struct {
 
 // NewClient checks cfg and returns the client.
 func NewClient(cfg Config) (*Client, error) {
-	if cfg.Version == "" || cfg.Version[0] != 'v' {
+	if cfg.Version == "" {
+		cfg.Version = account.GraphVersion
+	}
+	if cfg.Version[0] != 'v' {
 		return nil, fmt.Errorf("graph API version %q: want one such as v25.0", cfg.Version)
 	}
 	c := &Client{Base: strings.TrimRight(cfg.API, "/") + "/" + cfg.Version, Now: cfg.Now, Who: cfg.Who, tokens: cfg.Tokens}
