@@ -71,14 +71,18 @@ func (c *MetaClient) graph() string {
 }
 
 // MetaError is Meta's error body, {"error": {"message", "type", "code",
-// "error_subcode", "fbtrace_id"}}.
+// "error_subcode", ...}}: the one reading of it, for the sign-in here and
+// for the Facebook, Instagram and Threads publishers.
 type MetaError struct {
-	Status  int    `json:"-"`
-	Message string `json:"message"`
-	Type    string `json:"type"`
-	Code    int    `json:"code"`
-	Subcode int    `json:"error_subcode"`
-	TraceID string `json:"fbtrace_id"`
+	Status    int    `json:"-"`
+	Message   string `json:"message"`
+	Type      string `json:"type"`
+	Code      int    `json:"code"`
+	Subcode   int    `json:"error_subcode"`
+	UserTitle string `json:"error_user_title"`
+	UserMsg   string `json:"error_user_msg"` // meant for people, when there is one
+	Transient bool   `json:"is_transient"`
+	TraceID   string `json:"fbtrace_id"`
 }
 
 func (e *MetaError) Error() string {

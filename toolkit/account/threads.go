@@ -113,13 +113,7 @@ func (tt threadsToken) token(c *Client) Token {
 
 // graphError is the error body of Meta's Graph APIs, Threads included.
 type graphError struct {
-	Error struct {
-		Message   string `json:"message"`
-		Type      string `json:"type"`
-		Code      int    `json:"code"`
-		Subcode   int    `json:"error_subcode"`
-		FBTraceID string `json:"fbtrace_id"`
-	} `json:"error"`
+	Error MetaError `json:"error"`
 }
 
 // threadsCall sends one token request; a refusal (4xx but 429) is a

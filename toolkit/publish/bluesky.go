@@ -1,7 +1,6 @@
 package publish
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -9,13 +8,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"reflect"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/wire"
 )
 
 // Bluesky's limits on images (app.bsky.embed.images).
@@ -77,8 +77,7 @@ func NewBluesky(cfg BlueskyConfig) (*Bluesky, error) {
 	if cfg.Service == "" {
 		cfg.Service = "https://bsky.social"
 	}
-	u, err := url.Parse(cfg.Service)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if !wire.IsURL(cfg.Service) {
 		return nil, fmt.Errorf("bluesky: service %q: want the PDS URL, such as https://bsky.social", cfg.Service)
 	}
 	if strings.TrimSpace(cfg.Identifier) == "" {
@@ -87,12 +86,7 @@ func NewBluesky(cfg BlueskyConfig) (*Bluesky, error) {
 	if cfg.AppPassword.IsZero() {
 		return nil, errors.New("bluesky: app password: required")
 	}
-	if cfg.Client == nil {
-		cfg.Client = &http.Client{Timeout: 60 * time.Second}
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
+	wire.Settings{Client: &cfg.Client, Now: &cfg.Now}.Fill()
 	return &Bluesky{cfg: cfg, base: strings.TrimRight(cfg.Service, "/")}, nil
 }
 
@@ -441,22 +435,14 @@ func (b *Bluesky) call(ctx context.Context, method, nsid string, q url.Values, b
 	if len(q) > 0 {
 		u += "?" + q.Encode()
 	}
-	var rd io.Reader
+	var mk wire.Body
 	if body != nil {
-		rd = bytes.NewReader(body)
+		mk = wire.Bytes(body, ctype)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, u, rd)
+	req, err := wire.NewRequest(ctx, method, u, mk, tok)
 	if err != nil {
 		return fmt.Errorf("bluesky: %w", err)
 	}
-	if ctype != "" {
-		req.Header.Set("Content-Type", ctype)
-	}
-	if tok != "" {
-		req.Header.Set("Authorization", "Bearer "+tok)
-	}
-	req.Header.Set("User-Agent", userAgent)
-	req.Header.Set("Accept", "application/json")
 	what := "bluesky: " + nsid
 	resp, err := b.cfg.Client.Do(req)
 	if err != nil {

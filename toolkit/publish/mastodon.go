@@ -1,19 +1,17 @@
 package publish
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"mime/multipart"
 	"net/http"
-	"net/textproto"
 	"net/url"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/wire"
 )
 
 // MastodonConfig configures a Mastodon publisher.
@@ -50,18 +48,18 @@ type Mastodon struct {
 	cfg  MastodonConfig
 	base string
 
-	mu        sync.Mutex
-	accountID string
-	tried     map[string]bool   // posts a status request was sent for
-	done      map[string]Result // posts published by this process
+	accountID wire.Memo
+
+	mu    sync.Mutex
+	tried map[string]bool   // posts a status request was sent for
+	done  map[string]Result // posts published by this process
 }
 
 var _ Publisher = (*Mastodon)(nil)
 
 // NewMastodon checks cfg and returns the publisher.
 func NewMastodon(cfg MastodonConfig) (*Mastodon, error) {
-	u, err := url.Parse(cfg.Server)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if !wire.IsURL(cfg.Server) {
 		return nil, fmt.Errorf("mastodon: server %q: want a URL such as https://mastodon.social", cfg.Server)
 	}
 	if cfg.Token.IsZero() {
@@ -74,21 +72,8 @@ func NewMastodon(cfg MastodonConfig) (*Mastodon, error) {
 	default:
 		return nil, fmt.Errorf("mastodon: visibility %q: want public, unlisted or private", cfg.Visibility)
 	}
-	if cfg.PollInterval <= 0 {
-		cfg.PollInterval = time.Second
-	}
-	if cfg.MaxPolls <= 0 {
-		cfg.MaxPolls = 60
-	}
-	if cfg.Client == nil {
-		cfg.Client = &http.Client{Timeout: 60 * time.Second}
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.Sleep == nil {
-		cfg.Sleep = sleepCtx
-	}
+	wire.Settings{PollInterval: &cfg.PollInterval, PollDefault: time.Second, MaxPolls: &cfg.MaxPolls, MaxPollsDefault: 60,
+		Client: &cfg.Client, Now: &cfg.Now, Sleep: &cfg.Sleep}.Fill()
 	return &Mastodon{cfg: cfg, base: strings.TrimRight(cfg.Server, "/"), tried: map[string]bool{}, done: map[string]Result{}}, nil
 }
 
@@ -156,17 +141,15 @@ func (m *Mastodon) Publish(ctx context.Context, p Post) (Result, error) {
 	for _, id := range ids {
 		form.Add("media_ids[]", id)
 	}
-	req, err := m.request(ctx, http.MethodPost, "/api/v1/statuses", strings.NewReader(form.Encode()))
+	// wire.NewRequest leaves net/http no way to resend the status by
+	// itself: it would on a dropped connection since the request carries
+	// Idempotency-Key, and on a server that ignores the key that is a
+	// duplicate. The retry goes through the lookup above instead.
+	req, err := m.request(ctx, http.MethodPost, "/api/v1/statuses", wire.Form(form))
 	if err != nil {
 		return Result{}, err
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Idempotency-Key", p.ID)
-	// net/http silently resends a request carrying Idempotency-Key when a
-	// reused connection drops before the answer. On a server that ignores
-	// the key that is a duplicate; without GetBody it cannot resend, and
-	// the retry goes through the lookup above instead.
-	req.GetBody = nil
 	m.mu.Lock()
 	m.tried[p.ID] = true
 	m.mu.Unlock()
@@ -188,29 +171,11 @@ func (m *Mastodon) remember(id string, res Result) {
 
 // upload sends one image and waits until the server has processed it.
 func (m *Mastodon) upload(ctx context.Context, f media) (string, error) {
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	h := textproto.MIMEHeader{}
-	h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="file"; filename=%q`, f.Name))
-	h.Set("Content-Type", f.Type)
-	part, err := mw.CreatePart(h)
-	if err != nil {
-		return "", fmt.Errorf("mastodon: %w", err)
-	}
-	if _, err := part.Write(f.Data); err != nil {
-		return "", fmt.Errorf("mastodon: %w", err)
-	}
-	if err := mw.WriteField("description", f.Alt); err != nil {
-		return "", fmt.Errorf("mastodon: %w", err)
-	}
-	if err := mw.Close(); err != nil {
-		return "", fmt.Errorf("mastodon: %w", err)
-	}
-	req, err := m.request(ctx, http.MethodPost, "/api/v2/media", &body)
+	body := wire.Multipart(url.Values{"description": {f.Alt}}, wire.File{Field: "file", Name: f.Name, Type: f.Type, Data: f.Data})
+	req, err := m.request(ctx, http.MethodPost, "/api/v2/media", body)
 	if err != nil {
 		return "", err
 	}
-	req.Header.Set("Content-Type", mw.FormDataContentType())
 	var att mastoMedia
 	if err := m.do(req, "POST /api/v2/media "+f.Name, &att); err != nil {
 		return "", err
@@ -272,7 +237,7 @@ func (m *Mastodon) lookup(ctx context.Context, p Post, text string) (Result, boo
 		if err := m.do(req, "GET /api/v1/statuses/:id/source", &src); err != nil {
 			return Result{}, false, err
 		}
-		if normalizeNewlines(src.Text) == normalizeNewlines(text) {
+		if SameText(src.Text, text) {
 			return Result{RemoteID: st.ID, URL: st.URL}, true, nil
 		}
 	}
@@ -280,12 +245,11 @@ func (m *Mastodon) lookup(ctx context.Context, p Post, text string) (Result, boo
 }
 
 func (m *Mastodon) account(ctx context.Context) (string, error) {
-	m.mu.Lock()
-	id := m.accountID
-	m.mu.Unlock()
-	if id != "" {
-		return id, nil
-	}
+	return m.accountID.Get(ctx, m.verifyCredentials)
+}
+
+// verifyCredentials asks the server for the token's account id.
+func (m *Mastodon) verifyCredentials(ctx context.Context) (string, error) {
 	req, err := m.request(ctx, http.MethodGet, "/api/v1/accounts/verify_credentials", nil)
 	if err != nil {
 		return "", err
@@ -299,9 +263,6 @@ func (m *Mastodon) account(ctx context.Context) (string, error) {
 	if acct.ID == "" {
 		return "", errors.New("mastodon: verify_credentials: answer has no account id")
 	}
-	m.mu.Lock()
-	m.accountID = acct.ID
-	m.mu.Unlock()
 	return acct.ID, nil
 }
 
@@ -317,14 +278,11 @@ func sameMastoMedia(got []mastoMedia, want []Image) bool {
 	return true
 }
 
-func (m *Mastodon) request(ctx context.Context, method, path string, body io.Reader) (*http.Request, error) {
-	req, err := http.NewRequestWithContext(ctx, method, m.base+path, body)
+func (m *Mastodon) request(ctx context.Context, method, path string, body wire.Body) (*http.Request, error) {
+	req, err := wire.NewRequest(ctx, method, m.base+path, body, m.cfg.Token.Reveal())
 	if err != nil {
 		return nil, fmt.Errorf("mastodon: %w", err)
 	}
-	req.Header.Set("Authorization", "Bearer "+m.cfg.Token.Reveal())
-	req.Header.Set("User-Agent", userAgent)
-	req.Header.Set("Accept", "application/json")
 	return req, nil
 }
 
@@ -351,32 +309,4 @@ func primaryLanguage(tag string) string {
 	lang, _, _ := strings.Cut(tag, "-")
 	lang, _, _ = strings.Cut(lang, "_")
 	return strings.ToLower(lang)
-}
-
-// withLink appends link on a line of its own unless text already has it.
-func withLink(text, link string) string {
-	link = strings.TrimSpace(link)
-	if link == "" || strings.Contains(text, link) {
-		return text
-	}
-	if strings.TrimSpace(text) == "" {
-		return link
-	}
-	return strings.TrimRight(text, " \n") + "\n\n" + link
-}
-
-func normalizeNewlines(s string) string {
-	return strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
-}
-
-// sleepCtx waits d or until ctx is done.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

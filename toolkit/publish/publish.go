@@ -7,9 +7,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/campaignkit/campaignkit/toolkit"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Image is a picture attached to a post (the queue keeps the same type).
@@ -31,6 +33,28 @@ type Post struct {
 // of its own for the link (Mastodon, Bluesky): text, with link on a line of
 // its own unless text already has it. A caption's length is counted on it.
 func WithLink(text, link string) string { return withLink(text, link) }
+
+// withLink is WithLink.
+func withLink(text, link string) string {
+	link = strings.TrimSpace(link)
+	if link == "" || strings.Contains(text, link) {
+		return text
+	}
+	if strings.TrimSpace(text) == "" {
+		return link
+	}
+	return strings.TrimRight(text, " \n") + "\n\n" + link
+}
+
+// SameText reports whether a and b are the same text of a post as a
+// network keeps it: the same after NFC (the form networks store), one
+// kind of line end and no surrounding space. A publisher that looks for
+// the copy an earlier attempt made compares its text with this.
+func SameText(a, b string) bool { return sameTextForm(a) == sameTextForm(b) }
+
+func sameTextForm(s string) string {
+	return strings.TrimSpace(norm.NFC.String(strings.ReplaceAll(s, "\r\n", "\n")))
+}
 
 // maxImages is how many images a post may carry on the networks that
 // refuse more: Bluesky's app.bsky.embed.images, and the default of

@@ -1,7 +1,6 @@
 package publish
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -9,12 +8,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/wire"
 )
 
 // SignatureHeader carries the webhook body's HMAC-SHA256 signature:
@@ -44,19 +43,13 @@ var _ Publisher = (*Webhook)(nil)
 
 // NewWebhook checks cfg and returns the publisher.
 func NewWebhook(cfg WebhookConfig) (*Webhook, error) {
-	u, err := url.Parse(cfg.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if !wire.IsURL(cfg.URL) {
 		return nil, fmt.Errorf("webhook: url %q: want an absolute http or https URL", cfg.URL)
 	}
 	if cfg.Secret.IsZero() {
 		return nil, errors.New("webhook: secret: required to sign requests")
 	}
-	if cfg.Client == nil {
-		cfg.Client = &http.Client{Timeout: 30 * time.Second}
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
+	wire.Settings{Client: &cfg.Client, Timeout: 30 * time.Second, Now: &cfg.Now}.Fill()
 	return &Webhook{cfg: cfg}, nil
 }
 
@@ -104,16 +97,13 @@ func (w *Webhook) Publish(ctx context.Context, p Post) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("webhook: %w", err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.cfg.URL, bytes.NewReader(body))
+	// wire.NewRequest leaves net/http no way to resend the POST by itself
+	// when a reused connection drops: the runner decides about retries.
+	req, err := wire.NewRequest(ctx, http.MethodPost, w.cfg.URL, wire.Bytes(body, "application/json"), "")
 	if err != nil {
 		return Result{}, fmt.Errorf("webhook: %w", err)
 	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", userAgent)
 	req.Header.Set("Idempotency-Key", p.ID)
-	// Without GetBody net/http does not resend the POST by itself when a
-	// reused connection drops: the runner decides about retries.
-	req.GetBody = nil
 	req.Header.Set(SignatureHeader, SignWebhook([]byte(w.cfg.Secret.Reveal()), w.cfg.Now(), body))
 	resp, err := w.cfg.Client.Do(req)
 	if err != nil {
@@ -128,7 +118,7 @@ func (w *Webhook) Publish(ctx context.Context, p Post) (Result, error) {
 		ID  any    `json:"id"`
 		URL string `json:"url"`
 	}
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	b := wire.Read(resp)
 	if json.Unmarshal(b, &answer) == nil {
 		switch id := answer.ID.(type) {
 		case string:

@@ -15,30 +15,25 @@
 package facebook
 
 import (
-	"github.com/campaignkit/campaignkit/toolkit"
-
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"image"
-	_ "image/gif"  // decodable cards
-	_ "image/jpeg" // decodable cards
-	_ "image/png"  // decodable cards
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
+	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/campaignkit/campaignkit/toolkit/account"
 	"github.com/campaignkit/campaignkit/toolkit/caption"
 	"github.com/campaignkit/campaignkit/toolkit/publish"
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/api"
 	"github.com/campaignkit/campaignkit/toolkit/publish/internal/graph"
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/intent"
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/wire"
 )
 
 // Facebook's limits, checked before sending.
@@ -82,12 +77,7 @@ type Config struct {
 type Publisher struct {
 	cfg     Config
 	graph   *graph.Client
-	journal graph.Journal
-	who     graph.Who
-
-	mu    sync.Mutex
-	tried map[string]time.Time
-	done  map[string]publish.Result
+	journal *intent.Journal
 }
 
 var _ publish.Publisher = (*Publisher)(nil)
@@ -97,28 +87,18 @@ func New(cfg Config) (*Publisher, error) {
 	if cfg.PageID == "" {
 		return nil, errors.New("facebook: page id: required (sign in with campaignkit accounts login facebook)")
 	}
-	if cfg.Tokens == nil {
-		return nil, errors.New("facebook: token source: required")
+	err := wire.Settings{Network: "facebook", API: &cfg.API, DefaultAPI: graph.DefaultAPI, NeedTokens: true, Tokens: cfg.Tokens != nil,
+		LookupCount: &cfg.LookupCount, LookupDefault: 25, LookupMin: 1,
+		Client: &cfg.Client, Now: &cfg.Now}.Check()
+	if err != nil {
+		return nil, err
 	}
-	if cfg.Version == "" {
-		cfg.Version = account.GraphVersion
-	}
-	if cfg.LookupCount == 0 {
-		cfg.LookupCount = 25
-	}
-	if cfg.LookupCount < 1 || cfg.LookupCount > 100 {
-		return nil, fmt.Errorf("facebook: lookup count %d: want 1 to 100", cfg.LookupCount)
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	gc, err := graph.NewClient(cfg.API, cfg.Version, cfg.Client, cfg.Now)
+	gc, err := graph.NewClient(graph.Config{API: cfg.API, Version: cfg.Version, HTTP: cfg.Client, Now: cfg.Now, Tokens: cfg.Tokens,
+		Who: api.Who{Network: "facebook", Account: cfg.Account, Handle: cfg.Page, Permissions: Permissions, Task: task}})
 	if err != nil {
 		return nil, fmt.Errorf("facebook: %w", err)
 	}
-	return &Publisher{cfg: cfg, graph: gc, journal: graph.Journal{Dir: cfg.Journal, Account: cfg.Account},
-		who:   graph.Who{Network: "facebook", Account: cfg.Account, Handle: cfg.Page, Permissions: Permissions, Task: task},
-		tried: map[string]time.Time{}, done: map[string]publish.Result{}}, nil
+	return &Publisher{cfg: cfg, graph: gc, journal: &intent.Journal{Dir: cfg.Journal, Account: cfg.Account}}, nil
 }
 
 // Name returns "facebook".
@@ -132,18 +112,11 @@ type photo struct {
 
 // Publish posts post once, or finds the copy an earlier attempt posted.
 func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Result, error) {
-	p.mu.Lock()
-	res, done := p.done[post.ID]
-	triedAt, tried := p.tried[post.ID]
-	p.mu.Unlock()
-	if done {
-		return res, nil
-	}
 	// A link goes in the link field of a text post (Facebook shows its
 	// preview); a photo post has no such field, so there it ends the text.
 	message, link := post.Text, strings.TrimSpace(post.Link)
 	if len(post.Images) > 0 {
-		message, link = graph.WithLink(post.Text, post.Link), ""
+		message, link = publish.WithLink(post.Text, post.Link), ""
 	}
 	photos, err := p.check(post, message, link)
 	if err != nil {
@@ -153,33 +126,24 @@ func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Res
 	if err != nil {
 		return publish.Result{}, fmt.Errorf("facebook: %w", err)
 	}
-	if rec.State == graph.StateDone && rec.RemoteID != "" {
-		res := publish.Result{RemoteID: rec.RemoteID, URL: rec.URL}
-		p.remember(post.ID, res)
-		return res, nil
+	if rec.Out() {
+		return publish.Result{RemoteID: rec.RemoteID, URL: rec.URL}, nil
 	}
-	mayExist := tried || publish.Attempt(ctx) > 1 || rec.State != ""
-	since := post.At.Add(-time.Hour)
-	if tried && triedAt.Before(since) {
-		since = triedAt
-	}
-	if !rec.IntentAt.IsZero() && rec.IntentAt.Add(-time.Minute).Before(since) {
-		since = rec.IntentAt.Add(-time.Minute)
-	}
+	mayExist := rec.MayExist(publish.Attempt(ctx))
+	since := rec.Since(post.At)
 	if mayExist {
 		res, found, err := p.lookup(ctx, message, since)
 		if err != nil {
 			return publish.Result{}, fmt.Errorf("facebook: looking for an earlier copy of post %s before sending it again: %w", post.ID, err)
 		}
 		if found {
-			p.finish(post.ID, rec, res)
-			return res, nil
+			return p.journal.Done(post.ID, res), nil
 		}
 	}
-	if err := p.graph.CheckBlocked("POST /{page-id}/feed", p.who); err != nil {
+	if err := p.graph.CheckBlocked("POST /{page-id}/feed"); err != nil {
 		return publish.Result{}, err
 	}
-	tok, err := p.token(ctx)
+	tok, err := p.graph.Token(ctx)
 	if err != nil {
 		return publish.Result{}, err
 	}
@@ -198,43 +162,26 @@ func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Res
 			// Facebook says the Page has this text already: most likely
 			// our earlier attempt, not yet listed when we looked.
 			if res, found, lerr := p.lookup(ctx, message, since); lerr == nil && found {
-				p.finish(post.ID, rec, res)
-				return res, nil
+				return p.journal.Done(post.ID, res), nil
 			}
 		}
 		return publish.Result{}, err
 	}
-	res = p.result(id)
-	p.finish(post.ID, rec, res)
-	return res, nil
+	return p.journal.Done(post.ID, p.result(id)), nil
 }
 
-// intent records, durably, that the request that publishes is about to
+// intend records, durably, that the request that publishes is about to
 // be sent.
-func (p *Publisher) intent(post publish.Post) error {
-	now := p.cfg.Now()
-	if err := p.journal.Save(graph.Record{PostID: post.ID, State: graph.StateSending, IntentAt: now.UTC()}); err != nil {
+func (p *Publisher) intend(post publish.Post) error {
+	rec, err := p.journal.Load(post.ID)
+	if err == nil {
+		rec.PostID = post.ID
+		_, err = p.journal.Intend(rec, p.cfg.Now())
+	}
+	if err != nil {
 		return fmt.Errorf("facebook: %w", err)
 	}
-	p.mu.Lock()
-	p.tried[post.ID] = now
-	p.mu.Unlock()
 	return nil
-}
-
-func (p *Publisher) finish(postID string, rec graph.Record, res publish.Result) {
-	rec.PostID, rec.State, rec.RemoteID, rec.URL = postID, graph.StateDone, res.RemoteID, res.URL
-	// A failure here is not the post's failure: it is out, and a later
-	// attempt finds it by looking.
-	_ = p.journal.Save(rec)
-	p.remember(postID, res)
-}
-
-func (p *Publisher) remember(id string, res publish.Result) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.done[id] = res
-	delete(p.tried, id)
 }
 
 // result is where a person finds the post: a Page post id is
@@ -245,25 +192,6 @@ func (p *Publisher) result(id string) publish.Result {
 		return publish.Result{RemoteID: id, URL: "https://www.facebook.com/" + id}
 	}
 	return publish.Result{RemoteID: id, URL: "https://www.facebook.com/" + page + "/posts/" + post}
-}
-
-func (p *Publisher) token(ctx context.Context) (publish.Secret, error) {
-	tok, err := p.cfg.Tokens.Token(ctx)
-	if err != nil {
-		return publish.Secret{}, account.TokenError("facebook", err, p.who.LoginHint())
-	}
-	return tok, nil
-}
-
-// call sends one Graph API request and classifies a refusal.
-func (p *Publisher) call(ctx context.Context, tok publish.Secret, ep, method, path string, q url.Values, body graph.Body, out any) error {
-	if err := p.graph.Do(ctx, method, path, q, body, tok, out); err != nil {
-		if ctx.Err() != nil {
-			return fmt.Errorf("facebook: %s: %w", ep, ctx.Err())
-		}
-		return p.graph.Classify(ep, p.who, err)
-	}
-	return nil
 }
 
 func (p *Publisher) pagePath(edge string) string {
@@ -278,13 +206,19 @@ func (p *Publisher) sendText(ctx context.Context, tok publish.Secret, post publi
 	if link != "" {
 		form.Set("link", link)
 	}
-	if err := p.intent(post); err != nil {
+	return p.postFeed(ctx, tok, post, form)
+}
+
+// postFeed records the intent to publish, then publishes a feed post of
+// form and returns its id.
+func (p *Publisher) postFeed(ctx context.Context, tok publish.Secret, post publish.Post, form url.Values) (string, error) {
+	if err := p.intend(post); err != nil {
 		return "", err
 	}
 	var out struct {
 		ID string `json:"id"`
 	}
-	if err := p.call(ctx, tok, "POST /{page-id}/feed", http.MethodPost, p.pagePath("feed"), nil, graph.Form(form), &out); err != nil {
+	if err := p.graph.Call(ctx, tok, "POST /{page-id}/feed", http.MethodPost, p.pagePath("feed"), nil, wire.Form(form), &out); err != nil {
 		return "", err
 	}
 	if out.ID == "" {
@@ -308,8 +242,8 @@ func (p *Publisher) upload(ctx context.Context, tok publish.Secret, ph photo, pu
 		ID     string `json:"id"`
 		PostID string `json:"post_id"`
 	}
-	body := graph.Multipart(fields, graph.File{Field: "source", Name: ph.name, Type: ph.mime, Data: ph.data})
-	if err := p.call(ctx, tok, "POST /{page-id}/photos", http.MethodPost, p.pagePath("photos"), nil, body, &out); err != nil {
+	body := wire.Multipart(fields, wire.File{Field: "source", Name: ph.name, Type: ph.mime, Data: ph.data})
+	if err := p.graph.Call(ctx, tok, "POST /{page-id}/photos", http.MethodPost, p.pagePath("photos"), nil, body, &out); err != nil {
 		return "", "", err
 	}
 	if out.ID == "" {
@@ -319,7 +253,7 @@ func (p *Publisher) upload(ctx context.Context, tok publish.Secret, ph photo, pu
 }
 
 func (p *Publisher) sendPhoto(ctx context.Context, tok publish.Secret, post publish.Post, message string, ph photo) (string, error) {
-	if err := p.intent(post); err != nil {
+	if err := p.intend(post); err != nil {
 		return "", err
 	}
 	photoID, postID, err := p.upload(ctx, tok, ph, true, message)
@@ -348,25 +282,13 @@ func (p *Publisher) sendPhotos(ctx context.Context, tok publish.Secret, post pub
 		b, _ := json.Marshal(map[string]string{"media_fbid": id})
 		form.Set(fmt.Sprintf("attached_media[%d]", i), string(b))
 	}
-	if err := p.intent(post); err != nil {
-		return "", err
-	}
-	var out struct {
-		ID string `json:"id"`
-	}
-	if err := p.call(ctx, tok, "POST /{page-id}/feed", http.MethodPost, p.pagePath("feed"), nil, graph.Form(form), &out); err != nil {
-		return "", err
-	}
-	if out.ID == "" {
-		return "", errors.New("facebook: POST /{page-id}/feed: the answer has no post id")
-	}
-	return out.ID, nil
+	return p.postFeed(ctx, tok, post, form)
 }
 
 // lookup reads the Page's posts since since for one with message: the
 // copy an earlier attempt made.
 func (p *Publisher) lookup(ctx context.Context, message string, since time.Time) (publish.Result, bool, error) {
-	tok, err := p.token(ctx)
+	tok, err := p.graph.Token(ctx)
 	if err != nil {
 		return publish.Result{}, false, err
 	}
@@ -379,16 +301,15 @@ func (p *Publisher) lookup(ctx context.Context, message string, since time.Time)
 			Permalink string `json:"permalink_url"`
 		} `json:"data"`
 	}
-	if err := p.call(ctx, tok, "GET /{page-id}/posts", http.MethodGet, p.pagePath("posts"), q, nil, &out); err != nil {
+	if err := p.graph.Call(ctx, tok, "GET /{page-id}/posts", http.MethodGet, p.pagePath("posts"), q, nil, &out); err != nil {
 		return publish.Result{}, false, err
 	}
-	want := graph.Normalize(message)
-	if want == "" {
+	if strings.TrimSpace(message) == "" {
 		// a post with no text cannot be told from another one
 		return publish.Result{}, false, nil
 	}
 	for _, d := range out.Data {
-		if graph.Normalize(d.Message) == want {
+		if publish.SameText(d.Message, message) {
 			res := p.result(d.ID)
 			if d.Permalink != "" {
 				res.URL = d.Permalink
@@ -425,37 +346,33 @@ func (p *Publisher) check(post publish.Post, message, link string) ([]photo, err
 }
 
 func readPhoto(img publish.Image) (photo, string) {
-	st, err := os.Stat(img.Path)
+	pic, err := publish.ReadPicture(img.Path, MaxPhotoBytes-1) // Photo reference: under 10 MB
+	if errors.Is(err, toolkit.ErrTooBig) {
+		return photo{}, fmt.Sprintf("has %d bytes; Facebook takes photos under 10 MB", pic.Size)
+	}
 	if err != nil {
 		return photo{}, "cannot be read: " + err.Error()
 	}
-	if st.Size() >= MaxPhotoBytes {
-		return photo{}, fmt.Sprintf("has %d bytes; Facebook takes photos under 10 MB", st.Size())
-	}
-	b, err := toolkit.ReadPath(img.Path, MaxPhotoBytes) // bounded; a pipe is refused, not waited on
-	if err != nil {
-		return photo{}, "cannot be read: " + err.Error()
-	}
-	mime := http.DetectContentType(b)
+	mime := pic.Type
 	switch mime {
 	case "image/jpeg", "image/png", "image/gif":
-		if _, _, err := image.DecodeConfig(bytes.NewReader(b)); err != nil {
+		if pic.Width == 0 || pic.Height == 0 {
 			return photo{}, "is not a readable " + mime + " image"
 		}
 	case "image/bmp":
 	default:
-		if !bytes.HasPrefix(b, []byte("II*\x00")) && !bytes.HasPrefix(b, []byte("MM\x00*")) {
+		if !bytes.HasPrefix(pic.Data, []byte("II*\x00")) && !bytes.HasPrefix(pic.Data, []byte("MM\x00*")) {
 			return photo{}, "is " + mime + "; Facebook takes JPEG, PNG, GIF, BMP and TIFF photos"
 		}
 		mime = "image/tiff"
 	}
-	return photo{name: filepath.Base(img.Path), mime: mime, data: b, alt: img.Alt}, ""
+	return photo{name: pic.Name, mime: mime, data: pic.Data, alt: img.Alt}, ""
 }
 
 // Me asks Facebook which Page the token is of (GET /me?fields=id,name), a
 // read-only call that also proves the token works.
 func (p *Publisher) Me(ctx context.Context) (id, name string, err error) {
-	tok, err := p.token(ctx)
+	tok, err := p.graph.Token(ctx)
 	if err != nil {
 		return "", "", err
 	}
@@ -463,7 +380,7 @@ func (p *Publisher) Me(ctx context.Context) (id, name string, err error) {
 		ID   string `json:"id"`
 		Name string `json:"name"`
 	}
-	if err := p.call(ctx, tok, "GET /me", http.MethodGet, "/me", url.Values{"fields": {"id,name"}}, nil, &out); err != nil {
+	if err := p.graph.Call(ctx, tok, "GET /me", http.MethodGet, "/me", url.Values{"fields": {"id,name"}}, nil, &out); err != nil {
 		return "", "", err
 	}
 	return out.ID, out.Name, nil

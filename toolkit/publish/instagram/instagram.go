@@ -22,8 +22,6 @@
 package instagram
 
 import (
-	"github.com/campaignkit/campaignkit/toolkit"
-
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -41,13 +39,16 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
+	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/campaignkit/campaignkit/toolkit/account"
 	"github.com/campaignkit/campaignkit/toolkit/caption"
 	"github.com/campaignkit/campaignkit/toolkit/publish"
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/api"
 	"github.com/campaignkit/campaignkit/toolkit/publish/internal/graph"
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/intent"
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/wire"
 )
 
 // Instagram's limits, checked before sending.
@@ -111,13 +112,7 @@ type Config struct {
 type Publisher struct {
 	cfg     Config
 	graph   *graph.Client
-	journal graph.Journal
-	who     graph.Who
-
-	mu    sync.Mutex
-	recs  map[string]graph.Record // in memory when there is no journal folder
-	tried map[string]time.Time
-	done  map[string]publish.Result
+	journal *intent.Journal
 }
 
 var _ publish.Publisher = (*Publisher)(nil)
@@ -127,41 +122,20 @@ func New(cfg Config) (*Publisher, error) {
 	if cfg.UserID == "" {
 		return nil, errors.New("instagram: Instagram account id: required (sign in with campaignkit accounts login instagram)")
 	}
-	if cfg.Tokens == nil {
-		return nil, errors.New("instagram: token source: required")
+	err := wire.Settings{Network: "instagram", API: &cfg.API, DefaultAPI: graph.DefaultAPI, NeedTokens: true, Tokens: cfg.Tokens != nil,
+		LookupCount: &cfg.LookupCount, LookupDefault: 25, LookupMin: 1,
+		PollInterval: &cfg.PollInterval, PollDefault: 3 * time.Second, MaxPolls: &cfg.MaxPolls, MaxPollsDefault: 100,
+		Client: &cfg.Client, Now: &cfg.Now, Sleep: &cfg.Sleep}.Check()
+	if err != nil {
+		return nil, err
 	}
-	if cfg.Version == "" {
-		cfg.Version = account.GraphVersion
-	}
-	if cfg.LookupCount == 0 {
-		cfg.LookupCount = 25
-	}
-	if cfg.LookupCount < 1 || cfg.LookupCount > 100 {
-		return nil, fmt.Errorf("instagram: lookup count %d: want 1 to 100", cfg.LookupCount)
-	}
-	if cfg.PollInterval <= 0 {
-		cfg.PollInterval = 3 * time.Second
-	}
-	if cfg.MaxPolls <= 0 {
-		cfg.MaxPolls = 100
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.Sleep == nil {
-		cfg.Sleep = sleepCtx
-	}
-	gc, err := graph.NewClient(cfg.API, cfg.Version, cfg.Client, cfg.Now)
+	handle := api.At(strings.TrimPrefix(strings.TrimSpace(cfg.Handle), "@"))
+	gc, err := graph.NewClient(graph.Config{API: cfg.API, Version: cfg.Version, HTTP: cfg.Client, Now: cfg.Now, Tokens: cfg.Tokens,
+		Who: api.Who{Network: "instagram", Account: cfg.Account, Handle: handle, Permissions: Permissions, Task: task}})
 	if err != nil {
 		return nil, fmt.Errorf("instagram: %w", err)
 	}
-	handle := strings.TrimSpace(cfg.Handle)
-	if handle != "" && !strings.HasPrefix(handle, "@") {
-		handle = "@" + handle
-	}
-	return &Publisher{cfg: cfg, graph: gc, journal: graph.Journal{Dir: cfg.Journal, Account: cfg.Account},
-		who:  graph.Who{Network: "instagram", Account: cfg.Account, Handle: handle, Permissions: Permissions, Task: task},
-		recs: map[string]graph.Record{}, tried: map[string]time.Time{}, done: map[string]publish.Result{}}, nil
+	return &Publisher{cfg: cfg, graph: gc, journal: &intent.Journal{Dir: cfg.Journal, Account: cfg.Account}}, nil
 }
 
 // Name returns "instagram".
@@ -177,14 +151,7 @@ type picture struct {
 
 // Publish posts post once, or finds the copy an earlier attempt posted.
 func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Result, error) {
-	p.mu.Lock()
-	res, done := p.done[post.ID]
-	triedAt, tried := p.tried[post.ID]
-	p.mu.Unlock()
-	if done {
-		return res, nil
-	}
-	text := graph.WithLink(post.Text, post.Link) // Instagram makes no link clickable, but it is read
+	text := publish.WithLink(post.Text, post.Link) // Instagram makes no link clickable, but it is read
 	pics, err := p.check(post, text)
 	if err != nil {
 		return publish.Result{}, err
@@ -196,26 +163,18 @@ func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Res
 			}
 		}
 	}()
-	rec, err := p.load(post.ID)
+	rec, err := p.journal.Load(post.ID)
+	if err != nil {
+		return publish.Result{}, fmt.Errorf("instagram: %w", err)
+	}
+	if rec.Out() {
+		return publish.Result{RemoteID: rec.RemoteID, URL: rec.URL}, nil
+	}
+	tok, err := p.graph.Token(ctx)
 	if err != nil {
 		return publish.Result{}, err
 	}
-	if rec.State == graph.StateDone && rec.RemoteID != "" {
-		res := publish.Result{RemoteID: rec.RemoteID, URL: rec.URL}
-		p.remember(post.ID, res)
-		return res, nil
-	}
-	tok, err := p.token(ctx)
-	if err != nil {
-		return publish.Result{}, err
-	}
-	since := post.At.Add(-time.Hour)
-	if tried && triedAt.Before(since) {
-		since = triedAt
-	}
-	if !rec.IntentAt.IsZero() && rec.IntentAt.Add(-time.Minute).Before(since) {
-		since = rec.IntentAt.Add(-time.Minute)
-	}
+	since := rec.Since(post.At)
 
 	// A container from an earlier attempt: its status says what happened.
 	if rec.Container != "" {
@@ -233,18 +192,16 @@ func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Res
 		// EXPIRED or gone: it was never published; make a new one.
 		rec.Container = ""
 	}
-	mayExist := tried || publish.Attempt(ctx) > 1 || rec.State != ""
-	if mayExist {
+	if rec.MayExist(publish.Attempt(ctx)) {
 		res, found, err := p.lookup(ctx, tok, text, since)
 		if err != nil {
 			return publish.Result{}, fmt.Errorf("instagram: looking for an earlier copy of post %s before sending it again: %w", post.ID, err)
 		}
 		if found {
-			p.finish(post.ID, rec, res)
-			return res, nil
+			return p.journal.Done(post.ID, res), nil
 		}
 	}
-	if err := p.graph.CheckBlocked("POST /{ig-user-id}/media", p.who); err != nil {
+	if err := p.graph.CheckBlocked("POST /{ig-user-id}/media"); err != nil {
 		return publish.Result{}, err
 	}
 	if err := p.quota(ctx, tok); err != nil {
@@ -254,9 +211,9 @@ func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Res
 	if err != nil {
 		return publish.Result{}, err
 	}
-	rec = graph.Record{PostID: post.ID, State: graph.StateContainer, IntentAt: p.cfg.Now().UTC(), Container: id}
-	if err := p.save(rec); err != nil {
-		return publish.Result{}, err
+	rec = intent.Record{PostID: post.ID, State: intent.Prepared, IntentAt: p.cfg.Now().UTC(), Container: id}
+	if err := p.journal.Save(rec); err != nil {
+		return publish.Result{}, fmt.Errorf("instagram: %w", err)
 	}
 	return p.publishContainer(ctx, tok, post, rec, text, since)
 }
@@ -313,11 +270,11 @@ func (p *Publisher) check(post publish.Post, text string) ([]picture, error) {
 // prepare reads image i of post postID, checks its aspect ratio, and
 // makes a JPEG of a PNG. It returns what is wrong with it, if anything.
 func (p *Publisher) prepare(postID string, i int, img publish.Image) (picture, string) {
-	data, err := toolkit.ReadPath(img.Path, toolkit.MaxImageBytes) // bounded; a pipe is refused, not waited on
+	pic, err := publish.ReadPicture(img.Path, toolkit.MaxImageBytes)
 	if err != nil {
 		return picture{}, "cannot be read: " + err.Error()
 	}
-	mime := http.DetectContentType(data)
+	data, mime := pic.Data, pic.Type
 	if mime != "image/jpeg" && mime != "image/png" {
 		return picture{}, "is " + mime + "; Instagram publishes JPEG images (campaignkit converts PNG)"
 	}
@@ -384,24 +341,6 @@ func (p *Publisher) writeTemp(postID string, i int, data []byte) (string, error)
 	return path, nil
 }
 
-func (p *Publisher) token(ctx context.Context) (publish.Secret, error) {
-	tok, err := p.cfg.Tokens.Token(ctx)
-	if err != nil {
-		return publish.Secret{}, account.TokenError("instagram", err, p.who.LoginHint())
-	}
-	return tok, nil
-}
-
-func (p *Publisher) call(ctx context.Context, tok publish.Secret, ep, method, path string, q url.Values, body graph.Body, out any) error {
-	if err := p.graph.Do(ctx, method, path, q, body, tok, out); err != nil {
-		if ctx.Err() != nil {
-			return fmt.Errorf("instagram: %s: %w", ep, ctx.Err())
-		}
-		return p.graph.Classify(ep, p.who, err)
-	}
-	return nil
-}
-
 func (p *Publisher) userPath(edge string) string {
 	return "/" + url.PathEscape(p.cfg.UserID) + "/" + edge
 }
@@ -413,7 +352,7 @@ func (p *Publisher) containers(ctx context.Context, tok publish.Secret, post pub
 		var out struct {
 			ID string `json:"id"`
 		}
-		if err := p.call(ctx, tok, "POST /{ig-user-id}/media", http.MethodPost, p.userPath("media"), nil, graph.Form(form), &out); err != nil {
+		if err := p.graph.Call(ctx, tok, "POST /{ig-user-id}/media", http.MethodPost, p.userPath("media"), nil, wire.Form(form), &out); err != nil {
 			return "", err
 		}
 		if out.ID == "" {
@@ -488,7 +427,8 @@ func (p *Publisher) status(ctx context.Context, tok publish.Secret, id string) (
 		StatusCode string `json:"status_code"`
 		Status     string `json:"status"`
 	}
-	err := p.graph.Do(ctx, http.MethodGet, "/"+url.PathEscape(id), url.Values{"fields": {"status_code,status"}}, nil, tok, &out)
+	const ep = "GET /{container-id}"
+	err := p.graph.Send(ctx, tok, ep, http.MethodGet, "/"+url.PathEscape(id), url.Values{"fields": {"status_code,status"}}, nil, &out)
 	if err != nil {
 		var ge *graph.Error
 		if errors.As(err, &ge) && ge.Code == 100 {
@@ -497,7 +437,7 @@ func (p *Publisher) status(ctx context.Context, tok publish.Secret, id string) (
 		if ctx.Err() != nil {
 			return "", ctx.Err()
 		}
-		return "", p.graph.Classify("GET /{container-id}", p.who, err)
+		return "", p.graph.Classify(ep, err)
 	}
 	return out.StatusCode, nil
 }
@@ -528,35 +468,29 @@ func (p *Publisher) waitFinished(ctx context.Context, tok publish.Secret, id str
 
 // publishContainer waits for the container, records the intent, and
 // publishes it.
-func (p *Publisher) publishContainer(ctx context.Context, tok publish.Secret, post publish.Post, rec graph.Record, text string, since time.Time) (publish.Result, error) {
+func (p *Publisher) publishContainer(ctx context.Context, tok publish.Secret, post publish.Post, rec intent.Record, text string, since time.Time) (publish.Result, error) {
 	if err := p.waitFinished(ctx, tok, rec.Container); err != nil {
 		return publish.Result{}, err
 	}
-	rec.State, rec.IntentAt = graph.StatePublishing, p.cfg.Now().UTC()
-	if err := p.save(rec); err != nil {
-		return publish.Result{}, err
+	if _, err := p.journal.Intend(rec, p.cfg.Now()); err != nil {
+		return publish.Result{}, fmt.Errorf("instagram: %w", err)
 	}
-	p.mu.Lock()
-	p.tried[post.ID] = p.cfg.Now()
-	p.mu.Unlock()
 	var out struct {
 		ID string `json:"id"`
 	}
-	err := p.call(ctx, tok, "POST /{ig-user-id}/media_publish", http.MethodPost, p.userPath("media_publish"), nil,
-		graph.Form(url.Values{"creation_id": {rec.Container}}), &out)
+	err := p.graph.Call(ctx, tok, "POST /{ig-user-id}/media_publish", http.MethodPost, p.userPath("media_publish"), nil,
+		wire.Form(url.Values{"creation_id": {rec.Container}}), &out)
 	if err != nil {
 		return publish.Result{}, err
 	}
 	if out.ID == "" {
 		return publish.Result{}, errors.New("instagram: POST /{ig-user-id}/media_publish: the answer has no media id")
 	}
-	res := publish.Result{RemoteID: out.ID, URL: p.permalink(ctx, tok, out.ID)}
-	p.finish(post.ID, rec, res)
-	return res, nil
+	return p.journal.Done(post.ID, publish.Result{RemoteID: out.ID, URL: p.permalink(ctx, tok, out.ID)}), nil
 }
 
 // findPublished finds the media a published container became.
-func (p *Publisher) findPublished(ctx context.Context, tok publish.Secret, post publish.Post, rec graph.Record, text string, since time.Time) (publish.Result, error) {
+func (p *Publisher) findPublished(ctx context.Context, tok publish.Secret, post publish.Post, rec intent.Record, text string, since time.Time) (publish.Result, error) {
 	res, found, err := p.lookup(ctx, tok, text, since)
 	if err != nil {
 		return publish.Result{}, fmt.Errorf("instagram: post %s is published (container %s); looking for its media id: %w", post.ID, rec.Container, err)
@@ -566,15 +500,14 @@ func (p *Publisher) findPublished(ctx context.Context, tok publish.Secret, post 
 		// the container is PUBLISHED, so nothing is published twice.
 		return publish.Result{}, fmt.Errorf("instagram: post %s is published (container %s is PUBLISHED) but not yet among the account's media", post.ID, rec.Container)
 	}
-	p.finish(post.ID, rec, res)
-	return res, nil
+	return p.journal.Done(post.ID, res), nil
 }
 
 func (p *Publisher) permalink(ctx context.Context, tok publish.Secret, id string) string {
 	var out struct {
 		Permalink string `json:"permalink"`
 	}
-	if p.graph.Do(ctx, http.MethodGet, "/"+url.PathEscape(id), url.Values{"fields": {"permalink"}}, nil, tok, &out) != nil {
+	if p.graph.Send(ctx, tok, "GET /{media-id}", http.MethodGet, "/"+url.PathEscape(id), url.Values{"fields": {"permalink"}}, nil, &out) != nil {
 		return ""
 	}
 	return out.Permalink
@@ -592,18 +525,17 @@ func (p *Publisher) lookup(ctx context.Context, tok publish.Secret, text string,
 			Permalink string `json:"permalink"`
 		} `json:"data"`
 	}
-	if err := p.call(ctx, tok, "GET /{ig-user-id}/media", http.MethodGet, p.userPath("media"), q, nil, &out); err != nil {
+	if err := p.graph.Call(ctx, tok, "GET /{ig-user-id}/media", http.MethodGet, p.userPath("media"), q, nil, &out); err != nil {
 		return publish.Result{}, false, err
 	}
-	want := graph.Normalize(text)
-	if want == "" {
+	if strings.TrimSpace(text) == "" {
 		return publish.Result{}, false, nil
 	}
 	for _, d := range out.Data {
 		if ts, err := time.Parse("2006-01-02T15:04:05-0700", d.Timestamp); err == nil && ts.Before(since) {
 			continue
 		}
-		if graph.Normalize(d.Caption) == want {
+		if publish.SameText(d.Caption, text) {
 			return publish.Result{RemoteID: d.ID, URL: d.Permalink}, true, nil
 		}
 	}
@@ -623,7 +555,7 @@ func (p *Publisher) quota(ctx context.Context, tok publish.Secret) error {
 		} `json:"data"`
 	}
 	q := url.Values{"fields": {"quota_usage,config"}}
-	if err := p.call(ctx, tok, "GET /{ig-user-id}/content_publishing_limit", http.MethodGet, p.userPath("content_publishing_limit"), q, nil, &out); err != nil {
+	if err := p.graph.Call(ctx, tok, "GET /{ig-user-id}/content_publishing_limit", http.MethodGet, p.userPath("content_publishing_limit"), q, nil, &out); err != nil {
 		return err
 	}
 	if len(out.Data) == 0 || out.Data[0].Config.Total == 0 {
@@ -636,54 +568,13 @@ func (p *Publisher) quota(ctx context.Context, tok publish.Secret) error {
 	// The window is a moving 24 hours and Meta does not say when the
 	// oldest post leaves it: look again in an hour.
 	return &publish.RetryAfterError{After: time.Hour, Msg: fmt.Sprintf("instagram: %s has published %d posts in the last %s, Instagram's most through the API (content_publishing_limit); trying again in an hour",
-		p.who, d.Usage, time.Duration(d.Config.Duration)*time.Second)}
-}
-
-func (p *Publisher) load(postID string) (graph.Record, error) {
-	if p.cfg.Journal == "" {
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		return p.recs[postID], nil
-	}
-	r, err := p.journal.Load(postID)
-	if err != nil {
-		return graph.Record{}, fmt.Errorf("instagram: %w", err)
-	}
-	return r, nil
-}
-
-func (p *Publisher) save(r graph.Record) error {
-	if p.cfg.Journal == "" {
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		p.recs[r.PostID] = r
-		return nil
-	}
-	if err := p.journal.Save(r); err != nil {
-		return fmt.Errorf("instagram: %w", err)
-	}
-	return nil
-}
-
-func (p *Publisher) finish(postID string, rec graph.Record, res publish.Result) {
-	rec.PostID, rec.State, rec.RemoteID, rec.URL = postID, graph.StateDone, res.RemoteID, res.URL
-	_ = p.save(rec) // the post is out; a later attempt finds it by looking
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.done[postID] = res
-	delete(p.tried, postID)
-}
-
-func (p *Publisher) remember(id string, res publish.Result) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.done[id] = res
+		p.graph.Who, d.Usage, time.Duration(d.Config.Duration)*time.Second)}
 }
 
 // Me asks Instagram for the account's username (GET /{ig-user-id}), a
 // read-only call that also proves the token works.
 func (p *Publisher) Me(ctx context.Context) (id, username string, err error) {
-	tok, err := p.token(ctx)
+	tok, err := p.graph.Token(ctx)
 	if err != nil {
 		return "", "", err
 	}
@@ -691,20 +582,8 @@ func (p *Publisher) Me(ctx context.Context) (id, username string, err error) {
 		ID       string `json:"id"`
 		Username string `json:"username"`
 	}
-	if err := p.call(ctx, tok, "GET /{ig-user-id}", http.MethodGet, "/"+url.PathEscape(p.cfg.UserID), url.Values{"fields": {"id,username"}}, nil, &out); err != nil {
+	if err := p.graph.Call(ctx, tok, "GET /{ig-user-id}", http.MethodGet, "/"+url.PathEscape(p.cfg.UserID), url.Values{"fields": {"id,username"}}, nil, &out); err != nil {
 		return "", "", err
 	}
 	return out.ID, out.Username, nil
-}
-
-// sleepCtx waits d or until ctx is done.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

@@ -24,13 +24,14 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/campaignkit/campaignkit/toolkit/publish"
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/api"
 	"github.com/campaignkit/campaignkit/toolkit/publish/internal/intent"
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/wire"
 )
 
 // LinkedIn's limits on a post, checked before sending (Posts API, Images
@@ -88,9 +89,8 @@ type Publisher struct {
 	base    string
 	journal *intent.Journal
 
-	mu      sync.Mutex
-	tried   map[string]time.Time // posts a create request was sent for, and when
-	blocked time.Time            // a 429 said: nothing before this
+	client api.Client
+	gate   api.Gate // a 429 said: nothing before this
 }
 
 var _ publish.Publisher = (*Publisher)(nil)
@@ -99,11 +99,12 @@ var orgRe = regexp.MustCompile(`^urn:li:organization:[0-9]+$`)
 
 // New checks cfg and returns the publisher.
 func New(cfg Config) (*Publisher, error) {
-	if cfg.API == "" {
-		cfg.API = "https://api.linkedin.com"
-	}
-	if !strings.HasPrefix(cfg.API, "https://") && !strings.HasPrefix(cfg.API, "http://") {
-		return nil, fmt.Errorf("linkedin: API %q: want a URL such as https://api.linkedin.com", cfg.API)
+	err := wire.Settings{Network: "linkedin", API: &cfg.API, DefaultAPI: "https://api.linkedin.com", NeedTokens: true, Tokens: cfg.Tokens != nil,
+		LookupCount: &cfg.LookupCount, LookupDefault: 20, LookupMin: 5,
+		PollInterval: &cfg.PollInterval, PollDefault: 2 * time.Second, MaxPolls: &cfg.MaxPolls, MaxPollsDefault: 30,
+		Client: &cfg.Client, Now: &cfg.Now, Sleep: &cfg.Sleep}.Check()
+	if err != nil {
+		return nil, err
 	}
 	if cfg.Version == "" {
 		cfg.Version = DefaultVersion
@@ -114,31 +115,10 @@ func New(cfg Config) (*Publisher, error) {
 	if cfg.Organization != "" && !orgRe.MatchString(cfg.Organization) {
 		return nil, fmt.Errorf("linkedin: organization %q: want urn:li:organization:<number>", cfg.Organization)
 	}
-	if cfg.Tokens == nil {
-		return nil, errors.New("linkedin: token source: required")
-	}
-	if cfg.LookupCount == 0 {
-		cfg.LookupCount = 20
-	}
-	if cfg.LookupCount < 5 || cfg.LookupCount > 100 {
-		return nil, fmt.Errorf("linkedin: lookup count %d: want 5 to 100", cfg.LookupCount)
-	}
-	if cfg.PollInterval <= 0 {
-		cfg.PollInterval = 2 * time.Second
-	}
-	if cfg.MaxPolls <= 0 {
-		cfg.MaxPolls = 30
-	}
-	if cfg.Client == nil {
-		cfg.Client = &http.Client{Timeout: 60 * time.Second}
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.Sleep == nil {
-		cfg.Sleep = sleepCtx
-	}
-	return &Publisher{cfg: cfg, base: strings.TrimRight(cfg.API, "/"), journal: intent.New(cfg.Journal), tried: map[string]time.Time{}}, nil
+	p := &Publisher{cfg: cfg, base: strings.TrimRight(cfg.API, "/"), journal: &intent.Journal{Dir: cfg.Journal, Account: cfg.Account}}
+	p.client = api.Client{Who: api.Who{Network: "linkedin", Account: cfg.Account, Handle: cfg.Handle},
+		HTTP: cfg.Client, Tokens: cfg.Tokens, Refuse: p.classify}
+	return p, nil
 }
 
 // Name returns "linkedin".
@@ -148,16 +128,17 @@ func (p *Publisher) Name() string { return "linkedin" }
 // attempt posted.
 func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Result, error) {
 	if p.cfg.Organization == "" {
-		return publish.Result{}, &publish.PermanentError{Msg: fmt.Sprintf("linkedin: %s has no organization page chosen: %s", p.who(), p.loginHint())}
+		who := p.client.Who
+		return publish.Result{}, &publish.PermanentError{Msg: fmt.Sprintf("linkedin: %s has no organization page chosen: %s", who, who.LoginHint())}
 	}
 	rec, err := p.journal.Load(post.ID)
 	if err != nil {
 		return publish.Result{}, fmt.Errorf("linkedin: %w", err)
 	}
-	if rec.State == intent.Done && rec.RemoteID != "" {
+	if rec.Out() {
 		return result(rec.RemoteID), nil
 	}
-	commentary := Escape(withLink(post.Text, post.Link))
+	commentary := Escape(publish.WithLink(post.Text, post.Link))
 	images, err := loadImages(post)
 	if err != nil {
 		return publish.Result{}, err
@@ -165,27 +146,17 @@ func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Res
 	if err := check(post, commentary, images); err != nil {
 		return publish.Result{}, err
 	}
-	p.mu.Lock()
-	triedAt, tried := p.tried[post.ID]
-	p.mu.Unlock()
 	// Any attempt that may follow one that reached LinkedIn looks first:
-	// the runner's attempt number covers a crash, tried a failure in
-	// this process, the journal a restart on this machine.
-	mayExist := tried || publish.Attempt(ctx) > 1 || rec.State == intent.Sending
-	since := post.At.Add(-time.Hour)
-	if tried && triedAt.Before(since) {
-		since = triedAt
-	}
-	if !rec.IntentAt.IsZero() && rec.IntentAt.Add(-time.Minute).Before(since) {
-		since = rec.IntentAt.Add(-time.Minute)
-	}
+	// the runner's attempt number covers a crash, the journal a failure in
+	// this process and, with a folder, a restart on this machine.
+	mayExist := rec.MayExist(publish.Attempt(ctx))
 	if mayExist {
-		urn, found, err := p.lookup(ctx, commentary, len(images), since)
+		urn, found, err := p.lookup(ctx, commentary, len(images), rec.Since(post.At))
 		if err != nil {
 			return publish.Result{}, fmt.Errorf("linkedin: looking for an earlier copy of post %s before sending it again: %w", post.ID, err)
 		}
 		if found {
-			return p.done(post.ID, urn), nil
+			return p.journal.Done(post.ID, result(urn)), nil
 		}
 	}
 	if err := p.rateCheck(); err != nil {
@@ -200,41 +171,21 @@ func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Res
 		refs = append(refs, mediaRef{ID: urn, AltText: img.alt})
 	}
 
-	now := p.cfg.Now()
-	if rec.IntentAt.IsZero() {
-		rec.IntentAt = now.UTC()
-	}
-	rec.PostID, rec.Account, rec.State = post.ID, p.cfg.Account, intent.Sending
-	if err := p.journal.Save(rec); err != nil {
+	rec.PostID = post.ID
+	if _, err := p.journal.Intend(rec, p.cfg.Now()); err != nil {
 		return publish.Result{}, fmt.Errorf("linkedin: %w", err)
 	}
-	p.mu.Lock()
-	p.tried[post.ID] = now
-	p.mu.Unlock()
 	urn, err := p.create(ctx, commentary, refs)
 	if err != nil {
 		var dup duplicateError
 		if mayExist && errors.As(err, &dup) && dup.urn != "" {
 			// LinkedIn names the post this one duplicates: most likely
 			// our earlier attempt, not yet visible when we looked.
-			return p.done(post.ID, dup.urn), nil
+			return p.journal.Done(post.ID, result(dup.urn)), nil
 		}
 		return publish.Result{}, err
 	}
-	return p.done(post.ID, urn), nil
-}
-
-// done records the post's URN. A failure to write it is not the post's
-// failure: the post is out, and a later attempt finds it by lookup.
-func (p *Publisher) done(postID, urn string) publish.Result {
-	res := result(urn)
-	rec, _ := p.journal.Load(postID)
-	rec.PostID, rec.Account, rec.State, rec.RemoteID, rec.URL = postID, p.cfg.Account, intent.Done, urn, res.URL
-	_ = p.journal.Save(rec)
-	p.mu.Lock()
-	delete(p.tried, postID)
-	p.mu.Unlock()
-	return res
+	return p.journal.Done(post.ID, result(urn)), nil
 }
 
 func result(urn string) publish.Result {
@@ -316,27 +267,4 @@ func startsHashtag(s string, i int) bool {
 	}
 	prev, _ := utf8.DecodeLastRuneInString(s[:i])
 	return !unicode.IsLetter(prev) && !unicode.IsDigit(prev) && prev != '_'
-}
-
-// withLink appends link on a line of its own unless text already has it.
-func withLink(text, link string) string {
-	link = strings.TrimSpace(link)
-	if link == "" || strings.Contains(text, link) {
-		return text
-	}
-	if strings.TrimSpace(text) == "" {
-		return link
-	}
-	return strings.TrimRight(text, " \n") + "\n\n" + link
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

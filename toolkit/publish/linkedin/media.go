@@ -1,21 +1,15 @@
 package linkedin
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	stdimage "image"
-	_ "image/gif"  // DecodeConfig
-	_ "image/jpeg" // DecodeConfig
-	_ "image/png"  // DecodeConfig
-	"io"
 	"net/http"
 	"net/url"
-	"path/filepath"
 
 	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/campaignkit/campaignkit/toolkit/publish"
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/wire"
 )
 
 type image struct {
@@ -30,21 +24,16 @@ type image struct {
 func loadImages(post publish.Post) ([]image, error) {
 	out := make([]image, 0, len(post.Images))
 	for i, img := range post.Images {
-		b, err := toolkit.ReadPath(img.Path, toolkit.MaxImageBytes)
+		pic, err := publish.ReadPicture(img.Path, toolkit.MaxImageBytes)
 		if err != nil {
 			return nil, &publish.PermanentError{Msg: fmt.Sprintf("linkedin: post %s: image %d: %s", post.ID, i+1, toolkit.Reason(err))}
 		}
-		m := http.DetectContentType(b)
-		switch m {
+		switch pic.Type {
 		case "image/jpeg", "image/png", "image/gif":
 		default:
-			return nil, &publish.PermanentError{Msg: fmt.Sprintf("linkedin: post %s: image %d (%s) is %s; LinkedIn takes JPEG, PNG and GIF images", post.ID, i+1, img.Path, m)}
+			return nil, &publish.PermanentError{Msg: fmt.Sprintf("linkedin: post %s: image %d (%s) is %s; LinkedIn takes JPEG, PNG and GIF images", post.ID, i+1, img.Path, pic.Type)}
 		}
-		im := image{name: filepath.Base(img.Path), mime: m, data: b, alt: img.Alt}
-		if cfg, _, err := stdimage.DecodeConfig(bytes.NewReader(b)); err == nil {
-			im.width, im.height = cfg.Width, cfg.Height
-		}
-		out = append(out, im)
+		out = append(out, image{name: pic.Name, mime: pic.Type, data: pic.Data, width: pic.Width, height: pic.Height, alt: img.Alt})
 	}
 	return out, nil
 }
@@ -54,7 +43,7 @@ func loadImages(post publish.Post) ([]image, error) {
 // and returns its URN (urn:li:image:…). The alt text goes with the post.
 func (p *Publisher) upload(ctx context.Context, img image) (string, error) {
 	req := map[string]any{"initializeUploadRequest": map[string]any{"owner": p.cfg.Organization}}
-	_, b, err := p.call(ctx, request{ep: epInit, method: http.MethodPost, url: p.base + "/rest/images?action=initializeUpload", body: jsonBody(req)})
+	a, err := p.call(ctx, request{ep: epInit, method: http.MethodPost, url: p.base + "/rest/images?action=initializeUpload", body: wire.JSON(req)})
 	if err != nil {
 		return "", err
 	}
@@ -64,27 +53,25 @@ func (p *Publisher) upload(ctx context.Context, img image) (string, error) {
 			Image     string `json:"image"`
 		} `json:"value"`
 	}
-	if err := json.Unmarshal(b, &init); err != nil || init.Value.UploadURL == "" || init.Value.Image == "" {
+	if err := json.Unmarshal(a.Body, &init); err != nil || init.Value.UploadURL == "" || init.Value.Image == "" {
 		return "", fmt.Errorf("linkedin: %s: the answer has no uploadUrl and image", epInit)
 	}
 	if u, err := url.Parse(init.Value.UploadURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") {
 		return "", fmt.Errorf("linkedin: %s: uploadUrl %q is not an http(s) URL", epInit, init.Value.UploadURL)
 	}
-	if _, _, err := p.call(ctx, request{ep: epUpload, method: http.MethodPut, url: init.Value.UploadURL, body: func() (io.Reader, string, error) {
-		return bytes.NewReader(img.data), img.mime, nil
-	}}); err != nil {
+	if _, err := p.call(ctx, request{ep: epUpload, method: http.MethodPut, url: init.Value.UploadURL, body: wire.Bytes(img.data, img.mime)}); err != nil {
 		return "", err
 	}
 	urn := init.Value.Image
 	for polls := 0; ; polls++ {
-		_, b, err := p.call(ctx, request{ep: epImage, method: http.MethodGet, url: p.base + "/rest/images/" + url.PathEscape(urn)})
+		a, err := p.call(ctx, request{ep: epImage, method: http.MethodGet, url: p.base + "/rest/images/" + url.PathEscape(urn)})
 		if err != nil {
 			return "", err
 		}
 		var st struct {
 			Status string `json:"status"`
 		}
-		_ = json.Unmarshal(b, &st)
+		_ = json.Unmarshal(a.Body, &st)
 		switch st.Status {
 		case "AVAILABLE":
 			return urn, nil

@@ -36,7 +36,7 @@ func (r Role) CanPost() bool {
 // also proves the token works.
 func (p *Publisher) Roles(ctx context.Context) ([]Role, error) {
 	q := url.Values{"q": {"roleAssignee"}, "state": {"APPROVED"}}
-	_, b, err := p.call(ctx, request{ep: epACLs, method: http.MethodGet, url: p.base + "/rest/organizationAcls?" + q.Encode(), finder: true})
+	a, err := p.call(ctx, request{ep: epACLs, method: http.MethodGet, url: p.base + "/rest/organizationAcls?" + q.Encode(), finder: true})
 	if err != nil {
 		return nil, err
 	}
@@ -47,18 +47,18 @@ func (p *Publisher) Roles(ctx context.Context) ([]Role, error) {
 			State        string `json:"state"`
 		} `json:"elements"`
 	}
-	if err := json.Unmarshal(b, &out); err != nil {
-		return nil, fmt.Errorf("linkedin: %s: decoding the answer: %w", epACLs, err)
+	if err := p.client.Decode(epACLs, a, &out); err != nil {
+		return nil, err
 	}
 	roles := make([]Role, 0, len(out.Elements))
 	for _, e := range out.Elements {
 		r := Role{Organization: e.Organization, Role: e.Role, State: e.State}
 		id := strings.TrimPrefix(e.Organization, "urn:li:organization:")
-		if _, b, err := p.call(ctx, request{ep: epOrg, method: http.MethodGet, url: p.base + "/rest/organizations/" + url.PathEscape(id)}); err == nil {
+		if a, err := p.call(ctx, request{ep: epOrg, method: http.MethodGet, url: p.base + "/rest/organizations/" + url.PathEscape(id)}); err == nil {
 			var o struct {
 				LocalizedName string `json:"localizedName"`
 			}
-			if json.Unmarshal(b, &o) == nil {
+			if json.Unmarshal(a.Body, &o) == nil {
 				r.Name = o.LocalizedName
 			}
 		}

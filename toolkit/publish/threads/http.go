@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -14,6 +13,8 @@ import (
 
 	"github.com/campaignkit/campaignkit/toolkit/account"
 	"github.com/campaignkit/campaignkit/toolkit/publish"
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/api"
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/wire"
 )
 
 // Endpoints, as messages name them.
@@ -27,101 +28,33 @@ const (
 	epThread  = "GET /{thread-id}"
 )
 
-const userAgent = "campaignkit (+https://github.com/campaignkit/campaignkit)"
-
 // graphError is the error body of the Threads API (Meta's Graph API).
 type graphError struct {
-	Error struct {
-		Message string `json:"message"`
-		Type    string `json:"type"`
-		Code    int    `json:"code"`
-		Subcode int    `json:"error_subcode"`
-		UserMsg string `json:"error_user_msg"`
-	} `json:"error"`
+	Error account.MetaError `json:"error"`
+}
+
+func readGraphError(b []byte) graphError {
+	var ge graphError
+	_ = json.Unmarshal(b, &ge)
+	return ge
 }
 
 // call sends one request (form values in the body of a POST, the query
-// of a GET) and decodes a 2xx JSON answer into out. The token goes in
-// the Authorization header, never in the URL, so that it cannot reach a
-// log line. An answer saying the token is not valid (Graph error 190) is
-// answered once by renewing it and sending again.
+// of a GET) and decodes a 2xx JSON answer into out. An answer saying the
+// token is not valid (Graph error 190, or a 401) is answered once by
+// renewing it and sending again.
 func (p *Publisher) call(ctx context.Context, ep, method, path string, params url.Values, out any) error {
-	tok, err := p.cfg.Tokens.Token(ctx)
-	if err != nil {
-		return p.tokenError(err)
+	r := api.Request{Endpoint: ep, Method: method, URL: p.base + path}
+	if method == http.MethodGet && len(params) > 0 {
+		r.URL += "?" + params.Encode()
+	} else if len(params) > 0 {
+		r.Body = wire.Form(params)
 	}
-	for renewed := false; ; renewed = true {
-		u := p.base + path
-		var body io.Reader
-		if method == http.MethodGet && len(params) > 0 {
-			u += "?" + params.Encode()
-		} else if len(params) > 0 {
-			body = strings.NewReader(params.Encode())
-		}
-		req, err := http.NewRequestWithContext(ctx, method, u, body)
-		if err != nil {
-			return err
-		}
-		req.GetBody = nil // a resend is the journal's decision, not the transport's
-		req.Header.Set("Authorization", "Bearer "+tok.Reveal())
-		req.Header.Set("User-Agent", userAgent)
-		req.Header.Set("Accept", "application/json")
-		if body != nil {
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		}
-		resp, err := p.cfg.Client.Do(req)
-		if err != nil {
-			if ctx.Err() != nil {
-				return fmt.Errorf("threads: %s: %w", ep, ctx.Err())
-			}
-			return fmt.Errorf("threads: %s: %w", ep, err)
-		}
-		b, _ := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
-		resp.Body.Close()
-		if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
-			if out == nil {
-				return nil
-			}
-			if err := json.Unmarshal(b, out); err != nil {
-				return fmt.Errorf("threads: %s: decoding the answer: %w", ep, err)
-			}
-			return nil
-		}
-		var ge graphError
-		_ = json.Unmarshal(b, &ge)
-		if (ge.Error.Code == 190 || resp.StatusCode == http.StatusUnauthorized) && !renewed {
-			if tok, err = p.cfg.Tokens.Refresh(ctx, tok); err != nil {
-				return p.tokenError(err)
-			}
-			continue
-		}
-		return p.classify(ep, resp.StatusCode, resp.Header, ge, b)
-	}
+	return p.client.Call(ctx, r, out)
 }
 
-// tokenError says what to do when no valid token can be had.
-func (p *Publisher) tokenError(err error) error {
-	return account.TokenError("threads", err, p.loginHint())
-}
-
-func (p *Publisher) who() string {
-	switch {
-	case p.cfg.Account != "" && p.cfg.Handle != "":
-		return fmt.Sprintf("account %s (@%s)", p.cfg.Account, p.cfg.Handle)
-	case p.cfg.Handle != "":
-		return "@" + p.cfg.Handle
-	case p.cfg.Account != "":
-		return "account " + p.cfg.Account
-	}
-	return "the account"
-}
-
-func (p *Publisher) loginHint() string {
-	id := p.cfg.Account
-	if id == "" {
-		id = "ID"
-	}
-	return "sign in again: campaignkit accounts login threads --account " + id
+func tokenExpired(a *api.Answer) bool {
+	return a.Status == http.StatusUnauthorized || readGraphError(a.Body).Error.Code == 190
 }
 
 // rate-limit errors of the Graph API: application, user, API and
@@ -130,16 +63,14 @@ var rateCodes = map[int]bool{4: true, 17: true, 32: true, 613: true}
 
 // classify turns Threads' refusal into the error the runner acts on,
 // with Threads' own words and what to do.
-func (p *Publisher) classify(ep string, status int, h http.Header, ge graphError, b []byte) error {
+func (p *Publisher) classify(ep string, a *api.Answer) error {
+	ge := readGraphError(a.Body)
 	msg := ge.Error.Message
 	if ge.Error.UserMsg != "" {
 		msg += " (" + ge.Error.UserMsg + ")"
 	}
 	if msg == "" {
-		msg = strings.TrimSpace(string(b))
-		if msg == "" || strings.HasPrefix(msg, "<") || len(msg) > 300 {
-			msg = http.StatusText(status)
-		}
+		msg = wire.Text(a.Status, a.Body)
 	}
 	if ge.Error.Code != 0 {
 		msg = fmt.Sprintf("%s (code %d", msg, ge.Error.Code)
@@ -148,29 +79,29 @@ func (p *Publisher) classify(ep string, status int, h http.Header, ge graphError
 		}
 		msg += ")"
 	}
-	perm := func(format string, args ...any) error {
-		return &publish.PermanentError{Status: status, Msg: fmt.Sprintf("threads: %s: ", ep) + fmt.Sprintf(format, args...)}
-	}
-	switch {
+	who := p.client.Who
+	r := api.Refusal{Who: who, Name: "Threads", Endpoint: ep, Status: a.Status, Msg: msg}
+	switch status := a.Status; {
 	case status == http.StatusTooManyRequests || rateCodes[ge.Error.Code]:
-		d := time.Hour
-		if v, err := strconv.Atoi(h.Get("Retry-After")); err == nil && v >= 0 {
-			d = time.Duration(v) * time.Second
+		now := p.cfg.Now()
+		d, ok := wire.RetryAfter(a.Header, now)
+		if !ok {
+			d = time.Hour
 		}
-		p.block(d)
-		return &publish.RetryAfterError{After: d, Msg: fmt.Sprintf("threads: %s: Threads' rate limit for %s is reached: %s; trying again in %s", ep, p.who(), msg, d)}
+		p.gate.Close(now.Add(d), "")
+		return r.Wait(d, "Threads' rate limit for %s is reached: %s; trying again in %s", who, msg, d)
 	case ge.Error.Code == 190 || status == http.StatusUnauthorized:
-		return perm("Threads refused the access token of %s even after renewing it: %q; %s", p.who(), msg, p.loginHint())
+		return r.TokenRefused()
 	case ge.Error.Code == 10 || ge.Error.Code == 200 || status == http.StatusForbidden:
-		return perm("Threads refused: %q; the app needs the Threads use case with the permissions %s (approved in App Review for people without a role on the app), and the sign-in must grant them: %s", msg, strings.Join(Scopes, ", "), p.loginHint())
+		return r.Permanent("Threads refused: %q; the app needs the Threads use case with the permissions %s (approved in App Review for people without a role on the app), and the sign-in must grant them: %s", msg, strings.Join(Scopes, ", "), who.LoginHint())
 	case status >= 500:
-		return fmt.Errorf("threads: %s: HTTP %d: %s", ep, status, msg)
+		return r.Retryable()
 	case ge.Error.Code == 100 && ge.Error.Subcode == 33:
-		return notFoundError{perm("Threads has no such object: %q", msg).(*publish.PermanentError)}
+		return notFoundError{r.Permanent("Threads has no such object: %q", msg)}
 	case status >= 400:
-		return perm("Threads refused the request: %q", msg)
+		return r.Refused()
 	}
-	return fmt.Errorf("threads: %s: HTTP %d: %s", ep, status, msg)
+	return r.Retryable()
 }
 
 // notFoundError is Threads saying an object does not exist (or cannot
@@ -179,35 +110,16 @@ type notFoundError struct{ *publish.PermanentError }
 
 func (e notFoundError) Unwrap() error { return e.PermanentError }
 
-func (p *Publisher) block(d time.Duration) {
-	at := p.cfg.Now().Add(d)
-	p.mu.Lock()
-	if at.After(p.blocked) {
-		p.blocked = at
-	}
-	p.mu.Unlock()
-}
-
 // user returns the profile's Threads user id, asking Threads once.
 func (p *Publisher) user(ctx context.Context) (string, error) {
-	p.mu.Lock()
-	id := p.userID
-	p.mu.Unlock()
-	if id != "" {
-		return id, nil
-	}
-	me, err := p.Me(ctx)
-	if err != nil {
-		return "", err
-	}
-	return me.ID, nil
+	return p.userID.Get(ctx, func(ctx context.Context) (string, error) {
+		me, err := p.Me(ctx)
+		return me.ID, err
+	})
 }
 
 // User is the Threads profile a token belongs to.
-type User struct {
-	ID       string
-	Username string
-}
+type User = api.User
 
 // Me asks Threads whose token the publisher holds (GET /me), a read-only
 // call that also proves the token works.
@@ -222,9 +134,7 @@ func (p *Publisher) Me(ctx context.Context) (User, error) {
 	if out.ID == "" {
 		return User{}, fmt.Errorf("threads: %s: the answer has no id", epMe)
 	}
-	p.mu.Lock()
-	p.userID = out.ID
-	p.mu.Unlock()
+	p.userID.Set(out.ID)
 	return User{ID: out.ID, Username: out.Username}, nil
 }
 
@@ -264,13 +174,10 @@ func (p *Publisher) PublishingLimit(ctx context.Context) (Quota, error) {
 // or while the publishing quota is used up: the container could not be
 // published.
 func (p *Publisher) quota(ctx context.Context, uid string) error {
-	p.mu.Lock()
-	at := p.blocked
-	p.mu.Unlock()
 	now := p.cfg.Now()
-	if at.After(now) {
-		return &publish.RetryAfterError{After: at.Sub(now).Round(time.Second) + time.Second,
-			Msg: fmt.Sprintf("threads: Threads' rate limit for %s is reached until %s", p.who(), at.UTC().Format("15:04 UTC"))}
+	if at, _ := p.gate.Closed(now); !at.IsZero() {
+		return &publish.RetryAfterError{After: wire.Until(at, now),
+			Msg: fmt.Sprintf("threads: Threads' rate limit for %s is reached until %s", p.client.Who, at.UTC().Format("15:04 UTC"))}
 	}
 	q, err := p.PublishingLimit(ctx)
 	if err != nil {
@@ -280,8 +187,8 @@ func (p *Publisher) quota(ctx context.Context, uid string) error {
 		// The window moves: the oldest of the last 24 hours' posts frees
 		// a place when it ages out, which this call cannot see. An hour
 		// is a fair wait.
-		p.block(time.Hour)
-		return &publish.RetryAfterError{After: time.Hour, Msg: fmt.Sprintf("threads: %s has published %d of the %d posts Threads allows through the API in %s; trying again in an hour", p.who(), q.Used, q.Total, q.Window)}
+		p.gate.Close(now.Add(time.Hour), "")
+		return &publish.RetryAfterError{After: time.Hour, Msg: fmt.Sprintf("threads: %s has published %d of the %d posts Threads allows through the API in %s; trying again in an hour", p.client.Who, q.Used, q.Total, q.Window)}
 	}
 	return nil
 }
@@ -401,15 +308,10 @@ func (p *Publisher) lookup(ctx context.Context, uid, text, kind string, since ti
 	if err := p.call(ctx, epList, http.MethodGet, "/"+url.PathEscape(uid)+"/threads", v, &out); err != nil {
 		return publish.Result{}, false, err
 	}
-	want := normalize(text)
 	for _, t := range out.Data {
-		if t.MediaType == kind && normalize(t.Text) == want {
+		if t.MediaType == kind && publish.SameText(t.Text, text) {
 			return publish.Result{RemoteID: t.ID, URL: t.Permalink}, true, nil
 		}
 	}
 	return publish.Result{}, false, nil
-}
-
-func normalize(s string) string {
-	return strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
 }

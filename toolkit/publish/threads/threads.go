@@ -14,22 +14,18 @@
 package threads
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	stdimage "image"
-	_ "image/jpeg" // DecodeConfig
-	_ "image/png"  // DecodeConfig
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/campaignkit/campaignkit/toolkit/publish"
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/api"
 	"github.com/campaignkit/campaignkit/toolkit/publish/internal/intent"
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/wire"
 )
 
 // Threads' limits on a post, checked before sending.
@@ -85,49 +81,29 @@ type Publisher struct {
 	base    string
 	journal *intent.Journal
 
-	mu      sync.Mutex
-	userID  string
-	tried   map[string]time.Time
-	blocked time.Time
+	client api.Client
+	gate   api.Gate // a rate limit or the used-up quota said: nothing before this
+	userID wire.Memo
 }
 
 var _ publish.Publisher = (*Publisher)(nil)
 
 // New checks cfg and returns the publisher.
 func New(cfg Config) (*Publisher, error) {
-	if cfg.API == "" {
-		cfg.API = "https://graph.threads.net"
-	}
-	if !strings.HasPrefix(cfg.API, "https://") && !strings.HasPrefix(cfg.API, "http://") {
-		return nil, fmt.Errorf("threads: API %q: want a URL such as https://graph.threads.net", cfg.API)
-	}
-	if cfg.Tokens == nil {
-		return nil, errors.New("threads: token source: required")
-	}
-	if cfg.LookupCount == 0 {
-		cfg.LookupCount = 25
-	}
-	if cfg.LookupCount < 5 || cfg.LookupCount > 100 {
-		return nil, fmt.Errorf("threads: lookup count %d: want 5 to 100", cfg.LookupCount)
-	}
-	if cfg.PollInterval <= 0 {
-		cfg.PollInterval = 10 * time.Second
-	}
-	if cfg.MaxPolls <= 0 {
-		cfg.MaxPolls = 30
-	}
-	if cfg.Client == nil {
-		cfg.Client = &http.Client{Timeout: 60 * time.Second}
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.Sleep == nil {
-		cfg.Sleep = sleepCtx
+	err := wire.Settings{Network: "threads", API: &cfg.API, DefaultAPI: "https://graph.threads.net", NeedTokens: true, Tokens: cfg.Tokens != nil,
+		LookupCount: &cfg.LookupCount, LookupDefault: 25, LookupMin: 5,
+		PollInterval: &cfg.PollInterval, PollDefault: 10 * time.Second, MaxPolls: &cfg.MaxPolls, MaxPollsDefault: 30,
+		Client: &cfg.Client, Now: &cfg.Now, Sleep: &cfg.Sleep}.Check()
+	if err != nil {
+		return nil, err
 	}
 	cfg.Handle = strings.TrimPrefix(strings.TrimSpace(cfg.Handle), "@")
-	return &Publisher{cfg: cfg, base: strings.TrimRight(cfg.API, "/") + "/v1.0", journal: intent.New(cfg.Journal),
-		userID: cfg.UserID, tried: map[string]time.Time{}}, nil
+	p := &Publisher{cfg: cfg, base: strings.TrimRight(cfg.API, "/") + "/v1.0",
+		journal: &intent.Journal{Dir: cfg.Journal, Account: cfg.Account}}
+	p.userID.Set(cfg.UserID)
+	p.client = api.Client{Who: api.Who{Network: "threads", Account: cfg.Account, Handle: api.At(cfg.Handle)},
+		HTTP: cfg.Client, Tokens: cfg.Tokens, Expired: tokenExpired, Refuse: p.classify}
+	return p, nil
 }
 
 // Name returns "threads".
@@ -144,10 +120,10 @@ func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Res
 	if err != nil {
 		return publish.Result{}, fmt.Errorf("threads: %w", err)
 	}
-	if rec.State == intent.Done && rec.RemoteID != "" {
+	if rec.Out() {
 		return publish.Result{RemoteID: rec.RemoteID, URL: rec.URL}, nil
 	}
-	text := withLink(post.Text, post.Link)
+	text := publish.WithLink(post.Text, post.Link)
 	img, err := p.check(post, text)
 	if err != nil {
 		return publish.Result{}, err
@@ -160,16 +136,7 @@ func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Res
 	if img != nil {
 		kind = "IMAGE"
 	}
-	p.mu.Lock()
-	triedAt, tried := p.tried[post.ID]
-	p.mu.Unlock()
-	since := post.At.Add(-time.Hour)
-	if tried && triedAt.Before(since) {
-		since = triedAt
-	}
-	if !rec.IntentAt.IsZero() && rec.IntentAt.Add(-time.Minute).Before(since) {
-		since = rec.IntentAt.Add(-time.Minute)
-	}
+	since := rec.Since(post.At)
 
 	// A container this post already has is never made again, and never
 	// published twice: its status says what is left to do.
@@ -188,18 +155,18 @@ func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Res
 			if !found {
 				return publish.Result{}, fmt.Errorf("threads: container %s of post %s is published but the thread is not among the profile's recent threads yet", rec.Container, post.ID)
 			}
-			return p.done(post.ID, res), nil
+			return p.journal.Done(post.ID, res), nil
 		case "FINISHED", "IN_PROGRESS":
 			container = rec.Container
 		}
 		// ERROR, EXPIRED, or gone: never published; make a new one.
-	} else if tried || publish.Attempt(ctx) > 1 || rec.State == intent.Sending {
+	} else if rec.MayExist(publish.Attempt(ctx)) {
 		res, found, err := p.lookup(ctx, uid, text, kind, since)
 		if err != nil {
 			return publish.Result{}, fmt.Errorf("threads: looking for an earlier copy of post %s before sending it again: %w", post.ID, err)
 		}
 		if found {
-			return p.done(post.ID, res), nil
+			return p.journal.Done(post.ID, res), nil
 		}
 	}
 
@@ -217,7 +184,7 @@ func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Res
 			return publish.Result{}, err
 		}
 		now := p.cfg.Now()
-		rec = intent.Record{PostID: post.ID, Account: p.cfg.Account, State: intent.Prepared, IntentAt: now.UTC(), Container: container}
+		rec = intent.Record{PostID: post.ID, State: intent.Prepared, IntentAt: now.UTC(), Container: container}
 		if err := p.journal.Save(rec); err != nil {
 			return publish.Result{}, fmt.Errorf("threads: %w", err)
 		}
@@ -226,30 +193,14 @@ func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Res
 		return publish.Result{}, err
 	}
 
-	rec.State = intent.Sending
-	if err := p.journal.Save(rec); err != nil {
+	if _, err := p.journal.Intend(rec, p.cfg.Now()); err != nil {
 		return publish.Result{}, fmt.Errorf("threads: %w", err)
 	}
-	p.mu.Lock()
-	p.tried[post.ID] = p.cfg.Now()
-	p.mu.Unlock()
 	id, err := p.publishContainer(ctx, uid, container)
 	if err != nil {
 		return publish.Result{}, err
 	}
-	return p.done(post.ID, publish.Result{RemoteID: id, URL: p.permalink(ctx, id)}), nil
-}
-
-// done records the post as out. A failure to write it is not the post's
-// failure: a later attempt finds the post through its container.
-func (p *Publisher) done(postID string, res publish.Result) publish.Result {
-	rec, _ := p.journal.Load(postID)
-	rec.PostID, rec.Account, rec.State, rec.RemoteID, rec.URL = postID, p.cfg.Account, intent.Done, res.RemoteID, res.URL
-	_ = p.journal.Save(rec)
-	p.mu.Lock()
-	delete(p.tried, postID)
-	p.mu.Unlock()
-	return res
+	return p.journal.Done(post.ID, publish.Result{RemoteID: id, URL: p.permalink(ctx, id)}), nil
 }
 
 // check refuses, before anything is sent, a post Threads would refuse
@@ -270,23 +221,21 @@ func (p *Publisher) check(post publish.Post, text string) (*image, error) {
 		if n := utf8.RuneCountInString(pi.Alt); n > MaxAltText {
 			probs = append(probs, fmt.Sprintf("the alt text of image %d has %d characters; Threads takes at most %d", i+1, n, MaxAltText))
 		}
-		b, err := toolkit.ReadPath(pi.Path, toolkit.MaxImageBytes)
+		pic, err := publish.ReadPicture(pi.Path, toolkit.MaxImageBytes)
 		if err != nil {
 			probs = append(probs, fmt.Sprintf("image %d: %s", i+1, toolkit.Reason(err)))
 			continue
 		}
-		m := http.DetectContentType(b)
+		m := pic.Type
 		if m != "image/jpeg" && m != "image/png" {
 			probs = append(probs, fmt.Sprintf("image %d (%s) is %s; Threads takes JPEG and PNG images", i+1, pi.Path, m))
 			continue
 		}
-		if len(b) > MaxImageBytes {
-			probs = append(probs, fmt.Sprintf("image %d (%s) has %d bytes; Threads takes images up to 8 MB", i+1, pi.Path, len(b)))
+		if pic.Size > MaxImageBytes {
+			probs = append(probs, fmt.Sprintf("image %d (%s) has %d bytes; Threads takes images up to 8 MB", i+1, pi.Path, pic.Size))
 		}
-		if cfg, _, err := stdimage.DecodeConfig(bytes.NewReader(b)); err == nil && cfg.Width > 0 && cfg.Height > 0 {
-			if cfg.Width > MaxAspect*cfg.Height || cfg.Height > MaxAspect*cfg.Width {
-				probs = append(probs, fmt.Sprintf("image %d (%s) is %d×%d; Threads takes aspect ratios up to 10:1", i+1, pi.Path, cfg.Width, cfg.Height))
-			}
+		if w, h := pic.Width, pic.Height; w > 0 && h > 0 && (w > MaxAspect*h || h > MaxAspect*w) {
+			probs = append(probs, fmt.Sprintf("image %d (%s) is %d×%d; Threads takes aspect ratios up to 10:1", i+1, pi.Path, w, h))
 		}
 		img = &image{path: pi.Path, mime: m, alt: pi.Alt}
 	}
@@ -301,27 +250,4 @@ func (p *Publisher) check(post publish.Post, text string) (*image, error) {
 		return nil, fmt.Errorf("%w: %w", err, publish.ErrNoPublicURL)
 	}
 	return nil, err
-}
-
-// withLink appends link on a line of its own unless text already has it.
-func withLink(text, link string) string {
-	link = strings.TrimSpace(link)
-	if link == "" || strings.Contains(text, link) {
-		return text
-	}
-	if strings.TrimSpace(text) == "" {
-		return link
-	}
-	return strings.TrimRight(text, " \n") + "\n\n" + link
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/campaignkit/campaignkit/toolkit/publish"
-	"golang.org/x/text/unicode/norm"
 )
 
 type timelinePost struct {
@@ -48,12 +47,11 @@ func (p *Publisher) lookup(ctx context.Context, text string, images int, since t
 	if err := p.call(ctx, epTimeline, http.MethodGet, "/2/users/"+url.PathEscape(uid)+"/tweets?"+q.Encode(), nil, &out); err != nil {
 		return publish.Result{}, false, err
 	}
-	want := normalize(text)
 	for _, tp := range out.Data {
 		if len(tp.Attachments.MediaKeys) != images {
 			continue
 		}
-		if normalize(sourceText(tp)) == want {
+		if publish.SameText(sourceText(tp), text) {
 			return p.result(tp.ID), true, nil
 		}
 	}
@@ -81,11 +79,4 @@ func sourceText(tp timelinePost) string {
 func isMediaLink(u string) bool {
 	return (strings.Contains(u, "://x.com/") || strings.Contains(u, "://twitter.com/")) &&
 		(strings.Contains(u, "/photo/") || strings.Contains(u, "/video/"))
-}
-
-// normalize makes two texts that X considers the same compare equal: NFC
-// (X stores NFC), one kind of line end, no surrounding space.
-func normalize(s string) string {
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	return strings.TrimSpace(norm.NFC.String(s))
 }

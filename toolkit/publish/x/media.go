@@ -1,22 +1,17 @@
 package x
 
 import (
-	"github.com/campaignkit/campaignkit/toolkit"
-
-	"bytes"
 	"context"
+	"errors"
 	"fmt"
-	"io"
-	"mime/multipart"
 	"net/http"
-	"net/textproto"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strconv"
 	"time"
 
+	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/campaignkit/campaignkit/toolkit/publish"
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/wire"
 )
 
 // X's media limits (upload reference): images up to 5 MB, animated GIFs up
@@ -38,20 +33,14 @@ type image struct {
 func loadImages(post publish.Post) ([]image, error) {
 	out := make([]image, 0, len(post.Images))
 	for i, img := range post.Images {
-		st, err := os.Stat(img.Path)
+		pic, err := publish.ReadPicture(img.Path, MaxGIFBytes)
+		if errors.Is(err, toolkit.ErrTooBig) {
+			return nil, &publish.PermanentError{Msg: fmt.Sprintf("x: post %s: image %d (%s) has %d bytes; X takes images up to 5 MB (15 MB for a GIF)", post.ID, i+1, img.Path, pic.Size)}
+		}
 		if err != nil {
 			return nil, &publish.PermanentError{Msg: fmt.Sprintf("x: post %s: image %d: %v", post.ID, i+1, err)}
 		}
-		if st.Size() > MaxGIFBytes {
-			return nil, &publish.PermanentError{Msg: fmt.Sprintf("x: post %s: image %d (%s) has %d bytes; X takes images up to 5 MB (15 MB for a GIF)", post.ID, i+1, img.Path, st.Size())}
-		}
-		// through the bounded reader: a named pipe or a file grown since
-		// the check above is refused, never waited on or read whole
-		b, err := toolkit.ReadPath(img.Path, MaxGIFBytes)
-		if err != nil {
-			return nil, &publish.PermanentError{Msg: fmt.Sprintf("x: post %s: image %d: %v", post.ID, i+1, err)}
-		}
-		m := http.DetectContentType(b)
+		m := pic.Type
 		limit := int64(MaxImageBytes)
 		switch m {
 		case "image/jpeg", "image/png", "image/webp":
@@ -60,10 +49,10 @@ func loadImages(post publish.Post) ([]image, error) {
 		default:
 			return nil, &publish.PermanentError{Msg: fmt.Sprintf("x: post %s: image %d (%s) is %s; X takes JPEG, PNG, WebP and GIF images", post.ID, i+1, img.Path, m)}
 		}
-		if int64(len(b)) > limit {
-			return nil, &publish.PermanentError{Msg: fmt.Sprintf("x: post %s: image %d (%s) has %d bytes; X takes %s images up to %d MB", post.ID, i+1, img.Path, len(b), m, limit>>20)}
+		if pic.Size > limit {
+			return nil, &publish.PermanentError{Msg: fmt.Sprintf("x: post %s: image %d (%s) has %d bytes; X takes %s images up to %d MB", post.ID, i+1, img.Path, pic.Size, m, limit>>20)}
 		}
-		out = append(out, image{name: filepath.Base(img.Path), mime: m, data: b, alt: img.Alt})
+		out = append(out, image{name: pic.Name, mime: m, data: pic.Data, alt: img.Alt})
 	}
 	return out, nil
 }
@@ -85,34 +74,13 @@ type uploadAnswer struct {
 	} `json:"data"`
 }
 
-// form builds a multipart/form-data body of fields and, when chunk is not
+// form is a multipart/form-data body of fields and, when chunk is not
 // nil, the chunk as the "media" file part.
-func form(fields [][2]string, chunk []byte) body {
-	return func() (io.Reader, string, error) {
-		var buf bytes.Buffer
-		mw := multipart.NewWriter(&buf)
-		for _, f := range fields {
-			if err := mw.WriteField(f[0], f[1]); err != nil {
-				return nil, "", err
-			}
-		}
-		if chunk != nil {
-			h := textproto.MIMEHeader{}
-			h.Set("Content-Disposition", `form-data; name="media"; filename="blob"`)
-			h.Set("Content-Type", "application/octet-stream")
-			part, err := mw.CreatePart(h)
-			if err != nil {
-				return nil, "", err
-			}
-			if _, err := part.Write(chunk); err != nil {
-				return nil, "", err
-			}
-		}
-		if err := mw.Close(); err != nil {
-			return nil, "", err
-		}
-		return &buf, mw.FormDataContentType(), nil
+func form(fields url.Values, chunk []byte) wire.Body {
+	if chunk == nil {
+		return wire.Multipart(fields)
 	}
+	return wire.Multipart(fields, wire.File{Field: "media", Name: "blob", Type: "application/octet-stream", Data: chunk})
 }
 
 // upload sends one image through the chunked upload (INIT, APPEND,
@@ -124,8 +92,8 @@ func (p *Publisher) upload(ctx context.Context, img image) (string, error) {
 		category = "tweet_gif"
 	}
 	var init uploadAnswer
-	if err := p.call(ctx, epUpload, http.MethodPost, "/2/media/upload", form([][2]string{
-		{"command", "INIT"}, {"media_type", img.mime}, {"total_bytes", strconv.Itoa(len(img.data))}, {"media_category", category},
+	if err := p.call(ctx, epUpload, http.MethodPost, "/2/media/upload", form(url.Values{
+		"command": {"INIT"}, "media_type": {img.mime}, "total_bytes": {strconv.Itoa(len(img.data))}, "media_category": {category},
 	}, nil), &init); err != nil {
 		return "", err
 	}
@@ -135,14 +103,14 @@ func (p *Publisher) upload(ctx context.Context, img image) (string, error) {
 	}
 	for seg, off := 0, 0; off < len(img.data); seg, off = seg+1, off+chunkBytes {
 		end := min(off+chunkBytes, len(img.data))
-		if err := p.call(ctx, epUpload, http.MethodPost, "/2/media/upload", form([][2]string{
-			{"command", "APPEND"}, {"media_id", id}, {"segment_index", strconv.Itoa(seg)},
+		if err := p.call(ctx, epUpload, http.MethodPost, "/2/media/upload", form(url.Values{
+			"command": {"APPEND"}, "media_id": {id}, "segment_index": {strconv.Itoa(seg)},
 		}, img.data[off:end]), nil); err != nil {
 			return "", err
 		}
 	}
 	var fin uploadAnswer
-	if err := p.call(ctx, epUpload, http.MethodPost, "/2/media/upload", form([][2]string{{"command", "FINALIZE"}, {"media_id", id}}, nil), &fin); err != nil {
+	if err := p.call(ctx, epUpload, http.MethodPost, "/2/media/upload", form(url.Values{"command": {"FINALIZE"}, "media_id": {id}}, nil), &fin); err != nil {
 		return "", err
 	}
 	// processing_info only when X processes the file asynchronously:
@@ -175,7 +143,7 @@ func (p *Publisher) upload(ctx context.Context, img image) (string, error) {
 	}
 	if img.alt != "" {
 		meta := map[string]any{"id": id, "metadata": map[string]any{"alt_text": map[string]string{"text": img.alt}}}
-		if err := p.call(ctx, epMetadata, http.MethodPost, "/2/media/metadata", jsonBody(meta), nil); err != nil {
+		if err := p.call(ctx, epMetadata, http.MethodPost, "/2/media/metadata", wire.JSON(meta), nil); err != nil {
 			return "", err
 		}
 	}

@@ -18,7 +18,6 @@ package x
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -28,6 +27,9 @@ import (
 
 	"github.com/campaignkit/campaignkit/toolkit/caption"
 	"github.com/campaignkit/campaignkit/toolkit/publish"
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/api"
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/intent"
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/wire"
 )
 
 // X's limits on a post, checked before sending.
@@ -77,13 +79,13 @@ type Config struct {
 
 // Publisher publishes to one X account.
 type Publisher struct {
-	cfg  Config
-	base string
+	cfg     Config
+	base    string
+	client  api.Client
+	journal *intent.Journal
+	userID  wire.Memo
 
 	mu      sync.Mutex
-	userID  string
-	tried   map[string]time.Time // posts a create request was sent for, and when
-	done    map[string]publish.Result
 	windows map[string]rateWindow // endpoint -> last rate-limit headers seen
 }
 
@@ -91,39 +93,20 @@ var _ publish.Publisher = (*Publisher)(nil)
 
 // New checks cfg and returns the publisher.
 func New(cfg Config) (*Publisher, error) {
-	if cfg.API == "" {
-		cfg.API = "https://api.x.com"
-	}
-	if !strings.HasPrefix(cfg.API, "https://") && !strings.HasPrefix(cfg.API, "http://") {
-		return nil, fmt.Errorf("x: API %q: want a URL such as https://api.x.com", cfg.API)
-	}
-	if cfg.Tokens == nil {
-		return nil, errors.New("x: token source: required")
-	}
-	if cfg.LookupCount == 0 {
-		cfg.LookupCount = 20
-	}
-	if cfg.LookupCount < 5 || cfg.LookupCount > 100 {
-		return nil, fmt.Errorf("x: lookup count %d: want 5 to 100", cfg.LookupCount)
-	}
-	if cfg.PollInterval <= 0 {
-		cfg.PollInterval = time.Second
-	}
-	if cfg.MaxPolls <= 0 {
-		cfg.MaxPolls = 60
-	}
-	if cfg.Client == nil {
-		cfg.Client = &http.Client{Timeout: 60 * time.Second}
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.Sleep == nil {
-		cfg.Sleep = sleepCtx
+	err := wire.Settings{Network: "x", API: &cfg.API, DefaultAPI: "https://api.x.com", NeedTokens: true, Tokens: cfg.Tokens != nil,
+		LookupCount: &cfg.LookupCount, LookupDefault: 20, LookupMin: 5,
+		PollInterval: &cfg.PollInterval, PollDefault: time.Second, MaxPolls: &cfg.MaxPolls, MaxPollsDefault: 60,
+		Client: &cfg.Client, Now: &cfg.Now, Sleep: &cfg.Sleep}.Check()
+	if err != nil {
+		return nil, err
 	}
 	cfg.Handle = strings.TrimPrefix(strings.TrimSpace(cfg.Handle), "@")
-	return &Publisher{cfg: cfg, base: strings.TrimRight(cfg.API, "/"), userID: cfg.UserID,
-		tried: map[string]time.Time{}, done: map[string]publish.Result{}, windows: map[string]rateWindow{}}, nil
+	p := &Publisher{cfg: cfg, base: strings.TrimRight(cfg.API, "/"),
+		journal: &intent.Journal{Dir: cfg.Journal, Account: cfg.Account}, windows: map[string]rateWindow{}}
+	p.userID.Set(cfg.UserID)
+	p.client = api.Client{Who: api.Who{Network: "x", Account: cfg.Account, Handle: api.At(cfg.Handle)},
+		HTTP: cfg.Client, Tokens: cfg.Tokens, Observe: p.noteRate, Refuse: p.classify}
+	return p, nil
 }
 
 // Name returns "x".
@@ -131,14 +114,14 @@ func (p *Publisher) Name() string { return "x" }
 
 // Publish posts post once, or finds the copy an earlier attempt posted.
 func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Result, error) {
-	p.mu.Lock()
-	res, done := p.done[post.ID]
-	triedAt, tried := p.tried[post.ID]
-	p.mu.Unlock()
-	if done {
-		return res, nil
+	rec, err := p.journal.Load(post.ID)
+	if err != nil {
+		return publish.Result{}, fmt.Errorf("x: %w", err)
 	}
-	text := withLink(post.Text, post.Link)
+	if rec.Out() {
+		return p.result(rec.RemoteID), nil
+	}
+	text := publish.WithLink(post.Text, post.Link)
 	if err := check(post, text); err != nil {
 		return publish.Result{}, err
 	}
@@ -146,36 +129,18 @@ func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Res
 	if err != nil {
 		return publish.Result{}, err
 	}
-
-	rec, err := p.journalLoad(post.ID)
-	if err != nil {
-		return publish.Result{}, err
-	}
-	if rec.TweetID != "" {
-		res := p.result(rec.TweetID)
-		p.remember(post.ID, res)
-		return res, nil
-	}
 	// Any attempt that may follow one that reached X looks first: the
-	// runner's attempt number covers a crash, tried a failure in this
-	// process, the journal a restart on this machine.
-	mayExist := tried || publish.Attempt(ctx) > 1 || rec.State == stateSending
-	since := post.At.Add(-time.Hour)
-	if tried && triedAt.Before(since) {
-		since = triedAt
-	}
-	if !rec.IntentAt.IsZero() && rec.IntentAt.Add(-time.Minute).Before(since) {
-		since = rec.IntentAt.Add(-time.Minute)
-	}
+	// runner's attempt number covers a crash, the journal a failure in
+	// this process and, with a folder, a restart on this machine.
+	mayExist := rec.MayExist(publish.Attempt(ctx))
+	since := rec.Since(post.At)
 	if mayExist {
 		res, found, err := p.lookup(ctx, text, len(images), since)
 		if err != nil {
 			return publish.Result{}, fmt.Errorf("x: looking for an earlier copy of post %s before sending it again: %w", post.ID, err)
 		}
 		if found {
-			p.journalDone(post.ID, res.RemoteID)
-			p.remember(post.ID, res)
-			return res, nil
+			return p.journal.Done(post.ID, res), nil
 		}
 	}
 	// Waiting out a known-empty window beats uploading images for a post
@@ -192,13 +157,10 @@ func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Res
 		ids = append(ids, id)
 	}
 
-	now := p.cfg.Now()
-	if err := p.journalIntent(post, now); err != nil {
-		return publish.Result{}, err
+	rec.PostID = post.ID
+	if _, err := p.journal.Intend(rec, p.cfg.Now()); err != nil {
+		return publish.Result{}, fmt.Errorf("x: %w", err)
 	}
-	p.mu.Lock()
-	p.tried[post.ID] = now
-	p.mu.Unlock()
 	id, err := p.create(ctx, text, ids)
 	if err != nil {
 		if mayExist && isDuplicate(err) {
@@ -206,17 +168,12 @@ func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Res
 			// earlier attempt, not yet visible when we looked.
 			res, found, lerr := p.lookup(ctx, text, len(images), since)
 			if lerr == nil && found {
-				p.journalDone(post.ID, res.RemoteID)
-				p.remember(post.ID, res)
-				return res, nil
+				return p.journal.Done(post.ID, res), nil
 			}
 		}
 		return publish.Result{}, err
 	}
-	res = p.result(id)
-	p.journalDone(post.ID, id)
-	p.remember(post.ID, res)
-	return res, nil
+	return p.journal.Done(post.ID, p.result(id)), nil
 }
 
 func (p *Publisher) result(id string) publish.Result {
@@ -225,13 +182,6 @@ func (p *Publisher) result(id string) publish.Result {
 		who = "i/web"
 	}
 	return publish.Result{RemoteID: id, URL: "https://x.com/" + who + "/status/" + id}
-}
-
-func (p *Publisher) remember(id string, res publish.Result) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.done[id] = res
-	delete(p.tried, id)
 }
 
 // check refuses, before anything is sent, a post X would refuse: every
@@ -256,28 +206,4 @@ func check(post publish.Post, text string) error {
 		return nil
 	}
 	return &publish.PermanentError{Msg: fmt.Sprintf("x: post %s cannot go to X as it is: %s", post.ID, strings.Join(probs, "; "))}
-}
-
-// withLink appends link on a line of its own unless text already has it.
-func withLink(text, link string) string {
-	link = strings.TrimSpace(link)
-	if link == "" || strings.Contains(text, link) {
-		return text
-	}
-	if strings.TrimSpace(text) == "" {
-		return link
-	}
-	return strings.TrimRight(text, " \n") + "\n\n" + link
-}
-
-// sleepCtx waits d or until ctx is done.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

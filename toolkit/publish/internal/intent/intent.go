@@ -1,15 +1,16 @@
 // Package intent is the journal a publisher keeps for a network that has
-// no idempotency key (LinkedIn, Threads): before each step that may make
-// a post appear it records what it is about to do, and after it what the
-// network answered, so that an attempt after a crash or a lost answer
-// knows whether to look for an earlier copy, which container to reuse,
-// or that the post is already out.
+// no idempotency key (X, LinkedIn, Threads, Facebook, Instagram): before
+// each step that may make a post appear it records what it is about to
+// do, and after it what the network answered, so that an attempt after a
+// crash or a lost answer knows whether to look for an earlier copy, which
+// container to reuse, or that the post is already out.
 //
 // Records are kept in memory and, when a folder is given, in one small
 // file per post written atomically with mode 0600.
 package intent
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -22,6 +23,7 @@ import (
 	"time"
 
 	"github.com/campaignkit/campaignkit/toolkit"
+	"github.com/campaignkit/campaignkit/toolkit/publish"
 )
 
 // States a record goes through.
@@ -29,8 +31,8 @@ const (
 	// Sending: the request that creates the post may have reached the
 	// network; its answer is not known.
 	Sending = "sending"
-	// Prepared: a Threads container exists (Record.Container) and has not
-	// been published.
+	// Prepared: a Threads or Instagram container exists
+	// (Record.Container) and has not been published.
 	Prepared = "prepared"
 	// Done: the post is out (Record.RemoteID).
 	Done = "done"
@@ -42,14 +44,15 @@ type Record struct {
 	Account   string    `json:"account,omitempty"`
 	State     string    `json:"state"`
 	IntentAt  time.Time `json:"intent_at,omitzero"`  // when the first create request went
-	Container string    `json:"container,omitempty"` // Threads: the media container made for it
+	Container string    `json:"container,omitempty"` // Threads, Instagram: the media container made for it
 	RemoteID  string    `json:"remote_id,omitempty"`
 	URL       string    `json:"url,omitempty"`
 }
 
 // Journal records intents. The zero value keeps them in memory only.
 type Journal struct {
-	Dir string // "" for memory only
+	Dir     string // "" for memory only
+	Account string // recorded with every record, for whoever reads the folder
 
 	mu  sync.Mutex
 	mem map[string]Record
@@ -80,8 +83,26 @@ func (j *Journal) Load(postID string) (Record, error) {
 	if err != nil {
 		return Record{}, fmt.Errorf("journal: %w", err)
 	}
-	if json.Unmarshal(b, &r) != nil || r.PostID != postID {
+	// The X and Meta publishers journaled before they shared this
+	// journal: their records name the remote id, the container and two
+	// states their own way, and a post they journaled must not go out
+	// twice after an upgrade.
+	var old struct {
+		Record
+		TweetID     string `json:"tweet_id"`
+		ContainerID string `json:"container_id"`
+	}
+	if json.Unmarshal(b, &old) != nil || old.PostID != postID {
 		return Record{PostID: postID, State: Sending}, nil
+	}
+	r = old.Record
+	r.RemoteID = cmp.Or(r.RemoteID, old.TweetID)
+	r.Container = cmp.Or(r.Container, old.ContainerID)
+	switch r.State {
+	case "container":
+		r.State = Prepared
+	case "publishing":
+		r.State = Sending
 	}
 	return r, nil
 }
@@ -89,6 +110,9 @@ func (j *Journal) Load(postID string) (Record, error) {
 // Save records r, in memory and, with a folder, durably before it
 // returns.
 func (j *Journal) Save(r Record) error {
+	if r.Account == "" {
+		r.Account = j.Account
+	}
 	j.mu.Lock()
 	if j.mem == nil {
 		j.mem = map[string]Record{}
@@ -106,4 +130,45 @@ func (j *Journal) Save(r Record) error {
 		return fmt.Errorf("journal: %w", err)
 	}
 	return nil
+}
+
+// Intend records, durably, that the request that makes the post of r
+// is about to be sent: from here on, after a crash, the post may be out.
+// The time of the first intent is kept, so that a look for an earlier
+// copy reaches back to it.
+func (j *Journal) Intend(r Record, now time.Time) (Record, error) {
+	r.State = Sending
+	if r.IntentAt.IsZero() {
+		r.IntentAt = now.UTC()
+	}
+	return r, j.Save(r)
+}
+
+// Done records that the post is out as res. A failure to write it is not
+// the post's failure: the post is out, and a later attempt finds it by
+// looking.
+func (j *Journal) Done(postID string, res publish.Result) publish.Result {
+	r, _ := j.Load(postID)
+	r.PostID, r.State, r.RemoteID, r.URL = postID, Done, res.RemoteID, res.URL
+	_ = j.Save(r)
+	return res
+}
+
+// Out reports whether the record says the post is out, with its id.
+func (r Record) Out() bool { return r.State == Done && r.RemoteID != "" }
+
+// MayExist reports whether an attempt that reached the network may have
+// gone before: the journal knows of the post, or attempt (the runner's,
+// publish.Attempt) says this is not the first.
+func (r Record) MayExist(attempt int) bool { return r.State != "" || attempt > 1 }
+
+// Since is how far back to look for the copy an earlier attempt made of
+// a post planned at at: an hour before it, or a minute before the first
+// intent the journal has, whichever is earlier.
+func (r Record) Since(at time.Time) time.Time {
+	since := at.Add(-time.Hour)
+	if !r.IntentAt.IsZero() && r.IntentAt.Add(-time.Minute).Before(since) {
+		since = r.IntentAt.Add(-time.Minute)
+	}
+	return since
 }
