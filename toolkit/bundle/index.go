@@ -27,8 +27,9 @@ var (
 	//go:embed index.js
 	indexOwnJS string
 	// indexJS is the page's one inline script: the platforms' counting
-	// rules from package caption, then the page's behaviour.
-	indexJS = caption.CountJS + "\n" + indexOwnJS
+	// rules from package caption, copying from package toolkit, then the
+	// page's behaviour.
+	indexJS = caption.CountJS + "\n" + toolkit.CopyJS + "\n" + indexOwnJS
 
 	indexTemplate = template.Must(template.New("index.html").Parse(indexSource))
 	// indexCSP allows the page its own inline style and script, by hash,

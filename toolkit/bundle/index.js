@@ -23,24 +23,9 @@
   }
 
   function copy(button) {
-    var source = document.getElementById(button.getAttribute("data-for"));
-    var text = source.value;
-    function selectIt() {
-      source.focus();
-      source.select();
-      var copied = false;
-      try {
-        copied = document.execCommand("copy");
-      } catch (e) {
-        copied = false;
-      }
+    copyText(document.getElementById(button.getAttribute("data-for")), function (copied) {
       say(button, copied ? "Copied" : "Selected: press Ctrl+C (or Cmd+C) to copy");
-    }
-    if (navigator.clipboard && navigator.clipboard.writeText) {
-      navigator.clipboard.writeText(text).then(function () { say(button, "Copied"); }, selectIt);
-    } else {
-      selectIt();
-    }
+    });
   }
 
   function applyFilters(form) {

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/campaignkit/campaignkit/toolkit/caption"
 	"github.com/campaignkit/campaignkit/toolkit/i18n"
 )
@@ -196,6 +197,8 @@ func loadStatic() (map[string]*asset, error) {
 	})
 	// the platforms' counting rules, shared with package caption's Count
 	m["count.js"] = newAsset([]byte(caption.CountJS), "text/javascript; charset=utf-8")
+	// copying a caption, shared with the bundle's index page
+	m["copy.js"] = newAsset([]byte(toolkit.CopyJS), "text/javascript; charset=utf-8")
 	return m, err
 }
 

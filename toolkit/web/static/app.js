@@ -64,23 +64,8 @@ document.addEventListener("DOMContentLoaded", function () {
     var source = document.getElementById(button.getAttribute("data-for"));
     var status = button.parentElement.querySelector(".status");
     var say = function (msg) { status.textContent = msg; };
-    var selectIt = function () {
-      source.focus();
-      source.select();
-      var copied = false;
-      try {
-        copied = document.execCommand("copy");
-      } catch (e) {
-        copied = false;
-      }
-      say(copied ? button.dataset.copied : button.dataset.selected);
-    };
     button.addEventListener("click", function () {
-      if (navigator.clipboard && navigator.clipboard.writeText && window.isSecureContext) {
-        navigator.clipboard.writeText(source.value).then(function () { say(button.dataset.copied); }, selectIt);
-      } else {
-        selectIt();
-      }
+      copyText(source, function (copied) { say(copied ? button.dataset.copied : button.dataset.selected); });
     });
     button.hidden = false;
   });
