@@ -76,9 +76,7 @@ func threadsAfterLogin(ctx context.Context, out io.Writer, a *account.Account, s
 		return err
 	}
 	fmt.Fprintf(out, "Signed in as @%s. Token saved in %s (readable by you only); it lasts 60 days and is renewed in its second month.\n", me.Username, store.Path(a.ID))
-	if otherUser(a.Handle, me.Username) {
-		fmt.Fprintf(out, "Warning: the accounts file says %s, but you signed in as @%s: posts for %s will go out as @%s.\n", a.Handle, me.Username, a.ID, me.Username)
-	}
+	warnOtherUser(out, a, me.Username)
 	return nil
 }
 
@@ -98,10 +96,7 @@ func threadsCheck(ctx context.Context, out io.Writer, a *account.Account, state 
 		return err
 	}
 	t, _ := src.Current()
-	fmt.Fprintf(out, "%s (threads %s): signed in as @%s (user id %s)\n", a.ID, a.Handle, me.Username, me.ID)
-	if otherUser(a.Handle, me.Username) {
-		fmt.Fprintf(out, "  warning: the accounts file says %s, but the token is @%s's\n", a.Handle, me.Username)
-	}
+	printSignedIn(out, a, me.Username, me.ID)
 	fmt.Fprintf(out, "  permissions asked for: %s (Threads does not report what was granted; a missing one shows when publishing)\n", strings.Join(t.Scopes, ", "))
 	if q, err := p.PublishingLimit(ctx); err == nil {
 		fmt.Fprintf(out, "  publishing quota: %d of %d posts used in the last %s\n", q.Used, q.Total, q.Window)

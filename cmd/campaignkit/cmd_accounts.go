@@ -206,10 +206,7 @@ func checkAccount(ctx context.Context, out io.Writer, a *account.Account, state 
 		return err
 	}
 	t, _ := src.Current()
-	fmt.Fprintf(out, "%s (x %s): signed in as @%s (user id %s)\n", a.ID, a.Handle, me.Username, me.ID)
-	if otherUser(a.Handle, me.Username) {
-		fmt.Fprintf(out, "  warning: the accounts file says %s, but the token is @%s's\n", a.Handle, me.Username)
-	}
+	printSignedIn(out, a, me.Username, me.ID)
 	fmt.Fprintf(out, "  scopes: %s\n", strings.Join(t.Scopes, " "))
 	if missing := t.Missing(account.XScopes); len(missing) > 0 {
 		fmt.Fprintf(out, "  missing scopes: %s (publishing needs them: sign in again after giving the app Read and write permission)\n", strings.Join(missing, " "))
@@ -281,9 +278,7 @@ func accountsLogin(cc *cli.Context, o accountsOptions) error {
 		return err
 	}
 	fmt.Fprintf(out, "Signed in as @%s. Token saved in %s (readable by you only).\n", me.Username, store.Path(a.ID))
-	if otherUser(a.Handle, me.Username) {
-		fmt.Fprintf(out, "Warning: the accounts file says %s, but you signed in as @%s: posts for %s will go out as @%s.\n", a.Handle, me.Username, a.ID, me.Username)
-	}
+	warnOtherUser(out, a, me.Username)
 	if missing := tok.Missing(account.XScopes); len(missing) > 0 {
 		fmt.Fprintf(out, "Warning: X did not grant %s: give the app Read and write permission and sign in again.\n", strings.Join(missing, " "))
 	}
@@ -306,6 +301,23 @@ func showLink(cc *cli.Context, o accountsOptions, intro string) func(string) err
 
 // otherUser reports whether the accounts file's handle (with or without
 // its @) names another user than the one the token is for.
+// printSignedIn writes, for accounts check, whose token a holds, with a
+// warning when that is not the handle the accounts file gives.
+func printSignedIn(out io.Writer, a *account.Account, username, userID string) {
+	fmt.Fprintf(out, "%s (%s %s): signed in as @%s (user id %s)\n", a.ID, a.Network, a.Handle, username, userID)
+	if otherUser(a.Handle, username) {
+		fmt.Fprintf(out, "  warning: the accounts file says %s, but the token is @%s's\n", a.Handle, username)
+	}
+}
+
+// warnOtherUser warns, after signing in, when the person signed in as
+// someone else than the handle the accounts file gives.
+func warnOtherUser(out io.Writer, a *account.Account, username string) {
+	if otherUser(a.Handle, username) {
+		fmt.Fprintf(out, "Warning: the accounts file says %s, but you signed in as @%s: posts for %s will go out as @%s.\n", a.Handle, username, a.ID, username)
+	}
+}
+
 func otherUser(handle, username string) bool {
 	h := strings.TrimPrefix(handle, "@")
 	return h != "" && !strings.EqualFold(h, username)
