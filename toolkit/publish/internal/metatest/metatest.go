@@ -22,17 +22,16 @@
 package metatest
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/fakeapi"
 )
 
 // Version is the Graph API version the fake answers under; any "/vNN.N"
@@ -109,7 +108,7 @@ type Limit struct {
 
 // Server is the fake. Create it with New; set its fields before use.
 type Server struct {
-	*httptest.Server
+	*fakeapi.Server
 	// Mux takes the network's routes ("POST /{ver}/{id}/feed").
 	Mux *http.ServeMux
 	// Now is the fake's clock (default time.Now).
@@ -125,7 +124,6 @@ type Server struct {
 	codes    map[string]*code
 	tokens   map[string]*Grant
 	limits   map[string]*Limit
-	calls    []string
 }
 
 // New starts a fake Graph API on a loopback port.
@@ -138,12 +136,7 @@ func New() *Server {
 	s.Mux.HandleFunc("GET /{ver}/me", s.me)
 	s.Mux.HandleFunc("GET /{ver}/me/accounts", s.accounts)
 	s.Mux.HandleFunc("GET /{ver}/debug_token", s.debugToken)
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.mu.Lock()
-		s.calls = append(s.calls, r.Method+" "+r.URL.Path)
-		s.mu.Unlock()
-		s.Mux.ServeHTTP(w, r)
-	}))
+	s.Server = fakeapi.Start(s.Mux)
 	return s
 }
 
@@ -247,7 +240,7 @@ func (s *Server) issue(g Grant) string {
 	default:
 		g.Expiry = s.now().Add(ShortTTL)
 	}
-	tok := "EAA" + randHex(20)
+	tok := "EAA" + fakeapi.RandHex(20)
 	s.tokens[tok] = &g
 	return tok
 }
@@ -280,18 +273,11 @@ func (s *Server) SetLimit(endpoint string, l Limit) {
 	s.limits[endpoint] = &l
 }
 
-// Calls returns "METHOD /path" of every request so far.
-func (s *Server) Calls() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.calls...)
-}
-
 // Error writes Meta's error body.
 func Error(w http.ResponseWriter, status, code, subcode int, typ, message string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	e := map[string]any{"message": message, "type": typ, "code": code, "fbtrace_id": "A" + randHex(8)}
+	e := map[string]any{"message": message, "type": typ, "code": code, "fbtrace_id": "A" + fakeapi.RandHex(8)}
 	if subcode != 0 {
 		e["error_subcode"] = subcode
 	}
@@ -303,17 +289,10 @@ func Invalid(w http.ResponseWriter, subcode int, message string) {
 	Error(w, http.StatusBadRequest, 100, subcode, "OAuthException", message)
 }
 
-// JSON writes v with status.
-func JSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
-}
-
 // tokenOf reads the access token as Graph API takes it: the
 // Authorization header or the access_token parameter.
 func tokenOf(r *http.Request) string {
-	if t, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+	if t, ok := fakeapi.Bearer(r); ok {
 		return t
 	}
 	if t, ok := strings.CutPrefix(r.Header.Get("Authorization"), "OAuth "); ok {
@@ -400,15 +379,14 @@ func (s *Server) dialog(w http.ResponseWriter, r *http.Request) {
 	user, deny := s.signedIn, s.denyNext
 	s.denyNext = false
 	s.mu.Unlock()
-	redirect, err := url.Parse(q.Get("redirect_uri"))
-	if !known || err != nil || redirect.Scheme != "http" || (redirect.Hostname() != "localhost" && redirect.Hostname() != "127.0.0.1") {
+	redirect, ok := fakeapi.Loopback(q.Get("redirect_uri"))
+	if !known || !ok || redirect.Scheme != "http" {
 		http.Error(w, "URL blocked: This redirect failed because the redirect URI is not whitelisted in the app's Client OAuth Settings.", http.StatusBadRequest)
 		return
 	}
 	back := func(v url.Values) {
 		v.Set("state", q.Get("state"))
-		redirect.RawQuery = v.Encode()
-		http.Redirect(w, r, redirect.String(), http.StatusFound)
+		fakeapi.Redirect(w, r, redirect, v)
 	}
 	if deny || user == "" {
 		back(url.Values{"error": {"access_denied"}, "error_code": {"200"}, "error_description": {"Permissions error"}, "error_reason": {"user_denied"}})
@@ -426,7 +404,7 @@ func (s *Server) dialog(w http.ResponseWriter, r *http.Request) {
 		}
 		scopes = append(scopes, f)
 	}
-	c := randHex(24)
+	c := fakeapi.RandHex(24)
 	s.mu.Lock()
 	s.codes[c] = &code{grant: Grant{UserID: user, AppID: q.Get("client_id"), Scopes: append([]string{"public_profile"}, scopes...)},
 		redirect: q.Get("redirect_uri"), expiry: s.now().Add(10 * time.Minute)}
@@ -458,7 +436,7 @@ func (s *Server) accessToken(w http.ResponseWriter, r *http.Request) {
 		ng := *g
 		ng.Long = true
 		tok := s.issue(ng)
-		JSON(w, http.StatusOK, map[string]any{"access_token": tok, "token_type": "bearer", "expires_in": int(LongTTL / time.Second)})
+		fakeapi.JSON(w, http.StatusOK, map[string]any{"access_token": tok, "token_type": "bearer", "expires_in": int(LongTTL / time.Second)})
 		return
 	}
 	c := s.codes[q.Get("code")]
@@ -478,7 +456,7 @@ func (s *Server) accessToken(w http.ResponseWriter, r *http.Request) {
 	}
 	c.used = true
 	tok := s.issue(c.grant)
-	JSON(w, http.StatusOK, map[string]any{"access_token": tok, "token_type": "bearer", "expires_in": int(ShortTTL / time.Second)})
+	fakeapi.JSON(w, http.StatusOK, map[string]any{"access_token": tok, "token_type": "bearer", "expires_in": int(ShortTTL / time.Second)})
 }
 
 // me answers GET /me: the person of a user token, the Page of a Page
@@ -492,11 +470,11 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	if g.PageID != "" {
 		p := s.pages[g.PageID]
-		JSON(w, http.StatusOK, map[string]string{"id": p.ID, "name": p.Name})
+		fakeapi.JSON(w, http.StatusOK, map[string]string{"id": p.ID, "name": p.Name})
 		return
 	}
 	u := s.users[g.UserID]
-	JSON(w, http.StatusOK, map[string]string{"id": u.ID, "name": u.Name})
+	fakeapi.JSON(w, http.StatusOK, map[string]string{"id": u.ID, "name": u.Name})
 }
 
 // accounts answers GET /me/accounts (pages_show_list): the Pages the
@@ -534,7 +512,7 @@ func (s *Server) accounts(w http.ResponseWriter, r *http.Request) {
 		}
 		data = append(data, d)
 	}
-	JSON(w, http.StatusOK, map[string]any{"data": data})
+	fakeapi.JSON(w, http.StatusOK, map[string]any{"data": data})
 }
 
 // debugToken answers GET /debug_token?input_token=&access_token=, the
@@ -550,7 +528,7 @@ func (s *Server) debugToken(w http.ResponseWriter, r *http.Request) {
 	}
 	g := s.tokens[q.Get("input_token")]
 	if g == nil {
-		JSON(w, http.StatusOK, map[string]any{"data": map[string]any{"is_valid": false, "error": map[string]any{"code": 190, "message": "Invalid OAuth access token."}, "scopes": []string{}}})
+		fakeapi.JSON(w, http.StatusOK, map[string]any{"data": map[string]any{"is_valid": false, "error": map[string]any{"code": 190, "message": "Invalid OAuth access token."}, "scopes": []string{}}})
 		return
 	}
 	d := map[string]any{"app_id": g.AppID, "type": "USER", "application": "campaignkit test app",
@@ -562,11 +540,5 @@ func (s *Server) debugToken(w http.ResponseWriter, r *http.Request) {
 	if g.PageID != "" {
 		d["type"], d["profile_id"] = "PAGE", g.PageID
 	}
-	JSON(w, http.StatusOK, map[string]any{"data": d})
-}
-
-func randHex(n int) string {
-	b := make([]byte, n)
-	rand.Read(b)
-	return hex.EncodeToString(b)
+	fakeapi.JSON(w, http.StatusOK, map[string]any{"data": d})
 }

@@ -25,15 +25,14 @@
 package threadstest
 
 import (
-	"crypto/rand"
-	"encoding/hex"
-	"encoding/json"
 	"net/http"
-	"net/http/httptest"
+	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/fakeapi"
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/metatest"
 )
 
 // Limits the fake enforces.
@@ -90,8 +89,13 @@ type container struct {
 }
 
 // Server is the fake. Create it with New; set its fields before use.
+// SetRateLimit ("POST /threads") counts per user per hour, and beyond it
+// the fake answers 429 with Graph error code 4; LoseAnswers loses the
+// answers to POST /threads_publish.
 type Server struct {
-	*httptest.Server
+	*fakeapi.Server
+	fakeapi.Lossy
+	fakeapi.Limits
 
 	// Now is the fake's clock (default time.Now).
 	Now func() time.Time
@@ -110,17 +114,13 @@ type Server struct {
 	tokens     map[string]*grant
 	containers map[string]*container
 	threads    []*Thread
-	limits     map[string]int // endpoint -> calls per hour
-	used       map[string]int
-	loseNext   int
-	calls      []string
 }
 
 // New starts a fake Threads on a loopback port. Close it when done.
 func New() *Server {
 	s := &Server{Now: time.Now, ProcessingPolls: 1, seq: 17841400000000000,
 		users: map[string]*User{}, clients: map[string]string{}, codes: map[string]*code{}, tokens: map[string]*grant{},
-		containers: map[string]*container{}, limits: map[string]int{}, used: map[string]int{}}
+		containers: map[string]*container{}, Limits: fakeapi.Limits{Window: time.Hour, Aligned: true}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /oauth/authorize", s.authorize)
 	mux.HandleFunc("POST /oauth/access_token", s.exchangeCode)
@@ -132,12 +132,7 @@ func New() *Server {
 	mux.HandleFunc("POST /v1.0/{uid}/threads_publish", s.publish)
 	mux.HandleFunc("GET /v1.0/{uid}/threads_publishing_limit", s.publishingLimit)
 	mux.HandleFunc("GET /v1.0/{id}", s.object)
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.mu.Lock()
-		s.calls = append(s.calls, r.Method+" "+r.URL.Path)
-		s.mu.Unlock()
-		mux.ServeHTTP(w, r)
-	}))
+	s.Server = fakeapi.Start(mux)
 	return s
 }
 
@@ -178,7 +173,7 @@ func (s *Server) Issue(userID, clientID string, scopes []string, issued time.Tim
 }
 
 func (s *Server) issue(g grant) string {
-	tok := "THAA" + randHex(20)
+	tok := "THAA" + fakeapi.RandHex(20)
 	s.tokens[tok] = &g
 	return tok
 }
@@ -204,22 +199,6 @@ func (s *Server) Revoke(userID string) {
 	}
 }
 
-// SetRateLimit allows limit calls to endpoint ("POST /threads") per user
-// per hour; beyond it the fake answers 429 with Graph error code 4.
-func (s *Server) SetRateLimit(endpoint string, limit int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.limits[endpoint] = limit
-}
-
-// LoseAnswers makes the fake publish the next n containers and drop the
-// connection instead of answering.
-func (s *Server) LoseAnswers(n int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.loseNext = n
-}
-
 // AddThreads records n posts published now by userID (to use up the
 // quota).
 func (s *Server) AddThreads(userID string, n int) {
@@ -241,29 +220,6 @@ func (s *Server) Threads() []Thread {
 	return out
 }
 
-// Calls returns "METHOD /path" of every request so far.
-func (s *Server) Calls() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.calls...)
-}
-
-// graphError writes a Graph API error body.
-func graphError(w http.ResponseWriter, status, code, subcode int, typ, msg string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	e := map[string]any{"message": msg, "type": typ, "code": code, "fbtrace_id": "A" + randHex(8)}
-	if subcode != 0 {
-		e["error_subcode"] = subcode
-	}
-	json.NewEncoder(w).Encode(map[string]any{"error": e})
-}
-
-func writeJSON(w http.ResponseWriter, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(v)
-}
-
 // auth checks the token (the access_token parameter or a bearer header)
 // and the permissions, and counts the call against endpoint's limit.
 func (s *Server) auth(w http.ResponseWriter, r *http.Request, endpoint string, perms ...string) *grant {
@@ -272,54 +228,35 @@ func (s *Server) auth(w http.ResponseWriter, r *http.Request, endpoint string, p
 		tok = r.PostFormValue("access_token")
 	}
 	if tok == "" {
-		tok, _ = strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		tok, _ = fakeapi.Bearer(r)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	g := s.tokens[tok]
 	switch {
 	case tok == "":
-		graphError(w, http.StatusBadRequest, 2500, 0, "OAuthException", "An active access token must be used to query information about the current user.")
+		metatest.Error(w, http.StatusBadRequest, 2500, 0, "OAuthException", "An active access token must be used to query information about the current user.")
 		return nil
 	case g == nil:
-		graphError(w, http.StatusBadRequest, 190, 0, "OAuthException", "Invalid OAuth access token - Cannot parse access token")
+		metatest.Error(w, http.StatusBadRequest, 190, 0, "OAuthException", "Invalid OAuth access token - Cannot parse access token")
 		return nil
 	case g.revoked:
-		graphError(w, http.StatusBadRequest, 190, 460, "OAuthException", "Error validating access token: The session has been invalidated because the user changed their password or Facebook has changed the session for security reasons.")
+		metatest.Error(w, http.StatusBadRequest, 190, 460, "OAuthException", "Error validating access token: The session has been invalidated because the user changed their password or Facebook has changed the session for security reasons.")
 		return nil
 	case !s.Now().Before(g.expiry):
-		graphError(w, http.StatusBadRequest, 190, 463, "OAuthException", "Error validating access token: Session has expired on "+g.expiry.UTC().Format("Monday, 02-Jan-06 15:04:05 MST")+".")
+		metatest.Error(w, http.StatusBadRequest, 190, 463, "OAuthException", "Error validating access token: Session has expired on "+g.expiry.UTC().Format("Monday, 02-Jan-06 15:04:05 MST")+".")
 		return nil
 	}
 	for _, p := range perms {
-		if !has(g.scopes, p) {
-			graphError(w, http.StatusForbidden, 10, 0, "OAuthException", "Application does not have permission for this action: the user has not granted "+p)
+		if !slices.Contains(g.scopes, p) {
+			metatest.Error(w, http.StatusForbidden, 10, 0, "OAuthException", "Application does not have permission for this action: the user has not granted "+p)
 			return nil
 		}
 	}
-	if limit, ok := s.limits[endpoint]; ok {
-		key := endpoint + " " + g.userID + " " + s.Now().UTC().Format("2006-01-02T15")
-		if s.used[key] >= limit {
-			graphError(w, http.StatusTooManyRequests, 4, 0, "OAuthException", "Application request limit reached")
-			return nil
-		}
-		s.used[key]++
+	if _, _, over := s.Take(endpoint, g.userID, s.Now()); over {
+		metatest.Error(w, http.StatusTooManyRequests, 4, 0, "OAuthException", "Application request limit reached")
+		return nil
 	}
 	gg := *g
 	return &gg
-}
-
-func has(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
-
-func randHex(n int) string {
-	b := make([]byte, n)
-	rand.Read(b)
-	return hex.EncodeToString(b)
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/campaignkit/campaignkit/toolkit/caption"
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/fakeapi"
 )
 
 // me answers GET /2/users/me (scopes tweet.read and users.read).
@@ -24,7 +25,7 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	u := s.users[g.userID]
 	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{"data": map[string]string{"id": u.ID, "name": u.Name, "username": u.Username}})
+	fakeapi.JSON(w, http.StatusOK, map[string]any{"data": map[string]string{"id": u.ID, "name": u.Name, "username": u.Username}})
 }
 
 type createRequest struct {
@@ -92,21 +93,11 @@ func (s *Server) createTweet(w http.ResponseWriter, r *http.Request) {
 	}
 	t := &Tweet{ID: s.nextID(), AuthorID: g.userID, Text: text, CreatedAt: s.now().UTC().Truncate(time.Second), MediaIDs: ids, Alts: alts}
 	s.tweets = append(s.tweets, t)
-	lose := s.loseNext > 0
-	if lose {
-		s.loseNext--
-	}
 	s.mu.Unlock()
-	if lose {
-		if hj, ok := w.(http.Hijacker); ok {
-			if conn, _, err := hj.Hijack(); err == nil {
-				conn.Close()
-				return
-			}
-		}
-		panic(http.ErrAbortHandler)
+	if s.Drop(w) {
+		return
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"data": map[string]any{"id": t.ID, "text": text, "edit_history_tweet_ids": []string{t.ID}}})
+	fakeapi.JSON(w, http.StatusCreated, map[string]any{"data": map[string]any{"id": t.ID, "text": text, "edit_history_tweet_ids": []string{t.ID}}})
 }
 
 var urlRe = regexp.MustCompile(`https?://[^\s]+`)
