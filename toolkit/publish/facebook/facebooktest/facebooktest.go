@@ -104,10 +104,9 @@ func New() *Server {
 func (s *Server) Posts() []Post {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Post, len(s.posts))
-	for i, p := range s.posts {
-		out[i] = *p
-		out[i].Photos = append([]Photo(nil), p.Photos...)
+	out := fakeapi.Copies(s.posts)
+	for i := range out {
+		out[i].Photos = append([]Photo(nil), out[i].Photos...)
 	}
 	return out
 }

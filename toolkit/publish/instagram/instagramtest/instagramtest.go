@@ -133,11 +133,7 @@ func On(m *metatest.Server) *Server {
 func (s *Server) Media() []Media {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Media, len(s.media))
-	for i, m := range s.media {
-		out[i] = *m
-	}
-	return out
+	return fakeapi.Copies(s.media)
 }
 
 // Containers returns how many containers were made.

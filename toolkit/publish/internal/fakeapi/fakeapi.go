@@ -95,3 +95,15 @@ func RandHex(n int) string {
 	rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// Copies returns a copy of each item, oldest first, for the accessors
+// (Tweets, Posts, Threads, Media, Statuses) through which a test reads
+// what a fake recorded without racing its handlers. The caller holds the
+// fake's lock.
+func Copies[T any](items []*T) []T {
+	out := make([]T, len(items))
+	for i, it := range items {
+		out[i] = *it
+	}
+	return out
+}

@@ -253,11 +253,7 @@ func (s *Server) Revoke(member string) {
 func (s *Server) Posts() []Post {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Post, len(s.posts))
-	for i, p := range s.posts {
-		out[i] = *p
-	}
-	return out
+	return fakeapi.Copies(s.posts)
 }
 
 // apiError writes LinkedIn's error body.

@@ -213,11 +213,7 @@ func (s *Server) AddThreads(userID string, n int) {
 func (s *Server) Threads() []Thread {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Thread, len(s.threads))
-	for i, t := range s.threads {
-		out[i] = *t
-	}
-	return out
+	return fakeapi.Copies(s.threads)
 }
 
 // auth checks the token (the access_token parameter or a bearer header)

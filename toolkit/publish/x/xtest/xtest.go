@@ -216,11 +216,7 @@ func (s *Server) Revoke(userID string) {
 func (s *Server) Tweets() []Tweet {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Tweet, len(s.tweets))
-	for i, t := range s.tweets {
-		out[i] = *t
-	}
-	return out
+	return fakeapi.Copies(s.tweets)
 }
 
 // problem writes an X API v2 error body.
