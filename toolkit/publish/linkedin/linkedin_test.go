@@ -2,9 +2,6 @@ package linkedin_test
 
 import (
 	"context"
-	"image"
-	"image/color"
-	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +10,7 @@ import (
 
 	"github.com/campaignkit/campaignkit/toolkit/account"
 	"github.com/campaignkit/campaignkit/toolkit/publish"
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/pubtest"
 	"github.com/campaignkit/campaignkit/toolkit/publish/linkedin"
 	"github.com/campaignkit/campaignkit/toolkit/publish/linkedin/linkedintest"
 )
@@ -74,33 +72,30 @@ func (e *env) publisher() *linkedin.Publisher {
 	return p
 }
 
-func attempt(n int) context.Context { return publish.WithAttempt(context.Background(), n) }
-
-func writePNG(t *testing.T, name string, w, h int) string {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	img.Set(0, 0, color.RGBA{R: byte(len(name)), A: 255})
-	path := filepath.Join(t.TempDir(), name)
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
+// pub is the env as the shared scenarios drive it.
+func (e *env) pub() pubtest.Env {
+	return pubtest.Env{
+		Publisher: func() publish.Publisher { return e.publisher() },
+		Posted: func() []string {
+			var ids []string
+			for _, p := range e.fake.Posts() {
+				ids = append(ids, p.URN)
+			}
+			return ids
+		},
+		Sent:        func() int { return pubtest.Count(e.fake.Calls(), "POST /rest/posts") },
+		Calls:       e.fake.Calls,
+		LoseAnswers: e.fake.LoseAnswers,
+		Later:       func(d time.Duration) { e.now = e.now.Add(d) },
+		Journal:     func(path string) { e.journal = path },
 	}
-	defer f.Close()
-	if err := png.Encode(f, img); err != nil {
-		t.Fatal(err)
-	}
-	return path
 }
 
-func count(calls []string, call string) int {
-	n := 0
-	for _, c := range calls {
-		if c == call {
-			n++
-		}
-	}
-	return n
-}
+var (
+	attempt  = pubtest.Attempt
+	writePNG = pubtest.WritePNG
+	count    = pubtest.Count
+)
 
 func TestImagePostWithAlt(t *testing.T) {
 	e := newEnv(t)
@@ -173,30 +168,14 @@ func TestLimitsBeforeSending(t *testing.T) {
 	}
 	notImage := filepath.Join(t.TempDir(), "notes.png")
 	os.WriteFile(notImage, []byte("just text, not a picture"), 0o644)
-	tests := []struct {
-		name string
-		post publish.Post
-		want string
-	}{
-		{"over 3000", publish.Post{Text: strings.Repeat("a", 3001)}, "3001 characters as sent"},
-		{"escapes count", publish.Post{Text: strings.Repeat("(", 1501)}, "3002 characters as sent"},
-		{"21 images", publish.Post{Text: "hi", Images: many}, "21 images; LinkedIn takes at most 20"},
-		{"long alt", publish.Post{Text: "hi", Images: []publish.Image{{Path: img, Alt: strings.Repeat("a", 4087)}}}, "4087 characters; LinkedIn takes at most 4086"},
-		{"empty", publish.Post{}, "no text and no image"},
-		{"not an image", publish.Post{Text: "hi", Images: []publish.Image{{Path: notImage}}}, "LinkedIn takes JPEG, PNG and GIF"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			tt.post.ID, tt.post.At = "limits", planned
-			_, err := e.publisher().Publish(attempt(1), tt.post)
-			if !publish.IsPermanent(err) || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("got %v, want a permanent error containing %q", err, tt.want)
-			}
-		})
-	}
-	if calls := e.fake.Calls(); len(calls) != 0 {
-		t.Errorf("requests sent for posts LinkedIn would refuse: %v", calls)
-	}
+	pubtest.LimitsBeforeSending(t, e.pub(), planned, []pubtest.Limit{
+		{Name: "over 3000", Post: publish.Post{Text: strings.Repeat("a", 3001)}, Want: "3001 characters as sent"},
+		{Name: "escapes count", Post: publish.Post{Text: strings.Repeat("(", 1501)}, Want: "3002 characters as sent"},
+		{Name: "21 images", Post: publish.Post{Text: "hi", Images: many}, Want: "21 images; LinkedIn takes at most 20"},
+		{Name: "long alt", Post: publish.Post{Text: "hi", Images: []publish.Image{{Path: img, Alt: strings.Repeat("a", 4087)}}}, Want: "4087 characters; LinkedIn takes at most 4086"},
+		{Name: "empty", Post: publish.Post{}, Want: "no text and no image"},
+		{Name: "not an image", Post: publish.Post{Text: "hi", Images: []publish.Image{{Path: notImage}}}, Want: "LinkedIn takes JPEG, PNG and GIF"},
+	})
 }
 
 func TestRateLimit(t *testing.T) {
@@ -262,146 +241,65 @@ func TestExpiredTokenIsRefreshed(t *testing.T) {
 }
 
 func TestRefusals(t *testing.T) {
-	t.Run("revoked", func(t *testing.T) {
-		e := newEnv(t)
-		e.fake.Revoke(e.member.URN)
-		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "v1", At: planned, Text: "hello"})
-		if !publish.IsPermanent(err) {
-			t.Fatalf("got %v, want a permanent error", err)
-		}
-		for _, want := range []string{"The provided authorization grant or refresh token is invalid, expired or revoked.", "campaignkit accounts login linkedin --account iom-linkedin"} {
-			if !strings.Contains(err.Error(), want) {
-				t.Errorf("error %q: want it to contain %q", err, want)
+	hello := func(id string) publish.Post { return publish.Post{ID: id, At: planned, Text: "hello"} }
+	pubtest.Refusals(t, []pubtest.Refusal{
+		{Name: "revoked", Env: func(t *testing.T) pubtest.Env {
+			e := newEnv(t)
+			e.fake.Revoke(e.member.URN)
+			return e.pub()
+		}, Post: hello("v1"),
+			Want: []string{"The provided authorization grant or refresh token is invalid, expired or revoked.", "campaignkit accounts login linkedin --account iom-linkedin"}},
+		{Name: "revoked, no refresh token", Env: func(t *testing.T) pubtest.Env {
+			e := newEnv(t)
+			access, _ := e.fake.Issue(e.member.URN, "client-1", linkedin.Scopes)
+			e.save(access, "", e.now.Add(time.Hour), linkedin.Scopes)
+			e.fake.Revoke(e.member.URN)
+			return e.pub()
+		}, Post: hello("v2"), Want: []string{"accounts login linkedin"}},
+		{Name: "missing scope", Env: func(t *testing.T) pubtest.Env {
+			return newEnv(t, "r_organization_social", "rw_organization_admin").pub()
+		}, Post: hello("s1"),
+			Want: []string{"HTTP 403", "ACCESS_DENIED: Not enough permissions to access: partnerApiPostsExternal.CREATE", "Community Management API", "w_organization_social", "accounts login linkedin --account iom-linkedin"}},
+		{Name: "not an admin of the page", Env: func(t *testing.T) pubtest.Env {
+			e := newEnv(t)
+			e.org = e.fake.AddOrganization("Another page", "urn:li:person:nobody", "ADMINISTRATOR")
+			return e.pub()
+		}, Post: hello("s2"), Want: []string{"administrator"}},
+		{Name: "sunset version", Env: func(t *testing.T) pubtest.Env {
+			e := newEnv(t)
+			e.version = "202401"
+			return e.pub()
+		}, Post: hello("s3"), Want: []string{"CAMPAIGNKIT_LINKEDIN_VERSION", "NONEXISTENT_VERSION"}},
+		{Name: "duplicate", Env: func(t *testing.T) pubtest.Env {
+			e := newEnv(t)
+			if _, err := e.publisher().Publish(attempt(1), publish.Post{ID: "d1", At: planned, Text: "same words"}); err != nil {
+				t.Fatal(err)
 			}
-		}
-	})
-	t.Run("revoked, no refresh token", func(t *testing.T) {
-		e := newEnv(t)
-		access, _ := e.fake.Issue(e.member.URN, "client-1", linkedin.Scopes)
-		e.save(access, "", e.now.Add(time.Hour), linkedin.Scopes)
-		e.fake.Revoke(e.member.URN)
-		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "v2", At: planned, Text: "hello"})
-		if !publish.IsPermanent(err) || !strings.Contains(err.Error(), "accounts login linkedin") {
-			t.Errorf("got %v, want a permanent error saying sign in again", err)
-		}
-	})
-	t.Run("missing scope", func(t *testing.T) {
-		e := newEnv(t, "r_organization_social", "rw_organization_admin")
-		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "s1", At: planned, Text: "hello"})
-		if !publish.IsPermanent(err) {
-			t.Fatalf("got %v, want a permanent error", err)
-		}
-		for _, want := range []string{"HTTP 403", "ACCESS_DENIED: Not enough permissions to access: partnerApiPostsExternal.CREATE", "Community Management API", "w_organization_social", "accounts login linkedin --account iom-linkedin"} {
-			if !strings.Contains(err.Error(), want) {
-				t.Errorf("error %q: want it to contain %q", err, want)
-			}
-		}
-	})
-	t.Run("not an admin of the page", func(t *testing.T) {
-		e := newEnv(t)
-		other := e.fake.AddOrganization("Another page", "urn:li:person:nobody", "ADMINISTRATOR")
-		e.org = other
-		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "s2", At: planned, Text: "hello"})
-		if !publish.IsPermanent(err) || !strings.Contains(err.Error(), "administrator") {
-			t.Errorf("got %v, want a permanent error about the page's admins", err)
-		}
-	})
-	t.Run("sunset version", func(t *testing.T) {
-		e := newEnv(t)
-		e.version = "202401"
-		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "s3", At: planned, Text: "hello"})
-		if !publish.IsPermanent(err) || !strings.Contains(err.Error(), "CAMPAIGNKIT_LINKEDIN_VERSION") || !strings.Contains(err.Error(), "NONEXISTENT_VERSION") {
-			t.Errorf("got %v, want a permanent error naming CAMPAIGNKIT_LINKEDIN_VERSION", err)
-		}
-	})
-	t.Run("duplicate", func(t *testing.T) {
-		e := newEnv(t)
-		p := e.publisher()
-		if _, err := p.Publish(attempt(1), publish.Post{ID: "d1", At: planned, Text: "same words"}); err != nil {
-			t.Fatal(err)
-		}
-		_, err := p.Publish(attempt(1), publish.Post{ID: "d2", At: planned, Text: "same words"})
-		if !publish.IsPermanent(err) || !strings.Contains(err.Error(), "Content is a duplicate of urn:li:share:") {
-			t.Errorf("got %v, want a permanent error with LinkedIn's message", err)
-		}
+			return e.pub()
+		}, Post: publish.Post{ID: "d2", At: planned, Text: "same words"}, Want: []string{"Content is a duplicate of urn:li:share:"}},
 	})
 }
 
 // TestInterruptedAttempt: LinkedIn publishes but the answer is lost; the
 // retry, in a new process, finds the post instead of sending it again.
 func TestInterruptedAttempt(t *testing.T) {
-	for _, journal := range []bool{false, true} {
-		name := "no journal"
-		if journal {
-			name = "journal"
-		}
-		t.Run(name, func(t *testing.T) {
-			e := newEnv(t)
-			if journal {
-				e.journal = filepath.Join(t.TempDir(), "journal")
-			}
-			post := publish.Post{ID: "i1", Channel: "linkedin", Lang: "en", At: planned,
-				Text: "Migrants (and refugees) & café", Link: "https://www.un.org/en/observances/migrants-day",
-				Images: []publish.Image{{Path: writePNG(t, "card.png", 50, 50), Alt: "A card."}}}
-			e.fake.LoseAnswers(1)
-			_, err := e.publisher().Publish(attempt(1), post)
-			if err == nil || publish.IsPermanent(err) {
-				t.Fatalf("interrupted attempt: got %v, want a retryable error", err)
-			}
-			if n := len(e.fake.Posts()); n != 1 {
-				t.Fatalf("%d posts after the lost answer, want 1", n)
-			}
-			e.now = e.now.Add(30 * time.Second)
-			n := 2
-			if journal {
-				n = 1 // the journal alone must be enough
-			}
-			res, err := e.publisher().Publish(attempt(n), post)
-			if err != nil {
-				t.Fatalf("retry: %v", err)
-			}
-			posts := e.fake.Posts()
-			if len(posts) != 1 || res.RemoteID != posts[0].URN {
-				t.Fatalf("after the retry: %d posts, result %q; want the one earlier post", len(posts), res.RemoteID)
-			}
-			if n := count(e.fake.Calls(), "POST /rest/posts"); n != 1 {
-				t.Errorf("POST /rest/posts sent %d times, want 1", n)
-			}
-		})
-	}
+	pubtest.InterruptedAttempt(t, func(t *testing.T) pubtest.Env { return newEnv(t).pub() }, func(t *testing.T) publish.Post {
+		return publish.Post{ID: "i1", Channel: "linkedin", Lang: "en", At: planned,
+			Text: "Migrants (and refugees) & café", Link: "https://www.un.org/en/observances/migrants-day",
+			Images: []publish.Image{{Path: writePNG(t, "card.png", 50, 50), Alt: "A card."}}}
+	})
 }
 
 // TestRetryWithNoEarlierCopy: a retry whose earlier attempt never
-// reached LinkedIn sends the post, once.
+// reached LinkedIn reads the page's posts once and sends the post, once.
 func TestRetryWithNoEarlierCopy(t *testing.T) {
 	e := newEnv(t)
-	if _, err := e.publisher().Publish(attempt(3), publish.Post{ID: "n1", At: planned, Text: "third time"}); err != nil {
-		t.Fatalf("Publish: %v", err)
-	}
-	if n := len(e.fake.Posts()); n != 1 {
-		t.Errorf("%d posts, want 1", n)
-	}
-	if n := count(e.fake.Calls(), "GET /rest/posts"); n != 1 {
-		t.Errorf("the page's posts read %d times, want 1", n)
-	}
+	pubtest.RetryWithNoEarlierCopy(t, e.pub(), publish.Post{ID: "n1", At: planned, Text: "third time"},
+		func() int { return count(e.fake.Calls(), "GET /rest/posts") })
 }
 
 func TestJournalRemembersPublished(t *testing.T) {
-	e := newEnv(t)
-	e.journal = filepath.Join(t.TempDir(), "journal")
-	post := publish.Post{ID: "j1", At: planned, Text: "once"}
-	first, err := e.publisher().Publish(attempt(1), post)
-	if err != nil {
-		t.Fatal(err)
-	}
-	before := len(e.fake.Calls())
-	again, err := e.publisher().Publish(attempt(2), post)
-	if err != nil || again != first {
-		t.Fatalf("second Publish: got %+v, %v; want %+v", again, err, first)
-	}
-	if after := len(e.fake.Calls()); after != before {
-		t.Errorf("a post the journal knows as published cost %d requests, want 0", after-before)
-	}
+	pubtest.JournalRemembersPublished(t, newEnv(t).pub(), publish.Post{ID: "j1", At: planned, Text: "once"})
 }
 
 func TestRolesAndChoose(t *testing.T) {
