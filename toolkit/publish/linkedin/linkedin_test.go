@@ -169,12 +169,12 @@ func TestLimitsBeforeSending(t *testing.T) {
 	notImage := filepath.Join(t.TempDir(), "notes.png")
 	os.WriteFile(notImage, []byte("just text, not a picture"), 0o644)
 	pubtest.LimitsBeforeSending(t, e.pub(), planned, []pubtest.Limit{
-		{Name: "over 3000", Post: publish.Post{Text: strings.Repeat("a", 3001)}, Want: "3001 characters as sent"},
-		{Name: "escapes count", Post: publish.Post{Text: strings.Repeat("(", 1501)}, Want: "3002 characters as sent"},
-		{Name: "21 images", Post: publish.Post{Text: "hi", Images: many}, Want: "21 images; LinkedIn takes at most 20"},
-		{Name: "long alt", Post: publish.Post{Text: "hi", Images: []publish.Image{{Path: img, Alt: strings.Repeat("a", 4087)}}}, Want: "4087 characters; LinkedIn takes at most 4086"},
-		{Name: "empty", Post: publish.Post{}, Want: "no text and no image"},
-		{Name: "not an image", Post: publish.Post{Text: "hi", Images: []publish.Image{{Path: notImage}}}, Want: "LinkedIn takes JPEG, PNG and GIF"},
+		{Name: "over 3000", Post: publish.Post{Text: strings.Repeat("a", 3001)}, Want: []string{"3001 characters as sent"}},
+		{Name: "escapes count", Post: publish.Post{Text: strings.Repeat("(", 1501)}, Want: []string{"3002 characters as sent"}},
+		{Name: "21 images", Post: publish.Post{Text: "hi", Images: many}, Want: []string{"21 images; LinkedIn takes at most 20"}},
+		{Name: "long alt", Post: publish.Post{Text: "hi", Images: []publish.Image{{Path: img, Alt: strings.Repeat("a", 4087)}}}, Want: []string{"4087 characters; LinkedIn takes at most 4086"}},
+		{Name: "empty", Post: publish.Post{}, Want: []string{"no text and no image"}},
+		{Name: "not an image", Post: publish.Post{Text: "hi", Images: []publish.Image{{Path: notImage}}}, Want: []string{"LinkedIn takes JPEG, PNG and GIF"}},
 	})
 }
 

@@ -159,13 +159,13 @@ func TestLimitsBeforeSending(t *testing.T) {
 	big := filepath.Join(t.TempDir(), "big.png")
 	os.WriteFile(big, append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, x.MaxImageBytes)...), 0o644)
 	pubtest.LimitsBeforeSending(t, e.pub(), planned, []pubtest.Limit{
-		{Name: "over 280 weighted", Post: publish.Post{Text: strings.Repeat("移", 141)}, Want: "weighs 282 characters"},
-		{Name: "five images", Post: publish.Post{Text: "hi", Images: five}, Want: "5 images; X takes at most 4"},
-		{Name: "long alt", Post: publish.Post{Text: "hi", Images: []publish.Image{{Path: img, Alt: strings.Repeat("a", 1001)}}}, Want: "1001 characters; X takes at most 1000"},
-		{Name: "empty", Post: publish.Post{}, Want: "no text and no image"},
-		{Name: "not an image", Post: publish.Post{Text: "hi", Images: []publish.Image{{Path: notImage, Alt: "x"}}}, Want: "X takes JPEG, PNG, WebP and GIF"},
-		{Name: "image over 5 MB", Post: publish.Post{Text: "hi", Images: []publish.Image{{Path: big, Alt: "x"}}}, Want: "up to 5 MB"},
-		{Name: "a named pipe, never waited on", Post: publish.Post{Text: "hi", Images: []publish.Image{{Path: pipe, Alt: "x"}}}, Want: "image 1"},
+		{Name: "over 280 weighted", Post: publish.Post{Text: strings.Repeat("移", 141)}, Want: []string{"weighs 282 characters"}},
+		{Name: "five images", Post: publish.Post{Text: "hi", Images: five}, Want: []string{"5 images; X takes at most 4"}},
+		{Name: "long alt", Post: publish.Post{Text: "hi", Images: []publish.Image{{Path: img, Alt: strings.Repeat("a", 1001)}}}, Want: []string{"1001 characters; X takes at most 1000"}},
+		{Name: "empty", Post: publish.Post{}, Want: []string{"no text and no image"}},
+		{Name: "not an image", Post: publish.Post{Text: "hi", Images: []publish.Image{{Path: notImage, Alt: "x"}}}, Want: []string{"X takes JPEG, PNG, WebP and GIF"}},
+		{Name: "image over 5 MB", Post: publish.Post{Text: "hi", Images: []publish.Image{{Path: big, Alt: "x"}}}, Want: []string{"up to 5 MB"}},
+		{Name: "a named pipe, never waited on", Post: publish.Post{Text: "hi", Images: []publish.Image{{Path: pipe, Alt: "x"}}}, Want: []string{"image 1"}},
 	})
 }
 

@@ -34,6 +34,8 @@ type Refusal struct {
 	Env  func(t *testing.T) Env
 	Post publish.Post
 	Want []string
+	// Quiet says the publisher must refuse without a request.
+	Quiet bool
 }
 
 // Refusals publishes each row's post, at its first attempt, in the row's
@@ -45,6 +47,9 @@ func Refusals(t *testing.T, rows []Refusal) {
 			e := row.Env(t)
 			_, err := e.Publisher().Publish(Attempt(1), row.Post)
 			WantPermanent(t, err, row.Want...)
+			if calls := e.Calls(); row.Quiet && len(calls) != 0 {
+				t.Errorf("requests sent for a post refused before sending: %v", calls)
+			}
 		})
 	}
 }
@@ -54,7 +59,7 @@ func Refusals(t *testing.T, rows []Refusal) {
 type Limit struct {
 	Name string
 	Post publish.Post
-	Want string
+	Want []string
 }
 
 // LimitsBeforeSending publishes each row's post (with id "limits" at at)
@@ -67,7 +72,7 @@ func LimitsBeforeSending(t *testing.T, e Env, at time.Time, rows []Limit) {
 		t.Run(row.Name, func(t *testing.T) {
 			row.Post.ID, row.Post.At = "limits", at
 			_, err := e.Publisher().Publish(Attempt(1), row.Post)
-			WantPermanent(t, err, row.Want)
+			WantPermanent(t, err, row.Want...)
 		})
 	}
 	if calls := e.Calls(); len(calls) != 0 {
@@ -117,8 +122,10 @@ func InterruptedAttempt(t *testing.T, newEnv func(t *testing.T) Env, post func(t
 			if len(posted) != 1 || res.RemoteID != posted[0] {
 				t.Fatalf("after the retry: posts %q, result %q; want the one earlier post", posted, res.RemoteID)
 			}
-			if n := e.Sent(); n != 1 {
-				t.Errorf("publishing request sent %d times, want 1", n)
+			if e.Sent != nil {
+				if n := e.Sent(); n != 1 {
+					t.Errorf("publishing request sent %d times, want 1", n)
+				}
 			}
 			if e.Made != nil {
 				if n := e.Made() - made; n != 0 {
