@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"image/jpeg"
-	"image/png"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -20,6 +18,7 @@ import (
 	"github.com/campaignkit/campaignkit/toolkit/publish/instagram"
 	"github.com/campaignkit/campaignkit/toolkit/publish/instagram/instagramtest"
 	"github.com/campaignkit/campaignkit/toolkit/publish/internal/metatest"
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/pubtest"
 )
 
 var planned = time.Date(2026, 12, 18, 9, 0, 0, 0, time.UTC)
@@ -86,7 +85,30 @@ func (e *env) publisher() *instagram.Publisher {
 	return p
 }
 
-func attempt(n int) context.Context { return publish.WithAttempt(context.Background(), n) }
+// pub is the env as the shared scenarios drive it.
+func (e *env) pub() pubtest.Env {
+	return pubtest.Env{
+		Publisher: func() publish.Publisher { return e.publisher() },
+		Posted: func() []string {
+			var ids []string
+			for _, m := range e.fake.Media() {
+				ids = append(ids, m.ID)
+			}
+			return ids
+		},
+		Sent:        func() int { return count(e.fake.Calls(), "POST /media_publish") },
+		Made:        e.fake.Containers,
+		Calls:       e.fake.Calls,
+		LoseAnswers: e.fake.LoseAnswers,
+		Later:       func(d time.Duration) { e.now = e.now.Add(d) },
+		Journal:     func(path string) { e.journal = path },
+	}
+}
+
+var (
+	attempt = pubtest.Attempt
+	count   = pubtest.Count
+)
 
 func card(w, h int, seed byte) image.Image {
 	img := image.NewNRGBA(image.Rect(0, 0, w, h))
@@ -98,43 +120,14 @@ func card(w, h int, seed byte) image.Image {
 	return img
 }
 
+// writePNG and writeJPEG write Instagram's cards, half transparent so
+// that the publisher's conversion to JPEG has something to flatten.
 func writePNG(t *testing.T, name string, w, h int) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), name)
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := png.Encode(f, card(w, h, byte(len(name)))); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return pubtest.WriteImage(t, name, card(w, h, byte(len(name))))
 }
 
 func writeJPEG(t *testing.T, name string, w, h int) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), name)
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := jpeg.Encode(f, card(w, h, 9), nil); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
-func count(calls []string, call string) int {
-	method, edge, _ := strings.Cut(call, " ")
-	n := 0
-	for _, c := range calls {
-		if strings.HasPrefix(c, method+" ") && strings.HasSuffix(c, edge) {
-			n++
-		}
-	}
-	return n
+	return pubtest.WriteImage(t, name, card(w, h, 9))
 }
 
 func TestImagePost(t *testing.T) {
@@ -336,48 +329,10 @@ func TestRefusals(t *testing.T) {
 // TestInterruptedAttempt: Instagram publishes but the answer is lost; the
 // retry, in a new process, finds the post and publishes nothing twice.
 func TestInterruptedAttempt(t *testing.T) {
-	for _, journal := range []bool{false, true} {
-		name := "no journal"
-		if journal {
-			name = "journal"
-		}
-		t.Run(name, func(t *testing.T) {
-			e := newEnv(t)
-			if journal {
-				e.journal = filepath.Join(t.TempDir(), "journal")
-			}
-			post := publish.Post{ID: "i1", At: planned, Text: "Migrants & refugees — café\r\n#MigrantsDay",
-				Images: []publish.Image{{Path: writeJPEG(t, "a.jpg", 100, 100), Alt: "A card."}, {Path: writePNG(t, "b.png", 100, 125), Alt: "B card."}}}
-			e.fake.LoseAnswers(1)
-			_, err := e.publisher().Publish(attempt(1), post)
-			if err == nil || publish.IsPermanent(err) {
-				t.Fatalf("interrupted attempt: got %v, want a retryable error", err)
-			}
-			if n := len(e.fake.Media()); n != 1 {
-				t.Fatalf("%d posts after the lost answer, want 1", n)
-			}
-			containers := e.fake.Containers()
-			e.now = e.now.Add(30 * time.Second)
-			attemptNo := 2
-			if journal {
-				attemptNo = 1 // the journal alone must be enough
-			}
-			res, err := e.publisher().Publish(attempt(attemptNo), post)
-			if err != nil {
-				t.Fatalf("retry: %v", err)
-			}
-			media := e.fake.Media()
-			if len(media) != 1 || res.RemoteID != media[0].ID {
-				t.Fatalf("after the retry: %d posts, result %+v; want the one earlier post", len(media), res)
-			}
-			if n := count(e.fake.Calls(), "POST /media_publish"); n != 1 {
-				t.Errorf("media_publish sent %d times, want 1", n)
-			}
-			if n := e.fake.Containers() - containers; n != 0 {
-				t.Errorf("the retry made %d new containers, want 0", n)
-			}
-		})
-	}
+	pubtest.InterruptedAttempt(t, func(t *testing.T) pubtest.Env { return newEnv(t).pub() }, func(t *testing.T) publish.Post {
+		return publish.Post{ID: "i1", At: planned, Text: "Migrants & refugees — café\r\n#MigrantsDay",
+			Images: []publish.Image{{Path: writeJPEG(t, "a.jpg", 100, 100), Alt: "A card."}, {Path: writePNG(t, "b.png", 100, 125), Alt: "B card."}}}
+	})
 }
 
 // TestContainerLeftFinished: a crash after the container was made and

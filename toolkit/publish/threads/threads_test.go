@@ -3,9 +3,6 @@ package threads_test
 import (
 	"context"
 	"errors"
-	"image"
-	"image/color"
-	"image/png"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -17,6 +14,7 @@ import (
 
 	"github.com/campaignkit/campaignkit/toolkit/account"
 	"github.com/campaignkit/campaignkit/toolkit/publish"
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/pubtest"
 	"github.com/campaignkit/campaignkit/toolkit/publish/threads"
 	"github.com/campaignkit/campaignkit/toolkit/publish/threads/threadstest"
 )
@@ -87,33 +85,31 @@ func (e *env) publisher() *threads.Publisher {
 	return p
 }
 
-func attempt(n int) context.Context { return publish.WithAttempt(context.Background(), n) }
-
-func writePNG(t *testing.T, name string, w, h int) string {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	img.Set(0, 0, color.RGBA{R: byte(len(name)), A: 255})
-	path := filepath.Join(t.TempDir(), name)
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
+// pub is the env as the shared scenarios drive it.
+func (e *env) pub() pubtest.Env {
+	return pubtest.Env{
+		Publisher: func() publish.Publisher { return e.publisher() },
+		Posted: func() []string {
+			var ids []string
+			for _, th := range e.fake.Threads() {
+				ids = append(ids, th.ID)
+			}
+			return ids
+		},
+		Sent:        func() int { return count(e.fake.Calls(), "/threads_publish") },
+		Made:        func() int { return count(e.fake.Calls(), "POST /v1.0/"+e.user.ID+"/threads") },
+		Calls:       e.fake.Calls,
+		LoseAnswers: e.fake.LoseAnswers,
+		Later:       func(d time.Duration) { e.now = e.now.Add(d) },
+		Journal:     func(path string) { e.journal = path },
 	}
-	defer f.Close()
-	if err := png.Encode(f, img); err != nil {
-		t.Fatal(err)
-	}
-	return path
 }
 
-func count(calls []string, suffix string) int {
-	n := 0
-	for _, c := range calls {
-		if strings.HasSuffix(c, suffix) {
-			n++
-		}
-	}
-	return n
-}
+var (
+	attempt  = pubtest.Attempt
+	writePNG = pubtest.WritePNG
+	count    = pubtest.Count
+)
 
 func TestCount(t *testing.T) {
 	tests := []struct {
@@ -346,45 +342,10 @@ func TestFakeRefusesUnfinishedContainer(t *testing.T) {
 // TestInterruptedAttempt: Threads publishes but the answer is lost; the
 // retry, in a new process, finds the thread instead of publishing again.
 func TestInterruptedAttempt(t *testing.T) {
-	for _, journal := range []bool{false, true} {
-		name := "no journal"
-		if journal {
-			name = "journal"
-		}
-		t.Run(name, func(t *testing.T) {
-			e := newEnv(t)
-			if journal {
-				e.journal = filepath.Join(t.TempDir(), "journal")
-			}
-			post := publish.Post{ID: "i1", Channel: "threads", Lang: "en", At: planned, Text: "Migrants & refugees — café",
-				Images: []publish.Image{{Path: writePNG(t, "card.png", 50, 50), Alt: "A card."}}}
-			e.fake.LoseAnswers(1)
-			_, err := e.publisher().Publish(attempt(1), post)
-			if err == nil || publish.IsPermanent(err) {
-				t.Fatalf("interrupted attempt: got %v, want a retryable error", err)
-			}
-			e.now = e.now.Add(30 * time.Second)
-			n := 2
-			if journal {
-				n = 1 // the journal alone must be enough
-			}
-			res, err := e.publisher().Publish(attempt(n), post)
-			if err != nil {
-				t.Fatalf("retry: %v", err)
-			}
-			th := e.fake.Threads()
-			if len(th) != 1 || res.RemoteID != th[0].ID {
-				t.Fatalf("after the retry: %d threads, result %q; want the one earlier thread", len(th), res.RemoteID)
-			}
-			calls := e.fake.Calls()
-			if n := count(calls, "/threads_publish"); n != 1 {
-				t.Errorf("threads_publish sent %d times, want 1", n)
-			}
-			if n := count(calls, "POST /v1.0/"+e.user.ID+"/threads"); n != 1 {
-				t.Errorf("containers made: %d, want 1", n)
-			}
-		})
-	}
+	pubtest.InterruptedAttempt(t, func(t *testing.T) pubtest.Env { return newEnv(t).pub() }, func(t *testing.T) publish.Post {
+		return publish.Post{ID: "i1", Channel: "threads", Lang: "en", At: planned, Text: "Migrants & refugees — café",
+			Images: []publish.Image{{Path: writePNG(t, "card.png", 50, 50), Alt: "A card."}}}
+	})
 }
 
 // TestContainerReused: an attempt that made a container and stopped
