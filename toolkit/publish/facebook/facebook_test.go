@@ -20,13 +20,10 @@ var planned = time.Date(2026, 12, 18, 9, 0, 0, 0, time.UTC)
 // env is a fake Facebook with one Page and the token store a `campaignkit
 // accounts login facebook` would have left.
 type env struct {
-	t       *testing.T
-	fake    *facebooktest.Server
-	user    metatest.User
-	page    metatest.Page
-	store   *account.Store
-	now     time.Time
-	journal string
+	pubtest.Base
+	fake *facebooktest.Server
+	user metatest.User
+	page metatest.Page
 }
 
 func newEnv(t *testing.T, scopes ...string) *env {
@@ -34,34 +31,28 @@ func newEnv(t *testing.T, scopes ...string) *env {
 	if len(scopes) == 0 {
 		scopes = facebook.Permissions
 	}
-	e := &env{t: t, fake: facebooktest.New(), now: planned.Add(2 * time.Second)}
+	e := &env{Base: pubtest.NewBase(t, planned.Add(2*time.Second)), fake: facebooktest.New()}
 	t.Cleanup(e.fake.Close)
-	e.fake.Now = e.clock
+	e.fake.Now = e.Clock
 	e.fake.AddApp("app-1", "app-secret")
 	e.user = e.fake.AddUser("Comms Officer")
 	e.page = e.fake.AddPage(e.user.ID, "IOM - UN Migration")
-	e.store = account.NewStore(filepath.Join(t.TempDir(), "tokens"))
 	user := e.fake.IssueUser(e.user.ID, "app-1", scopes, true)
 	e.save(e.fake.IssuePage(e.page.ID, user), time.Time{})
 	return e
 }
 
-func (e *env) clock() time.Time { return e.now }
-
 func (e *env) save(access string, expiry time.Time) {
-	e.t.Helper()
-	if err := e.store.Save("iom-fb", account.Token{Access: publish.NewSecret(access), Expiry: expiry,
-		Scopes: facebook.Permissions, UserID: e.page.ID, Username: e.page.Name}); err != nil {
-		e.t.Fatal(err)
-	}
+	e.Save("iom-fb", account.Token{Access: publish.NewSecret(access), Expiry: expiry,
+		Scopes: facebook.Permissions, UserID: e.page.ID, Username: e.page.Name})
 }
 
 func (e *env) publisher() *facebook.Publisher {
-	e.t.Helper()
+	e.T.Helper()
 	p, err := facebook.New(facebook.Config{API: e.fake.URL, Account: "iom-fb", Page: e.page.Name, PageID: e.page.ID,
-		Tokens: &account.Stored{ID: "iom-fb", Network: "facebook", Store: e.store, Now: e.clock}, Journal: e.journal, Now: e.clock})
+		Tokens: &account.Stored{ID: "iom-fb", Network: "facebook", Store: e.Store, Now: e.Clock}, Journal: e.Journal, Now: e.Clock})
 	if err != nil {
-		e.t.Fatal(err)
+		e.T.Fatal(err)
 	}
 	return p
 }
@@ -70,20 +61,9 @@ func (e *env) publisher() *facebook.Publisher {
 // takes uploads and a post, so Sent is left to the call counts of the
 // tests that need them.
 func (e *env) pub() pubtest.Env {
-	return pubtest.Env{
-		Publisher: func() publish.Publisher { return e.publisher() },
-		Posted: func() []string {
-			var ids []string
-			for _, p := range e.fake.Posts() {
-				ids = append(ids, p.ID)
-			}
-			return ids
-		},
-		Calls:       e.fake.Calls,
-		LoseAnswers: e.fake.LoseAnswers,
-		Later:       func(d time.Duration) { e.now = e.now.Add(d) },
-		Journal:     func(path string) { e.journal = path },
-	}
+	pe := e.Env(e.fake, func() publish.Publisher { return e.publisher() })
+	pe.Posted = func() []string { return pubtest.IDs(e.fake.Posts(), func(p facebooktest.Post) string { return p.ID }) }
+	return pe
 }
 
 var (
@@ -219,7 +199,7 @@ func TestRefusals(t *testing.T) {
 			Want: []string{"Error validating access token: Session has expired", "the token expired", "campaignkit accounts login facebook --account iom-fb"}},
 		{Name: "expired in the store", Env: func(t *testing.T) pubtest.Env {
 			e := newEnv(t)
-			e.save("EAAwhatever", e.now.Add(-time.Hour))
+			e.save("EAAwhatever", e.Now.Add(-time.Hour))
 			return e.pub()
 		}, Post: hello("x2"), Want: []string{"accounts login facebook --account iom-fb"}, Quiet: true},
 		{Name: "revoked", Env: func(t *testing.T) pubtest.Env {
@@ -240,7 +220,7 @@ func TestRefusals(t *testing.T) {
 		}, Post: publish.Post{ID: "d2", At: planned, Text: "same words"}, Want: []string{"(#506) Duplicate status message"}},
 		{Name: "no sign-in", Env: func(t *testing.T) pubtest.Env {
 			e := newEnv(t)
-			e.store = account.NewStore(t.TempDir())
+			e.Store = account.NewStore(t.TempDir())
 			return e.pub()
 		}, Post: publish.Post{ID: "z", At: planned, Text: "hi"}, Want: []string{"accounts login facebook --account iom-fb"}},
 	})

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,15 +26,12 @@ var planned = time.Date(2026, 12, 18, 9, 0, 0, 0, time.UTC)
 // have left, and a public folder served on loopback for Instagram to
 // fetch the images from.
 type env struct {
-	t       *testing.T
-	fake    *instagramtest.Server
-	user    metatest.User
-	igID    string
-	store   *account.Store
-	host    publish.MediaHost
-	public  string
-	now     time.Time
-	journal string
+	pubtest.Base
+	fake   *instagramtest.Server
+	user   metatest.User
+	igID   string
+	host   publish.MediaHost
+	public string
 }
 
 func newEnv(t *testing.T, scopes ...string) *env {
@@ -44,65 +39,43 @@ func newEnv(t *testing.T, scopes ...string) *env {
 	if len(scopes) == 0 {
 		scopes = instagram.Permissions
 	}
-	e := &env{t: t, fake: instagramtest.New(), now: planned.Add(2 * time.Second)}
+	e := &env{Base: pubtest.NewBase(t, planned.Add(2*time.Second)), fake: instagramtest.New()}
 	t.Cleanup(e.fake.Close)
-	e.fake.Now = e.clock
+	e.fake.Now = e.Clock
 	e.fake.AddApp("app-1", "app-secret")
 	e.user = e.fake.AddUser("Comms Officer")
 	page := e.fake.AddPage(e.user.ID, "IOM - UN Migration")
 	e.igID = e.fake.LinkInstagram(page.ID, "iom")
-	e.store = account.NewStore(filepath.Join(t.TempDir(), "tokens"))
-	e.save(e.fake.IssueUser(e.user.ID, "app-1", scopes, true), e.now.Add(59*24*time.Hour))
-	e.public = filepath.Join(t.TempDir(), "public")
-	web := httptest.NewServer(http.StripPrefix("/public/", http.FileServer(http.Dir(e.public))))
-	t.Cleanup(web.Close)
-	host, err := publish.NewPublicFolder(e.public, web.URL+"/public/")
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.host = host
+	e.save(e.fake.IssueUser(e.user.ID, "app-1", scopes, true), e.Now.Add(59*24*time.Hour))
+	e.public, e.host = pubtest.PublicFolder(t)
 	return e
 }
 
-func (e *env) clock() time.Time { return e.now }
-
 func (e *env) save(access string, expiry time.Time) {
-	e.t.Helper()
-	if err := e.store.Save("iom-ig", account.Token{Access: publish.NewSecret(access), Expiry: expiry,
-		Scopes: instagram.Permissions, UserID: e.igID, Username: "iom"}); err != nil {
-		e.t.Fatal(err)
-	}
+	e.Save("iom-ig", account.Token{Access: publish.NewSecret(access), Expiry: expiry,
+		Scopes: instagram.Permissions, UserID: e.igID, Username: "iom"})
 }
 
 func (e *env) publisher() *instagram.Publisher {
-	e.t.Helper()
+	e.T.Helper()
 	p, err := instagram.New(instagram.Config{API: e.fake.URL, Account: "iom-ig", Handle: "iom", UserID: e.igID,
-		Tokens: &account.Stored{ID: "iom-ig", Network: "instagram", Store: e.store, Now: e.clock}, Host: e.host,
-		Journal: e.journal, Now: e.clock, Sleep: func(context.Context, time.Duration) error { return nil }, TempDir: e.t.TempDir()})
+		Tokens: &account.Stored{ID: "iom-ig", Network: "instagram", Store: e.Store, Now: e.Clock}, Host: e.host,
+		Journal: e.Journal, Now: e.Clock, Sleep: func(context.Context, time.Duration) error { return nil }, TempDir: e.T.TempDir()})
 	if err != nil {
-		e.t.Fatal(err)
+		e.T.Fatal(err)
 	}
 	return p
 }
 
 // pub is the env as the shared scenarios drive it.
 func (e *env) pub() pubtest.Env {
-	return pubtest.Env{
-		Publisher: func() publish.Publisher { return e.publisher() },
-		Posted: func() []string {
-			var ids []string
-			for _, m := range e.fake.Media() {
-				ids = append(ids, m.ID)
-			}
-			return ids
-		},
-		Sent:        func() int { return count(e.fake.Calls(), "POST /media_publish") },
-		Made:        e.fake.Containers,
-		Calls:       e.fake.Calls,
-		LoseAnswers: e.fake.LoseAnswers,
-		Later:       func(d time.Duration) { e.now = e.now.Add(d) },
-		Journal:     func(path string) { e.journal = path },
+	pe := e.Env(e.fake, func() publish.Publisher { return e.publisher() })
+	pe.Posted = func() []string {
+		return pubtest.IDs(e.fake.Media(), func(m instagramtest.Media) string { return m.ID })
 	}
+	pe.Sent = func() int { return count(e.fake.Calls(), "POST /media_publish") }
+	pe.Made = e.fake.Containers
+	return pe
 }
 
 var (
@@ -301,7 +274,7 @@ func TestRefusals(t *testing.T) {
 		e := newEnv(t)
 		tok := e.fake.IssueUser(e.user.ID, "app-1", instagram.Permissions, true)
 		e.fake.Expire(tok)
-		e.save(tok, e.now.Add(time.Hour)) // the store does not know yet
+		e.save(tok, e.Now.Add(time.Hour)) // the store does not know yet
 		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "x1", At: planned, Text: "hello", Images: img(t)})
 		if !publish.IsPermanent(err) {
 			t.Fatalf("got %v, want a permanent error", err)
@@ -339,11 +312,11 @@ func TestInterruptedAttempt(t *testing.T) {
 // before media_publish: the retry publishes that container, once.
 func TestContainerLeftFinished(t *testing.T) {
 	e := newEnv(t)
-	e.journal = filepath.Join(t.TempDir(), "journal")
+	e.Journal = filepath.Join(t.TempDir(), "journal")
 	post := publish.Post{ID: "f1", At: planned, Text: "made, not published", Images: []publish.Image{{Path: writeJPEG(t, "a.jpg", 100, 100)}}}
 	ctx, cancel := context.WithCancel(attempt(1))
-	p, err := instagram.New(instagram.Config{API: e.fake.URL, Account: "iom-ig", UserID: e.igID, Host: e.host, Journal: e.journal, Now: e.clock,
-		Tokens: &account.Stored{ID: "iom-ig", Network: "instagram", Store: e.store, Now: e.clock},
+	p, err := instagram.New(instagram.Config{API: e.fake.URL, Account: "iom-ig", UserID: e.igID, Host: e.host, Journal: e.Journal, Now: e.Clock,
+		Tokens: &account.Stored{ID: "iom-ig", Network: "instagram", Store: e.Store, Now: e.Clock},
 		// the process dies while waiting for the container
 		Sleep: func(context.Context, time.Duration) error { cancel(); return context.Canceled }})
 	if err != nil {
@@ -366,7 +339,7 @@ func TestContainerLeftFinished(t *testing.T) {
 
 func TestNoSignIn(t *testing.T) {
 	e := newEnv(t)
-	e.store = account.NewStore(t.TempDir())
+	e.Store = account.NewStore(t.TempDir())
 	_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "z", At: planned, Text: "hi", Images: []publish.Image{{Path: writeJPEG(t, "a.jpg", 100, 100)}}})
 	if !publish.IsPermanent(err) || !strings.Contains(err.Error(), "accounts login instagram --account iom-ig") {
 		t.Errorf("got %v, want a permanent error saying how to sign in", err)
@@ -382,8 +355,8 @@ func TestKilledAttemptLeavesNoFile(t *testing.T) {
 	tmp := t.TempDir()
 	post := publish.Post{ID: "k1", At: planned, Text: "cut short by a kill", Images: []publish.Image{{Path: writePNG(t, "b.png", 100, 125), Alt: "B card."}}}
 	publisher := func(sleep func(context.Context, time.Duration) error) *instagram.Publisher {
-		p, err := instagram.New(instagram.Config{API: e.fake.URL, Account: "iom-ig", UserID: e.igID, Host: e.host, Now: e.clock, TempDir: tmp,
-			Tokens: &account.Stored{ID: "iom-ig", Network: "instagram", Store: e.store, Now: e.clock}, Sleep: sleep})
+		p, err := instagram.New(instagram.Config{API: e.fake.URL, Account: "iom-ig", UserID: e.igID, Host: e.host, Now: e.Clock, TempDir: tmp,
+			Tokens: &account.Stored{ID: "iom-ig", Network: "instagram", Store: e.Store, Now: e.Clock}, Sleep: sleep})
 		if err != nil {
 			t.Fatal(err)
 		}

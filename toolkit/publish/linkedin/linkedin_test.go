@@ -20,14 +20,11 @@ var planned = time.Date(2026, 12, 18, 9, 0, 0, 0, time.UTC)
 // env is a fake LinkedIn with one member administering the IOM page, and
 // the token store a `campaignkit accounts login linkedin` would have left.
 type env struct {
-	t       *testing.T
+	pubtest.Base
 	fake    *linkedintest.Server
 	member  linkedintest.Member
 	org     linkedintest.Organization
-	store   *account.Store
 	client  *account.Client
-	now     time.Time
-	journal string
 	version string
 }
 
@@ -36,59 +33,42 @@ func newEnv(t *testing.T, scopes ...string) *env {
 	if len(scopes) == 0 {
 		scopes = linkedin.Scopes
 	}
-	e := &env{t: t, fake: linkedintest.New(), now: planned.Add(2 * time.Second)}
+	e := &env{Base: pubtest.NewBase(t, planned.Add(2*time.Second)), fake: linkedintest.New()}
 	t.Cleanup(e.fake.Close)
-	e.fake.Now = func() time.Time { return e.now }
+	e.fake.Now = e.Clock
 	e.member = e.fake.AddMember("Amy Pope")
 	e.org = e.fake.AddOrganization("IOM - UN Migration", e.member.URN, "ADMINISTRATOR")
 	e.fake.AddClient("client-1", "secret-1", true)
-	e.client = &account.Client{ID: "client-1", Secret: publish.NewSecret("secret-1"), Scopes: account.LinkedInScopes, Now: e.clock,
+	e.client = &account.Client{ID: "client-1", Secret: publish.NewSecret("secret-1"), Scopes: account.LinkedInScopes, Now: e.Clock,
 		Endpoint: account.Endpoint{AuthURL: e.fake.AuthURL(), TokenURL: e.fake.TokenURL(), NoPKCE: true, SecretInBody: true}}
-	e.store = account.NewStore(filepath.Join(t.TempDir(), "tokens"))
 	access, refresh := e.fake.Issue(e.member.URN, "client-1", scopes)
-	e.save(access, refresh, e.now.Add(60*24*time.Hour), scopes)
+	e.save(access, refresh, e.Now.Add(60*24*time.Hour), scopes)
 	return e
 }
 
-func (e *env) clock() time.Time { return e.now }
-
 func (e *env) save(access, refresh string, expiry time.Time, scopes []string) {
-	e.t.Helper()
-	if err := e.store.Save("iom-linkedin", account.Token{Access: publish.NewSecret(access), Refresh: publish.NewSecret(refresh),
-		Expiry: expiry, Scopes: scopes, UserID: e.org.URN(), Username: e.org.Name}); err != nil {
-		e.t.Fatal(err)
-	}
+	e.Save("iom-linkedin", account.Token{Access: publish.NewSecret(access), Refresh: publish.NewSecret(refresh),
+		Expiry: expiry, Scopes: scopes, UserID: e.org.URN(), Username: e.org.Name})
 }
 
 // publisher is a new publisher, as a new process would make it.
 func (e *env) publisher() *linkedin.Publisher {
-	e.t.Helper()
-	src := &account.Source{ID: "iom-linkedin", Store: e.store, Client: e.client, Now: e.clock}
+	e.T.Helper()
+	src := &account.Source{ID: "iom-linkedin", Store: e.Store, Client: e.client, Now: e.Clock}
 	p, err := linkedin.New(linkedin.Config{API: e.fake.URL, Version: e.version, Account: "iom-linkedin", Handle: "IOM - UN Migration",
-		Organization: e.org.URN(), Tokens: src, Journal: e.journal, Now: e.clock, Sleep: func(context.Context, time.Duration) error { return nil }})
+		Organization: e.org.URN(), Tokens: src, Journal: e.Journal, Now: e.Clock, Sleep: func(context.Context, time.Duration) error { return nil }})
 	if err != nil {
-		e.t.Fatal(err)
+		e.T.Fatal(err)
 	}
 	return p
 }
 
 // pub is the env as the shared scenarios drive it.
 func (e *env) pub() pubtest.Env {
-	return pubtest.Env{
-		Publisher: func() publish.Publisher { return e.publisher() },
-		Posted: func() []string {
-			var ids []string
-			for _, p := range e.fake.Posts() {
-				ids = append(ids, p.URN)
-			}
-			return ids
-		},
-		Sent:        func() int { return pubtest.Count(e.fake.Calls(), "POST /rest/posts") },
-		Calls:       e.fake.Calls,
-		LoseAnswers: e.fake.LoseAnswers,
-		Later:       func(d time.Duration) { e.now = e.now.Add(d) },
-		Journal:     func(path string) { e.journal = path },
-	}
+	pe := e.Env(e.fake, func() publish.Publisher { return e.publisher() })
+	pe.Posted = func() []string { return pubtest.IDs(e.fake.Posts(), func(p linkedintest.Post) string { return p.URN }) }
+	pe.Sent = func() int { return e.fake.Count("POST /rest/posts") }
+	return pe
 }
 
 var (
@@ -210,12 +190,12 @@ func TestExpiredTokenIsRefreshed(t *testing.T) {
 		e := newEnv(t)
 		access, refresh := e.fake.Issue(e.member.URN, "client-1", linkedin.Scopes)
 		e.fake.Expire(access)
-		e.save(access, refresh, e.now.Add(-time.Minute), linkedin.Scopes)
+		e.save(access, refresh, e.Now.Add(-time.Minute), linkedin.Scopes)
 		if _, err := e.publisher().Publish(attempt(1), publish.Post{ID: "e1", At: planned, Text: "after refresh"}); err != nil {
 			t.Fatalf("Publish: %v", err)
 		}
-		tok, _ := e.store.Load("iom-linkedin")
-		if tok.Access.Reveal() == access || !tok.Expiry.After(e.now.Add(59*24*time.Hour)) || tok.Refresh.Reveal() != refresh || tok.UserID != e.org.URN() {
+		tok, _ := e.Store.Load("iom-linkedin")
+		if tok.Access.Reveal() == access || !tok.Expiry.After(e.Now.Add(59*24*time.Hour)) || tok.Refresh.Reveal() != refresh || tok.UserID != e.org.URN() {
 			t.Errorf("store: want the renewed 60-day token saved, the refresh token and organization kept")
 		}
 	})
@@ -223,7 +203,7 @@ func TestExpiredTokenIsRefreshed(t *testing.T) {
 		e := newEnv(t)
 		access, refresh := e.fake.Issue(e.member.URN, "client-1", linkedin.Scopes)
 		e.fake.Expire(access)
-		e.save(access, refresh, e.now.Add(time.Hour), linkedin.Scopes)
+		e.save(access, refresh, e.Now.Add(time.Hour), linkedin.Scopes)
 		if _, err := e.publisher().Publish(attempt(1), publish.Post{ID: "e2", At: planned, Text: "after a 401"}); err != nil {
 			t.Fatalf("Publish: %v", err)
 		}
@@ -232,7 +212,7 @@ func TestExpiredTokenIsRefreshed(t *testing.T) {
 		e := newEnv(t)
 		access, _ := e.fake.Issue(e.member.URN, "client-1", linkedin.Scopes)
 		e.fake.Expire(access)
-		e.save(access, "", e.now.Add(-time.Minute), linkedin.Scopes)
+		e.save(access, "", e.Now.Add(-time.Minute), linkedin.Scopes)
 		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "e3", At: planned, Text: "hi"})
 		if !publish.IsPermanent(err) || !strings.Contains(err.Error(), "accounts login linkedin --account iom-linkedin") {
 			t.Errorf("got %v, want a permanent error saying sign in again", err)
@@ -252,7 +232,7 @@ func TestRefusals(t *testing.T) {
 		{Name: "revoked, no refresh token", Env: func(t *testing.T) pubtest.Env {
 			e := newEnv(t)
 			access, _ := e.fake.Issue(e.member.URN, "client-1", linkedin.Scopes)
-			e.save(access, "", e.now.Add(time.Hour), linkedin.Scopes)
+			e.save(access, "", e.Now.Add(time.Hour), linkedin.Scopes)
 			e.fake.Revoke(e.member.URN)
 			return e.pub()
 		}, Post: hello("v2"), Want: []string{"accounts login linkedin"}},

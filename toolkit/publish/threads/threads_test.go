@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -25,15 +24,12 @@ var planned = time.Date(2026, 12, 18, 9, 0, 0, 0, time.UTC)
 // `campaignkit accounts login threads` would have left, and a public
 // folder served on loopback for Threads to fetch images from.
 type env struct {
-	t       *testing.T
-	fake    *threadstest.Server
-	user    threadstest.User
-	store   *account.Store
-	client  *account.Client
-	media   publish.MediaHost
-	now     time.Time
-	journal string
-	polls   int
+	pubtest.Base
+	fake   *threadstest.Server
+	user   threadstest.User
+	client *account.Client
+	media  publish.MediaHost
+	polls  int
 }
 
 func newEnv(t *testing.T, scopes ...string) *env {
@@ -41,68 +37,46 @@ func newEnv(t *testing.T, scopes ...string) *env {
 	if len(scopes) == 0 {
 		scopes = threads.Scopes
 	}
-	e := &env{t: t, fake: threadstest.New(), now: planned.Add(2 * time.Second)}
+	e := &env{Base: pubtest.NewBase(t, planned.Add(2*time.Second)), fake: threadstest.New()}
 	t.Cleanup(e.fake.Close)
-	e.fake.Now = func() time.Time { return e.now }
+	e.fake.Now = e.Clock
 	e.user = e.fake.AddUser("unmigration")
 	e.fake.AddClient("990602627938098", "app-secret")
-	e.client = &account.Client{ID: "990602627938098", Secret: publish.NewSecret("app-secret"), Scopes: account.ThreadsScopes, Now: e.clock,
+	e.client = &account.Client{ID: "990602627938098", Secret: publish.NewSecret("app-secret"), Scopes: account.ThreadsScopes, Now: e.Clock,
 		Endpoint: account.Endpoint{AuthURL: e.fake.AuthURL(), TokenURL: e.fake.TokenURL(), NoPKCE: true, SecretInBody: true, ScopeSep: ","},
 		Flow:     account.ThreadsFlow(e.fake.URL)}
-	e.store = account.NewStore(filepath.Join(t.TempDir(), "tokens"))
-	issued := e.now.Add(-2 * 24 * time.Hour)
+	issued := e.Now.Add(-2 * 24 * time.Hour)
 	tok := e.fake.Issue(e.user.ID, "990602627938098", scopes, issued)
 	e.save(tok, issued.Add(threadstest.LongTTL), scopes)
-	dir := filepath.Join(t.TempDir(), "public")
-	files := httptest.NewServer(http.StripPrefix("/public/", http.FileServer(http.Dir(dir))))
-	t.Cleanup(files.Close)
-	pf, err := publish.NewPublicFolder(dir, files.URL+"/public/")
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.media = pf
+	_, e.media = pubtest.PublicFolder(t)
 	return e
 }
 
-func (e *env) clock() time.Time { return e.now }
-
 func (e *env) save(access string, expiry time.Time, scopes []string) {
-	e.t.Helper()
-	if err := e.store.Save("un-threads", account.Token{Access: publish.NewSecret(access), Expiry: expiry, Scopes: scopes,
-		UserID: e.user.ID, Username: e.user.Username}); err != nil {
-		e.t.Fatal(err)
-	}
+	e.Save("un-threads", account.Token{Access: publish.NewSecret(access), Expiry: expiry, Scopes: scopes,
+		UserID: e.user.ID, Username: e.user.Username})
 }
 
 func (e *env) publisher() *threads.Publisher {
-	e.t.Helper()
-	src := &account.Source{ID: "un-threads", Store: e.store, Client: e.client, Now: e.clock, Margin: account.ThreadsMargin}
+	e.T.Helper()
+	src := &account.Source{ID: "un-threads", Store: e.Store, Client: e.client, Now: e.Clock, Margin: account.ThreadsMargin}
 	p, err := threads.New(threads.Config{API: e.fake.URL, Account: "un-threads", Handle: "@unmigration", UserID: e.user.ID, Tokens: src,
-		Media: e.media, Journal: e.journal, MaxPolls: e.polls, Now: e.clock, Sleep: func(context.Context, time.Duration) error { return nil }})
+		Media: e.media, Journal: e.Journal, MaxPolls: e.polls, Now: e.Clock, Sleep: func(context.Context, time.Duration) error { return nil }})
 	if err != nil {
-		e.t.Fatal(err)
+		e.T.Fatal(err)
 	}
 	return p
 }
 
 // pub is the env as the shared scenarios drive it.
 func (e *env) pub() pubtest.Env {
-	return pubtest.Env{
-		Publisher: func() publish.Publisher { return e.publisher() },
-		Posted: func() []string {
-			var ids []string
-			for _, th := range e.fake.Threads() {
-				ids = append(ids, th.ID)
-			}
-			return ids
-		},
-		Sent:        func() int { return count(e.fake.Calls(), "/threads_publish") },
-		Made:        func() int { return count(e.fake.Calls(), "POST /v1.0/"+e.user.ID+"/threads") },
-		Calls:       e.fake.Calls,
-		LoseAnswers: e.fake.LoseAnswers,
-		Later:       func(d time.Duration) { e.now = e.now.Add(d) },
-		Journal:     func(path string) { e.journal = path },
+	pe := e.Env(e.fake, func() publish.Publisher { return e.publisher() })
+	pe.Posted = func() []string {
+		return pubtest.IDs(e.fake.Threads(), func(th threadstest.Thread) string { return th.ID })
 	}
+	pe.Sent = func() int { return count(e.fake.Calls(), "/threads_publish") }
+	pe.Made = func() int { return count(e.fake.Calls(), "POST /v1.0/"+e.user.ID+"/threads") }
+	return pe
 }
 
 var (
@@ -251,20 +225,20 @@ func TestRateLimits(t *testing.T) {
 func TestTokenRenewal(t *testing.T) {
 	t.Run("renewed in its second month", func(t *testing.T) {
 		e := newEnv(t)
-		issued := e.now.Add(-40 * 24 * time.Hour)
+		issued := e.Now.Add(-40 * 24 * time.Hour)
 		old := e.fake.Issue(e.user.ID, "990602627938098", threads.Scopes, issued)
 		e.save(old, issued.Add(threadstest.LongTTL), threads.Scopes)
 		if _, err := e.publisher().Publish(attempt(1), publish.Post{ID: "t1", At: planned, Text: "after renewal"}); err != nil {
 			t.Fatalf("Publish: %v", err)
 		}
-		tok, _ := e.store.Load("un-threads")
-		if tok.Access.Reveal() == old || tok.Expiry.Before(e.now.Add(59*24*time.Hour)) || tok.UserID != e.user.ID {
+		tok, _ := e.Store.Load("un-threads")
+		if tok.Access.Reveal() == old || tok.Expiry.Before(e.Now.Add(59*24*time.Hour)) || tok.UserID != e.user.ID {
 			t.Errorf("store: want a new 60-day token saved with the user id kept")
 		}
 	})
 	t.Run("expired", func(t *testing.T) {
 		e := newEnv(t)
-		issued := e.now.Add(-61 * 24 * time.Hour)
+		issued := e.Now.Add(-61 * 24 * time.Hour)
 		old := e.fake.Issue(e.user.ID, "990602627938098", threads.Scopes, issued)
 		e.save(old, issued.Add(threadstest.LongTTL), threads.Scopes)
 		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "t2", At: planned, Text: "too late"})
@@ -316,7 +290,7 @@ func TestRefusals(t *testing.T) {
 // publish a container before it is FINISHED, and a container twice.
 func TestFakeRefusesUnfinishedContainer(t *testing.T) {
 	e := newEnv(t)
-	tok := e.fake.Issue(e.user.ID, "990602627938098", threads.Scopes, e.now)
+	tok := e.fake.Issue(e.user.ID, "990602627938098", threads.Scopes, e.Now)
 	post := func(path string, v url.Values) (int, string) {
 		req, _ := http.NewRequest(http.MethodPost, e.fake.URL+"/v1.0/"+e.user.ID+path, strings.NewReader(v.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -353,7 +327,7 @@ func TestInterruptedAttempt(t *testing.T) {
 // one that publishes that same container, once.
 func TestContainerReused(t *testing.T) {
 	e := newEnv(t)
-	e.journal = filepath.Join(t.TempDir(), "journal")
+	e.Journal = filepath.Join(t.TempDir(), "journal")
 	e.fake.ProcessingPolls = 3
 	e.polls = 1
 	post := publish.Post{ID: "c1", At: planned, Text: "slow"}

@@ -21,13 +21,10 @@ var planned = time.Date(2026, 12, 18, 9, 0, 0, 0, time.UTC)
 // env is a fake X with one signed-in account and the token store a
 // `campaignkit accounts login` would have left.
 type env struct {
-	t       *testing.T
-	fake    *xtest.Server
-	user    xtest.User
-	store   *account.Store
-	client  *account.Client
-	now     time.Time
-	journal string
+	pubtest.Base
+	fake   *xtest.Server
+	user   xtest.User
+	client *account.Client
 }
 
 func newEnv(t *testing.T, scopes ...string) *env {
@@ -35,58 +32,41 @@ func newEnv(t *testing.T, scopes ...string) *env {
 	if len(scopes) == 0 {
 		scopes = x.Scopes
 	}
-	e := &env{t: t, fake: xtest.New(), now: planned.Add(2 * time.Second)}
+	e := &env{Base: pubtest.NewBase(t, planned.Add(2*time.Second)), fake: xtest.New()}
 	t.Cleanup(e.fake.Close)
-	e.fake.Now = func() time.Time { return e.now }
+	e.fake.Now = e.Clock
 	e.user = e.fake.AddUser("UNmigration")
 	e.fake.AddClient("client-1", "")
-	e.client = &account.Client{ID: "client-1", Scopes: account.XScopes, Now: e.clock,
+	e.client = &account.Client{ID: "client-1", Scopes: account.XScopes, Now: e.Clock,
 		Endpoint: account.Endpoint{AuthURL: e.fake.AuthURL(), TokenURL: e.fake.TokenURL()}}
-	e.store = account.NewStore(filepath.Join(t.TempDir(), "tokens"))
 	access, refresh := e.fake.Issue(e.user.ID, "client-1", scopes)
-	e.save(access, refresh, e.now.Add(2*time.Hour), scopes)
+	e.save(access, refresh, e.Now.Add(2*time.Hour), scopes)
 	return e
 }
 
-func (e *env) clock() time.Time { return e.now }
-
 func (e *env) save(access, refresh string, expiry time.Time, scopes []string) {
-	e.t.Helper()
-	if err := e.store.Save("un-x-en", account.Token{Access: publish.NewSecret(access), Refresh: publish.NewSecret(refresh),
-		Expiry: expiry, Scopes: scopes, UserID: e.user.ID, Username: e.user.Username}); err != nil {
-		e.t.Fatal(err)
-	}
+	e.Save("un-x-en", account.Token{Access: publish.NewSecret(access), Refresh: publish.NewSecret(refresh),
+		Expiry: expiry, Scopes: scopes, UserID: e.user.ID, Username: e.user.Username})
 }
 
 // publisher is a new publisher, as a new process would make it.
 func (e *env) publisher() *x.Publisher {
-	e.t.Helper()
-	src := &account.Source{ID: "un-x-en", Store: e.store, Client: e.client, Now: e.clock}
-	p, err := x.New(x.Config{API: e.fake.URL, Account: "un-x-en", Handle: "@UNmigration", Tokens: src, Journal: e.journal,
-		Now: e.clock, Sleep: func(context.Context, time.Duration) error { return nil }})
+	e.T.Helper()
+	src := &account.Source{ID: "un-x-en", Store: e.Store, Client: e.client, Now: e.Clock}
+	p, err := x.New(x.Config{API: e.fake.URL, Account: "un-x-en", Handle: "@UNmigration", Tokens: src, Journal: e.Journal,
+		Now: e.Clock, Sleep: func(context.Context, time.Duration) error { return nil }})
 	if err != nil {
-		e.t.Fatal(err)
+		e.T.Fatal(err)
 	}
 	return p
 }
 
 // pub is the env as the shared scenarios drive it.
 func (e *env) pub() pubtest.Env {
-	return pubtest.Env{
-		Publisher: func() publish.Publisher { return e.publisher() },
-		Posted: func() []string {
-			var ids []string
-			for _, tw := range e.fake.Tweets() {
-				ids = append(ids, tw.ID)
-			}
-			return ids
-		},
-		Sent:        func() int { return e.fake.Count("POST /2/tweets") },
-		Calls:       e.fake.Calls,
-		LoseAnswers: e.fake.LoseAnswers,
-		Later:       func(d time.Duration) { e.now = e.now.Add(d) },
-		Journal:     func(path string) { e.journal = path },
-	}
+	pe := e.Env(e.fake, func() publish.Publisher { return e.publisher() })
+	pe.Posted = func() []string { return pubtest.IDs(e.fake.Tweets(), func(tw xtest.Tweet) string { return tw.ID }) }
+	pe.Sent = func() int { return e.fake.Count("POST /2/tweets") }
+	return pe
 }
 
 var attempt = pubtest.Attempt
@@ -203,12 +183,12 @@ func TestExpiredTokenIsRefreshed(t *testing.T) {
 		e := newEnv(t)
 		access, refresh := e.fake.Issue(e.user.ID, "client-1", x.Scopes)
 		e.fake.Expire(access)
-		e.save(access, refresh, e.now.Add(-time.Minute), x.Scopes)
+		e.save(access, refresh, e.Now.Add(-time.Minute), x.Scopes)
 		if _, err := e.publisher().Publish(attempt(1), publish.Post{ID: "e1", At: planned, Text: "after refresh"}); err != nil {
 			t.Fatalf("Publish: %v", err)
 		}
-		tok, _ := e.store.Load("un-x-en")
-		if tok.Access.Reveal() == access || !tok.Expiry.After(e.now) {
+		tok, _ := e.Store.Load("un-x-en")
+		if tok.Access.Reveal() == access || !tok.Expiry.After(e.Now) {
 			t.Errorf("store: want the renewed token saved")
 		}
 	})
@@ -216,7 +196,7 @@ func TestExpiredTokenIsRefreshed(t *testing.T) {
 		e := newEnv(t)
 		access, refresh := e.fake.Issue(e.user.ID, "client-1", x.Scopes)
 		e.fake.Expire(access)
-		e.save(access, refresh, e.now.Add(time.Hour), x.Scopes)
+		e.save(access, refresh, e.Now.Add(time.Hour), x.Scopes)
 		if _, err := e.publisher().Publish(attempt(1), publish.Post{ID: "e2", At: planned, Text: "after a 401"}); err != nil {
 			t.Fatalf("Publish: %v", err)
 		}
@@ -248,7 +228,7 @@ func TestRefusals(t *testing.T) {
 			Want: []string{"You are not allowed to create a Tweet with duplicate content."}},
 		{Name: "no sign-in", Env: func(t *testing.T) pubtest.Env {
 			e := newEnv(t)
-			e.store = account.NewStore(t.TempDir())
+			e.Store = account.NewStore(t.TempDir())
 			return e.pub()
 		}, Post: publish.Post{ID: "z", At: planned, Text: "hi"},
 			Want: []string{"accounts login x --account un-x-en"}},

@@ -13,19 +13,35 @@ import (
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/campaignkit/campaignkit/toolkit/account"
 	"github.com/campaignkit/campaignkit/toolkit/publish"
 )
 
+// Fake is what the shared scenarios ask of a network's fake; the
+// fakeapi.Server and fakeapi.Lossy every fake embeds give it both.
+type Fake interface {
+	// Calls returns the fake's log of requests, "METHOD /path".
+	Calls() []string
+	// LoseAnswers makes the fake store the next n posts and drop the
+	// connection.
+	LoseAnswers(n int)
+}
+
 // Env is a network's publisher under test and its fake, as the shared
-// scenarios drive them. Each network's test fills it from its own env;
-// a field a scenario does not use may be nil.
+// scenarios drive them. Each network's test fills in only what is its
+// own: how to make its publisher, read its posts and count its
+// requests; the fake, the clock and the journal it lends by reference.
+// Sent and Made may be nil.
 type Env struct {
+	Fake Fake
 	// Publisher returns a new publisher, as a new process would make it.
 	Publisher func() publish.Publisher
 	// Posted returns the remote ids of the posts on the fake, oldest
@@ -36,15 +52,69 @@ type Env struct {
 	// Made counts what the fake made on the way to a post (Threads' and
 	// Instagram's containers); nil where a network makes nothing.
 	Made func() int
-	// Calls returns the fake's log of requests, "METHOD /path".
-	Calls func() []string
-	// LoseAnswers makes the fake store the next n posts and drop the
-	// connection.
-	LoseAnswers func(n int)
-	// Later moves the clocks of the fake and the publisher on.
-	Later func(d time.Duration)
-	// Journal sets the journal file of the publishers made after.
-	Journal func(path string)
+	// Now is the clock the fake and the publisher read; a scenario moves
+	// it on to stand for the time a retry waits.
+	Now *time.Time
+	// Journal is the journal file of the publishers made after it is
+	// set.
+	Journal *string
+}
+
+// Base is what the env of every publisher test holds whatever the
+// network: the test, the token store a `campaignkit accounts login`
+// would have left, the clock the fake and the publisher share, and the
+// journal file of the publishers made next. A test's env embeds it.
+type Base struct {
+	T       *testing.T
+	Store   *account.Store
+	Now     time.Time
+	Journal string
+}
+
+// NewBase is a Base for t at now, with an empty token store.
+func NewBase(t *testing.T, now time.Time) Base {
+	return Base{T: t, Store: account.NewStore(filepath.Join(t.TempDir(), "tokens")), Now: now}
+}
+
+// Clock returns Now; it is the Now of the fake and of the publisher.
+func (b *Base) Clock() time.Time { return b.Now }
+
+// Save stores tok for account id as a sign-in would have.
+func (b *Base) Save(id string, tok account.Token) {
+	b.T.Helper()
+	if err := b.Store.Save(id, tok); err != nil {
+		b.T.Fatal(err)
+	}
+}
+
+// Env is the Env of fake and of the publishers publisher makes, on b's
+// clock and journal; the caller adds Posted and the counts.
+func (b *Base) Env(fake Fake, publisher func() publish.Publisher) Env {
+	return Env{Fake: fake, Publisher: publisher, Now: &b.Now, Journal: &b.Journal}
+}
+
+// PublicFolder is a new folder served on loopback, for the networks
+// (Threads, Instagram) that fetch a post's images from a public URL. It
+// returns the folder and the host that publishes files from it.
+func PublicFolder(t *testing.T) (string, *publish.PublicFolder) {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "public")
+	web := httptest.NewServer(http.StripPrefix("/public/", http.FileServer(http.Dir(dir))))
+	t.Cleanup(web.Close)
+	host, err := publish.NewPublicFolder(dir, web.URL+"/public/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir, host
+}
+
+// IDs returns the id of each of items, for an Env's Posted.
+func IDs[T any](items []T, id func(T) string) []string {
+	ids := make([]string, len(items))
+	for i, it := range items {
+		ids[i] = id(it)
+	}
+	return ids
 }
 
 // Attempt is a context for the nth attempt at a post, as the runner

@@ -47,7 +47,7 @@ func Refusals(t *testing.T, rows []Refusal) {
 			e := row.Env(t)
 			_, err := e.Publisher().Publish(Attempt(1), row.Post)
 			WantPermanent(t, err, row.Want...)
-			if calls := e.Calls(); row.Quiet && len(calls) != 0 {
+			if calls := e.Fake.Calls(); row.Quiet && len(calls) != 0 {
 				t.Errorf("requests sent for a post refused before sending: %v", calls)
 			}
 		})
@@ -75,7 +75,7 @@ func LimitsBeforeSending(t *testing.T, e Env, at time.Time, rows []Limit) {
 			WantPermanent(t, err, row.Want...)
 		})
 	}
-	if calls := e.Calls(); len(calls) != 0 {
+	if calls := e.Fake.Calls(); len(calls) != 0 {
 		t.Errorf("requests sent for posts the network would refuse: %v", calls)
 	}
 }
@@ -97,11 +97,11 @@ func InterruptedAttempt(t *testing.T, newEnv func(t *testing.T) Env, post func(t
 			e := newEnv(t)
 			retry := 2
 			if journal {
-				e.Journal(filepath.Join(t.TempDir(), "journal"))
+				*e.Journal = filepath.Join(t.TempDir(), "journal")
 				retry = 1
 			}
 			p := post(t)
-			e.LoseAnswers(1)
+			e.Fake.LoseAnswers(1)
 			_, err := e.Publisher().Publish(Attempt(1), p)
 			if err == nil || publish.IsPermanent(err) {
 				t.Fatalf("interrupted attempt: got %v, want a retryable error", err)
@@ -113,7 +113,7 @@ func InterruptedAttempt(t *testing.T, newEnv func(t *testing.T) Env, post func(t
 			if e.Made != nil {
 				made = e.Made()
 			}
-			e.Later(30 * time.Second)
+			*e.Now = e.Now.Add(30 * time.Second)
 			res, err := e.Publisher().Publish(Attempt(retry), p)
 			if err != nil {
 				t.Fatalf("retry: %v", err)
@@ -157,17 +157,17 @@ func RetryWithNoEarlierCopy(t *testing.T, e Env, post publish.Post, lookups func
 // answered from the journal, without a request.
 func JournalRemembersPublished(t *testing.T, e Env, post publish.Post) {
 	t.Helper()
-	e.Journal(filepath.Join(t.TempDir(), "journal"))
+	*e.Journal = filepath.Join(t.TempDir(), "journal")
 	first, err := e.Publisher().Publish(Attempt(1), post)
 	if err != nil {
 		t.Fatal(err)
 	}
-	before := len(e.Calls())
+	before := len(e.Fake.Calls())
 	again, err := e.Publisher().Publish(Attempt(2), post)
 	if err != nil || again != first {
 		t.Fatalf("second Publish: got %+v, %v; want %+v", again, err, first)
 	}
-	if after := len(e.Calls()); after != before {
+	if after := len(e.Fake.Calls()); after != before {
 		t.Errorf("a post the journal knows as published cost %d requests, want 0", after-before)
 	}
 }
