@@ -128,7 +128,7 @@ func (s *Server) createPost(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.mu.Lock()
-	if s.orgByURN(p.Author) == nil || !s.canPost(g.member, p.Author) {
+	if s.orgByURN(p.Author) == nil || !s.canPost(g.UserID, p.Author) {
 		s.mu.Unlock()
 		apiError(w, http.StatusForbidden, 100, "ACCESS_DENIED", "Not enough permissions to access: partnerApiPostsExternal.CREATE for author "+p.Author)
 		return
@@ -196,7 +196,7 @@ func (s *Server) findPosts(w http.ResponseWriter, r *http.Request) {
 		count = 10
 	}
 	s.mu.Lock()
-	if !s.canPost(g.member, author) {
+	if !s.canPost(g.UserID, author) {
 		s.mu.Unlock()
 		apiError(w, http.StatusForbidden, 100, "ACCESS_DENIED", "Not enough permissions to access: partnerApiPostsExternal.FINDER-author for author "+author)
 		return
@@ -254,7 +254,7 @@ func (s *Server) initializeUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	owner := body.InitializeUploadRequest.Owner
 	s.mu.Lock()
-	if !s.canPost(g.member, owner) {
+	if !s.canPost(g.UserID, owner) {
 		s.mu.Unlock()
 		apiError(w, http.StatusForbidden, 100, "ACCESS_DENIED", "Not enough permissions to access: partnerApiImages.ACTION-initializeUpload for owner "+owner)
 		return
@@ -338,17 +338,17 @@ func (s *Server) acls(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	var urns []string
-	for org := range s.roles[g.member] {
+	for org := range s.roles[g.UserID] {
 		urns = append(urns, org)
 	}
 	sort.Strings(urns)
 	elems := []any{}
 	for _, org := range urns {
-		role := s.roles[g.member][org]
+		role := s.roles[g.UserID][org]
 		if want := q.Get("role"); want != "" && want != role {
 			continue
 		}
-		elems = append(elems, map[string]any{"organization": org, "role": role, "state": "APPROVED", "roleAssignee": g.member})
+		elems = append(elems, map[string]any{"organization": org, "role": role, "state": "APPROVED", "roleAssignee": g.UserID})
 	}
 	s.mu.Unlock()
 	fakeapi.JSON(w, http.StatusOK, map[string]any{"elements": elems, "paging": map[string]any{"start": 0, "count": 10}})

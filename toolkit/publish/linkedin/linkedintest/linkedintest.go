@@ -32,7 +32,6 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -75,13 +74,9 @@ type Post struct {
 	CreatedAt  time.Time
 }
 
-type grant struct {
-	member   string
-	clientID string
-	scopes   []string
-	expiry   time.Time
-	revoked  bool
-}
+// grant is what a LinkedIn token allows; LinkedIn adds nothing to what
+// every fake records. UserID is the member's URN.
+type grant = fakeapi.Grant
 
 type code struct {
 	grant
@@ -128,8 +123,8 @@ type Server struct {
 	roles    map[string]map[string]string // member -> org URN -> role
 	clients  map[string]*client
 	codes    map[string]*code
-	access   map[string]*grant
-	refresh  map[string]*grant
+	access   fakeapi.Tokens[*grant]
+	refresh  fakeapi.Tokens[*grant]
 	images   map[string]*upload
 	uploads  map[string]string // upload token -> image URN
 	posts    []*Post
@@ -141,7 +136,8 @@ func New() *Server {
 		Now: time.Now, TokenTTL: 60 * 24 * time.Hour, OldestVersion: "202506", ProcessingPolls: 1,
 		seq:     7400000000000000000,
 		members: map[string]*Member{}, orgs: map[int64]*Organization{}, roles: map[string]map[string]string{},
-		clients: map[string]*client{}, codes: map[string]*code{}, access: map[string]*grant{}, refresh: map[string]*grant{},
+		clients: map[string]*client{}, codes: map[string]*code{},
+		access: fakeapi.Tokens[*grant]{Prefix: "AQV", Bytes: 16}, refresh: fakeapi.Tokens[*grant]{Prefix: "AQX", Bytes: 16},
 		images: map[string]*upload{}, uploads: map[string]string{},
 		Limits: fakeapi.Limits{Window: 24 * time.Hour, Aligned: true},
 	}
@@ -205,20 +201,17 @@ func (s *Server) AddClient(id, secret string, refresh bool) {
 func (s *Server) Issue(member, clientID string, scopes []string) (access, refresh string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.issue(grant{member: member, clientID: clientID, scopes: scopes})
+	return s.issue(grant{UserID: member, ClientID: clientID, Scopes: scopes})
 }
 
-func (s *Server) issue(g grant) (string, string) {
-	access := "AQV" + fakeapi.RandHex(16)
+func (s *Server) issue(g grant) (access, refresh string) {
 	ag := g
-	ag.expiry = s.Now().Add(s.TokenTTL)
-	s.access[access] = &ag
-	refresh := ""
-	if c := s.clients[g.clientID]; c != nil && c.refresh {
-		refresh = "AQX" + fakeapi.RandHex(16)
+	ag.Expiry = s.Now().Add(s.TokenTTL)
+	access = s.access.Issue(&ag)
+	if c := s.clients[g.ClientID]; c != nil && c.refresh {
 		rg := g
-		rg.expiry = s.Now().Add(365 * 24 * time.Hour)
-		s.refresh[refresh] = &rg
+		rg.Expiry = s.Now().Add(365 * 24 * time.Hour)
+		refresh = s.refresh.Issue(&rg)
 	}
 	return access, refresh
 }
@@ -227,9 +220,7 @@ func (s *Server) issue(g grant) (string, string) {
 func (s *Server) Expire(access string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if g := s.access[access]; g != nil {
-		g.expiry = s.Now().Add(-time.Second)
-	}
+	s.access.Expire(access, s.Now())
 }
 
 // Revoke withdraws member's tokens, as removing the app in the member's
@@ -237,16 +228,8 @@ func (s *Server) Expire(access string) {
 func (s *Server) Revoke(member string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, g := range s.access {
-		if g.member == member {
-			g.revoked = true
-		}
-	}
-	for k, g := range s.refresh {
-		if g.member == member {
-			delete(s.refresh, k)
-		}
-	}
+	s.access.Revoke(member)
+	s.refresh.Forget(member)
 }
 
 // Posts returns the accepted posts, oldest first.
@@ -293,35 +276,30 @@ func (s *Server) auth(w http.ResponseWriter, r *http.Request, endpoint, resource
 		apiError(w, http.StatusBadRequest, 0, "", "Rest.li protocol version 2.0.0 is required: send X-Restli-Protocol-Version: 2.0.0")
 		return nil
 	}
-	tok, ok := fakeapi.Bearer(r)
+	tok, _ := fakeapi.Bearer(r)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g := s.access[tok]
-	switch {
-	case !ok || tok == "":
+	g, bad := s.access.Check(tok, s.Now())
+	switch bad {
+	case fakeapi.NoToken:
 		apiError(w, http.StatusUnauthorized, 401, "", "Empty oauth2_access_token")
 		return nil
-	case g == nil:
+	case fakeapi.Unknown:
 		apiError(w, http.StatusUnauthorized, 65600, "INVALID_ACCESS_TOKEN", "Invalid access token")
 		return nil
-	case g.revoked:
+	case fakeapi.Revoked:
 		apiError(w, http.StatusUnauthorized, 65601, "REVOKED_ACCESS_TOKEN", "The token used in the request has been revoked by the user")
 		return nil
-	case !s.Now().Before(g.expiry):
+	case fakeapi.Expired:
 		apiError(w, http.StatusUnauthorized, 65602, "EXPIRED_ACCESS_TOKEN", "The token used in the request has expired")
 		return nil
 	}
-	allowed := len(scopes) == 0
-	for _, sc := range scopes {
-		if slices.Contains(g.scopes, sc) {
-			allowed = true
-		}
-	}
-	if !allowed {
+	// any one of scopes suffices
+	if len(scopes) > 0 && len(g.Missing(scopes...)) == len(scopes) {
 		apiError(w, http.StatusForbidden, 100, "ACCESS_DENIED", "Not enough permissions to access: "+resource+"."+v)
 		return nil
 	}
-	if _, _, over := s.Take(endpoint, g.member, s.Now()); over {
+	if _, _, over := s.Take(endpoint, g.UserID, s.Now()); over {
 		apiError(w, http.StatusTooManyRequests, 0, "", "Resource level throttle MEMBER DAY limit for calls to this resource is reached.")
 		return nil
 	}

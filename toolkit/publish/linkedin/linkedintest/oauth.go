@@ -51,7 +51,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	}
 	c := fakeapi.RandHex(16)
 	s.mu.Lock()
-	s.codes[c] = &code{grant: grant{member: member, clientID: q.Get("client_id"), scopes: scopes, expiry: s.Now().Add(30 * time.Minute)},
+	s.codes[c] = &code{grant: grant{UserID: member, ClientID: q.Get("client_id"), Scopes: scopes, Expiry: s.Now().Add(30 * time.Minute)},
 		redirect: q.Get("redirect_uri")}
 	s.mu.Unlock()
 	back := url.Values{"code": {c}}
@@ -83,7 +83,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	case "authorization_code":
 		cd := s.codes[f.Get("code")]
 		switch {
-		case cd == nil || cd.used || !s.Now().Before(cd.expiry) || cd.clientID != f.Get("client_id"):
+		case cd == nil || cd.used || !s.Now().Before(cd.Expiry) || cd.ClientID != f.Get("client_id"):
 			fakeapi.OAuthError(w, http.StatusBadRequest, "invalid_request", "Unable to retrieve access token: appid/redirect uri/code verifier does not match authorization code. Or authorization code expired. Or external member binding exists")
 			return
 		case f.Get("redirect_uri") != cd.redirect:
@@ -93,18 +93,17 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		cd.used = true
 		g = cd.grant
 		var access string
-		access, refresh = s.issue(grant{member: g.member, clientID: g.clientID, scopes: g.scopes})
-		s.answer(w, access, refresh, g.scopes)
+		access, refresh = s.issue(grant{UserID: g.UserID, ClientID: g.ClientID, Scopes: g.Scopes})
+		s.answer(w, access, refresh, g.Scopes)
 	case "refresh_token":
 		rt := f.Get("refresh_token")
-		old := s.refresh[rt]
-		if old == nil || old.clientID != f.Get("client_id") || !s.Now().Before(old.expiry) {
+		old := s.refresh.Get(rt)
+		if old == nil || old.ClientID != f.Get("client_id") || !s.Now().Before(old.Expiry) {
 			fakeapi.OAuthError(w, http.StatusBadRequest, "invalid_request", "The provided authorization grant or refresh token is invalid, expired or revoked.")
 			return
 		}
-		access := "AQV" + fakeapi.RandHex(16)
-		s.access[access] = &grant{member: old.member, clientID: old.clientID, scopes: old.scopes, expiry: s.Now().Add(s.TokenTTL)}
-		s.answer(w, access, rt, old.scopes)
+		access := s.access.Issue(&grant{UserID: old.UserID, ClientID: old.ClientID, Scopes: old.Scopes, Expiry: s.Now().Add(s.TokenTTL)})
+		s.answer(w, access, rt, old.Scopes)
 	default:
 		fakeapi.OAuthError(w, http.StatusBadRequest, "unsupported_grant_type", "grant_type must be authorization_code or refresh_token")
 	}
@@ -112,9 +111,9 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) answer(w http.ResponseWriter, access, refresh string, scopes []string) {
 	body := map[string]any{"access_token": access, "expires_in": int(s.TokenTTL / time.Second), "scope": strings.Join(scopes, ",")}
-	if g := s.refresh[refresh]; g != nil {
+	if g := s.refresh.Get(refresh); g != nil {
 		body["refresh_token"] = refresh
-		body["refresh_token_expires_in"] = int(g.expiry.Sub(s.Now()) / time.Second)
+		body["refresh_token_expires_in"] = int(g.Expiry.Sub(s.Now()) / time.Second)
 	}
 	fakeapi.JSON(w, http.StatusOK, body)
 }

@@ -19,7 +19,7 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	u := s.users[g.userID]
+	u := s.users[g.UserID]
 	s.mu.Unlock()
 	fakeapi.JSON(w, http.StatusOK, map[string]any{"id": u.ID, "username": u.Username, "name": u.Username})
 }
@@ -34,7 +34,7 @@ func param(r *http.Request, name string) string {
 
 func (s *Server) ownUser(w http.ResponseWriter, r *http.Request, g *grant) bool {
 	uid := r.PathValue("uid")
-	if uid != g.userID && uid != "me" {
+	if uid != g.UserID && uid != "me" {
 		metatest.Error(w, http.StatusBadRequest, 100, 33, "GraphMethodException", "Unsupported request - method type: "+strings.ToLower(r.Method))
 		return false
 	}
@@ -66,7 +66,7 @@ func (s *Server) createContainer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	c := &container{id: s.next(), userID: g.userID, mediaType: mt, text: text, imageURL: imageURL, altText: alt, status: "IN_PROGRESS", created: s.Now()}
+	c := &container{id: s.next(), userID: g.UserID, mediaType: mt, text: text, imageURL: imageURL, altText: alt, status: "IN_PROGRESS", created: s.Now()}
 	s.containers[c.id] = c
 	s.mu.Unlock()
 	fakeapi.JSON(w, http.StatusOK, map[string]any{"id": c.id})
@@ -98,7 +98,7 @@ func (s *Server) object(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	switch {
-	case c != nil && c.userID == g.userID:
+	case c != nil && c.userID == g.UserID:
 		s.advance(c)
 		s.mu.Lock()
 		out := map[string]any{"id": c.id, "status": c.status}
@@ -107,7 +107,7 @@ func (s *Server) object(w http.ResponseWriter, r *http.Request) {
 		}
 		s.mu.Unlock()
 		fakeapi.JSON(w, http.StatusOK, out)
-	case th != nil && th.UserID == g.userID:
+	case th != nil && th.UserID == g.UserID:
 		s.mu.Lock()
 		u := s.users[th.UserID]
 		s.mu.Unlock()
@@ -166,12 +166,12 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) {
 	c := s.containers[param(r, "creation_id")]
 	n := 0
 	for _, t := range s.threads {
-		if t.UserID == g.userID && s.Now().Sub(t.Timestamp) < 24*time.Hour {
+		if t.UserID == g.UserID && s.Now().Sub(t.Timestamp) < 24*time.Hour {
 			n++
 		}
 	}
 	switch {
-	case c == nil || c.userID != g.userID:
+	case c == nil || c.userID != g.UserID:
 		s.mu.Unlock()
 		metatest.Error(w, http.StatusBadRequest, 24, 4279009, "OAuthException", "The requested resource does not exist: creation_id "+param(r, "creation_id"))
 		return
@@ -193,7 +193,7 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) {
 	if c.mediaType == "IMAGE" {
 		mt = "IMAGE"
 	}
-	t := &Thread{ID: s.next(), UserID: g.userID, MediaType: mt, Text: c.text, ImageURL: c.imageURL, Image: c.image, AltText: c.altText, Container: c.id, Timestamp: s.Now()}
+	t := &Thread{ID: s.next(), UserID: g.UserID, MediaType: mt, Text: c.text, ImageURL: c.imageURL, Image: c.image, AltText: c.altText, Container: c.id, Timestamp: s.Now()}
 	s.threads = append(s.threads, t)
 	c.status, c.published = "PUBLISHED", t.ID
 	s.mu.Unlock()
@@ -216,10 +216,10 @@ func (s *Server) listThreads(w http.ResponseWriter, r *http.Request) {
 		limit = 25
 	}
 	s.mu.Lock()
-	u := s.users[g.userID]
+	u := s.users[g.UserID]
 	var mine []*Thread
 	for _, t := range s.threads {
-		if t.UserID == g.userID && (since == 0 || t.Timestamp.Unix() >= since) {
+		if t.UserID == g.UserID && (since == 0 || t.Timestamp.Unix() >= since) {
 			mine = append(mine, t)
 		}
 	}
@@ -245,7 +245,7 @@ func (s *Server) publishingLimit(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	n := 0
 	for _, t := range s.threads {
-		if t.UserID == g.userID && s.Now().Sub(t.Timestamp) < 24*time.Hour {
+		if t.UserID == g.UserID && s.Now().Sub(t.Timestamp) < 24*time.Hour {
 			n++
 		}
 	}

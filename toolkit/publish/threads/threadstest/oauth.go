@@ -51,7 +51,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	}
 	c := fakeapi.RandHex(16)
 	s.mu.Lock()
-	s.codes[c] = &code{grant: grant{userID: user, clientID: q.Get("client_id"), scopes: scopes, expiry: s.Now().Add(time.Hour)}, redirect: q.Get("redirect_uri")}
+	s.codes[c] = &code{grant: grant{Grant: fakeapi.Grant{UserID: user, ClientID: q.Get("client_id"), Scopes: scopes, Expiry: s.Now().Add(time.Hour)}}, redirect: q.Get("redirect_uri")}
 	s.mu.Unlock()
 	back := url.Values{"code": {c}}
 	if st := q.Get("state"); st != "" {
@@ -81,7 +81,7 @@ func (s *Server) exchangeCode(w http.ResponseWriter, r *http.Request) {
 	case f.Get("grant_type") != "authorization_code":
 		metatest.Error(w, http.StatusBadRequest, 100, 0, "OAuthException", "Unsupported grant_type")
 		return
-	case c == nil || c.used || !s.Now().Before(c.expiry) || c.clientID != f.Get("client_id"):
+	case c == nil || c.used || !s.Now().Before(c.Expiry) || c.ClientID != f.Get("client_id"):
 		metatest.Error(w, http.StatusBadRequest, 100, 36007, "OAuthException", "Invalid verification code format.")
 		return
 	case f.Get("redirect_uri") != c.redirect:
@@ -90,8 +90,8 @@ func (s *Server) exchangeCode(w http.ResponseWriter, r *http.Request) {
 	}
 	c.used = true
 	now := s.Now()
-	tok := s.issue(grant{userID: c.userID, clientID: c.clientID, scopes: c.scopes, issued: now, expiry: now.Add(ShortTTL)})
-	id := c.userID
+	tok := s.issue(grant{Grant: fakeapi.Grant{UserID: c.UserID, ClientID: c.ClientID, Scopes: c.Scopes, Expiry: now.Add(ShortTTL)}, issued: now})
+	id := c.UserID
 	w.Header().Set("Content-Type", "application/json")
 	// user_id comes back as a JSON number
 	w.Write([]byte(`{"access_token":"` + tok + `","user_id":` + id + `}`))
@@ -103,17 +103,17 @@ func (s *Server) exchangeLong(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g := s.tokens[q.Get("access_token")]
+	g := s.tokens.Get(q.Get("access_token"))
 	switch {
 	case q.Get("grant_type") != "th_exchange_token":
 		metatest.Error(w, http.StatusBadRequest, 100, 0, "OAuthException", "grant_type must be th_exchange_token")
-	case g == nil || g.revoked || !s.Now().Before(g.expiry):
+	case g == nil || g.Revoked || !s.Now().Before(g.Expiry):
 		metatest.Error(w, http.StatusBadRequest, 190, 0, "OAuthException", "Invalid OAuth access token - Cannot parse access token")
-	case s.clients[g.clientID] != q.Get("client_secret"):
+	case s.clients[g.ClientID] != q.Get("client_secret"):
 		metatest.Error(w, http.StatusBadRequest, 101, 0, "OAuthException", "Error validating client secret.")
 	default:
 		now := s.Now()
-		tok := s.issue(grant{userID: g.userID, clientID: g.clientID, scopes: g.scopes, issued: now, expiry: now.Add(LongTTL), long: true})
+		tok := s.issue(grant{Grant: fakeapi.Grant{UserID: g.UserID, ClientID: g.ClientID, Scopes: g.Scopes, Expiry: now.Add(LongTTL)}, issued: now, long: true})
 		fakeapi.JSON(w, http.StatusOK, map[string]any{"access_token": tok, "token_type": "bearer", "expires_in": int(LongTTL/time.Second) - 56})
 	}
 }
@@ -125,19 +125,19 @@ func (s *Server) refreshToken(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g := s.tokens[q.Get("access_token")]
+	g := s.tokens.Get(q.Get("access_token"))
 	now := s.Now()
 	switch {
 	case q.Get("grant_type") != "th_refresh_token":
 		metatest.Error(w, http.StatusBadRequest, 100, 0, "OAuthException", "grant_type must be th_refresh_token")
-	case g == nil || g.revoked:
+	case g == nil || g.Revoked:
 		metatest.Error(w, http.StatusBadRequest, 190, 460, "OAuthException", "Error validating access token: the session has been invalidated")
-	case !now.Before(g.expiry):
+	case !now.Before(g.Expiry):
 		metatest.Error(w, http.StatusBadRequest, 190, 463, "OAuthException", "Error validating access token: Session has expired")
 	case !g.long || now.Sub(g.issued) < 24*time.Hour:
 		metatest.Error(w, http.StatusBadRequest, 190, 0, "OAuthException", "Only long-lived tokens at least 24 hours old can be refreshed")
 	default:
-		tok := s.issue(grant{userID: g.userID, clientID: g.clientID, scopes: g.scopes, issued: now, expiry: now.Add(LongTTL), long: true})
+		tok := s.issue(grant{Grant: fakeapi.Grant{UserID: g.UserID, ClientID: g.ClientID, Scopes: g.Scopes, Expiry: now.Add(LongTTL)}, issued: now, long: true})
 		fakeapi.JSON(w, http.StatusOK, map[string]any{"access_token": tok, "token_type": "bearer", "expires_in": int(LongTTL / time.Second)})
 	}
 }

@@ -26,7 +26,6 @@ package threadstest
 
 import (
 	"net/http"
-	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -63,14 +62,13 @@ type Thread struct {
 	Timestamp time.Time
 }
 
+// grant is what a Threads token allows: what every fake records, and
+// when it was issued and whether it is long-lived, on which its refresh
+// depends.
 type grant struct {
-	userID   string
-	clientID string
-	scopes   []string
-	issued   time.Time
-	expiry   time.Time
-	long     bool
-	revoked  bool
+	fakeapi.Grant
+	issued time.Time
+	long   bool
 }
 
 type code struct {
@@ -111,7 +109,7 @@ type Server struct {
 	signedIn   string
 	clients    map[string]string // app id -> secret
 	codes      map[string]*code
-	tokens     map[string]*grant
+	tokens     fakeapi.Tokens[*grant]
 	containers map[string]*container
 	threads    []*Thread
 }
@@ -119,7 +117,7 @@ type Server struct {
 // New starts a fake Threads on a loopback port. Close it when done.
 func New() *Server {
 	s := &Server{Now: time.Now, ProcessingPolls: 1, seq: 17841400000000000,
-		users: map[string]*User{}, clients: map[string]string{}, codes: map[string]*code{}, tokens: map[string]*grant{},
+		users: map[string]*User{}, clients: map[string]string{}, codes: map[string]*code{}, tokens: fakeapi.Tokens[*grant]{Prefix: "THAA", Bytes: 20},
 		containers: map[string]*container{}, Limits: fakeapi.Limits{Window: time.Hour, Aligned: true}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /oauth/authorize", s.authorize)
@@ -169,22 +167,16 @@ func (s *Server) AddClient(id, secret string) {
 func (s *Server) Issue(userID, clientID string, scopes []string, issued time.Time) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.issue(grant{userID: userID, clientID: clientID, scopes: scopes, issued: issued, expiry: issued.Add(LongTTL), long: true})
+	return s.issue(grant{Grant: fakeapi.Grant{UserID: userID, ClientID: clientID, Scopes: scopes, Expiry: issued.Add(LongTTL)}, issued: issued, long: true})
 }
 
-func (s *Server) issue(g grant) string {
-	tok := "THAA" + fakeapi.RandHex(20)
-	s.tokens[tok] = &g
-	return tok
-}
+func (s *Server) issue(g grant) string { return s.tokens.Issue(&g) }
 
 // Expire makes a token expired now.
 func (s *Server) Expire(tok string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if g := s.tokens[tok]; g != nil {
-		g.expiry = s.Now().Add(-time.Second)
-	}
+	s.tokens.Expire(tok, s.Now())
 }
 
 // Revoke withdraws userID's tokens, as removing the app in Threads'
@@ -192,11 +184,7 @@ func (s *Server) Expire(tok string) {
 func (s *Server) Revoke(userID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, g := range s.tokens {
-		if g.userID == userID {
-			g.revoked = true
-		}
-	}
+	s.tokens.Revoke(userID)
 }
 
 // AddThreads records n posts published now by userID (to use up the
@@ -228,28 +216,22 @@ func (s *Server) auth(w http.ResponseWriter, r *http.Request, endpoint string, p
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g := s.tokens[tok]
+	g, bad := s.tokens.Check(tok, s.Now())
 	switch {
-	case tok == "":
-		metatest.Error(w, http.StatusBadRequest, 2500, 0, "OAuthException", "An active access token must be used to query information about the current user.")
+	case metatest.RefuseToken(w, bad):
 		return nil
-	case g == nil:
-		metatest.Error(w, http.StatusBadRequest, 190, 0, "OAuthException", "Invalid OAuth access token - Cannot parse access token")
-		return nil
-	case g.revoked:
+	case bad == fakeapi.Revoked:
 		metatest.Error(w, http.StatusBadRequest, 190, 460, "OAuthException", "Error validating access token: The session has been invalidated because the user changed their password or Facebook has changed the session for security reasons.")
 		return nil
-	case !s.Now().Before(g.expiry):
-		metatest.Error(w, http.StatusBadRequest, 190, 463, "OAuthException", "Error validating access token: Session has expired on "+g.expiry.UTC().Format("Monday, 02-Jan-06 15:04:05 MST")+".")
+	case bad == fakeapi.Expired:
+		metatest.Error(w, http.StatusBadRequest, 190, 463, "OAuthException", "Error validating access token: Session has expired on "+g.Expiry.UTC().Format("Monday, 02-Jan-06 15:04:05 MST")+".")
 		return nil
 	}
-	for _, p := range perms {
-		if !slices.Contains(g.scopes, p) {
-			metatest.Error(w, http.StatusForbidden, 10, 0, "OAuthException", "Application does not have permission for this action: the user has not granted "+p)
-			return nil
-		}
+	if missing := g.Missing(perms...); len(missing) > 0 {
+		metatest.Error(w, http.StatusForbidden, 10, 0, "OAuthException", "Application does not have permission for this action: the user has not granted "+missing[0])
+		return nil
 	}
-	if _, _, over := s.Take(endpoint, g.userID, s.Now()); over {
+	if _, _, over := s.Take(endpoint, g.UserID, s.Now()); over {
 		metatest.Error(w, http.StatusTooManyRequests, 4, 0, "OAuthException", "Application request limit reached")
 		return nil
 	}

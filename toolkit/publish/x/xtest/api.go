@@ -23,7 +23,7 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	u := s.users[g.userID]
+	u := s.users[g.UserID]
 	s.mu.Unlock()
 	fakeapi.JSON(w, http.StatusOK, map[string]any{"data": map[string]string{"id": u.ID, "name": u.Name, "username": u.Username}})
 }
@@ -77,7 +77,7 @@ func (s *Server) createTweet(w http.ResponseWriter, r *http.Request) {
 	var alts []string
 	for _, id := range ids {
 		m := s.media[id]
-		if m == nil || m.owner != g.userID || !m.finalized || m.polls < s.ProcessingSteps {
+		if m == nil || m.owner != g.UserID || !m.finalized || m.polls < s.ProcessingSteps {
 			s.mu.Unlock()
 			invalid(w, "media.media_ids", id, "Your media IDs are invalid.")
 			return
@@ -85,13 +85,13 @@ func (s *Server) createTweet(w http.ResponseWriter, r *http.Request) {
 		alts = append(alts, m.alt)
 	}
 	for _, t := range s.tweets {
-		if t.AuthorID == g.userID && t.Text == text && s.now().Sub(t.CreatedAt) < 24*time.Hour {
+		if t.AuthorID == g.UserID && t.Text == text && s.now().Sub(t.CreatedAt) < 24*time.Hour {
 			s.mu.Unlock()
 			problem(w, http.StatusForbidden, "Forbidden", "You are not allowed to create a Tweet with duplicate content.")
 			return
 		}
 	}
-	t := &Tweet{ID: s.nextID(), AuthorID: g.userID, Text: text, CreatedAt: s.now().UTC().Truncate(time.Second), MediaIDs: ids, Alts: alts}
+	t := &Tweet{ID: s.nextID(), AuthorID: g.UserID, Text: text, CreatedAt: s.now().UTC().Truncate(time.Second), MediaIDs: ids, Alts: alts}
 	s.tweets = append(s.tweets, t)
 	s.mu.Unlock()
 	if s.Drop(w) {

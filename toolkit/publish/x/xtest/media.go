@@ -79,7 +79,7 @@ func (s *Server) initUpload(w http.ResponseWriter, g *grant, mediaType, totalByt
 		return
 	}
 	s.mu.Lock()
-	m := &medium{id: s.nextID(), owner: g.userID, mediaType: mediaType, category: category, total: total, received: map[int]int64{}}
+	m := &medium{id: s.nextID(), owner: g.UserID, mediaType: mediaType, category: category, total: total, received: map[int]int64{}}
 	s.media[m.id] = m
 	s.mu.Unlock()
 	fakeapi.JSON(w, http.StatusOK, map[string]any{"data": map[string]any{"id": m.id, "media_key": mediaKey(m.id), "expires_after_secs": 86400}})
@@ -87,7 +87,7 @@ func (s *Server) initUpload(w http.ResponseWriter, g *grant, mediaType, totalByt
 
 func (s *Server) owned(w http.ResponseWriter, g *grant, id string) *medium {
 	m := s.media[id]
-	if m == nil || m.owner != g.userID {
+	if m == nil || m.owner != g.UserID {
 		invalid(w, "media_id", id, "media_id is not a valid upload")
 		return nil
 	}

@@ -62,7 +62,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	}
 	c := fakeapi.RandHex(16)
 	s.mu.Lock()
-	s.codes[c] = &code{grant: grant{userID: user, clientID: q.Get("client_id"), scopes: scopes, expiry: s.now().Add(30 * time.Second)},
+	s.codes[c] = &code{grant: grant{UserID: user, ClientID: q.Get("client_id"), Scopes: scopes, Expiry: s.now().Add(30 * time.Second)},
 		redirect: q.Get("redirect_uri"), challenge: q.Get("code_challenge")}
 	s.mu.Unlock()
 	fakeapi.Redirect(w, r, redirect, url.Values{"state": {q.Get("state")}, "code": {c}})
@@ -98,7 +98,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	case "authorization_code":
 		c := s.codes[f.Get("code")]
 		switch {
-		case c == nil || c.used || !s.now().Before(c.expiry) || c.clientID != clientID:
+		case c == nil || c.used || !s.now().Before(c.Expiry) || c.ClientID != clientID:
 			fakeapi.OAuthError(w, http.StatusBadRequest, "invalid_request", "Value passed for the authorization code was invalid.")
 			return
 		case f.Get("redirect_uri") != c.redirect:
@@ -111,19 +111,19 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		c.used = true
 		g = c.grant
 	case "refresh_token":
-		old := s.refresh[f.Get("refresh_token")]
-		if old == nil || old.clientID != clientID {
+		old := s.refresh.Get(f.Get("refresh_token"))
+		if old == nil || old.ClientID != clientID {
 			fakeapi.OAuthError(w, http.StatusBadRequest, "invalid_request", "Value passed for the token was invalid.")
 			return
 		}
-		delete(s.refresh, f.Get("refresh_token"))
+		s.refresh.Delete(f.Get("refresh_token"))
 		g = *old
 	default:
 		fakeapi.OAuthError(w, http.StatusBadRequest, "unsupported_grant_type", "grant_type must be authorization_code or refresh_token")
 		return
 	}
-	access, refresh := s.issue(grant{userID: g.userID, clientID: clientID, scopes: g.scopes})
-	body := map[string]any{"token_type": "bearer", "expires_in": int(s.TokenTTL / time.Second), "access_token": access, "scope": strings.Join(g.scopes, " ")}
+	access, refresh := s.issue(grant{UserID: g.UserID, ClientID: clientID, Scopes: g.Scopes})
+	body := map[string]any{"token_type": "bearer", "expires_in": int(s.TokenTTL / time.Second), "access_token": access, "scope": strings.Join(g.Scopes, " ")}
 	if refresh != "" {
 		body["refresh_token"] = refresh
 	}

@@ -54,12 +54,9 @@ type Tweet struct {
 	Alts      []string // alt text of each medium, in order
 }
 
-type grant struct {
-	userID   string
-	clientID string
-	scopes   []string
-	expiry   time.Time
-}
+// grant is what an X token allows; X adds nothing to what every fake
+// records.
+type grant = fakeapi.Grant
 
 type code struct {
 	grant
@@ -101,8 +98,8 @@ type Server struct {
 	signedIn string            // user the authorize page consents for
 	clients  map[string]string // client id -> secret ("" for a public client)
 	codes    map[string]*code
-	access   map[string]*grant
-	refresh  map[string]*grant
+	access   fakeapi.Tokens[*grant]
+	refresh  fakeapi.Tokens[*grant]
 	tweets   []*Tweet // oldest first
 	media    map[string]*medium
 }
@@ -117,8 +114,8 @@ func New() *Server {
 		users:           map[string]*User{},
 		clients:         map[string]string{},
 		codes:           map[string]*code{},
-		access:          map[string]*grant{},
-		refresh:         map[string]*grant{},
+		access:          fakeapi.Tokens[*grant]{Prefix: "AT-", Bytes: 12},
+		refresh:         fakeapi.Tokens[*grant]{Prefix: "RT-", Bytes: 12},
 		media:           map[string]*medium{},
 		Limits:          fakeapi.Limits{Window: 15 * time.Minute},
 	}
@@ -169,19 +166,16 @@ func (s *Server) AddClient(id, secret string) {
 func (s *Server) Issue(userID, clientID string, scopes []string) (access, refresh string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.issue(grant{userID: userID, clientID: clientID, scopes: scopes})
+	return s.issue(grant{UserID: userID, ClientID: clientID, Scopes: scopes})
 }
 
-func (s *Server) issue(g grant) (string, string) {
-	access := "AT-" + fakeapi.RandHex(12)
+func (s *Server) issue(g grant) (access, refresh string) {
 	ag := g
-	ag.expiry = s.now().Add(s.TokenTTL)
-	s.access[access] = &ag
-	var refresh string
-	if slices.Contains(g.scopes, "offline.access") {
-		refresh = "RT-" + fakeapi.RandHex(12)
+	ag.Expiry = s.now().Add(s.TokenTTL)
+	access = s.access.Issue(&ag)
+	if slices.Contains(g.Scopes, "offline.access") {
 		rg := g
-		s.refresh[refresh] = &rg
+		refresh = s.refresh.Issue(&rg)
 	}
 	return access, refresh
 }
@@ -190,26 +184,17 @@ func (s *Server) issue(g grant) (string, string) {
 func (s *Server) Expire(access string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if g := s.access[access]; g != nil {
-		g.expiry = s.now().Add(-time.Second)
-	}
+	s.access.Expire(access, s.now())
 }
 
 // Revoke withdraws every token of userID, as the user removing the app's
-// access in X's settings does.
+// access in X's settings does. X answers a withdrawn token as one it
+// never issued, so the fake forgets them.
 func (s *Server) Revoke(userID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for k, g := range s.access {
-		if g.userID == userID {
-			delete(s.access, k)
-		}
-	}
-	for k, g := range s.refresh {
-		if g.userID == userID {
-			delete(s.refresh, k)
-		}
-	}
+	s.access.Forget(userID)
+	s.refresh.Forget(userID)
 }
 
 // Tweets returns the posts the fake accepted, oldest first.
@@ -241,27 +226,22 @@ func invalid(w http.ResponseWriter, param, value, message string) {
 // against endpoint's rate limit. It writes the refusal and returns nil
 // when the request may not go on.
 func (s *Server) auth(w http.ResponseWriter, r *http.Request, endpoint string, scopes ...string) *grant {
-	tok, ok := fakeapi.Bearer(r)
+	tok, _ := fakeapi.Bearer(r)
 	s.mu.Lock()
-	g := s.access[tok]
-	if !ok || g == nil || !s.now().Before(g.expiry) {
+	g, bad := s.access.Check(tok, s.now())
+	if bad != fakeapi.Valid {
 		s.mu.Unlock()
 		problem(w, http.StatusUnauthorized, "Unauthorized", "Unauthorized")
 		return nil
 	}
-	var missing []string
-	for _, sc := range scopes {
-		if !slices.Contains(g.scopes, sc) {
-			missing = append(missing, sc)
-		}
-	}
+	missing := g.Missing(scopes...)
 	gg := *g
 	s.mu.Unlock()
 	if len(missing) > 0 {
 		problem(w, http.StatusForbidden, "Forbidden", "Missing required OAuth 2.0 scope(s): "+strings.Join(missing, ", "))
 		return nil
 	}
-	if win, limited, over := s.Take(endpoint, gg.userID, s.now()); limited {
+	if win, limited, over := s.Take(endpoint, gg.UserID, s.now()); limited {
 		w.Header().Set("x-rate-limit-limit", strconv.Itoa(win.Limit))
 		w.Header().Set("x-rate-limit-remaining", strconv.Itoa(win.Limit-win.Used))
 		w.Header().Set("x-rate-limit-reset", strconv.FormatInt(win.Reset.Unix(), 10))
