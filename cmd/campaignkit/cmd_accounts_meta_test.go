@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"image"
 	"image/jpeg"
@@ -16,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/campaignkit/campaignkit/toolkit/account"
 	"github.com/campaignkit/campaignkit/toolkit/publish"
 	"github.com/campaignkit/campaignkit/toolkit/publish/facebook/facebooktest"
 	"github.com/campaignkit/campaignkit/toolkit/publish/instagram/instagramtest"
@@ -57,56 +54,19 @@ func fakeMeta(t *testing.T, fake metaFake, url string) (accountsPath, state stri
 	}
 	t.Setenv(envMetaAPI, url)
 	t.Setenv(envMetaDialog, fake.DialogURL())
-	t.Setenv(envAccounts, "")
 	t.Setenv(envPublicBaseURL, "")
-	dir := t.TempDir()
-	accountsPath = filepath.Join(dir, "accounts.yaml")
-	if err := os.WriteFile(accountsPath, []byte(testMetaAccounts), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return accountsPath, filepath.Join(dir, ".campaignkit")
+	return writeAccounts(t, testMetaAccounts)
 }
 
-// loginAsBrowser runs `campaignkit accounts login NETWORK`, playing the
-// browser: it follows the printed link to the fake's dialog, which
-// consents and redirects to the loopback server with code and state.
+// loginAsBrowser signs account id of network in through the fake's
+// dialog, and wants the app secret kept out of what the command prints.
 func loginAsBrowser(t *testing.T, network, id, path, state string) string {
 	t.Helper()
-	pr, pw := io.Pipe()
-	var errb bytes.Buffer
-	code := make(chan int, 1)
-	go func() {
-		code <- run(context.Background(), []string{"campaignkit", "accounts", "login", network, "--account", id,
-			"--accounts", path, "--state", state, "--timeout", "20s"}, pw, &errb)
-		pw.Close()
-	}()
-	var out strings.Builder
-	sc := bufio.NewScanner(pr)
-	browsed := false
-	for sc.Scan() {
-		line := sc.Text()
-		out.WriteString(line + "\n")
-		if u := strings.TrimSpace(line); !browsed && strings.HasPrefix(u, "http") {
-			browsed = true
-			resp, err := http.Get(u)
-			if err != nil {
-				t.Errorf("browser: %v", err)
-				continue
-			}
-			page, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusOK || !strings.Contains(string(page), "Signed in") {
-				t.Errorf("loopback page: HTTP %d %q, want 200 saying signed in", resp.StatusCode, page)
-			}
-		}
-	}
-	if c := <-code; c != 0 {
-		t.Fatalf("login %s: exit %d\nstdout:\n%s\nstderr:\n%s", network, c, out.String(), errb.String())
-	}
-	if strings.Contains(out.String()+errb.String(), "meta-secret") {
+	stdout, stderr := loginThroughBrowser(t, network, "--account", id, "--accounts", path, "--state", state, "--timeout", "20s")
+	if strings.Contains(stdout+stderr, "meta-secret") {
 		t.Errorf("the app secret was printed")
 	}
-	return out.String()
+	return stdout
 }
 
 func TestAccountsLoginFacebook(t *testing.T) {
@@ -116,7 +76,7 @@ func TestAccountsLoginFacebook(t *testing.T) {
 	if !strings.Contains(out, "Signed in to the Page IOM - UN Migration") || !strings.Contains(out, "The token does not expire") {
 		t.Errorf("stdout: want the Page and that its token does not expire:\n%s", out)
 	}
-	tok, err := account.NewStore(filepath.Join(state, "tokens")).Load("iom-fb")
+	tok, err := storedToken(state, "iom-fb")
 	if err != nil || tok.Username != "IOM - UN Migration" || tok.UserID == "" || !tok.Expiry.IsZero() {
 		t.Fatalf("stored token: %v, %q/%q, expiry %v; want the Page's token, not expiring", err, tok.UserID, tok.Username, tok.Expiry)
 	}
@@ -140,7 +100,7 @@ func TestAccountsLoginInstagram(t *testing.T) {
 	if !strings.Contains(out, "Signed in to @iom (Instagram account 1784") || !strings.Contains(out, "linked to the Page IOM - UN Migration") || !strings.Contains(out, "sign in again before then") {
 		t.Errorf("stdout: want the account, its Page and when to sign in again:\n%s", out)
 	}
-	tok, err := account.NewStore(filepath.Join(state, "tokens")).Load("iom-ig")
+	tok, err := storedToken(state, "iom-ig")
 	if err != nil || tok.Username != "iom" || !strings.HasPrefix(tok.UserID, "1784") || tok.Expiry.IsZero() {
 		t.Fatalf("stored token: %v, %q/%q, expiry %v; want the Instagram account and an expiry", err, tok.UserID, tok.Username, tok.Expiry)
 	}

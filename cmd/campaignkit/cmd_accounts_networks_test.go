@@ -1,14 +1,10 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
-	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -28,74 +24,34 @@ const networkAccounts = `accounts:
     handle: "@unmigration"
 `
 
-// loginThroughBrowser runs `campaignkit accounts login` with args, the
-// test playing the browser: it follows the printed link, the fake
-// consents and redirects to the loopback server. It returns stdout.
-func loginThroughBrowser(t *testing.T, args ...string) string {
+// fakeLinkedIn starts a fake LinkedIn with a member who signs in, its
+// app (with programmatic refresh tokens or not), and points campaignkit
+// at it.
+func fakeLinkedIn(t *testing.T, refresh bool) (*linkedintest.Server, linkedintest.Member) {
 	t.Helper()
-	pr, pw := io.Pipe()
-	var errb bytes.Buffer
-	code := make(chan int, 1)
-	go func() {
-		code <- run(context.Background(), append([]string{"campaignkit", "accounts", "login"}, args...), pw, &errb)
-		pw.Close()
-	}()
-	var out strings.Builder
-	sc := bufio.NewScanner(pr)
-	browsed := false
-	for sc.Scan() {
-		line := sc.Text()
-		out.WriteString(line + "\n")
-		if u := strings.TrimSpace(line); !browsed && strings.HasPrefix(u, "http") {
-			browsed = true
-			resp, err := http.Get(u)
-			if err != nil {
-				t.Errorf("browser: %v", err)
-				continue
-			}
-			page, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusOK || !strings.Contains(string(page), "Signed in") {
-				t.Errorf("loopback page: HTTP %d %q, want 200 saying signed in", resp.StatusCode, page)
-			}
-		}
-	}
-	if c := <-code; c != 0 {
-		t.Fatalf("login: exit %d\nstdout:\n%s\nstderr:\n%s", c, out.String(), errb.String())
-	}
-	return out.String()
-}
-
-func networkFiles(t *testing.T) (string, string) {
-	t.Helper()
-	dir := t.TempDir()
-	path := filepath.Join(dir, "accounts.yaml")
-	if err := os.WriteFile(path, []byte(networkAccounts), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv(envAccounts, "")
-	return path, filepath.Join(dir, ".campaignkit")
-}
-
-func TestAccountsLoginLinkedIn(t *testing.T) {
-	path, state := networkFiles(t)
 	fake := linkedintest.New()
 	t.Cleanup(fake.Close)
 	m := fake.AddMember("Amy Pope")
-	fake.AddOrganization("UN Network on Migration", m.URN, "CONTENT_ADMINISTRATOR")
-	org := fake.AddOrganization("IOM - UN Migration", m.URN, "ADMINISTRATOR")
-	fake.AddClient("li-client", "li-secret", true)
+	fake.AddClient("li-client", "li-secret", refresh)
 	t.Setenv("CAMPAIGNKIT_LINKEDIN_CLIENT_ID", "li-client")
 	t.Setenv("CAMPAIGNKIT_LINKEDIN_CLIENT_SECRET", "li-secret")
 	t.Setenv(envLinkedInAPI, fake.URL)
 	t.Setenv(envLinkedInOAuth, fake.URL+"/oauth/v2")
+	return fake, m
+}
 
-	out := loginThroughBrowser(t, "linkedin", "--accounts", path, "--state", state, "--timeout", "20s")
+func TestAccountsLoginLinkedIn(t *testing.T) {
+	path, state := writeAccounts(t, networkAccounts)
+	fake, m := fakeLinkedIn(t, true)
+	fake.AddOrganization("UN Network on Migration", m.URN, "CONTENT_ADMINISTRATOR")
+	org := fake.AddOrganization("IOM - UN Migration", m.URN, "ADMINISTRATOR")
+
+	out, _ := loginThroughBrowser(t, "linkedin", "--accounts", path, "--state", state, "--timeout", "20s")
 	// two pages; the one named as the handle is chosen
 	if !strings.Contains(out, `go out as the page "IOM - UN Migration" (`+org.URN()+`, role ADMINISTRATOR)`) {
 		t.Errorf("stdout: want the page chosen by the account's handle:\n%s", out)
 	}
-	tok, err := account.NewStore(filepath.Join(state, "tokens")).Load("iom-linkedin")
+	tok, err := storedToken(state, "iom-linkedin")
 	if err != nil || tok.UserID != org.URN() || tok.Refresh.IsZero() || tok.Missing(account.LinkedInScopes) != nil {
 		t.Fatalf("stored token: %v, organization %q, refresh %v, scopes %v", err, tok.UserID, !tok.Refresh.IsZero(), tok.Scopes)
 	}
@@ -125,26 +81,19 @@ func TestAccountsLoginLinkedIn(t *testing.T) {
 }
 
 func TestAccountsLoginLinkedInChoosesAmongPages(t *testing.T) {
-	path, state := networkFiles(t)
-	fake := linkedintest.New()
-	t.Cleanup(fake.Close)
-	m := fake.AddMember("Amy Pope")
+	path, state := writeAccounts(t, networkAccounts)
+	fake, m := fakeLinkedIn(t, false)
 	fake.AddOrganization("Page one", m.URN, "ADMINISTRATOR")
 	two := fake.AddOrganization("Page two", m.URN, "ADMINISTRATOR")
-	fake.AddClient("li-client", "li-secret", false)
-	t.Setenv("CAMPAIGNKIT_LINKEDIN_CLIENT_ID", "li-client")
-	t.Setenv("CAMPAIGNKIT_LINKEDIN_CLIENT_SECRET", "li-secret")
-	t.Setenv(envLinkedInAPI, fake.URL)
-	t.Setenv(envLinkedInOAuth, fake.URL+"/oauth/v2")
 	id := strings.TrimPrefix(two.URN(), "urn:li:organization:")
-	out := loginThroughBrowser(t, "linkedin", "--accounts", path, "--state", state, "--timeout", "20s", "--organization", id)
+	out, _ := loginThroughBrowser(t, "linkedin", "--accounts", path, "--state", state, "--timeout", "20s", "--organization", id)
 	if !strings.Contains(out, `"Page two"`) || !strings.Contains(out, "gave no refresh token") {
 		t.Errorf("stdout: want Page two and a note about the missing refresh token:\n%s", out)
 	}
 }
 
 func TestAccountsLoginThreads(t *testing.T) {
-	path, state := networkFiles(t)
+	path, state := writeAccounts(t, networkAccounts)
 	fake := threadstest.New()
 	t.Cleanup(fake.Close)
 	u := fake.AddUser("unmigration")
@@ -155,11 +104,11 @@ func TestAccountsLoginThreads(t *testing.T) {
 	t.Setenv(envThreadsAuthorize, fake.AuthURL())
 	t.Setenv(envPublicBaseURL, "")
 
-	out := loginThroughBrowser(t, "threads", "--accounts", path, "--state", state, "--timeout", "20s")
+	out, _ := loginThroughBrowser(t, "threads", "--accounts", path, "--state", state, "--timeout", "20s")
 	if !strings.Contains(out, "Signed in as @unmigration.") || !strings.Contains(out, "Sign in to Threads as @unmigration") {
 		t.Errorf("stdout:\n%s", out)
 	}
-	tok, err := account.NewStore(filepath.Join(state, "tokens")).Load("un-threads")
+	tok, err := storedToken(state, "un-threads")
 	if err != nil || tok.UserID != u.ID || tok.Expiry.Before(time.Now().Add(59*24*time.Hour)) {
 		t.Fatalf("stored token: %v, user %q, expiry %v; want the user and a 60-day token", err, tok.UserID, tok.Expiry)
 	}

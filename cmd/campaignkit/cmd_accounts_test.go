@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -44,13 +41,8 @@ func fakeX(t *testing.T) (*xtest.Server, string, string) {
 	t.Setenv("CAMPAIGNKIT_X_CLIENT_SECRET", "")
 	t.Setenv(envXAPI, fake.URL)
 	t.Setenv(envXAuthorize, fake.AuthURL())
-	t.Setenv(envAccounts, "")
-	dir := t.TempDir()
-	path := filepath.Join(dir, "accounts.yaml")
-	if err := os.WriteFile(path, []byte(testAccounts), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return fake, path, filepath.Join(dir, ".campaignkit")
+	path, state := writeAccounts(t, testAccounts)
+	return fake, path, state
 }
 
 // TestAccountsLoginX runs `campaignkit accounts login x` against the fake
@@ -58,49 +50,20 @@ func fakeX(t *testing.T) (*xtest.Server, string, string) {
 // consents and redirects to the loopback server with code and state.
 func TestAccountsLoginX(t *testing.T) {
 	_, path, state := fakeX(t)
-	pr, pw := io.Pipe()
-	var errb bytes.Buffer
-	code := make(chan int, 1)
-	go func() {
-		code <- run(context.Background(), []string{"campaignkit", "accounts", "login", "x", "--account", "un-x-en",
-			"--accounts", path, "--state", state, "--timeout", "20s"}, pw, &errb)
-		pw.Close()
-	}()
-	var out strings.Builder
-	sc := bufio.NewScanner(pr)
-	browsed := false
-	for sc.Scan() {
-		line := sc.Text()
-		out.WriteString(line + "\n")
-		if u := strings.TrimSpace(line); !browsed && strings.HasPrefix(u, "http") {
-			browsed = true
-			resp, err := http.Get(u)
-			if err != nil {
-				t.Fatalf("browser: %v", err)
-			}
-			page, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusOK || !strings.Contains(string(page), "Signed in") {
-				t.Errorf("loopback page: HTTP %d %q, want 200 saying signed in", resp.StatusCode, page)
-			}
-		}
-	}
-	if c := <-code; c != 0 {
-		t.Fatalf("login: exit %d\nstdout:\n%s\nstderr:\n%s", c, out.String(), errb.String())
-	}
-	if !strings.Contains(out.String(), "Signed in as @UNmigration.") {
-		t.Errorf("stdout: want it to say who signed in:\n%s", out.String())
+	out, errb := loginThroughBrowser(t, "x", "--account", "un-x-en", "--accounts", path, "--state", state, "--timeout", "20s")
+	if !strings.Contains(out, "Signed in as @UNmigration.") {
+		t.Errorf("stdout: want it to say who signed in:\n%s", out)
 	}
 	tokFile := filepath.Join(state, "tokens", "un-x-en.json")
 	st, err := os.Stat(tokFile)
 	if err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("token file: %v, mode %v; want it 0600", err, st)
 	}
-	tok, err := account.NewStore(filepath.Join(state, "tokens")).Load("un-x-en")
+	tok, err := storedToken(state, "un-x-en")
 	if err != nil || tok.UserID == "" || tok.Username != "UNmigration" || tok.Refresh.IsZero() {
 		t.Errorf("stored token: %v, user %q/%q, refresh %v; want the user and a refresh token", err, tok.UserID, tok.Username, !tok.Refresh.IsZero())
 	}
-	if strings.Contains(out.String()+errb.String(), tok.Access.Reveal()) {
+	if strings.Contains(out+errb, tok.Access.Reveal()) {
 		t.Errorf("the access token was printed")
 	}
 

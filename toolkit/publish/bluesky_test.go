@@ -403,21 +403,7 @@ func TestBlueskyFailures(t *testing.T) {
 				pw = f.password
 			}
 			_, err := newTestBluesky(t, f, srv, pw).Publish(context.Background(), tt.post)
-			if err == nil {
-				t.Fatal("Publish: got nil error")
-			}
-			if got := IsPermanent(err); got != tt.permanent {
-				t.Errorf("IsPermanent(%v) = %v, want %v", err, got, tt.permanent)
-			}
-			if after, _ := RetryAfter(err); after != tt.after {
-				t.Errorf("RetryAfter = %v, want %v", after, tt.after)
-			}
-			if !strings.Contains(err.Error(), tt.msg) {
-				t.Errorf("err = %q, want it to contain %q", err, tt.msg)
-			}
-			if strings.Contains(err.Error(), pw) {
-				t.Errorf("err = %q leaks the password", err)
-			}
+			wantFailure(t, err, tt.permanent, tt.after, tt.msg, pw)
 			if tt.noNetwork && f.callLog() != "" {
 				t.Errorf("made requests %s, want none: refused before sending", f.callLog())
 			}

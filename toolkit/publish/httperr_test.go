@@ -83,3 +83,25 @@ func TestTransportError(t *testing.T) {
 		t.Errorf("network error: got a retry-after hint, want none")
 	}
 }
+
+// wantFailure fails t unless err is a failure that is permanent or not
+// as permanent says, asks to wait after (0: no wait), says msg, and
+// keeps secret (a password, a token) out of its text.
+func wantFailure(t *testing.T, err error, permanent bool, after time.Duration, msg, secret string) {
+	t.Helper()
+	if err == nil {
+		t.Fatal("Publish: got nil error")
+	}
+	if got := IsPermanent(err); got != permanent {
+		t.Errorf("IsPermanent(%v) = %v, want %v", err, got, permanent)
+	}
+	if got, _ := RetryAfter(err); got != after {
+		t.Errorf("RetryAfter = %v, want %v", got, after)
+	}
+	if !strings.Contains(err.Error(), msg) {
+		t.Errorf("err = %q, want it to contain %q", err, msg)
+	}
+	if strings.Contains(err.Error(), secret) {
+		t.Errorf("err = %q leaks a secret", err)
+	}
+}

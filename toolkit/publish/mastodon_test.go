@@ -215,21 +215,7 @@ func TestMastodonFailures(t *testing.T) {
 			}
 			m, _ := newTestMastodon(t, f, token)
 			_, err := m.Publish(context.Background(), p)
-			if err == nil {
-				t.Fatal("Publish: got nil error")
-			}
-			if got := IsPermanent(err); got != tt.permanent {
-				t.Errorf("IsPermanent(%v) = %v, want %v", err, got, tt.permanent)
-			}
-			if after, _ := RetryAfter(err); after != tt.after {
-				t.Errorf("RetryAfter = %v, want %v", after, tt.after)
-			}
-			if !strings.Contains(err.Error(), tt.msg) {
-				t.Errorf("err = %q, want it to contain %q", err, tt.msg)
-			}
-			if strings.Contains(err.Error(), token) {
-				t.Errorf("err = %q leaks the token", err)
-			}
+			wantFailure(t, err, tt.permanent, tt.after, tt.msg, token)
 			if n := len(f.Statuses()); n != 0 {
 				t.Errorf("server has %d statuses, want 0", n)
 			}

@@ -1,9 +1,6 @@
 package facebook_test
 
 import (
-	"context"
-	"image"
-	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +12,7 @@ import (
 	"github.com/campaignkit/campaignkit/toolkit/publish/facebook"
 	"github.com/campaignkit/campaignkit/toolkit/publish/facebook/facebooktest"
 	"github.com/campaignkit/campaignkit/toolkit/publish/internal/metatest"
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/pubtest"
 )
 
 var planned = time.Date(2026, 12, 18, 9, 0, 0, 0, time.UTC)
@@ -22,13 +20,10 @@ var planned = time.Date(2026, 12, 18, 9, 0, 0, 0, time.UTC)
 // env is a fake Facebook with one Page and the token store a `campaignkit
 // accounts login facebook` would have left.
 type env struct {
-	t       *testing.T
-	fake    *facebooktest.Server
-	user    metatest.User
-	page    metatest.Page
-	store   *account.Store
-	now     time.Time
-	journal string
+	pubtest.Base
+	fake *facebooktest.Server
+	user metatest.User
+	page metatest.Page
 }
 
 func newEnv(t *testing.T, scopes ...string) *env {
@@ -36,69 +31,46 @@ func newEnv(t *testing.T, scopes ...string) *env {
 	if len(scopes) == 0 {
 		scopes = facebook.Permissions
 	}
-	e := &env{t: t, fake: facebooktest.New(), now: planned.Add(2 * time.Second)}
+	e := &env{Base: pubtest.NewBase(t, planned.Add(2*time.Second)), fake: facebooktest.New()}
 	t.Cleanup(e.fake.Close)
-	e.fake.Now = e.clock
+	e.fake.Now = e.Clock
 	e.fake.AddApp("app-1", "app-secret")
 	e.user = e.fake.AddUser("Comms Officer")
 	e.page = e.fake.AddPage(e.user.ID, "IOM - UN Migration")
-	e.store = account.NewStore(filepath.Join(t.TempDir(), "tokens"))
 	user := e.fake.IssueUser(e.user.ID, "app-1", scopes, true)
 	e.save(e.fake.IssuePage(e.page.ID, user), time.Time{})
 	return e
 }
 
-func (e *env) clock() time.Time { return e.now }
-
 func (e *env) save(access string, expiry time.Time) {
-	e.t.Helper()
-	if err := e.store.Save("iom-fb", account.Token{Access: publish.NewSecret(access), Expiry: expiry,
-		Scopes: facebook.Permissions, UserID: e.page.ID, Username: e.page.Name}); err != nil {
-		e.t.Fatal(err)
-	}
+	e.Save("iom-fb", account.Token{Access: publish.NewSecret(access), Expiry: expiry,
+		Scopes: facebook.Permissions, UserID: e.page.ID, Username: e.page.Name})
 }
 
 func (e *env) publisher() *facebook.Publisher {
-	e.t.Helper()
+	e.T.Helper()
 	p, err := facebook.New(facebook.Config{API: e.fake.URL, Account: "iom-fb", Page: e.page.Name, PageID: e.page.ID,
-		Tokens: &account.Stored{ID: "iom-fb", Network: "facebook", Store: e.store, Now: e.clock}, Journal: e.journal, Now: e.clock})
+		Tokens: &account.Stored{ID: "iom-fb", Network: "facebook", Store: e.Store, Now: e.Clock}, Journal: e.Journal, Now: e.Clock})
 	if err != nil {
-		e.t.Fatal(err)
+		e.T.Fatal(err)
 	}
 	return p
 }
 
-func attempt(n int) context.Context { return publish.WithAttempt(context.Background(), n) }
-
-func writePNG(t *testing.T, name string, w, h int) string {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	for i := range img.Pix {
-		img.Pix[i] = byte(i*7 + len(name))
-	}
-	path := filepath.Join(t.TempDir(), name)
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := png.Encode(f, img); err != nil {
-		t.Fatal(err)
-	}
-	return path
+// pub is the env as the shared scenarios drive it. A post with photos
+// takes uploads and a post, so Sent is left to the call counts of the
+// tests that need them.
+func (e *env) pub() pubtest.Env {
+	pe := e.Env(e.fake, func() publish.Publisher { return e.publisher() })
+	pe.Posted = func() []string { return pubtest.IDs(e.fake.Posts(), func(p facebooktest.Post) string { return p.ID }) }
+	return pe
 }
 
-// count counts the calls "METHOD /vN/<id>/edge" of call "METHOD /edge".
-func count(calls []string, call string) int {
-	method, edge, _ := strings.Cut(call, " ")
-	n := 0
-	for _, c := range calls {
-		if strings.HasPrefix(c, method+" ") && strings.HasSuffix(c, edge) {
-			n++
-		}
-	}
-	return n
-}
+var (
+	attempt  = pubtest.Attempt
+	writePNG = pubtest.WritePNG
+	count    = pubtest.Count
+)
 
 func TestTextPost(t *testing.T) {
 	e := newEnv(t)
@@ -178,33 +150,12 @@ func TestLimitsBeforeSending(t *testing.T) {
 	os.WriteFile(notImage, []byte("just text, not a picture"), 0o644)
 	big := filepath.Join(t.TempDir(), "big.jpg")
 	os.WriteFile(big, append([]byte("\xff\xd8\xff\xe0"), make([]byte, facebook.MaxPhotoBytes)...), 0o644)
-	tests := []struct {
-		name string
-		post publish.Post
-		want []string
-	}{
-		{"too long", publish.Post{Text: strings.Repeat("é", facebook.MaxMessage+1)}, []string{"63207 characters; Facebook takes at most 63206"}},
-		{"empty", publish.Post{}, []string{"no text, no link and no image"}},
-		{"not an image, and too big", publish.Post{Text: "hi", Images: []publish.Image{{Path: notImage}, {Path: big}}},
-			[]string{"image 1 (" + notImage + ") is text/plain", "image 2 (" + big + ") has 10485764 bytes; Facebook takes photos under 10 MB"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			tt.post.ID, tt.post.At = "limits", planned
-			_, err := e.publisher().Publish(attempt(1), tt.post)
-			if !publish.IsPermanent(err) {
-				t.Fatalf("got %v, want a permanent error", err)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q: want it to contain %q", err, w)
-				}
-			}
-		})
-	}
-	if calls := e.fake.Calls(); len(calls) != 0 {
-		t.Errorf("requests sent for posts Facebook would refuse: %v", calls)
-	}
+	pubtest.LimitsBeforeSending(t, e.pub(), planned, []pubtest.Limit{
+		{Name: "too long", Post: publish.Post{Text: strings.Repeat("é", facebook.MaxMessage+1)}, Want: []string{"63207 characters; Facebook takes at most 63206"}},
+		{Name: "empty", Post: publish.Post{}, Want: []string{"no text, no link and no image"}},
+		{Name: "not an image, and too big", Post: publish.Post{Text: "hi", Images: []publish.Image{{Path: notImage}, {Path: big}}},
+			Want: []string{"image 1 (" + notImage + ") is text/plain", "image 2 (" + big + ") has 10485764 bytes; Facebook takes photos under 10 MB"}},
+	})
 }
 
 func TestRateLimit(t *testing.T) {
@@ -235,149 +186,74 @@ func TestRateLimit(t *testing.T) {
 }
 
 func TestRefusals(t *testing.T) {
-	t.Run("expired", func(t *testing.T) {
-		e := newEnv(t)
-		user := e.fake.IssueUser(e.user.ID, "app-1", facebook.Permissions, false)
-		tok := e.fake.IssuePage(e.page.ID, user)
-		e.fake.Expire(tok)
-		e.save(tok, time.Time{})
-		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "x1", At: planned, Text: "hello"})
-		if !publish.IsPermanent(err) {
-			t.Fatalf("got %v, want a permanent error", err)
-		}
-		for _, want := range []string{"Error validating access token: Session has expired", "the token expired", "campaignkit accounts login facebook --account iom-fb"} {
-			if !strings.Contains(err.Error(), want) {
-				t.Errorf("error %q: want it to contain %q", err, want)
+	hello := func(id string) publish.Post { return publish.Post{ID: id, At: planned, Text: "hello"} }
+	pubtest.Refusals(t, []pubtest.Refusal{
+		{Name: "expired", Env: func(t *testing.T) pubtest.Env {
+			e := newEnv(t)
+			user := e.fake.IssueUser(e.user.ID, "app-1", facebook.Permissions, false)
+			tok := e.fake.IssuePage(e.page.ID, user)
+			e.fake.Expire(tok)
+			e.save(tok, time.Time{})
+			return e.pub()
+		}, Post: hello("x1"),
+			Want: []string{"Error validating access token: Session has expired", "the token expired", "campaignkit accounts login facebook --account iom-fb"}},
+		{Name: "expired in the store", Env: func(t *testing.T) pubtest.Env {
+			e := newEnv(t)
+			e.save("EAAwhatever", e.Now.Add(-time.Hour))
+			return e.pub()
+		}, Post: hello("x2"), Want: []string{"accounts login facebook --account iom-fb"}, Quiet: true},
+		{Name: "revoked", Env: func(t *testing.T) pubtest.Env {
+			e := newEnv(t)
+			e.fake.Revoke(e.user.ID)
+			return e.pub()
+		}, Post: hello("x3"), Want: []string{"The user has not authorized application app-1", "removed from the account"}},
+		{Name: "missing permission", Env: func(t *testing.T) pubtest.Env {
+			return newEnv(t, "pages_show_list", "pages_read_engagement").pub()
+		}, Post: hello("x4"),
+			Want: []string{"(#200) If posting to a page, requires both pages_read_engagement and pages_manage_posts", "pages_manage_posts", "CREATE_CONTENT", "accounts login facebook --account iom-fb"}},
+		{Name: "duplicate", Env: func(t *testing.T) pubtest.Env {
+			e := newEnv(t)
+			if _, err := e.publisher().Publish(attempt(1), publish.Post{ID: "d1", At: planned, Text: "same words"}); err != nil {
+				t.Fatal(err)
 			}
-		}
-	})
-	t.Run("expired in the store", func(t *testing.T) {
-		e := newEnv(t)
-		e.save("EAAwhatever", e.now.Add(-time.Hour))
-		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "x2", At: planned, Text: "hello"})
-		if !publish.IsPermanent(err) || !strings.Contains(err.Error(), "accounts login facebook --account iom-fb") {
-			t.Errorf("got %v, want a permanent error saying to sign in again", err)
-		}
-		if calls := e.fake.Calls(); len(calls) != 0 {
-			t.Errorf("a token known to be expired was sent: %v", calls)
-		}
-	})
-	t.Run("revoked", func(t *testing.T) {
-		e := newEnv(t)
-		e.fake.Revoke(e.user.ID)
-		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "x3", At: planned, Text: "hello"})
-		if !publish.IsPermanent(err) || !strings.Contains(err.Error(), "The user has not authorized application app-1") || !strings.Contains(err.Error(), "removed from the account") {
-			t.Errorf("got %v, want a permanent error quoting Meta", err)
-		}
-	})
-	t.Run("missing permission", func(t *testing.T) {
-		e := newEnv(t, "pages_show_list", "pages_read_engagement")
-		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "x4", At: planned, Text: "hello"})
-		if !publish.IsPermanent(err) {
-			t.Fatalf("got %v, want a permanent error", err)
-		}
-		for _, want := range []string{"(#200) If posting to a page, requires both pages_read_engagement and pages_manage_posts", "pages_manage_posts", "CREATE_CONTENT", "accounts login facebook --account iom-fb"} {
-			if !strings.Contains(err.Error(), want) {
-				t.Errorf("error %q: want it to contain %q", err, want)
-			}
-		}
-	})
-	t.Run("duplicate", func(t *testing.T) {
-		e := newEnv(t)
-		p := e.publisher()
-		if _, err := p.Publish(attempt(1), publish.Post{ID: "d1", At: planned, Text: "same words"}); err != nil {
-			t.Fatal(err)
-		}
-		_, err := p.Publish(attempt(1), publish.Post{ID: "d2", At: planned, Text: "same words"})
-		if !publish.IsPermanent(err) || !strings.Contains(err.Error(), "(#506) Duplicate status message") {
-			t.Errorf("got %v, want a permanent error with Meta's message", err)
-		}
+			return e.pub()
+		}, Post: publish.Post{ID: "d2", At: planned, Text: "same words"}, Want: []string{"(#506) Duplicate status message"}},
+		{Name: "no sign-in", Env: func(t *testing.T) pubtest.Env {
+			e := newEnv(t)
+			e.Store = account.NewStore(t.TempDir())
+			return e.pub()
+		}, Post: publish.Post{ID: "z", At: planned, Text: "hi"}, Want: []string{"accounts login facebook --account iom-fb"}},
 	})
 }
 
 // TestInterruptedAttempt: Facebook publishes but the answer is lost; the
-// retry, in a new process, finds the post instead of sending it again.
+// retry, in a new process, finds the post instead of sending it again:
+// a text post, a photo published with its caption, and photos attached
+// to a post.
 func TestInterruptedAttempt(t *testing.T) {
 	for _, tc := range []struct {
-		name    string
-		journal bool
-		images  int
-	}{{"text, no journal", false, 0}, {"text, journal", true, 0}, {"photos, journal", true, 2}, {"one photo, no journal", false, 1}} {
+		name   string
+		images int
+	}{{"text", 0}, {"one photo", 1}, {"photos", 2}} {
 		t.Run(tc.name, func(t *testing.T) {
-			e := newEnv(t)
-			if tc.journal {
-				e.journal = filepath.Join(t.TempDir(), "journal")
-			}
-			post := publish.Post{ID: "i1", Channel: "facebook", Lang: "en", At: planned,
-				Text: "Migrants & refugees — café\r\nRead more", Link: "https://www.un.org/en/observances/migrants-day"}
-			for i := 0; i < tc.images; i++ {
-				post.Images = append(post.Images, publish.Image{Path: writePNG(t, "card.png", 120, 63), Alt: "A card."})
-			}
-			e.fake.LoseAnswers(1)
-			_, err := e.publisher().Publish(attempt(1), post)
-			if err == nil || publish.IsPermanent(err) {
-				t.Fatalf("interrupted attempt: got %v, want a retryable error", err)
-			}
-			if n := len(e.fake.Posts()); n != 1 {
-				t.Fatalf("%d posts after the lost answer, want 1", n)
-			}
-			e.now = e.now.Add(30 * time.Second)
-			attemptNo := 2
-			if tc.journal {
-				attemptNo = 1 // the journal alone must be enough
-			}
-			res, err := e.publisher().Publish(attempt(attemptNo), post)
-			if err != nil {
-				t.Fatalf("retry: %v", err)
-			}
-			posts := e.fake.Posts()
-			if len(posts) != 1 {
-				t.Fatalf("%d posts after the retry, want 1", len(posts))
-			}
-			if res.RemoteID != posts[0].ID {
-				t.Errorf("retry result: got %q, want the earlier post %q", res.RemoteID, posts[0].ID)
-			}
+			pubtest.InterruptedAttempt(t, func(t *testing.T) pubtest.Env { return newEnv(t).pub() }, func(t *testing.T) publish.Post {
+				post := publish.Post{ID: "i1", Channel: "facebook", Lang: "en", At: planned,
+					Text: "Migrants & refugees — café\r\nRead more", Link: "https://www.un.org/en/observances/migrants-day"}
+				for i := 0; i < tc.images; i++ {
+					post.Images = append(post.Images, publish.Image{Path: writePNG(t, "card.png", 120, 63), Alt: "A card."})
+				}
+				return post
+			})
 		})
 	}
 }
 
 func TestRetryWithNoEarlierCopy(t *testing.T) {
 	e := newEnv(t)
-	res, err := e.publisher().Publish(attempt(3), publish.Post{ID: "n1", At: planned, Text: "third time"})
-	if err != nil {
-		t.Fatalf("Publish: %v", err)
-	}
-	if n := len(e.fake.Posts()); n != 1 || res.RemoteID == "" {
-		t.Errorf("%d posts, result %+v; want one new post", n, res)
-	}
-	if n := count(e.fake.Calls(), "GET /posts"); n != 1 {
-		t.Errorf("posts read %d times, want 1", n)
-	}
+	pubtest.RetryWithNoEarlierCopy(t, e.pub(), publish.Post{ID: "n1", At: planned, Text: "third time"},
+		func() int { return count(e.fake.Calls(), "GET /posts") })
 }
 
 func TestJournalRemembersPublished(t *testing.T) {
-	e := newEnv(t)
-	e.journal = filepath.Join(t.TempDir(), "journal")
-	post := publish.Post{ID: "j1", At: planned, Text: "once"}
-	first, err := e.publisher().Publish(attempt(1), post)
-	if err != nil {
-		t.Fatal(err)
-	}
-	before := len(e.fake.Calls())
-	again, err := e.publisher().Publish(attempt(2), post)
-	if err != nil || again != first {
-		t.Fatalf("second Publish: got %+v, %v; want %+v", again, err, first)
-	}
-	if after := len(e.fake.Calls()); after != before {
-		t.Errorf("a post the journal knows as published cost %d requests, want 0", after-before)
-	}
-}
-
-func TestNoSignIn(t *testing.T) {
-	e := newEnv(t)
-	e.store = account.NewStore(t.TempDir())
-	_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "z", At: planned, Text: "hi"})
-	if !publish.IsPermanent(err) || !strings.Contains(err.Error(), "accounts login facebook --account iom-fb") {
-		t.Errorf("got %v, want a permanent error saying how to sign in", err)
-	}
+	pubtest.JournalRemembersPublished(t, newEnv(t).pub(), publish.Post{ID: "j1", At: planned, Text: "once"})
 }

@@ -5,10 +5,6 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"image/jpeg"
-	"image/png"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,6 +16,7 @@ import (
 	"github.com/campaignkit/campaignkit/toolkit/publish/instagram"
 	"github.com/campaignkit/campaignkit/toolkit/publish/instagram/instagramtest"
 	"github.com/campaignkit/campaignkit/toolkit/publish/internal/metatest"
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/pubtest"
 )
 
 var planned = time.Date(2026, 12, 18, 9, 0, 0, 0, time.UTC)
@@ -29,15 +26,12 @@ var planned = time.Date(2026, 12, 18, 9, 0, 0, 0, time.UTC)
 // have left, and a public folder served on loopback for Instagram to
 // fetch the images from.
 type env struct {
-	t       *testing.T
-	fake    *instagramtest.Server
-	user    metatest.User
-	igID    string
-	store   *account.Store
-	host    publish.MediaHost
-	public  string
-	now     time.Time
-	journal string
+	pubtest.Base
+	fake   *instagramtest.Server
+	user   metatest.User
+	igID   string
+	host   publish.MediaHost
+	public string
 }
 
 func newEnv(t *testing.T, scopes ...string) *env {
@@ -45,48 +39,49 @@ func newEnv(t *testing.T, scopes ...string) *env {
 	if len(scopes) == 0 {
 		scopes = instagram.Permissions
 	}
-	e := &env{t: t, fake: instagramtest.New(), now: planned.Add(2 * time.Second)}
+	e := &env{Base: pubtest.NewBase(t, planned.Add(2*time.Second)), fake: instagramtest.New()}
 	t.Cleanup(e.fake.Close)
-	e.fake.Now = e.clock
+	e.fake.Now = e.Clock
 	e.fake.AddApp("app-1", "app-secret")
 	e.user = e.fake.AddUser("Comms Officer")
 	page := e.fake.AddPage(e.user.ID, "IOM - UN Migration")
 	e.igID = e.fake.LinkInstagram(page.ID, "iom")
-	e.store = account.NewStore(filepath.Join(t.TempDir(), "tokens"))
-	e.save(e.fake.IssueUser(e.user.ID, "app-1", scopes, true), e.now.Add(59*24*time.Hour))
-	e.public = filepath.Join(t.TempDir(), "public")
-	web := httptest.NewServer(http.StripPrefix("/public/", http.FileServer(http.Dir(e.public))))
-	t.Cleanup(web.Close)
-	host, err := publish.NewPublicFolder(e.public, web.URL+"/public/")
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.host = host
+	e.save(e.fake.IssueUser(e.user.ID, "app-1", scopes, true), e.Now.Add(59*24*time.Hour))
+	e.public, e.host = pubtest.PublicFolder(t)
 	return e
 }
 
-func (e *env) clock() time.Time { return e.now }
-
 func (e *env) save(access string, expiry time.Time) {
-	e.t.Helper()
-	if err := e.store.Save("iom-ig", account.Token{Access: publish.NewSecret(access), Expiry: expiry,
-		Scopes: instagram.Permissions, UserID: e.igID, Username: "iom"}); err != nil {
-		e.t.Fatal(err)
-	}
+	e.Save("iom-ig", account.Token{Access: publish.NewSecret(access), Expiry: expiry,
+		Scopes: instagram.Permissions, UserID: e.igID, Username: "iom"})
 }
 
 func (e *env) publisher() *instagram.Publisher {
-	e.t.Helper()
+	e.T.Helper()
 	p, err := instagram.New(instagram.Config{API: e.fake.URL, Account: "iom-ig", Handle: "iom", UserID: e.igID,
-		Tokens: &account.Stored{ID: "iom-ig", Network: "instagram", Store: e.store, Now: e.clock}, Host: e.host,
-		Journal: e.journal, Now: e.clock, Sleep: func(context.Context, time.Duration) error { return nil }, TempDir: e.t.TempDir()})
+		Tokens: &account.Stored{ID: "iom-ig", Network: "instagram", Store: e.Store, Now: e.Clock}, Host: e.host,
+		Journal: e.Journal, Now: e.Clock, Sleep: func(context.Context, time.Duration) error { return nil }, TempDir: e.T.TempDir()})
 	if err != nil {
-		e.t.Fatal(err)
+		e.T.Fatal(err)
 	}
 	return p
 }
 
-func attempt(n int) context.Context { return publish.WithAttempt(context.Background(), n) }
+// pub is the env as the shared scenarios drive it.
+func (e *env) pub() pubtest.Env {
+	pe := e.Env(e.fake, func() publish.Publisher { return e.publisher() })
+	pe.Posted = func() []string {
+		return pubtest.IDs(e.fake.Media(), func(m instagramtest.Media) string { return m.ID })
+	}
+	pe.Sent = func() int { return count(e.fake.Calls(), "POST /media_publish") }
+	pe.Made = e.fake.Containers
+	return pe
+}
+
+var (
+	attempt = pubtest.Attempt
+	count   = pubtest.Count
+)
 
 func card(w, h int, seed byte) image.Image {
 	img := image.NewNRGBA(image.Rect(0, 0, w, h))
@@ -98,43 +93,14 @@ func card(w, h int, seed byte) image.Image {
 	return img
 }
 
+// writePNG and writeJPEG write Instagram's cards, half transparent so
+// that the publisher's conversion to JPEG has something to flatten.
 func writePNG(t *testing.T, name string, w, h int) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), name)
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := png.Encode(f, card(w, h, byte(len(name)))); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return pubtest.WriteImage(t, name, card(w, h, byte(len(name))))
 }
 
 func writeJPEG(t *testing.T, name string, w, h int) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), name)
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := jpeg.Encode(f, card(w, h, 9), nil); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
-func count(calls []string, call string) int {
-	method, edge, _ := strings.Cut(call, " ")
-	n := 0
-	for _, c := range calls {
-		if strings.HasPrefix(c, method+" ") && strings.HasSuffix(c, edge) {
-			n++
-		}
-	}
-	return n
+	return pubtest.WriteImage(t, name, card(w, h, 9))
 }
 
 func TestImagePost(t *testing.T) {
@@ -308,7 +274,7 @@ func TestRefusals(t *testing.T) {
 		e := newEnv(t)
 		tok := e.fake.IssueUser(e.user.ID, "app-1", instagram.Permissions, true)
 		e.fake.Expire(tok)
-		e.save(tok, e.now.Add(time.Hour)) // the store does not know yet
+		e.save(tok, e.Now.Add(time.Hour)) // the store does not know yet
 		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "x1", At: planned, Text: "hello", Images: img(t)})
 		if !publish.IsPermanent(err) {
 			t.Fatalf("got %v, want a permanent error", err)
@@ -336,59 +302,21 @@ func TestRefusals(t *testing.T) {
 // TestInterruptedAttempt: Instagram publishes but the answer is lost; the
 // retry, in a new process, finds the post and publishes nothing twice.
 func TestInterruptedAttempt(t *testing.T) {
-	for _, journal := range []bool{false, true} {
-		name := "no journal"
-		if journal {
-			name = "journal"
-		}
-		t.Run(name, func(t *testing.T) {
-			e := newEnv(t)
-			if journal {
-				e.journal = filepath.Join(t.TempDir(), "journal")
-			}
-			post := publish.Post{ID: "i1", At: planned, Text: "Migrants & refugees — café\r\n#MigrantsDay",
-				Images: []publish.Image{{Path: writeJPEG(t, "a.jpg", 100, 100), Alt: "A card."}, {Path: writePNG(t, "b.png", 100, 125), Alt: "B card."}}}
-			e.fake.LoseAnswers(1)
-			_, err := e.publisher().Publish(attempt(1), post)
-			if err == nil || publish.IsPermanent(err) {
-				t.Fatalf("interrupted attempt: got %v, want a retryable error", err)
-			}
-			if n := len(e.fake.Media()); n != 1 {
-				t.Fatalf("%d posts after the lost answer, want 1", n)
-			}
-			containers := e.fake.Containers()
-			e.now = e.now.Add(30 * time.Second)
-			attemptNo := 2
-			if journal {
-				attemptNo = 1 // the journal alone must be enough
-			}
-			res, err := e.publisher().Publish(attempt(attemptNo), post)
-			if err != nil {
-				t.Fatalf("retry: %v", err)
-			}
-			media := e.fake.Media()
-			if len(media) != 1 || res.RemoteID != media[0].ID {
-				t.Fatalf("after the retry: %d posts, result %+v; want the one earlier post", len(media), res)
-			}
-			if n := count(e.fake.Calls(), "POST /media_publish"); n != 1 {
-				t.Errorf("media_publish sent %d times, want 1", n)
-			}
-			if n := e.fake.Containers() - containers; n != 0 {
-				t.Errorf("the retry made %d new containers, want 0", n)
-			}
-		})
-	}
+	pubtest.InterruptedAttempt(t, func(t *testing.T) pubtest.Env { return newEnv(t).pub() }, func(t *testing.T) publish.Post {
+		return publish.Post{ID: "i1", At: planned, Text: "Migrants & refugees — café\r\n#MigrantsDay",
+			Images: []publish.Image{{Path: writeJPEG(t, "a.jpg", 100, 100), Alt: "A card."}, {Path: writePNG(t, "b.png", 100, 125), Alt: "B card."}}}
+	})
 }
 
 // TestContainerLeftFinished: a crash after the container was made and
 // before media_publish: the retry publishes that container, once.
 func TestContainerLeftFinished(t *testing.T) {
 	e := newEnv(t)
-	e.journal = filepath.Join(t.TempDir(), "journal")
+	e.Journal = filepath.Join(t.TempDir(), "journal")
 	post := publish.Post{ID: "f1", At: planned, Text: "made, not published", Images: []publish.Image{{Path: writeJPEG(t, "a.jpg", 100, 100)}}}
 	ctx, cancel := context.WithCancel(attempt(1))
-	p, err := instagram.New(instagram.Config{API: e.fake.URL, Account: "iom-ig", UserID: e.igID, Host: e.host, Journal: e.journal, Now: e.clock,
-		Tokens: &account.Stored{ID: "iom-ig", Network: "instagram", Store: e.store, Now: e.clock},
+	p, err := instagram.New(instagram.Config{API: e.fake.URL, Account: "iom-ig", UserID: e.igID, Host: e.host, Journal: e.Journal, Now: e.Clock,
+		Tokens: &account.Stored{ID: "iom-ig", Network: "instagram", Store: e.Store, Now: e.Clock},
 		// the process dies while waiting for the container
 		Sleep: func(context.Context, time.Duration) error { cancel(); return context.Canceled }})
 	if err != nil {
@@ -411,7 +339,7 @@ func TestContainerLeftFinished(t *testing.T) {
 
 func TestNoSignIn(t *testing.T) {
 	e := newEnv(t)
-	e.store = account.NewStore(t.TempDir())
+	e.Store = account.NewStore(t.TempDir())
 	_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "z", At: planned, Text: "hi", Images: []publish.Image{{Path: writeJPEG(t, "a.jpg", 100, 100)}}})
 	if !publish.IsPermanent(err) || !strings.Contains(err.Error(), "accounts login instagram --account iom-ig") {
 		t.Errorf("got %v, want a permanent error saying how to sign in", err)
@@ -427,8 +355,8 @@ func TestKilledAttemptLeavesNoFile(t *testing.T) {
 	tmp := t.TempDir()
 	post := publish.Post{ID: "k1", At: planned, Text: "cut short by a kill", Images: []publish.Image{{Path: writePNG(t, "b.png", 100, 125), Alt: "B card."}}}
 	publisher := func(sleep func(context.Context, time.Duration) error) *instagram.Publisher {
-		p, err := instagram.New(instagram.Config{API: e.fake.URL, Account: "iom-ig", UserID: e.igID, Host: e.host, Now: e.clock, TempDir: tmp,
-			Tokens: &account.Stored{ID: "iom-ig", Network: "instagram", Store: e.store, Now: e.clock}, Sleep: sleep})
+		p, err := instagram.New(instagram.Config{API: e.fake.URL, Account: "iom-ig", UserID: e.igID, Host: e.host, Now: e.Clock, TempDir: tmp,
+			Tokens: &account.Stored{ID: "iom-ig", Network: "instagram", Store: e.Store, Now: e.Clock}, Sleep: sleep})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,9 +2,6 @@ package linkedin_test
 
 import (
 	"context"
-	"image"
-	"image/color"
-	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +10,7 @@ import (
 
 	"github.com/campaignkit/campaignkit/toolkit/account"
 	"github.com/campaignkit/campaignkit/toolkit/publish"
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/pubtest"
 	"github.com/campaignkit/campaignkit/toolkit/publish/linkedin"
 	"github.com/campaignkit/campaignkit/toolkit/publish/linkedin/linkedintest"
 )
@@ -22,14 +20,11 @@ var planned = time.Date(2026, 12, 18, 9, 0, 0, 0, time.UTC)
 // env is a fake LinkedIn with one member administering the IOM page, and
 // the token store a `campaignkit accounts login linkedin` would have left.
 type env struct {
-	t       *testing.T
+	pubtest.Base
 	fake    *linkedintest.Server
 	member  linkedintest.Member
 	org     linkedintest.Organization
-	store   *account.Store
 	client  *account.Client
-	now     time.Time
-	journal string
 	version string
 }
 
@@ -38,69 +33,49 @@ func newEnv(t *testing.T, scopes ...string) *env {
 	if len(scopes) == 0 {
 		scopes = linkedin.Scopes
 	}
-	e := &env{t: t, fake: linkedintest.New(), now: planned.Add(2 * time.Second)}
+	e := &env{Base: pubtest.NewBase(t, planned.Add(2*time.Second)), fake: linkedintest.New()}
 	t.Cleanup(e.fake.Close)
-	e.fake.Now = func() time.Time { return e.now }
+	e.fake.Now = e.Clock
 	e.member = e.fake.AddMember("Amy Pope")
 	e.org = e.fake.AddOrganization("IOM - UN Migration", e.member.URN, "ADMINISTRATOR")
 	e.fake.AddClient("client-1", "secret-1", true)
-	e.client = &account.Client{ID: "client-1", Secret: publish.NewSecret("secret-1"), Scopes: account.LinkedInScopes, Now: e.clock,
+	e.client = &account.Client{ID: "client-1", Secret: publish.NewSecret("secret-1"), Scopes: account.LinkedInScopes, Now: e.Clock,
 		Endpoint: account.Endpoint{AuthURL: e.fake.AuthURL(), TokenURL: e.fake.TokenURL(), NoPKCE: true, SecretInBody: true}}
-	e.store = account.NewStore(filepath.Join(t.TempDir(), "tokens"))
 	access, refresh := e.fake.Issue(e.member.URN, "client-1", scopes)
-	e.save(access, refresh, e.now.Add(60*24*time.Hour), scopes)
+	e.save(access, refresh, e.Now.Add(60*24*time.Hour), scopes)
 	return e
 }
 
-func (e *env) clock() time.Time { return e.now }
-
 func (e *env) save(access, refresh string, expiry time.Time, scopes []string) {
-	e.t.Helper()
-	if err := e.store.Save("iom-linkedin", account.Token{Access: publish.NewSecret(access), Refresh: publish.NewSecret(refresh),
-		Expiry: expiry, Scopes: scopes, UserID: e.org.URN(), Username: e.org.Name}); err != nil {
-		e.t.Fatal(err)
-	}
+	e.Save("iom-linkedin", account.Token{Access: publish.NewSecret(access), Refresh: publish.NewSecret(refresh),
+		Expiry: expiry, Scopes: scopes, UserID: e.org.URN(), Username: e.org.Name})
 }
 
 // publisher is a new publisher, as a new process would make it.
 func (e *env) publisher() *linkedin.Publisher {
-	e.t.Helper()
-	src := &account.Source{ID: "iom-linkedin", Store: e.store, Client: e.client, Now: e.clock}
+	e.T.Helper()
+	src := &account.Source{ID: "iom-linkedin", Store: e.Store, Client: e.client, Now: e.Clock}
 	p, err := linkedin.New(linkedin.Config{API: e.fake.URL, Version: e.version, Account: "iom-linkedin", Handle: "IOM - UN Migration",
-		Organization: e.org.URN(), Tokens: src, Journal: e.journal, Now: e.clock, Sleep: func(context.Context, time.Duration) error { return nil }})
+		Organization: e.org.URN(), Tokens: src, Journal: e.Journal, Now: e.Clock, Sleep: func(context.Context, time.Duration) error { return nil }})
 	if err != nil {
-		e.t.Fatal(err)
+		e.T.Fatal(err)
 	}
 	return p
 }
 
-func attempt(n int) context.Context { return publish.WithAttempt(context.Background(), n) }
-
-func writePNG(t *testing.T, name string, w, h int) string {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	img.Set(0, 0, color.RGBA{R: byte(len(name)), A: 255})
-	path := filepath.Join(t.TempDir(), name)
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := png.Encode(f, img); err != nil {
-		t.Fatal(err)
-	}
-	return path
+// pub is the env as the shared scenarios drive it.
+func (e *env) pub() pubtest.Env {
+	pe := e.Env(e.fake, func() publish.Publisher { return e.publisher() })
+	pe.Posted = func() []string { return pubtest.IDs(e.fake.Posts(), func(p linkedintest.Post) string { return p.URN }) }
+	pe.Sent = func() int { return e.fake.Count("POST /rest/posts") }
+	return pe
 }
 
-func count(calls []string, call string) int {
-	n := 0
-	for _, c := range calls {
-		if c == call {
-			n++
-		}
-	}
-	return n
-}
+var (
+	attempt  = pubtest.Attempt
+	writePNG = pubtest.WritePNG
+	count    = pubtest.Count
+)
 
 func TestImagePostWithAlt(t *testing.T) {
 	e := newEnv(t)
@@ -173,30 +148,14 @@ func TestLimitsBeforeSending(t *testing.T) {
 	}
 	notImage := filepath.Join(t.TempDir(), "notes.png")
 	os.WriteFile(notImage, []byte("just text, not a picture"), 0o644)
-	tests := []struct {
-		name string
-		post publish.Post
-		want string
-	}{
-		{"over 3000", publish.Post{Text: strings.Repeat("a", 3001)}, "3001 characters as sent"},
-		{"escapes count", publish.Post{Text: strings.Repeat("(", 1501)}, "3002 characters as sent"},
-		{"21 images", publish.Post{Text: "hi", Images: many}, "21 images; LinkedIn takes at most 20"},
-		{"long alt", publish.Post{Text: "hi", Images: []publish.Image{{Path: img, Alt: strings.Repeat("a", 4087)}}}, "4087 characters; LinkedIn takes at most 4086"},
-		{"empty", publish.Post{}, "no text and no image"},
-		{"not an image", publish.Post{Text: "hi", Images: []publish.Image{{Path: notImage}}}, "LinkedIn takes JPEG, PNG and GIF"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			tt.post.ID, tt.post.At = "limits", planned
-			_, err := e.publisher().Publish(attempt(1), tt.post)
-			if !publish.IsPermanent(err) || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("got %v, want a permanent error containing %q", err, tt.want)
-			}
-		})
-	}
-	if calls := e.fake.Calls(); len(calls) != 0 {
-		t.Errorf("requests sent for posts LinkedIn would refuse: %v", calls)
-	}
+	pubtest.LimitsBeforeSending(t, e.pub(), planned, []pubtest.Limit{
+		{Name: "over 3000", Post: publish.Post{Text: strings.Repeat("a", 3001)}, Want: []string{"3001 characters as sent"}},
+		{Name: "escapes count", Post: publish.Post{Text: strings.Repeat("(", 1501)}, Want: []string{"3002 characters as sent"}},
+		{Name: "21 images", Post: publish.Post{Text: "hi", Images: many}, Want: []string{"21 images; LinkedIn takes at most 20"}},
+		{Name: "long alt", Post: publish.Post{Text: "hi", Images: []publish.Image{{Path: img, Alt: strings.Repeat("a", 4087)}}}, Want: []string{"4087 characters; LinkedIn takes at most 4086"}},
+		{Name: "empty", Post: publish.Post{}, Want: []string{"no text and no image"}},
+		{Name: "not an image", Post: publish.Post{Text: "hi", Images: []publish.Image{{Path: notImage}}}, Want: []string{"LinkedIn takes JPEG, PNG and GIF"}},
+	})
 }
 
 func TestRateLimit(t *testing.T) {
@@ -231,12 +190,12 @@ func TestExpiredTokenIsRefreshed(t *testing.T) {
 		e := newEnv(t)
 		access, refresh := e.fake.Issue(e.member.URN, "client-1", linkedin.Scopes)
 		e.fake.Expire(access)
-		e.save(access, refresh, e.now.Add(-time.Minute), linkedin.Scopes)
+		e.save(access, refresh, e.Now.Add(-time.Minute), linkedin.Scopes)
 		if _, err := e.publisher().Publish(attempt(1), publish.Post{ID: "e1", At: planned, Text: "after refresh"}); err != nil {
 			t.Fatalf("Publish: %v", err)
 		}
-		tok, _ := e.store.Load("iom-linkedin")
-		if tok.Access.Reveal() == access || !tok.Expiry.After(e.now.Add(59*24*time.Hour)) || tok.Refresh.Reveal() != refresh || tok.UserID != e.org.URN() {
+		tok, _ := e.Store.Load("iom-linkedin")
+		if tok.Access.Reveal() == access || !tok.Expiry.After(e.Now.Add(59*24*time.Hour)) || tok.Refresh.Reveal() != refresh || tok.UserID != e.org.URN() {
 			t.Errorf("store: want the renewed 60-day token saved, the refresh token and organization kept")
 		}
 	})
@@ -244,7 +203,7 @@ func TestExpiredTokenIsRefreshed(t *testing.T) {
 		e := newEnv(t)
 		access, refresh := e.fake.Issue(e.member.URN, "client-1", linkedin.Scopes)
 		e.fake.Expire(access)
-		e.save(access, refresh, e.now.Add(time.Hour), linkedin.Scopes)
+		e.save(access, refresh, e.Now.Add(time.Hour), linkedin.Scopes)
 		if _, err := e.publisher().Publish(attempt(1), publish.Post{ID: "e2", At: planned, Text: "after a 401"}); err != nil {
 			t.Fatalf("Publish: %v", err)
 		}
@@ -253,7 +212,7 @@ func TestExpiredTokenIsRefreshed(t *testing.T) {
 		e := newEnv(t)
 		access, _ := e.fake.Issue(e.member.URN, "client-1", linkedin.Scopes)
 		e.fake.Expire(access)
-		e.save(access, "", e.now.Add(-time.Minute), linkedin.Scopes)
+		e.save(access, "", e.Now.Add(-time.Minute), linkedin.Scopes)
 		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "e3", At: planned, Text: "hi"})
 		if !publish.IsPermanent(err) || !strings.Contains(err.Error(), "accounts login linkedin --account iom-linkedin") {
 			t.Errorf("got %v, want a permanent error saying sign in again", err)
@@ -262,146 +221,65 @@ func TestExpiredTokenIsRefreshed(t *testing.T) {
 }
 
 func TestRefusals(t *testing.T) {
-	t.Run("revoked", func(t *testing.T) {
-		e := newEnv(t)
-		e.fake.Revoke(e.member.URN)
-		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "v1", At: planned, Text: "hello"})
-		if !publish.IsPermanent(err) {
-			t.Fatalf("got %v, want a permanent error", err)
-		}
-		for _, want := range []string{"The provided authorization grant or refresh token is invalid, expired or revoked.", "campaignkit accounts login linkedin --account iom-linkedin"} {
-			if !strings.Contains(err.Error(), want) {
-				t.Errorf("error %q: want it to contain %q", err, want)
+	hello := func(id string) publish.Post { return publish.Post{ID: id, At: planned, Text: "hello"} }
+	pubtest.Refusals(t, []pubtest.Refusal{
+		{Name: "revoked", Env: func(t *testing.T) pubtest.Env {
+			e := newEnv(t)
+			e.fake.Revoke(e.member.URN)
+			return e.pub()
+		}, Post: hello("v1"),
+			Want: []string{"The provided authorization grant or refresh token is invalid, expired or revoked.", "campaignkit accounts login linkedin --account iom-linkedin"}},
+		{Name: "revoked, no refresh token", Env: func(t *testing.T) pubtest.Env {
+			e := newEnv(t)
+			access, _ := e.fake.Issue(e.member.URN, "client-1", linkedin.Scopes)
+			e.save(access, "", e.Now.Add(time.Hour), linkedin.Scopes)
+			e.fake.Revoke(e.member.URN)
+			return e.pub()
+		}, Post: hello("v2"), Want: []string{"accounts login linkedin"}},
+		{Name: "missing scope", Env: func(t *testing.T) pubtest.Env {
+			return newEnv(t, "r_organization_social", "rw_organization_admin").pub()
+		}, Post: hello("s1"),
+			Want: []string{"HTTP 403", "ACCESS_DENIED: Not enough permissions to access: partnerApiPostsExternal.CREATE", "Community Management API", "w_organization_social", "accounts login linkedin --account iom-linkedin"}},
+		{Name: "not an admin of the page", Env: func(t *testing.T) pubtest.Env {
+			e := newEnv(t)
+			e.org = e.fake.AddOrganization("Another page", "urn:li:person:nobody", "ADMINISTRATOR")
+			return e.pub()
+		}, Post: hello("s2"), Want: []string{"administrator"}},
+		{Name: "sunset version", Env: func(t *testing.T) pubtest.Env {
+			e := newEnv(t)
+			e.version = "202401"
+			return e.pub()
+		}, Post: hello("s3"), Want: []string{"CAMPAIGNKIT_LINKEDIN_VERSION", "NONEXISTENT_VERSION"}},
+		{Name: "duplicate", Env: func(t *testing.T) pubtest.Env {
+			e := newEnv(t)
+			if _, err := e.publisher().Publish(attempt(1), publish.Post{ID: "d1", At: planned, Text: "same words"}); err != nil {
+				t.Fatal(err)
 			}
-		}
-	})
-	t.Run("revoked, no refresh token", func(t *testing.T) {
-		e := newEnv(t)
-		access, _ := e.fake.Issue(e.member.URN, "client-1", linkedin.Scopes)
-		e.save(access, "", e.now.Add(time.Hour), linkedin.Scopes)
-		e.fake.Revoke(e.member.URN)
-		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "v2", At: planned, Text: "hello"})
-		if !publish.IsPermanent(err) || !strings.Contains(err.Error(), "accounts login linkedin") {
-			t.Errorf("got %v, want a permanent error saying sign in again", err)
-		}
-	})
-	t.Run("missing scope", func(t *testing.T) {
-		e := newEnv(t, "r_organization_social", "rw_organization_admin")
-		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "s1", At: planned, Text: "hello"})
-		if !publish.IsPermanent(err) {
-			t.Fatalf("got %v, want a permanent error", err)
-		}
-		for _, want := range []string{"HTTP 403", "ACCESS_DENIED: Not enough permissions to access: partnerApiPostsExternal.CREATE", "Community Management API", "w_organization_social", "accounts login linkedin --account iom-linkedin"} {
-			if !strings.Contains(err.Error(), want) {
-				t.Errorf("error %q: want it to contain %q", err, want)
-			}
-		}
-	})
-	t.Run("not an admin of the page", func(t *testing.T) {
-		e := newEnv(t)
-		other := e.fake.AddOrganization("Another page", "urn:li:person:nobody", "ADMINISTRATOR")
-		e.org = other
-		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "s2", At: planned, Text: "hello"})
-		if !publish.IsPermanent(err) || !strings.Contains(err.Error(), "administrator") {
-			t.Errorf("got %v, want a permanent error about the page's admins", err)
-		}
-	})
-	t.Run("sunset version", func(t *testing.T) {
-		e := newEnv(t)
-		e.version = "202401"
-		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "s3", At: planned, Text: "hello"})
-		if !publish.IsPermanent(err) || !strings.Contains(err.Error(), "CAMPAIGNKIT_LINKEDIN_VERSION") || !strings.Contains(err.Error(), "NONEXISTENT_VERSION") {
-			t.Errorf("got %v, want a permanent error naming CAMPAIGNKIT_LINKEDIN_VERSION", err)
-		}
-	})
-	t.Run("duplicate", func(t *testing.T) {
-		e := newEnv(t)
-		p := e.publisher()
-		if _, err := p.Publish(attempt(1), publish.Post{ID: "d1", At: planned, Text: "same words"}); err != nil {
-			t.Fatal(err)
-		}
-		_, err := p.Publish(attempt(1), publish.Post{ID: "d2", At: planned, Text: "same words"})
-		if !publish.IsPermanent(err) || !strings.Contains(err.Error(), "Content is a duplicate of urn:li:share:") {
-			t.Errorf("got %v, want a permanent error with LinkedIn's message", err)
-		}
+			return e.pub()
+		}, Post: publish.Post{ID: "d2", At: planned, Text: "same words"}, Want: []string{"Content is a duplicate of urn:li:share:"}},
 	})
 }
 
 // TestInterruptedAttempt: LinkedIn publishes but the answer is lost; the
 // retry, in a new process, finds the post instead of sending it again.
 func TestInterruptedAttempt(t *testing.T) {
-	for _, journal := range []bool{false, true} {
-		name := "no journal"
-		if journal {
-			name = "journal"
-		}
-		t.Run(name, func(t *testing.T) {
-			e := newEnv(t)
-			if journal {
-				e.journal = filepath.Join(t.TempDir(), "journal")
-			}
-			post := publish.Post{ID: "i1", Channel: "linkedin", Lang: "en", At: planned,
-				Text: "Migrants (and refugees) & café", Link: "https://www.un.org/en/observances/migrants-day",
-				Images: []publish.Image{{Path: writePNG(t, "card.png", 50, 50), Alt: "A card."}}}
-			e.fake.LoseAnswers(1)
-			_, err := e.publisher().Publish(attempt(1), post)
-			if err == nil || publish.IsPermanent(err) {
-				t.Fatalf("interrupted attempt: got %v, want a retryable error", err)
-			}
-			if n := len(e.fake.Posts()); n != 1 {
-				t.Fatalf("%d posts after the lost answer, want 1", n)
-			}
-			e.now = e.now.Add(30 * time.Second)
-			n := 2
-			if journal {
-				n = 1 // the journal alone must be enough
-			}
-			res, err := e.publisher().Publish(attempt(n), post)
-			if err != nil {
-				t.Fatalf("retry: %v", err)
-			}
-			posts := e.fake.Posts()
-			if len(posts) != 1 || res.RemoteID != posts[0].URN {
-				t.Fatalf("after the retry: %d posts, result %q; want the one earlier post", len(posts), res.RemoteID)
-			}
-			if n := count(e.fake.Calls(), "POST /rest/posts"); n != 1 {
-				t.Errorf("POST /rest/posts sent %d times, want 1", n)
-			}
-		})
-	}
+	pubtest.InterruptedAttempt(t, func(t *testing.T) pubtest.Env { return newEnv(t).pub() }, func(t *testing.T) publish.Post {
+		return publish.Post{ID: "i1", Channel: "linkedin", Lang: "en", At: planned,
+			Text: "Migrants (and refugees) & café", Link: "https://www.un.org/en/observances/migrants-day",
+			Images: []publish.Image{{Path: writePNG(t, "card.png", 50, 50), Alt: "A card."}}}
+	})
 }
 
 // TestRetryWithNoEarlierCopy: a retry whose earlier attempt never
-// reached LinkedIn sends the post, once.
+// reached LinkedIn reads the page's posts once and sends the post, once.
 func TestRetryWithNoEarlierCopy(t *testing.T) {
 	e := newEnv(t)
-	if _, err := e.publisher().Publish(attempt(3), publish.Post{ID: "n1", At: planned, Text: "third time"}); err != nil {
-		t.Fatalf("Publish: %v", err)
-	}
-	if n := len(e.fake.Posts()); n != 1 {
-		t.Errorf("%d posts, want 1", n)
-	}
-	if n := count(e.fake.Calls(), "GET /rest/posts"); n != 1 {
-		t.Errorf("the page's posts read %d times, want 1", n)
-	}
+	pubtest.RetryWithNoEarlierCopy(t, e.pub(), publish.Post{ID: "n1", At: planned, Text: "third time"},
+		func() int { return count(e.fake.Calls(), "GET /rest/posts") })
 }
 
 func TestJournalRemembersPublished(t *testing.T) {
-	e := newEnv(t)
-	e.journal = filepath.Join(t.TempDir(), "journal")
-	post := publish.Post{ID: "j1", At: planned, Text: "once"}
-	first, err := e.publisher().Publish(attempt(1), post)
-	if err != nil {
-		t.Fatal(err)
-	}
-	before := len(e.fake.Calls())
-	again, err := e.publisher().Publish(attempt(2), post)
-	if err != nil || again != first {
-		t.Fatalf("second Publish: got %+v, %v; want %+v", again, err, first)
-	}
-	if after := len(e.fake.Calls()); after != before {
-		t.Errorf("a post the journal knows as published cost %d requests, want 0", after-before)
-	}
+	pubtest.JournalRemembersPublished(t, newEnv(t).pub(), publish.Post{ID: "j1", At: planned, Text: "once"})
 }
 
 func TestRolesAndChoose(t *testing.T) {

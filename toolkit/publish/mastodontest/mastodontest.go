@@ -34,12 +34,13 @@ import (
 	"encoding/json"
 	"html"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/fakeapi"
 )
 
 // Limits the fake enforces, as a default Mastodon server does.
@@ -79,8 +80,12 @@ type status struct {
 }
 
 // Server is the fake. Create it with New; set its fields before use.
+// LoseAnswers makes it create the next statuses and drop the connection
+// instead of answering: the status exists, the client never hears of it.
+// Count counts requests by prefix ("GET /api/v1/accounts").
 type Server struct {
-	*httptest.Server
+	*fakeapi.Server
+	fakeapi.Lossy
 
 	// Token is the access token the fake accepts (default "tok-123").
 	Token string
@@ -102,9 +107,7 @@ type Server struct {
 	media       map[string]*medium
 	statuses    []*status // oldest first
 	keys        map[string]*status
-	loseNext    int
 	rateLimited int
-	calls       []string
 }
 
 // New starts the fake on a loopback port. Close it when done.
@@ -126,10 +129,9 @@ func New() *Server {
 	})
 	mux.HandleFunc("GET /api/v1/accounts/{id}/statuses", s.accountStatuses)
 	mux.HandleFunc("GET /api/v1/statuses/{id}/source", s.statusSource)
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s.Server = fakeapi.Start(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		s.calls = append(s.calls, r.Method+" "+r.URL.Path)
 		if r.Header.Get("Authorization") != "Bearer "+s.Token {
 			writeJSON(w, 401, map[string]string{"error": "The access token is invalid"})
 			return
@@ -193,38 +195,11 @@ func (s *Server) AddStatus(st Status) Status {
 	return st
 }
 
-// LoseAnswers makes the fake create the next n statuses and drop the
-// connection instead of answering: the status exists, the client never
-// hears of it.
-func (s *Server) LoseAnswers(n int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.loseNext = n
-}
-
 // RateLimit makes the fake answer the next n requests 429.
 func (s *Server) RateLimit(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.rateLimited = n
-}
-
-// Calls returns every request the fake received, as "METHOD /path".
-func (s *Server) Calls() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.calls...)
-}
-
-// Count returns how many requests began with prefix ("GET /api/v1/accounts").
-func (s *Server) Count(prefix string) int {
-	n := 0
-	for _, c := range s.Calls() {
-		if strings.HasPrefix(c, prefix) {
-			n++
-		}
-	}
-	return n
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -351,12 +326,8 @@ func (s *Server) postStatus(w http.ResponseWriter, r *http.Request) {
 	if key != "" {
 		s.keys[key] = st
 	}
-	if s.loseNext > 0 {
-		s.loseNext--
+	if s.Drop(w) {
 		// The status exists, but the client never hears about it.
-		if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
-			conn.Close()
-		}
 		return
 	}
 	writeJSON(w, 200, s.statusJSON(st))

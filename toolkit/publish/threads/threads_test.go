@@ -3,11 +3,7 @@ package threads_test
 import (
 	"context"
 	"errors"
-	"image"
-	"image/color"
-	"image/png"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -17,6 +13,7 @@ import (
 
 	"github.com/campaignkit/campaignkit/toolkit/account"
 	"github.com/campaignkit/campaignkit/toolkit/publish"
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/pubtest"
 	"github.com/campaignkit/campaignkit/toolkit/publish/threads"
 	"github.com/campaignkit/campaignkit/toolkit/publish/threads/threadstest"
 )
@@ -27,15 +24,12 @@ var planned = time.Date(2026, 12, 18, 9, 0, 0, 0, time.UTC)
 // `campaignkit accounts login threads` would have left, and a public
 // folder served on loopback for Threads to fetch images from.
 type env struct {
-	t       *testing.T
-	fake    *threadstest.Server
-	user    threadstest.User
-	store   *account.Store
-	client  *account.Client
-	media   publish.MediaHost
-	now     time.Time
-	journal string
-	polls   int
+	pubtest.Base
+	fake   *threadstest.Server
+	user   threadstest.User
+	client *account.Client
+	media  publish.MediaHost
+	polls  int
 }
 
 func newEnv(t *testing.T, scopes ...string) *env {
@@ -43,77 +37,53 @@ func newEnv(t *testing.T, scopes ...string) *env {
 	if len(scopes) == 0 {
 		scopes = threads.Scopes
 	}
-	e := &env{t: t, fake: threadstest.New(), now: planned.Add(2 * time.Second)}
+	e := &env{Base: pubtest.NewBase(t, planned.Add(2*time.Second)), fake: threadstest.New()}
 	t.Cleanup(e.fake.Close)
-	e.fake.Now = func() time.Time { return e.now }
+	e.fake.Now = e.Clock
 	e.user = e.fake.AddUser("unmigration")
 	e.fake.AddClient("990602627938098", "app-secret")
-	e.client = &account.Client{ID: "990602627938098", Secret: publish.NewSecret("app-secret"), Scopes: account.ThreadsScopes, Now: e.clock,
+	e.client = &account.Client{ID: "990602627938098", Secret: publish.NewSecret("app-secret"), Scopes: account.ThreadsScopes, Now: e.Clock,
 		Endpoint: account.Endpoint{AuthURL: e.fake.AuthURL(), TokenURL: e.fake.TokenURL(), NoPKCE: true, SecretInBody: true, ScopeSep: ","},
 		Flow:     account.ThreadsFlow(e.fake.URL)}
-	e.store = account.NewStore(filepath.Join(t.TempDir(), "tokens"))
-	issued := e.now.Add(-2 * 24 * time.Hour)
+	issued := e.Now.Add(-2 * 24 * time.Hour)
 	tok := e.fake.Issue(e.user.ID, "990602627938098", scopes, issued)
 	e.save(tok, issued.Add(threadstest.LongTTL), scopes)
-	dir := filepath.Join(t.TempDir(), "public")
-	files := httptest.NewServer(http.StripPrefix("/public/", http.FileServer(http.Dir(dir))))
-	t.Cleanup(files.Close)
-	pf, err := publish.NewPublicFolder(dir, files.URL+"/public/")
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.media = pf
+	_, e.media = pubtest.PublicFolder(t)
 	return e
 }
 
-func (e *env) clock() time.Time { return e.now }
-
 func (e *env) save(access string, expiry time.Time, scopes []string) {
-	e.t.Helper()
-	if err := e.store.Save("un-threads", account.Token{Access: publish.NewSecret(access), Expiry: expiry, Scopes: scopes,
-		UserID: e.user.ID, Username: e.user.Username}); err != nil {
-		e.t.Fatal(err)
-	}
+	e.Save("un-threads", account.Token{Access: publish.NewSecret(access), Expiry: expiry, Scopes: scopes,
+		UserID: e.user.ID, Username: e.user.Username})
 }
 
 func (e *env) publisher() *threads.Publisher {
-	e.t.Helper()
-	src := &account.Source{ID: "un-threads", Store: e.store, Client: e.client, Now: e.clock, Margin: account.ThreadsMargin}
+	e.T.Helper()
+	src := &account.Source{ID: "un-threads", Store: e.Store, Client: e.client, Now: e.Clock, Margin: account.ThreadsMargin}
 	p, err := threads.New(threads.Config{API: e.fake.URL, Account: "un-threads", Handle: "@unmigration", UserID: e.user.ID, Tokens: src,
-		Media: e.media, Journal: e.journal, MaxPolls: e.polls, Now: e.clock, Sleep: func(context.Context, time.Duration) error { return nil }})
+		Media: e.media, Journal: e.Journal, MaxPolls: e.polls, Now: e.Clock, Sleep: func(context.Context, time.Duration) error { return nil }})
 	if err != nil {
-		e.t.Fatal(err)
+		e.T.Fatal(err)
 	}
 	return p
 }
 
-func attempt(n int) context.Context { return publish.WithAttempt(context.Background(), n) }
-
-func writePNG(t *testing.T, name string, w, h int) string {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	img.Set(0, 0, color.RGBA{R: byte(len(name)), A: 255})
-	path := filepath.Join(t.TempDir(), name)
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
+// pub is the env as the shared scenarios drive it.
+func (e *env) pub() pubtest.Env {
+	pe := e.Env(e.fake, func() publish.Publisher { return e.publisher() })
+	pe.Posted = func() []string {
+		return pubtest.IDs(e.fake.Threads(), func(th threadstest.Thread) string { return th.ID })
 	}
-	defer f.Close()
-	if err := png.Encode(f, img); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	pe.Sent = func() int { return count(e.fake.Calls(), "/threads_publish") }
+	pe.Made = func() int { return count(e.fake.Calls(), "POST /v1.0/"+e.user.ID+"/threads") }
+	return pe
 }
 
-func count(calls []string, suffix string) int {
-	n := 0
-	for _, c := range calls {
-		if strings.HasSuffix(c, suffix) {
-			n++
-		}
-	}
-	return n
-}
+var (
+	attempt  = pubtest.Attempt
+	writePNG = pubtest.WritePNG
+	count    = pubtest.Count
+)
 
 func TestCount(t *testing.T) {
 	tests := []struct {
@@ -255,20 +225,20 @@ func TestRateLimits(t *testing.T) {
 func TestTokenRenewal(t *testing.T) {
 	t.Run("renewed in its second month", func(t *testing.T) {
 		e := newEnv(t)
-		issued := e.now.Add(-40 * 24 * time.Hour)
+		issued := e.Now.Add(-40 * 24 * time.Hour)
 		old := e.fake.Issue(e.user.ID, "990602627938098", threads.Scopes, issued)
 		e.save(old, issued.Add(threadstest.LongTTL), threads.Scopes)
 		if _, err := e.publisher().Publish(attempt(1), publish.Post{ID: "t1", At: planned, Text: "after renewal"}); err != nil {
 			t.Fatalf("Publish: %v", err)
 		}
-		tok, _ := e.store.Load("un-threads")
-		if tok.Access.Reveal() == old || tok.Expiry.Before(e.now.Add(59*24*time.Hour)) || tok.UserID != e.user.ID {
+		tok, _ := e.Store.Load("un-threads")
+		if tok.Access.Reveal() == old || tok.Expiry.Before(e.Now.Add(59*24*time.Hour)) || tok.UserID != e.user.ID {
 			t.Errorf("store: want a new 60-day token saved with the user id kept")
 		}
 	})
 	t.Run("expired", func(t *testing.T) {
 		e := newEnv(t)
-		issued := e.now.Add(-61 * 24 * time.Hour)
+		issued := e.Now.Add(-61 * 24 * time.Hour)
 		old := e.fake.Issue(e.user.ID, "990602627938098", threads.Scopes, issued)
 		e.save(old, issued.Add(threadstest.LongTTL), threads.Scopes)
 		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "t2", At: planned, Text: "too late"})
@@ -320,7 +290,7 @@ func TestRefusals(t *testing.T) {
 // publish a container before it is FINISHED, and a container twice.
 func TestFakeRefusesUnfinishedContainer(t *testing.T) {
 	e := newEnv(t)
-	tok := e.fake.Issue(e.user.ID, "990602627938098", threads.Scopes, e.now)
+	tok := e.fake.Issue(e.user.ID, "990602627938098", threads.Scopes, e.Now)
 	post := func(path string, v url.Values) (int, string) {
 		req, _ := http.NewRequest(http.MethodPost, e.fake.URL+"/v1.0/"+e.user.ID+path, strings.NewReader(v.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -346,45 +316,10 @@ func TestFakeRefusesUnfinishedContainer(t *testing.T) {
 // TestInterruptedAttempt: Threads publishes but the answer is lost; the
 // retry, in a new process, finds the thread instead of publishing again.
 func TestInterruptedAttempt(t *testing.T) {
-	for _, journal := range []bool{false, true} {
-		name := "no journal"
-		if journal {
-			name = "journal"
-		}
-		t.Run(name, func(t *testing.T) {
-			e := newEnv(t)
-			if journal {
-				e.journal = filepath.Join(t.TempDir(), "journal")
-			}
-			post := publish.Post{ID: "i1", Channel: "threads", Lang: "en", At: planned, Text: "Migrants & refugees — café",
-				Images: []publish.Image{{Path: writePNG(t, "card.png", 50, 50), Alt: "A card."}}}
-			e.fake.LoseAnswers(1)
-			_, err := e.publisher().Publish(attempt(1), post)
-			if err == nil || publish.IsPermanent(err) {
-				t.Fatalf("interrupted attempt: got %v, want a retryable error", err)
-			}
-			e.now = e.now.Add(30 * time.Second)
-			n := 2
-			if journal {
-				n = 1 // the journal alone must be enough
-			}
-			res, err := e.publisher().Publish(attempt(n), post)
-			if err != nil {
-				t.Fatalf("retry: %v", err)
-			}
-			th := e.fake.Threads()
-			if len(th) != 1 || res.RemoteID != th[0].ID {
-				t.Fatalf("after the retry: %d threads, result %q; want the one earlier thread", len(th), res.RemoteID)
-			}
-			calls := e.fake.Calls()
-			if n := count(calls, "/threads_publish"); n != 1 {
-				t.Errorf("threads_publish sent %d times, want 1", n)
-			}
-			if n := count(calls, "POST /v1.0/"+e.user.ID+"/threads"); n != 1 {
-				t.Errorf("containers made: %d, want 1", n)
-			}
-		})
-	}
+	pubtest.InterruptedAttempt(t, func(t *testing.T) pubtest.Env { return newEnv(t).pub() }, func(t *testing.T) publish.Post {
+		return publish.Post{ID: "i1", Channel: "threads", Lang: "en", At: planned, Text: "Migrants & refugees — café",
+			Images: []publish.Image{{Path: writePNG(t, "card.png", 50, 50), Alt: "A card."}}}
+	})
 }
 
 // TestContainerReused: an attempt that made a container and stopped
@@ -392,7 +327,7 @@ func TestInterruptedAttempt(t *testing.T) {
 // one that publishes that same container, once.
 func TestContainerReused(t *testing.T) {
 	e := newEnv(t)
-	e.journal = filepath.Join(t.TempDir(), "journal")
+	e.Journal = filepath.Join(t.TempDir(), "journal")
 	e.fake.ProcessingPolls = 3
 	e.polls = 1
 	post := publish.Post{ID: "c1", At: planned, Text: "slow"}

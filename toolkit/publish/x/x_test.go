@@ -2,9 +2,6 @@ package x_test
 
 import (
 	"context"
-	"image"
-	"image/color"
-	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +11,7 @@ import (
 
 	"github.com/campaignkit/campaignkit/toolkit/account"
 	"github.com/campaignkit/campaignkit/toolkit/publish"
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/pubtest"
 	"github.com/campaignkit/campaignkit/toolkit/publish/x"
 	"github.com/campaignkit/campaignkit/toolkit/publish/x/xtest"
 )
@@ -23,13 +21,10 @@ var planned = time.Date(2026, 12, 18, 9, 0, 0, 0, time.UTC)
 // env is a fake X with one signed-in account and the token store a
 // `campaignkit accounts login` would have left.
 type env struct {
-	t       *testing.T
-	fake    *xtest.Server
-	user    xtest.User
-	store   *account.Store
-	client  *account.Client
-	now     time.Time
-	journal string
+	pubtest.Base
+	fake   *xtest.Server
+	user   xtest.User
+	client *account.Client
 }
 
 func newEnv(t *testing.T, scopes ...string) *env {
@@ -37,71 +32,46 @@ func newEnv(t *testing.T, scopes ...string) *env {
 	if len(scopes) == 0 {
 		scopes = x.Scopes
 	}
-	e := &env{t: t, fake: xtest.New(), now: planned.Add(2 * time.Second)}
+	e := &env{Base: pubtest.NewBase(t, planned.Add(2*time.Second)), fake: xtest.New()}
 	t.Cleanup(e.fake.Close)
-	e.fake.Now = func() time.Time { return e.now }
+	e.fake.Now = e.Clock
 	e.user = e.fake.AddUser("UNmigration")
 	e.fake.AddClient("client-1", "")
-	e.client = &account.Client{ID: "client-1", Scopes: account.XScopes, Now: e.clock,
+	e.client = &account.Client{ID: "client-1", Scopes: account.XScopes, Now: e.Clock,
 		Endpoint: account.Endpoint{AuthURL: e.fake.AuthURL(), TokenURL: e.fake.TokenURL()}}
-	e.store = account.NewStore(filepath.Join(t.TempDir(), "tokens"))
 	access, refresh := e.fake.Issue(e.user.ID, "client-1", scopes)
-	e.save(access, refresh, e.now.Add(2*time.Hour), scopes)
+	e.save(access, refresh, e.Now.Add(2*time.Hour), scopes)
 	return e
 }
 
-func (e *env) clock() time.Time { return e.now }
-
 func (e *env) save(access, refresh string, expiry time.Time, scopes []string) {
-	e.t.Helper()
-	if err := e.store.Save("un-x-en", account.Token{Access: publish.NewSecret(access), Refresh: publish.NewSecret(refresh),
-		Expiry: expiry, Scopes: scopes, UserID: e.user.ID, Username: e.user.Username}); err != nil {
-		e.t.Fatal(err)
-	}
+	e.Save("un-x-en", account.Token{Access: publish.NewSecret(access), Refresh: publish.NewSecret(refresh),
+		Expiry: expiry, Scopes: scopes, UserID: e.user.ID, Username: e.user.Username})
 }
 
 // publisher is a new publisher, as a new process would make it.
 func (e *env) publisher() *x.Publisher {
-	e.t.Helper()
-	src := &account.Source{ID: "un-x-en", Store: e.store, Client: e.client, Now: e.clock}
-	p, err := x.New(x.Config{API: e.fake.URL, Account: "un-x-en", Handle: "@UNmigration", Tokens: src, Journal: e.journal,
-		Now: e.clock, Sleep: func(context.Context, time.Duration) error { return nil }})
+	e.T.Helper()
+	src := &account.Source{ID: "un-x-en", Store: e.Store, Client: e.client, Now: e.Clock}
+	p, err := x.New(x.Config{API: e.fake.URL, Account: "un-x-en", Handle: "@UNmigration", Tokens: src, Journal: e.Journal,
+		Now: e.Clock, Sleep: func(context.Context, time.Duration) error { return nil }})
 	if err != nil {
-		e.t.Fatal(err)
+		e.T.Fatal(err)
 	}
 	return p
 }
 
-func attempt(n int) context.Context { return publish.WithAttempt(context.Background(), n) }
-
-func writePNG(t *testing.T, name string) string {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, 160, 90))
-	for i := range img.Pix {
-		img.Pix[i] = byte(i * 7)
-	}
-	img.Set(0, 0, color.RGBA{R: byte(len(name)), A: 255})
-	path := filepath.Join(t.TempDir(), name)
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := png.Encode(f, img); err != nil {
-		t.Fatal(err)
-	}
-	return path
+// pub is the env as the shared scenarios drive it.
+func (e *env) pub() pubtest.Env {
+	pe := e.Env(e.fake, func() publish.Publisher { return e.publisher() })
+	pe.Posted = func() []string { return pubtest.IDs(e.fake.Tweets(), func(tw xtest.Tweet) string { return tw.ID }) }
+	pe.Sent = func() int { return e.fake.Count("POST /2/tweets") }
+	return pe
 }
 
-func count(calls []string, call string) int {
-	n := 0
-	for _, c := range calls {
-		if c == call {
-			n++
-		}
-	}
-	return n
-}
+var attempt = pubtest.Attempt
+
+func writePNG(t *testing.T, name string) string { return pubtest.WritePNG(t, name, 160, 90) }
 
 func TestTextPost(t *testing.T) {
 	e := newEnv(t)
@@ -121,7 +91,7 @@ func TestTextPost(t *testing.T) {
 		t.Errorf("result: got %+v, want the post's id and URL", res)
 	}
 	// the first attempt does not read the timeline: no earlier copy can exist
-	if n := count(e.fake.Calls(), "GET /2/users/"+e.user.ID+"/tweets"); n != 0 {
+	if n := pubtest.Count(e.fake.Calls(), "GET /2/users/"+e.user.ID+"/tweets"); n != 0 {
 		t.Errorf("first attempt read the timeline %d times, want 0", n)
 	}
 }
@@ -145,7 +115,7 @@ func TestImagesWithAlt(t *testing.T) {
 	// per image: INIT, one APPEND, FINALIZE; two STATUS polls
 	// (pending -> in_progress -> succeeded); the alt text
 	for call, want := range map[string]int{"POST /2/media/upload": 6, "GET /2/media/upload": 4, "POST /2/media/metadata": 2, "POST /2/tweets": 1} {
-		if got := count(calls, call); got != want {
+		if got := pubtest.Count(calls, call); got != want {
 			t.Errorf("%s: %d calls, want %d", call, got, want)
 		}
 	}
@@ -168,31 +138,15 @@ func TestLimitsBeforeSending(t *testing.T) {
 	}
 	big := filepath.Join(t.TempDir(), "big.png")
 	os.WriteFile(big, append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, x.MaxImageBytes)...), 0o644)
-	tests := []struct {
-		name string
-		post publish.Post
-		want string
-	}{
-		{"over 280 weighted", publish.Post{Text: strings.Repeat("移", 141)}, "weighs 282 characters"},
-		{"five images", publish.Post{Text: "hi", Images: five}, "5 images; X takes at most 4"},
-		{"long alt", publish.Post{Text: "hi", Images: []publish.Image{{Path: img, Alt: strings.Repeat("a", 1001)}}}, "1001 characters; X takes at most 1000"},
-		{"empty", publish.Post{}, "no text and no image"},
-		{"not an image", publish.Post{Text: "hi", Images: []publish.Image{{Path: notImage, Alt: "x"}}}, "X takes JPEG, PNG, WebP and GIF"},
-		{"image over 5 MB", publish.Post{Text: "hi", Images: []publish.Image{{Path: big, Alt: "x"}}}, "up to 5 MB"},
-		{"a named pipe, never waited on", publish.Post{Text: "hi", Images: []publish.Image{{Path: pipe, Alt: "x"}}}, "image 1"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			tt.post.ID, tt.post.At = "limits", planned
-			_, err := e.publisher().Publish(attempt(1), tt.post)
-			if !publish.IsPermanent(err) || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("got %v, want a permanent error containing %q", err, tt.want)
-			}
-		})
-	}
-	if calls := e.fake.Calls(); len(calls) != 0 {
-		t.Errorf("requests sent for posts X would refuse: %v", calls)
-	}
+	pubtest.LimitsBeforeSending(t, e.pub(), planned, []pubtest.Limit{
+		{Name: "over 280 weighted", Post: publish.Post{Text: strings.Repeat("移", 141)}, Want: []string{"weighs 282 characters"}},
+		{Name: "five images", Post: publish.Post{Text: "hi", Images: five}, Want: []string{"5 images; X takes at most 4"}},
+		{Name: "long alt", Post: publish.Post{Text: "hi", Images: []publish.Image{{Path: img, Alt: strings.Repeat("a", 1001)}}}, Want: []string{"1001 characters; X takes at most 1000"}},
+		{Name: "empty", Post: publish.Post{}, Want: []string{"no text and no image"}},
+		{Name: "not an image", Post: publish.Post{Text: "hi", Images: []publish.Image{{Path: notImage, Alt: "x"}}}, Want: []string{"X takes JPEG, PNG, WebP and GIF"}},
+		{Name: "image over 5 MB", Post: publish.Post{Text: "hi", Images: []publish.Image{{Path: big, Alt: "x"}}}, Want: []string{"up to 5 MB"}},
+		{Name: "a named pipe, never waited on", Post: publish.Post{Text: "hi", Images: []publish.Image{{Path: pipe, Alt: "x"}}}, Want: []string{"image 1"}},
+	})
 }
 
 func TestRateLimit(t *testing.T) {
@@ -209,7 +163,7 @@ func TestRateLimit(t *testing.T) {
 	if !ok || d < 14*time.Minute || d > 16*time.Minute {
 		t.Errorf("second post, known-empty window: got %v, want RetryAfterError of about 15 minutes", err)
 	}
-	if n := count(e.fake.Calls(), "POST /2/tweets"); n != 1 {
+	if n := pubtest.Count(e.fake.Calls(), "POST /2/tweets"); n != 1 {
 		t.Errorf("POST /2/tweets sent %d times, want 1", n)
 	}
 	// A new process does not know the window: X answers 429 with
@@ -229,12 +183,12 @@ func TestExpiredTokenIsRefreshed(t *testing.T) {
 		e := newEnv(t)
 		access, refresh := e.fake.Issue(e.user.ID, "client-1", x.Scopes)
 		e.fake.Expire(access)
-		e.save(access, refresh, e.now.Add(-time.Minute), x.Scopes)
+		e.save(access, refresh, e.Now.Add(-time.Minute), x.Scopes)
 		if _, err := e.publisher().Publish(attempt(1), publish.Post{ID: "e1", At: planned, Text: "after refresh"}); err != nil {
 			t.Fatalf("Publish: %v", err)
 		}
-		tok, _ := e.store.Load("un-x-en")
-		if tok.Access.Reveal() == access || !tok.Expiry.After(e.now) {
+		tok, _ := e.Store.Load("un-x-en")
+		if tok.Access.Reveal() == access || !tok.Expiry.After(e.Now) {
 			t.Errorf("store: want the renewed token saved")
 		}
 	})
@@ -242,7 +196,7 @@ func TestExpiredTokenIsRefreshed(t *testing.T) {
 		e := newEnv(t)
 		access, refresh := e.fake.Issue(e.user.ID, "client-1", x.Scopes)
 		e.fake.Expire(access)
-		e.save(access, refresh, e.now.Add(time.Hour), x.Scopes)
+		e.save(access, refresh, e.Now.Add(time.Hour), x.Scopes)
 		if _, err := e.publisher().Publish(attempt(1), publish.Post{ID: "e2", At: planned, Text: "after a 401"}); err != nil {
 			t.Fatalf("Publish: %v", err)
 		}
@@ -253,41 +207,31 @@ func TestExpiredTokenIsRefreshed(t *testing.T) {
 }
 
 func TestRefusals(t *testing.T) {
-	t.Run("revoked", func(t *testing.T) {
-		e := newEnv(t)
-		e.fake.Revoke(e.user.ID)
-		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "v1", At: planned, Text: "hello"})
-		if !publish.IsPermanent(err) {
-			t.Fatalf("got %v, want a permanent error", err)
-		}
-		for _, want := range []string{"Value passed for the token was invalid.", "campaignkit accounts login x --account un-x-en"} {
-			if !strings.Contains(err.Error(), want) {
-				t.Errorf("error %q: want it to contain %q", err, want)
+	pubtest.Refusals(t, []pubtest.Refusal{
+		{Name: "revoked", Env: func(t *testing.T) pubtest.Env {
+			e := newEnv(t)
+			e.fake.Revoke(e.user.ID)
+			return e.pub()
+		}, Post: publish.Post{ID: "v1", At: planned, Text: "hello"},
+			Want: []string{"Value passed for the token was invalid.", "campaignkit accounts login x --account un-x-en"}},
+		{Name: "missing scope", Env: func(t *testing.T) pubtest.Env {
+			return newEnv(t, "tweet.read", "users.read", "offline.access").pub()
+		}, Post: publish.Post{ID: "s1", At: planned, Text: "hello"},
+			Want: []string{"HTTP 403", "Missing required OAuth 2.0 scope(s): tweet.write", "Read and write", "accounts login x --account un-x-en"}},
+		{Name: "duplicate content", Env: func(t *testing.T) pubtest.Env {
+			e := newEnv(t)
+			if _, err := e.publisher().Publish(attempt(1), publish.Post{ID: "d1", At: planned, Text: "same words"}); err != nil {
+				t.Fatal(err)
 			}
-		}
-	})
-	t.Run("missing scope", func(t *testing.T) {
-		e := newEnv(t, "tweet.read", "users.read", "offline.access")
-		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "s1", At: planned, Text: "hello"})
-		if !publish.IsPermanent(err) {
-			t.Fatalf("got %v, want a permanent error", err)
-		}
-		for _, want := range []string{"HTTP 403", "Missing required OAuth 2.0 scope(s): tweet.write", "Read and write", "accounts login x --account un-x-en"} {
-			if !strings.Contains(err.Error(), want) {
-				t.Errorf("error %q: want it to contain %q", err, want)
-			}
-		}
-	})
-	t.Run("duplicate content", func(t *testing.T) {
-		e := newEnv(t)
-		p := e.publisher()
-		if _, err := p.Publish(attempt(1), publish.Post{ID: "d1", At: planned, Text: "same words"}); err != nil {
-			t.Fatal(err)
-		}
-		_, err := p.Publish(attempt(1), publish.Post{ID: "d2", At: planned, Text: "same words"})
-		if !publish.IsPermanent(err) || !strings.Contains(err.Error(), "You are not allowed to create a Tweet with duplicate content.") {
-			t.Errorf("got %v, want a permanent error with X's message", err)
-		}
+			return e.pub()
+		}, Post: publish.Post{ID: "d2", At: planned, Text: "same words"},
+			Want: []string{"You are not allowed to create a Tweet with duplicate content."}},
+		{Name: "no sign-in", Env: func(t *testing.T) pubtest.Env {
+			e := newEnv(t)
+			e.Store = account.NewStore(t.TempDir())
+			return e.pub()
+		}, Post: publish.Post{ID: "z", At: planned, Text: "hi"},
+			Want: []string{"accounts login x --account un-x-en"}},
 	})
 }
 
@@ -296,89 +240,21 @@ func TestRefusals(t *testing.T) {
 // has what X changes on the way back: a link (t.co), & and < (HTML
 // entities), an image (a t.co link appended).
 func TestInterruptedAttempt(t *testing.T) {
-	for _, journal := range []bool{false, true} {
-		name := "no journal"
-		if journal {
-			name = "journal"
-		}
-		t.Run(name, func(t *testing.T) {
-			e := newEnv(t)
-			if journal {
-				e.journal = filepath.Join(t.TempDir(), "journal")
-			}
-			post := publish.Post{ID: "i1", Channel: "x", Lang: "en", At: planned,
-				Text: "Migrants & refugees <3 — café\r\nRead more", Link: "https://www.un.org/en/observances/migrants-day",
-				Images: []publish.Image{{Path: writePNG(t, "card.png"), Alt: "A card."}}}
-			e.fake.LoseAnswers(1)
-			_, err := e.publisher().Publish(attempt(1), post)
-			if err == nil || publish.IsPermanent(err) {
-				t.Fatalf("interrupted attempt: got %v, want a retryable error", err)
-			}
-			if n := len(e.fake.Tweets()); n != 1 {
-				t.Fatalf("%d posts on X after the lost answer, want 1", n)
-			}
-			e.now = e.now.Add(30 * time.Second)
-			attemptNo := 2
-			if journal {
-				attemptNo = 1 // the journal alone must be enough
-			}
-			res, err := e.publisher().Publish(attempt(attemptNo), post)
-			if err != nil {
-				t.Fatalf("retry: %v", err)
-			}
-			tw := e.fake.Tweets()
-			if len(tw) != 1 {
-				t.Fatalf("%d posts on X after the retry, want 1", len(tw))
-			}
-			if res.RemoteID != tw[0].ID {
-				t.Errorf("retry result: got %q, want the earlier post %q", res.RemoteID, tw[0].ID)
-			}
-			if n := count(e.fake.Calls(), "POST /2/tweets"); n != 1 {
-				t.Errorf("POST /2/tweets sent %d times, want 1", n)
-			}
-		})
-	}
+	pubtest.InterruptedAttempt(t, func(t *testing.T) pubtest.Env { return newEnv(t).pub() }, func(t *testing.T) publish.Post {
+		return publish.Post{ID: "i1", Channel: "x", Lang: "en", At: planned,
+			Text: "Migrants & refugees <3 — café\r\nRead more", Link: "https://www.un.org/en/observances/migrants-day",
+			Images: []publish.Image{{Path: writePNG(t, "card.png"), Alt: "A card."}}}
+	})
 }
 
 // TestRetryWithNoEarlierCopy: a retry whose earlier attempt never
-// reached X sends the post, once.
+// reached X reads the timeline once and sends the post, once.
 func TestRetryWithNoEarlierCopy(t *testing.T) {
 	e := newEnv(t)
-	res, err := e.publisher().Publish(attempt(3), publish.Post{ID: "n1", At: planned, Text: "third time"})
-	if err != nil {
-		t.Fatalf("Publish: %v", err)
-	}
-	if n := len(e.fake.Tweets()); n != 1 || res.RemoteID == "" {
-		t.Errorf("%d posts, result %+v; want one new post", n, res)
-	}
-	if n := count(e.fake.Calls(), "GET /2/users/"+e.user.ID+"/tweets"); n != 1 {
-		t.Errorf("timeline read %d times, want 1", n)
-	}
+	pubtest.RetryWithNoEarlierCopy(t, e.pub(), publish.Post{ID: "n1", At: planned, Text: "third time"},
+		func() int { return e.fake.Count("GET /2/users/" + e.user.ID + "/tweets") })
 }
 
 func TestJournalRemembersPublished(t *testing.T) {
-	e := newEnv(t)
-	e.journal = filepath.Join(t.TempDir(), "journal")
-	post := publish.Post{ID: "j1", At: planned, Text: "once"}
-	first, err := e.publisher().Publish(attempt(1), post)
-	if err != nil {
-		t.Fatal(err)
-	}
-	before := len(e.fake.Calls())
-	again, err := e.publisher().Publish(attempt(2), post)
-	if err != nil || again != first {
-		t.Fatalf("second Publish: got %+v, %v; want %+v", again, err, first)
-	}
-	if after := len(e.fake.Calls()); after != before {
-		t.Errorf("a post the journal knows as published cost %d requests, want 0", after-before)
-	}
-}
-
-func TestNoSignIn(t *testing.T) {
-	e := newEnv(t)
-	e.store = account.NewStore(t.TempDir())
-	_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "z", At: planned, Text: "hi"})
-	if !publish.IsPermanent(err) || !strings.Contains(err.Error(), "accounts login x --account un-x-en") {
-		t.Errorf("got %v, want a permanent error saying how to sign in", err)
-	}
+	pubtest.JournalRemembersPublished(t, newEnv(t).pub(), publish.Post{ID: "j1", At: planned, Text: "once"})
 }

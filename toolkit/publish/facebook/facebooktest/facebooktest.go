@@ -41,6 +41,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/fakeapi"
 	"github.com/campaignkit/campaignkit/toolkit/publish/internal/metatest"
 )
 
@@ -79,13 +80,14 @@ type (
 )
 
 // Server is the fake: the shared Meta fake plus the Pages endpoints.
+// LoseAnswers loses the answers to a post on /feed or a published photo.
 type Server struct {
 	*metatest.Server
+	fakeapi.Lossy
 
-	mu       sync.Mutex
-	photos   map[string]*Photo
-	posts    []*Post // oldest first
-	loseNext int
+	mu     sync.Mutex
+	photos map[string]*Photo
+	posts  []*Post // oldest first
 }
 
 // New starts the fake on a loopback port. Close it when done.
@@ -98,23 +100,13 @@ func New() *Server {
 	return s
 }
 
-// LoseAnswers makes the fake publish the next n posts and drop the
-// connection instead of answering, like a network failure after Facebook
-// has published.
-func (s *Server) LoseAnswers(n int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.loseNext = n
-}
-
 // Posts returns the posts the fake published, oldest first.
 func (s *Server) Posts() []Post {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Post, len(s.posts))
-	for i, p := range s.posts {
-		out[i] = *p
-		out[i].Photos = append([]Photo(nil), p.Photos...)
+	out := fakeapi.Copies(s.posts)
+	for i := range out {
+		out[i].Photos = append([]Photo(nil), out[i].Photos...)
 	}
 	return out
 }
@@ -213,25 +205,15 @@ func (s *Server) publish(w http.ResponseWriter, pageID, msg, link string, photos
 	}
 	post := &Post{ID: pageID + "_" + s.NextID(), PageID: pageID, Message: msg, Link: link, Photos: photos, CreatedTime: now}
 	s.posts = append(s.posts, post)
-	lose := s.loseNext > 0
-	if lose {
-		s.loseNext--
-	}
 	s.mu.Unlock()
-	if lose {
-		if hj, ok := w.(http.Hijacker); ok {
-			if conn, _, err := hj.Hijack(); err == nil {
-				conn.Close()
-				return
-			}
-		}
-		panic(http.ErrAbortHandler)
-	}
-	if photoID != "" {
-		metatest.JSON(w, http.StatusOK, map[string]string{"id": photoID, "post_id": post.ID})
+	if s.Drop(w) {
 		return
 	}
-	metatest.JSON(w, http.StatusOK, map[string]string{"id": post.ID})
+	if photoID != "" {
+		fakeapi.JSON(w, http.StatusOK, map[string]string{"id": photoID, "post_id": post.ID})
+		return
+	}
+	fakeapi.JSON(w, http.StatusOK, map[string]string{"id": post.ID})
 }
 
 // sniff names the image formats Facebook takes: JPEG, PNG, GIF, BMP and
@@ -286,7 +268,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		s.photos[ph.ID] = ph
 		s.mu.Unlock()
-		metatest.JSON(w, http.StatusOK, map[string]string{"id": ph.ID})
+		fakeapi.JSON(w, http.StatusOK, map[string]string{"id": ph.ID})
 		return
 	}
 	s.mu.Lock()
@@ -337,5 +319,5 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 		}
 		data = append(data, d)
 	}
-	metatest.JSON(w, http.StatusOK, map[string]any{"data": data})
+	fakeapi.JSON(w, http.StatusOK, map[string]any{"data": data})
 }

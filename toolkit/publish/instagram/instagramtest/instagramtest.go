@@ -37,7 +37,6 @@ import (
 	"image"
 	_ "image/jpeg" // to read fetched images
 	_ "image/png"  // to refuse PNG images with the right message
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -46,6 +45,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/campaignkit/campaignkit/toolkit/caption"
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/fakeapi"
 	"github.com/campaignkit/campaignkit/toolkit/publish/internal/metatest"
 )
 
@@ -96,8 +96,10 @@ type (
 )
 
 // Server is the fake: the shared Meta fake plus content publishing.
+// LoseAnswers loses the answers to POST /{ig-user-id}/media_publish.
 type Server struct {
 	*metatest.Server
+	fakeapi.Lossy
 	// ProcessingPolls is how many status checks answer IN_PROGRESS before
 	// FINISHED (default 1).
 	ProcessingPolls int
@@ -108,7 +110,6 @@ type Server struct {
 	containers map[string]*Container
 	media      []*Media // oldest first
 	fetched    []string
-	loseNext   int
 }
 
 // New starts the fake on a loopback port. Close it when done.
@@ -128,23 +129,11 @@ func On(m *metatest.Server) *Server {
 	return s
 }
 
-// LoseAnswers makes the fake publish the next n containers and drop the
-// connection instead of answering.
-func (s *Server) LoseAnswers(n int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.loseNext = n
-}
-
 // Media returns the published posts, oldest first.
 func (s *Server) Media() []Media {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Media, len(s.media))
-	for i, m := range s.media {
-		out[i] = *m
-	}
-	return out
+	return fakeapi.Copies(s.media)
 }
 
 // Containers returns how many containers were made.
@@ -205,18 +194,10 @@ func (s *Server) fetchImage(w http.ResponseWriter, u string) bool {
 		metatest.Error(w, http.StatusBadRequest, 9004, 2207052, "OAuthException", "Only photo or video can be accepted as media type. The media could not be fetched from this uri: "+u)
 		return false
 	}
-	if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
-		return fail()
-	}
-	resp, err := s.Fetch.Get(u)
+	data, err := fakeapi.Fetch(s.Fetch, u, MaxImageBytes)
 	if err != nil {
 		return fail()
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fail()
-	}
-	data, _ := io.ReadAll(io.LimitReader(resp.Body, MaxImageBytes+1))
 	if len(data) > MaxImageBytes {
 		metatest.Invalid(w, 2207004, "(#100) The image is too big: the most is 8 MB.")
 		return false
@@ -297,7 +278,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 		metatest.Invalid(w, 0, "(#100) media_type must be CAROUSEL for a carousel; this fake takes images only")
 		return
 	}
-	metatest.JSON(w, http.StatusOK, map[string]string{"id": c.ID})
+	fakeapi.JSON(w, http.StatusOK, map[string]string{"id": c.ID})
 }
 
 // status is the container's status_code; each check moves an
@@ -328,7 +309,7 @@ func (s *Server) node(w http.ResponseWriter, r *http.Request) {
 			metatest.Error(w, http.StatusForbidden, 10, 0, "OAuthException", "(#10) Application does not have permission for this action")
 			return
 		}
-		metatest.JSON(w, http.StatusOK, map[string]string{"id": id, "username": p.IGUsername})
+		fakeapi.JSON(w, http.StatusOK, map[string]string{"id": id, "username": p.IGUsername})
 		return
 	}
 	s.mu.Lock()
@@ -339,12 +320,12 @@ func (s *Server) node(w http.ResponseWriter, r *http.Request) {
 		if st == "FINISHED" || st == "PUBLISHED" {
 			out["status"] = "Finished: Media has been uploaded and it is ready to be published."
 		}
-		metatest.JSON(w, http.StatusOK, out)
+		fakeapi.JSON(w, http.StatusOK, out)
 		return
 	}
 	for _, m := range s.media {
 		if m.ID == id {
-			metatest.JSON(w, http.StatusOK, map[string]string{"id": id, "caption": m.Caption, "permalink": "https://www.instagram.com/p/" + m.ID + "/"})
+			fakeapi.JSON(w, http.StatusOK, map[string]string{"id": id, "caption": m.Caption, "permalink": "https://www.instagram.com/p/" + m.ID + "/"})
 			return
 		}
 	}
@@ -403,21 +384,11 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) {
 	}
 	c.Published, c.MediaID = true, m.ID
 	s.media = append(s.media, m)
-	lose := s.loseNext > 0
-	if lose {
-		s.loseNext--
-	}
 	s.mu.Unlock()
-	if lose {
-		if hj, ok := w.(http.Hijacker); ok {
-			if conn, _, err := hj.Hijack(); err == nil {
-				conn.Close()
-				return
-			}
-		}
-		panic(http.ErrAbortHandler)
+	if s.Drop(w) {
+		return
 	}
-	metatest.JSON(w, http.StatusOK, map[string]string{"id": m.ID})
+	fakeapi.JSON(w, http.StatusOK, map[string]string{"id": m.ID})
 }
 
 // list answers GET /{ig-user-id}/media: the account's posts, newest
@@ -451,7 +422,7 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 		}
 		data = append(data, d)
 	}
-	metatest.JSON(w, http.StatusOK, map[string]any{"data": data})
+	fakeapi.JSON(w, http.StatusOK, map[string]any{"data": data})
 }
 
 // limit answers GET /{ig-user-id}/content_publishing_limit.
@@ -463,6 +434,6 @@ func (s *Server) limit(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	used := s.publishedSince(r.PathValue("ig"), s.Now().Add(-24*time.Hour))
 	s.mu.Unlock()
-	metatest.JSON(w, http.StatusOK, map[string]any{"data": []any{map[string]any{"quota_usage": used,
+	fakeapi.JSON(w, http.StatusOK, map[string]any{"data": []any{map[string]any{"quota_usage": used,
 		"config": map[string]int{"quota_total": QuotaTotal, "quota_duration": 86400}}}})
 }

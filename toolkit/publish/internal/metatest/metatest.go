@@ -22,17 +22,16 @@
 package metatest
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/fakeapi"
 )
 
 // Version is the Graph API version the fake answers under; any "/vNN.N"
@@ -61,32 +60,17 @@ type Page struct {
 	IGUserID, IGUsername string
 }
 
-// Grant is what a token allows.
+// Grant is what a token allows: what every fake records (ClientID is
+// the app id), and what Meta adds: the Page of a Page token, and whether
+// the token is long-lived.
 type Grant struct {
-	UserID  string
-	PageID  string // set for a Page token
-	AppID   string
-	Scopes  []string
-	Expiry  time.Time // zero: never
-	Long    bool
-	Revoked bool
+	fakeapi.Grant
+	PageID string // set for a Page token
+	Long   bool
 }
 
 // Has reports whether the grant has every permission of perms.
-func (g *Grant) Has(perms ...string) bool {
-	for _, p := range perms {
-		found := false
-		for _, s := range g.Scopes {
-			if s == p {
-				found = true
-			}
-		}
-		if !found {
-			return false
-		}
-	}
-	return true
-}
+func (g *Grant) Has(perms ...string) bool { return len(g.Missing(perms...)) == 0 }
 
 type code struct {
 	grant    Grant
@@ -109,7 +93,7 @@ type Limit struct {
 
 // Server is the fake. Create it with New; set its fields before use.
 type Server struct {
-	*httptest.Server
+	*fakeapi.Server
 	// Mux takes the network's routes ("POST /{ver}/{id}/feed").
 	Mux *http.ServeMux
 	// Now is the fake's clock (default time.Now).
@@ -123,27 +107,21 @@ type Server struct {
 	signedIn string
 	denyNext bool
 	codes    map[string]*code
-	tokens   map[string]*Grant
+	tokens   fakeapi.Tokens[*Grant]
 	limits   map[string]*Limit
-	calls    []string
 }
 
 // New starts a fake Graph API on a loopback port.
 func New() *Server {
 	s := &Server{Now: time.Now, seq: 100000000000000, apps: map[string]string{}, users: map[string]*User{},
-		pages: map[string]*Page{}, codes: map[string]*code{}, tokens: map[string]*Grant{}, limits: map[string]*Limit{}}
+		pages: map[string]*Page{}, codes: map[string]*code{}, tokens: fakeapi.Tokens[*Grant]{Prefix: "EAA", Bytes: 20}, limits: map[string]*Limit{}}
 	s.Mux = http.NewServeMux()
 	s.Mux.HandleFunc("GET /{ver}/dialog/oauth", s.dialog)
 	s.Mux.HandleFunc("GET /{ver}/oauth/access_token", s.accessToken)
 	s.Mux.HandleFunc("GET /{ver}/me", s.me)
 	s.Mux.HandleFunc("GET /{ver}/me/accounts", s.accounts)
 	s.Mux.HandleFunc("GET /{ver}/debug_token", s.debugToken)
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.mu.Lock()
-		s.calls = append(s.calls, r.Method+" "+r.URL.Path)
-		s.mu.Unlock()
-		s.Mux.ServeHTTP(w, r)
-	}))
+	s.Server = fakeapi.Start(s.Mux)
 	return s
 }
 
@@ -226,7 +204,7 @@ func (s *Server) DenyNext() {
 func (s *Server) IssueUser(userID, appID string, scopes []string, long bool) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.issue(Grant{UserID: userID, AppID: appID, Scopes: scopes, Long: long})
+	return s.issue(Grant{Grant: fakeapi.Grant{UserID: userID, ClientID: appID, Scopes: scopes}, Long: long})
 }
 
 // IssuePage gives a Page token derived from the user token userTok, as
@@ -234,8 +212,8 @@ func (s *Server) IssueUser(userID, appID string, scopes []string, long bool) str
 func (s *Server) IssuePage(pageID, userTok string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ug := s.tokens[userTok]
-	return s.issue(Grant{UserID: ug.UserID, PageID: pageID, AppID: ug.AppID, Scopes: ug.Scopes, Long: ug.Long})
+	ug := s.tokens.Get(userTok)
+	return s.issue(Grant{Grant: fakeapi.Grant{UserID: ug.UserID, ClientID: ug.ClientID, Scopes: ug.Scopes}, PageID: pageID, Long: ug.Long})
 }
 
 func (s *Server) issue(g Grant) string {
@@ -247,18 +225,14 @@ func (s *Server) issue(g Grant) string {
 	default:
 		g.Expiry = s.now().Add(ShortTTL)
 	}
-	tok := "EAA" + randHex(20)
-	s.tokens[tok] = &g
-	return tok
+	return s.tokens.Issue(&g)
 }
 
 // Expire makes a token expired now.
 func (s *Server) Expire(tok string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if g := s.tokens[tok]; g != nil {
-		g.Expiry = s.now().Add(-time.Second)
-	}
+	s.tokens.Expire(tok, s.now())
 }
 
 // Revoke withdraws every token of userID, as removing the app in the
@@ -266,11 +240,7 @@ func (s *Server) Expire(tok string) {
 func (s *Server) Revoke(userID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, g := range s.tokens {
-		if g.UserID == userID {
-			g.Revoked = true
-		}
-	}
+	s.tokens.Revoke(userID)
 }
 
 // SetLimit limits endpoint ("POST /{id}/feed") to l.PerHour calls per hour.
@@ -280,18 +250,11 @@ func (s *Server) SetLimit(endpoint string, l Limit) {
 	s.limits[endpoint] = &l
 }
 
-// Calls returns "METHOD /path" of every request so far.
-func (s *Server) Calls() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.calls...)
-}
-
 // Error writes Meta's error body.
 func Error(w http.ResponseWriter, status, code, subcode int, typ, message string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	e := map[string]any{"message": message, "type": typ, "code": code, "fbtrace_id": "A" + randHex(8)}
+	e := map[string]any{"message": message, "type": typ, "code": code, "fbtrace_id": "A" + fakeapi.RandHex(8)}
 	if subcode != 0 {
 		e["error_subcode"] = subcode
 	}
@@ -303,17 +266,26 @@ func Invalid(w http.ResponseWriter, subcode int, message string) {
 	Error(w, http.StatusBadRequest, 100, subcode, "OAuthException", message)
 }
 
-// JSON writes v with status.
-func JSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
+// RefuseToken writes Graph API's refusal of a request whose token is
+// missing or unknown, which Facebook, Instagram and Threads answer alike,
+// and reports whether it wrote one. A revoked or expired token each
+// network refuses in its own words.
+func RefuseToken(w http.ResponseWriter, bad fakeapi.Problem) bool {
+	switch bad {
+	case fakeapi.NoToken:
+		Error(w, http.StatusBadRequest, 2500, 0, "OAuthException", "An active access token must be used to query information about the current user.")
+		return true
+	case fakeapi.Unknown:
+		Error(w, http.StatusBadRequest, 190, 0, "OAuthException", "Invalid OAuth access token - Cannot parse access token")
+		return true
+	}
+	return false
 }
 
 // tokenOf reads the access token as Graph API takes it: the
 // Authorization header or the access_token parameter.
 func tokenOf(r *http.Request) string {
-	if t, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+	if t, ok := fakeapi.Bearer(r); ok {
 		return t
 	}
 	if t, ok := strings.CutPrefix(r.Header.Get("Authorization"), "OAuth "); ok {
@@ -335,27 +307,22 @@ func tokenOf(r *http.Request) string {
 func (s *Server) Auth(w http.ResponseWriter, r *http.Request, endpoint string, perms ...string) *Grant {
 	tok := tokenOf(r)
 	s.mu.Lock()
-	g := s.tokens[tok]
 	now := s.now()
-	switch {
-	case tok == "":
+	g, bad := s.tokens.Check(tok, now)
+	var gg Grant
+	if g != nil {
+		gg = *g
+	}
+	if bad != fakeapi.Valid {
 		s.mu.Unlock()
-		Error(w, http.StatusBadRequest, 2500, 0, "OAuthException", "An active access token must be used to query information about the current user.")
-		return nil
-	case g == nil:
-		s.mu.Unlock()
-		Error(w, http.StatusBadRequest, 190, 0, "OAuthException", "Invalid OAuth access token - Cannot parse access token")
-		return nil
-	case g.Revoked:
-		app := g.AppID
-		s.mu.Unlock()
-		Error(w, http.StatusBadRequest, 190, 458, "OAuthException", "Error validating access token: The user has not authorized application "+app+".")
-		return nil
-	case !g.Expiry.IsZero() && !now.Before(g.Expiry):
-		exp := g.Expiry
-		s.mu.Unlock()
-		Error(w, http.StatusBadRequest, 190, 463, "OAuthException", fmt.Sprintf("Error validating access token: Session has expired on %s. The current time is %s.",
-			exp.UTC().Format("Monday, 02-Jan-06 15:04:05 MST"), now.UTC().Format("Monday, 02-Jan-06 15:04:05 MST")))
+		switch {
+		case RefuseToken(w, bad):
+		case bad == fakeapi.Revoked:
+			Error(w, http.StatusBadRequest, 190, 458, "OAuthException", "Error validating access token: The user has not authorized application "+gg.ClientID+".")
+		case bad == fakeapi.Expired:
+			Error(w, http.StatusBadRequest, 190, 463, "OAuthException", fmt.Sprintf("Error validating access token: Session has expired on %s. The current time is %s.",
+				gg.Expiry.UTC().Format("Monday, 02-Jan-06 15:04:05 MST"), now.UTC().Format("Monday, 02-Jan-06 15:04:05 MST")))
+		}
 		return nil
 	}
 	if l := s.limits[endpoint]; l != nil {
@@ -384,7 +351,6 @@ func (s *Server) Auth(w http.ResponseWriter, r *http.Request, endpoint string, p
 			return nil
 		}
 	}
-	gg := *g
 	s.mu.Unlock()
 	return &gg
 }
@@ -400,15 +366,14 @@ func (s *Server) dialog(w http.ResponseWriter, r *http.Request) {
 	user, deny := s.signedIn, s.denyNext
 	s.denyNext = false
 	s.mu.Unlock()
-	redirect, err := url.Parse(q.Get("redirect_uri"))
-	if !known || err != nil || redirect.Scheme != "http" || (redirect.Hostname() != "localhost" && redirect.Hostname() != "127.0.0.1") {
+	redirect, ok := fakeapi.Loopback(q.Get("redirect_uri"))
+	if !known || !ok || redirect.Scheme != "http" {
 		http.Error(w, "URL blocked: This redirect failed because the redirect URI is not whitelisted in the app's Client OAuth Settings.", http.StatusBadRequest)
 		return
 	}
 	back := func(v url.Values) {
 		v.Set("state", q.Get("state"))
-		redirect.RawQuery = v.Encode()
-		http.Redirect(w, r, redirect.String(), http.StatusFound)
+		fakeapi.Redirect(w, r, redirect, v)
 	}
 	if deny || user == "" {
 		back(url.Values{"error": {"access_denied"}, "error_code": {"200"}, "error_description": {"Permissions error"}, "error_reason": {"user_denied"}})
@@ -426,9 +391,9 @@ func (s *Server) dialog(w http.ResponseWriter, r *http.Request) {
 		}
 		scopes = append(scopes, f)
 	}
-	c := randHex(24)
+	c := fakeapi.RandHex(24)
 	s.mu.Lock()
-	s.codes[c] = &code{grant: Grant{UserID: user, AppID: q.Get("client_id"), Scopes: append([]string{"public_profile"}, scopes...)},
+	s.codes[c] = &code{grant: Grant{Grant: fakeapi.Grant{UserID: user, ClientID: q.Get("client_id"), Scopes: append([]string{"public_profile"}, scopes...)}},
 		redirect: q.Get("redirect_uri"), expiry: s.now().Add(10 * time.Minute)}
 	s.mu.Unlock()
 	back(url.Values{"code": {c}})
@@ -450,15 +415,15 @@ func (s *Server) accessToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if q.Get("grant_type") == "fb_exchange_token" {
-		g := s.tokens[q.Get("fb_exchange_token")]
-		if g == nil || g.Revoked || g.PageID != "" || g.AppID != q.Get("client_id") || (!g.Expiry.IsZero() && !s.now().Before(g.Expiry)) {
+		g := s.tokens.Get(q.Get("fb_exchange_token"))
+		if g == nil || g.Revoked || g.PageID != "" || g.ClientID != q.Get("client_id") || (!g.Expiry.IsZero() && !s.now().Before(g.Expiry)) {
 			Error(w, http.StatusBadRequest, 190, 0, "OAuthException", "Invalid OAuth access token - Cannot parse access token")
 			return
 		}
 		ng := *g
 		ng.Long = true
 		tok := s.issue(ng)
-		JSON(w, http.StatusOK, map[string]any{"access_token": tok, "token_type": "bearer", "expires_in": int(LongTTL / time.Second)})
+		fakeapi.JSON(w, http.StatusOK, map[string]any{"access_token": tok, "token_type": "bearer", "expires_in": int(LongTTL / time.Second)})
 		return
 	}
 	c := s.codes[q.Get("code")]
@@ -472,13 +437,13 @@ func (s *Server) accessToken(w http.ResponseWriter, r *http.Request) {
 	case c.redirect != q.Get("redirect_uri"):
 		Error(w, http.StatusBadRequest, 100, 36008, "OAuthException", "Error validating verification code. Please make sure your redirect_uri is identical to the one you used in the OAuth dialog request")
 		return
-	case c.grant.AppID != q.Get("client_id"):
+	case c.grant.ClientID != q.Get("client_id"):
 		Error(w, http.StatusBadRequest, 100, 36008, "OAuthException", "Error validating verification code.")
 		return
 	}
 	c.used = true
 	tok := s.issue(c.grant)
-	JSON(w, http.StatusOK, map[string]any{"access_token": tok, "token_type": "bearer", "expires_in": int(ShortTTL / time.Second)})
+	fakeapi.JSON(w, http.StatusOK, map[string]any{"access_token": tok, "token_type": "bearer", "expires_in": int(ShortTTL / time.Second)})
 }
 
 // me answers GET /me: the person of a user token, the Page of a Page
@@ -492,11 +457,11 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	if g.PageID != "" {
 		p := s.pages[g.PageID]
-		JSON(w, http.StatusOK, map[string]string{"id": p.ID, "name": p.Name})
+		fakeapi.JSON(w, http.StatusOK, map[string]string{"id": p.ID, "name": p.Name})
 		return
 	}
 	u := s.users[g.UserID]
-	JSON(w, http.StatusOK, map[string]string{"id": u.ID, "name": u.Name})
+	fakeapi.JSON(w, http.StatusOK, map[string]string{"id": u.ID, "name": u.Name})
 }
 
 // accounts answers GET /me/accounts (pages_show_list): the Pages the
@@ -534,7 +499,7 @@ func (s *Server) accounts(w http.ResponseWriter, r *http.Request) {
 		}
 		data = append(data, d)
 	}
-	JSON(w, http.StatusOK, map[string]any{"data": data})
+	fakeapi.JSON(w, http.StatusOK, map[string]any{"data": data})
 }
 
 // debugToken answers GET /debug_token?input_token=&access_token=, the
@@ -548,12 +513,12 @@ func (s *Server) debugToken(w http.ResponseWriter, r *http.Request) {
 		Error(w, http.StatusBadRequest, 190, 0, "OAuthException", "Invalid OAuth access token signature.")
 		return
 	}
-	g := s.tokens[q.Get("input_token")]
+	g := s.tokens.Get(q.Get("input_token"))
 	if g == nil {
-		JSON(w, http.StatusOK, map[string]any{"data": map[string]any{"is_valid": false, "error": map[string]any{"code": 190, "message": "Invalid OAuth access token."}, "scopes": []string{}}})
+		fakeapi.JSON(w, http.StatusOK, map[string]any{"data": map[string]any{"is_valid": false, "error": map[string]any{"code": 190, "message": "Invalid OAuth access token."}, "scopes": []string{}}})
 		return
 	}
-	d := map[string]any{"app_id": g.AppID, "type": "USER", "application": "campaignkit test app",
+	d := map[string]any{"app_id": g.ClientID, "type": "USER", "application": "campaignkit test app",
 		"is_valid": !g.Revoked && (g.Expiry.IsZero() || s.now().Before(g.Expiry)), "scopes": g.Scopes, "user_id": g.UserID,
 		"expires_at": 0, "data_access_expires_at": s.now().Add(90 * 24 * time.Hour).Unix()}
 	if !g.Expiry.IsZero() {
@@ -562,11 +527,5 @@ func (s *Server) debugToken(w http.ResponseWriter, r *http.Request) {
 	if g.PageID != "" {
 		d["type"], d["profile_id"] = "PAGE", g.PageID
 	}
-	JSON(w, http.StatusOK, map[string]any{"data": d})
-}
-
-func randHex(n int) string {
-	b := make([]byte, n)
-	rand.Read(b)
-	return hex.EncodeToString(b)
+	fakeapi.JSON(w, http.StatusOK, map[string]any{"data": d})
 }

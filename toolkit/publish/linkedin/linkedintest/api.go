@@ -15,6 +15,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/fakeapi"
 )
 
 // reserved are the characters of the little text format that must be
@@ -126,7 +128,7 @@ func (s *Server) createPost(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.mu.Lock()
-	if s.orgByURN(p.Author) == nil || !s.canPost(g.member, p.Author) {
+	if s.orgByURN(p.Author) == nil || !s.canPost(g.UserID, p.Author) {
 		s.mu.Unlock()
 		apiError(w, http.StatusForbidden, 100, "ACCESS_DENIED", "Not enough permissions to access: partnerApiPostsExternal.CREATE for author "+p.Author)
 		return
@@ -164,18 +166,9 @@ func (s *Server) createPost(w http.ResponseWriter, r *http.Request) {
 	}
 	post.URN = "urn:li:share:" + strconv.FormatInt(s.next(), 10)
 	s.posts = append(s.posts, post)
-	lose := s.loseNext > 0
-	if lose {
-		s.loseNext--
-	}
 	s.mu.Unlock()
-	if lose {
-		if hj, ok := w.(http.Hijacker); ok {
-			if conn, _, err := hj.Hijack(); err == nil {
-				conn.Close()
-				return
-			}
-		}
+	if s.Drop(w) {
+		return
 	}
 	w.Header().Set("x-restli-id", post.URN)
 	w.WriteHeader(http.StatusCreated)
@@ -203,7 +196,7 @@ func (s *Server) findPosts(w http.ResponseWriter, r *http.Request) {
 		count = 10
 	}
 	s.mu.Lock()
-	if !s.canPost(g.member, author) {
+	if !s.canPost(g.UserID, author) {
 		s.mu.Unlock()
 		apiError(w, http.StatusForbidden, 100, "ACCESS_DENIED", "Not enough permissions to access: partnerApiPostsExternal.FINDER-author for author "+author)
 		return
@@ -237,7 +230,7 @@ func (s *Server) findPosts(w http.ResponseWriter, r *http.Request) {
 		}
 		elems = append(elems, e)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"elements": elems, "paging": map[string]any{"start": 0, "count": count, "links": []any{}}})
+	fakeapi.JSON(w, http.StatusOK, map[string]any{"elements": elems, "paging": map[string]any{"start": 0, "count": count, "links": []any{}}})
 }
 
 // initializeUpload is POST /rest/images?action=initializeUpload.
@@ -261,18 +254,18 @@ func (s *Server) initializeUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	owner := body.InitializeUploadRequest.Owner
 	s.mu.Lock()
-	if !s.canPost(g.member, owner) {
+	if !s.canPost(g.UserID, owner) {
 		s.mu.Unlock()
 		apiError(w, http.StatusForbidden, 100, "ACCESS_DENIED", "Not enough permissions to access: partnerApiImages.ACTION-initializeUpload for owner "+owner)
 		return
 	}
-	urn := "urn:li:image:D4E10AQ" + randHex(8)
-	tok := randHex(12)
+	urn := "urn:li:image:D4E10AQ" + fakeapi.RandHex(8)
+	tok := fakeapi.RandHex(12)
 	s.images[urn] = &upload{urn: urn, owner: owner}
 	s.uploads[tok] = urn
 	exp := s.Now().Add(24 * time.Hour).UnixMilli()
 	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{"value": map[string]any{
+	fakeapi.JSON(w, http.StatusOK, map[string]any{"value": map[string]any{
 		"uploadUrlExpiresAt": exp, "uploadUrl": s.URL + "/upload/" + tok, "image": urn}})
 }
 
@@ -328,7 +321,7 @@ func (s *Server) getImage(w http.ResponseWriter, r *http.Request) {
 			status = "AVAILABLE"
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"id": urn, "owner": img.owner, "status": status})
+	fakeapi.JSON(w, http.StatusOK, map[string]any{"id": urn, "owner": img.owner, "status": status})
 }
 
 // acls is GET /rest/organizationAcls?q=roleAssignee: the signed-in
@@ -345,20 +338,20 @@ func (s *Server) acls(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	var urns []string
-	for org := range s.roles[g.member] {
+	for org := range s.roles[g.UserID] {
 		urns = append(urns, org)
 	}
 	sort.Strings(urns)
 	elems := []any{}
 	for _, org := range urns {
-		role := s.roles[g.member][org]
+		role := s.roles[g.UserID][org]
 		if want := q.Get("role"); want != "" && want != role {
 			continue
 		}
-		elems = append(elems, map[string]any{"organization": org, "role": role, "state": "APPROVED", "roleAssignee": g.member})
+		elems = append(elems, map[string]any{"organization": org, "role": role, "state": "APPROVED", "roleAssignee": g.UserID})
 	}
 	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{"elements": elems, "paging": map[string]any{"start": 0, "count": 10}})
+	fakeapi.JSON(w, http.StatusOK, map[string]any{"elements": elems, "paging": map[string]any{"start": 0, "count": 10}})
 }
 
 // organization is GET /rest/organizations/{id}.
@@ -375,5 +368,5 @@ func (s *Server) organization(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusNotFound, 0, "", "Not Found")
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"id": o.ID, "localizedName": o.Name, "vanityName": strings.ToLower(strings.ReplaceAll(o.Name, " ", "-"))})
+	fakeapi.JSON(w, http.StatusOK, map[string]any{"id": o.ID, "localizedName": o.Name, "vanityName": strings.ToLower(strings.ReplaceAll(o.Name, " ", "-"))})
 }

@@ -28,17 +28,16 @@
 package linkedintest
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/fakeapi"
 )
 
 // Limits the fake enforces, from the Posts and Images references.
@@ -75,13 +74,9 @@ type Post struct {
 	CreatedAt  time.Time
 }
 
-type grant struct {
-	member   string
-	clientID string
-	scopes   []string
-	expiry   time.Time
-	revoked  bool
-}
+// grant is what a LinkedIn token allows; LinkedIn adds nothing to what
+// every fake records. UserID is the member's URN.
+type grant = fakeapi.Grant
 
 type code struct {
 	grant
@@ -102,8 +97,12 @@ type upload struct {
 }
 
 // Server is the fake. Create it with New; set its fields before use.
+// SetRateLimit counts per member per UTC day, as LinkedIn's daily limits
+// do, and LoseAnswers loses the answers to POST /rest/posts.
 type Server struct {
-	*httptest.Server
+	*fakeapi.Server
+	fakeapi.Lossy
+	fakeapi.Limits
 
 	// Now is the fake's clock (default time.Now).
 	Now func() time.Time
@@ -116,24 +115,19 @@ type Server struct {
 	// before AVAILABLE (default 1).
 	ProcessingPolls int
 
-	mu        sync.Mutex
-	seq       int64
-	members   map[string]*Member
-	signedIn  string
-	orgs      map[int64]*Organization
-	roles     map[string]map[string]string // member -> org URN -> role
-	clients   map[string]*client
-	codes     map[string]*code
-	access    map[string]*grant
-	refresh   map[string]*grant
-	images    map[string]*upload
-	uploads   map[string]string // upload token -> image URN
-	posts     []*Post
-	limits    map[string]int // endpoint -> calls per member per UTC day
-	used      map[string]int // endpoint + member + day -> calls
-	loseNext  int
-	calls     []string
-	lastHeads http.Header
+	mu       sync.Mutex
+	seq      int64
+	members  map[string]*Member
+	signedIn string
+	orgs     map[int64]*Organization
+	roles    map[string]map[string]string // member -> org URN -> role
+	clients  map[string]*client
+	codes    map[string]*code
+	access   fakeapi.Tokens[*grant]
+	refresh  fakeapi.Tokens[*grant]
+	images   map[string]*upload
+	uploads  map[string]string // upload token -> image URN
+	posts    []*Post
 }
 
 // New starts a fake LinkedIn on a loopback port. Close it when done.
@@ -142,8 +136,10 @@ func New() *Server {
 		Now: time.Now, TokenTTL: 60 * 24 * time.Hour, OldestVersion: "202506", ProcessingPolls: 1,
 		seq:     7400000000000000000,
 		members: map[string]*Member{}, orgs: map[int64]*Organization{}, roles: map[string]map[string]string{},
-		clients: map[string]*client{}, codes: map[string]*code{}, access: map[string]*grant{}, refresh: map[string]*grant{},
-		images: map[string]*upload{}, uploads: map[string]string{}, limits: map[string]int{}, used: map[string]int{},
+		clients: map[string]*client{}, codes: map[string]*code{},
+		access: fakeapi.Tokens[*grant]{Prefix: "AQV", Bytes: 16}, refresh: fakeapi.Tokens[*grant]{Prefix: "AQX", Bytes: 16},
+		images: map[string]*upload{}, uploads: map[string]string{},
+		Limits: fakeapi.Limits{Window: 24 * time.Hour, Aligned: true},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /oauth/v2/authorization", s.authorize)
@@ -155,13 +151,7 @@ func New() *Server {
 	mux.HandleFunc("PUT /upload/{token}", s.upload)
 	mux.HandleFunc("GET /rest/organizationAcls", s.acls)
 	mux.HandleFunc("GET /rest/organizations/{id}", s.organization)
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.mu.Lock()
-		s.calls = append(s.calls, r.Method+" "+r.URL.Path)
-		s.lastHeads = r.Header.Clone()
-		s.mu.Unlock()
-		mux.ServeHTTP(w, r)
-	}))
+	s.Server = fakeapi.Start(mux)
 	return s
 }
 
@@ -179,7 +169,7 @@ func (s *Server) next() int64 {
 func (s *Server) AddMember(name string) Member {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m := &Member{URN: "urn:li:person:" + randHex(5), Name: name}
+	m := &Member{URN: "urn:li:person:" + fakeapi.RandHex(5), Name: name}
 	s.members[m.URN] = m
 	s.signedIn = m.URN
 	return *m
@@ -211,20 +201,17 @@ func (s *Server) AddClient(id, secret string, refresh bool) {
 func (s *Server) Issue(member, clientID string, scopes []string) (access, refresh string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.issue(grant{member: member, clientID: clientID, scopes: scopes})
+	return s.issue(grant{UserID: member, ClientID: clientID, Scopes: scopes})
 }
 
-func (s *Server) issue(g grant) (string, string) {
-	access := "AQV" + randHex(16)
+func (s *Server) issue(g grant) (access, refresh string) {
 	ag := g
-	ag.expiry = s.Now().Add(s.TokenTTL)
-	s.access[access] = &ag
-	refresh := ""
-	if c := s.clients[g.clientID]; c != nil && c.refresh {
-		refresh = "AQX" + randHex(16)
+	ag.Expiry = s.Now().Add(s.TokenTTL)
+	access = s.access.Issue(&ag)
+	if c := s.clients[g.ClientID]; c != nil && c.refresh {
 		rg := g
-		rg.expiry = s.Now().Add(365 * 24 * time.Hour)
-		s.refresh[refresh] = &rg
+		rg.Expiry = s.Now().Add(365 * 24 * time.Hour)
+		refresh = s.refresh.Issue(&rg)
 	}
 	return access, refresh
 }
@@ -233,9 +220,7 @@ func (s *Server) issue(g grant) (string, string) {
 func (s *Server) Expire(access string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if g := s.access[access]; g != nil {
-		g.expiry = s.Now().Add(-time.Second)
-	}
+	s.access.Expire(access, s.Now())
 }
 
 // Revoke withdraws member's tokens, as removing the app in the member's
@@ -243,57 +228,15 @@ func (s *Server) Expire(access string) {
 func (s *Server) Revoke(member string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, g := range s.access {
-		if g.member == member {
-			g.revoked = true
-		}
-	}
-	for k, g := range s.refresh {
-		if g.member == member {
-			delete(s.refresh, k)
-		}
-	}
-}
-
-// SetRateLimit allows limit calls to endpoint ("POST /rest/posts") per
-// member per UTC day.
-func (s *Server) SetRateLimit(endpoint string, limit int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.limits[endpoint] = limit
-}
-
-// LoseAnswers makes the fake store the next n posts and drop the
-// connection instead of answering.
-func (s *Server) LoseAnswers(n int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.loseNext = n
+	s.access.Revoke(member)
+	s.refresh.Forget(member)
 }
 
 // Posts returns the accepted posts, oldest first.
 func (s *Server) Posts() []Post {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Post, len(s.posts))
-	for i, p := range s.posts {
-		out[i] = *p
-	}
-	return out
-}
-
-// Calls returns "METHOD /path" of every request so far.
-func (s *Server) Calls() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.calls...)
-}
-
-// LastHeaders returns the headers of the last request.
-func (s *Server) LastHeaders() http.Header {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.lastHeads.Clone()
+	return fakeapi.Copies(s.posts)
 }
 
 // apiError writes LinkedIn's error body.
@@ -308,12 +251,6 @@ func apiError(w http.ResponseWriter, status, serviceCode int, code, msg string) 
 		body["code"] = code
 	}
 	json.NewEncoder(w).Encode(body)
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
 }
 
 var versionRe = regexp.MustCompile(`^\d{6}(\.\d{2})?$`)
@@ -339,59 +276,35 @@ func (s *Server) auth(w http.ResponseWriter, r *http.Request, endpoint, resource
 		apiError(w, http.StatusBadRequest, 0, "", "Rest.li protocol version 2.0.0 is required: send X-Restli-Protocol-Version: 2.0.0")
 		return nil
 	}
-	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	tok, _ := fakeapi.Bearer(r)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g := s.access[tok]
-	switch {
-	case !ok || tok == "":
+	g, bad := s.access.Check(tok, s.Now())
+	switch bad {
+	case fakeapi.NoToken:
 		apiError(w, http.StatusUnauthorized, 401, "", "Empty oauth2_access_token")
 		return nil
-	case g == nil:
+	case fakeapi.Unknown:
 		apiError(w, http.StatusUnauthorized, 65600, "INVALID_ACCESS_TOKEN", "Invalid access token")
 		return nil
-	case g.revoked:
+	case fakeapi.Revoked:
 		apiError(w, http.StatusUnauthorized, 65601, "REVOKED_ACCESS_TOKEN", "The token used in the request has been revoked by the user")
 		return nil
-	case !s.Now().Before(g.expiry):
+	case fakeapi.Expired:
 		apiError(w, http.StatusUnauthorized, 65602, "EXPIRED_ACCESS_TOKEN", "The token used in the request has expired")
 		return nil
 	}
-	allowed := len(scopes) == 0
-	for _, sc := range scopes {
-		if has(g.scopes, sc) {
-			allowed = true
-		}
-	}
-	if !allowed {
+	// any one of scopes suffices
+	if len(scopes) > 0 && len(g.Missing(scopes...)) == len(scopes) {
 		apiError(w, http.StatusForbidden, 100, "ACCESS_DENIED", "Not enough permissions to access: "+resource+"."+v)
 		return nil
 	}
-	if limit, ok := s.limits[endpoint]; ok {
-		key := endpoint + " " + g.member + " " + s.Now().UTC().Format(time.DateOnly)
-		if s.used[key] >= limit {
-			apiError(w, http.StatusTooManyRequests, 0, "", "Resource level throttle MEMBER DAY limit for calls to this resource is reached.")
-			return nil
-		}
-		s.used[key]++
+	if _, _, over := s.Take(endpoint, g.UserID, s.Now()); over {
+		apiError(w, http.StatusTooManyRequests, 0, "", "Resource level throttle MEMBER DAY limit for calls to this resource is reached.")
+		return nil
 	}
 	gg := *g
 	return &gg
-}
-
-func has(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
-
-func randHex(n int) string {
-	b := make([]byte, n)
-	rand.Read(b)
-	return hex.EncodeToString(b)
 }
 
 // canPost reports whether member's role on org allows posting as it:

@@ -3,8 +3,11 @@ package linkedintest
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/fakeapi"
 )
 
 // knownScopes are LinkedIn permissions the fake knows.
@@ -20,18 +23,13 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	_, known := s.clients[q.Get("client_id")]
 	member := s.signedIn
 	s.mu.Unlock()
-	redirect, err := url.Parse(q.Get("redirect_uri"))
-	if !known || err != nil || redirect.Scheme != "http" || (redirect.Hostname() != "127.0.0.1" && redirect.Hostname() != "localhost") {
+	redirect, ok := fakeapi.Loopback(q.Get("redirect_uri"))
+	if !known || !ok || redirect.Scheme != "http" {
 		http.Error(w, "The redirect_uri does not match the registered value", http.StatusBadRequest)
 		return
 	}
 	fail := func(code, desc string) {
-		v := redirect.Query()
-		v.Set("error", code)
-		v.Set("error_description", desc)
-		v.Set("state", q.Get("state"))
-		redirect.RawQuery = v.Encode()
-		http.Redirect(w, r, redirect.String(), http.StatusFound)
+		fakeapi.Redirect(w, r, redirect, url.Values{"error": {code}, "error_description": {desc}, "state": {q.Get("state")}})
 	}
 	scopes := strings.Fields(q.Get("scope"))
 	switch {
@@ -46,27 +44,21 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, sc := range scopes {
-		if !has(knownScopes, sc) {
+		if !slices.Contains(knownScopes, sc) {
 			fail("unauthorized_scope_error", "Scope \""+sc+"\" is not authorized for your application")
 			return
 		}
 	}
-	c := randHex(16)
+	c := fakeapi.RandHex(16)
 	s.mu.Lock()
-	s.codes[c] = &code{grant: grant{member: member, clientID: q.Get("client_id"), scopes: scopes, expiry: s.Now().Add(30 * time.Minute)},
+	s.codes[c] = &code{grant: grant{UserID: member, ClientID: q.Get("client_id"), Scopes: scopes, Expiry: s.Now().Add(30 * time.Minute)},
 		redirect: q.Get("redirect_uri")}
 	s.mu.Unlock()
-	v := redirect.Query()
-	v.Set("code", c)
+	back := url.Values{"code": {c}}
 	if st := q.Get("state"); st != "" {
-		v.Set("state", st)
+		back.Set("state", st)
 	}
-	redirect.RawQuery = v.Encode()
-	http.Redirect(w, r, redirect.String(), http.StatusFound)
-}
-
-func oauthError(w http.ResponseWriter, status int, code, desc string) {
-	writeJSON(w, status, map[string]string{"error": code, "error_description": desc})
+	fakeapi.Redirect(w, r, redirect, back)
 }
 
 // token is POST /oauth/v2/accessToken: a code or a refresh token, with
@@ -74,7 +66,7 @@ func oauthError(w http.ResponseWriter, status int, code, desc string) {
 // and keep their first expiry.
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		oauthError(w, http.StatusBadRequest, "invalid_request", "malformed form")
+		fakeapi.OAuthError(w, http.StatusBadRequest, "invalid_request", "malformed form")
 		return
 	}
 	f := r.PostForm
@@ -82,7 +74,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	c := s.clients[f.Get("client_id")]
 	if c == nil || f.Get("client_secret") != c.secret {
-		oauthError(w, http.StatusUnauthorized, "invalid_client", "Client authentication failed")
+		fakeapi.OAuthError(w, http.StatusUnauthorized, "invalid_client", "Client authentication failed")
 		return
 	}
 	var g grant
@@ -91,38 +83,37 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	case "authorization_code":
 		cd := s.codes[f.Get("code")]
 		switch {
-		case cd == nil || cd.used || !s.Now().Before(cd.expiry) || cd.clientID != f.Get("client_id"):
-			oauthError(w, http.StatusBadRequest, "invalid_request", "Unable to retrieve access token: appid/redirect uri/code verifier does not match authorization code. Or authorization code expired. Or external member binding exists")
+		case cd == nil || cd.used || !s.Now().Before(cd.Expiry) || cd.ClientID != f.Get("client_id"):
+			fakeapi.OAuthError(w, http.StatusBadRequest, "invalid_request", "Unable to retrieve access token: appid/redirect uri/code verifier does not match authorization code. Or authorization code expired. Or external member binding exists")
 			return
 		case f.Get("redirect_uri") != cd.redirect:
-			oauthError(w, http.StatusBadRequest, "invalid_redirect_uri", "Unable to retrieve access token: appid/redirect uri/code verifier does not match authorization code")
+			fakeapi.OAuthError(w, http.StatusBadRequest, "invalid_redirect_uri", "Unable to retrieve access token: appid/redirect uri/code verifier does not match authorization code")
 			return
 		}
 		cd.used = true
 		g = cd.grant
 		var access string
-		access, refresh = s.issue(grant{member: g.member, clientID: g.clientID, scopes: g.scopes})
-		s.answer(w, access, refresh, g.scopes)
+		access, refresh = s.issue(grant{UserID: g.UserID, ClientID: g.ClientID, Scopes: g.Scopes})
+		s.answer(w, access, refresh, g.Scopes)
 	case "refresh_token":
 		rt := f.Get("refresh_token")
-		old := s.refresh[rt]
-		if old == nil || old.clientID != f.Get("client_id") || !s.Now().Before(old.expiry) {
-			oauthError(w, http.StatusBadRequest, "invalid_request", "The provided authorization grant or refresh token is invalid, expired or revoked.")
+		old := s.refresh.Get(rt)
+		if old == nil || old.ClientID != f.Get("client_id") || !s.Now().Before(old.Expiry) {
+			fakeapi.OAuthError(w, http.StatusBadRequest, "invalid_request", "The provided authorization grant or refresh token is invalid, expired or revoked.")
 			return
 		}
-		access := "AQV" + randHex(16)
-		s.access[access] = &grant{member: old.member, clientID: old.clientID, scopes: old.scopes, expiry: s.Now().Add(s.TokenTTL)}
-		s.answer(w, access, rt, old.scopes)
+		access := s.access.Issue(&grant{UserID: old.UserID, ClientID: old.ClientID, Scopes: old.Scopes, Expiry: s.Now().Add(s.TokenTTL)})
+		s.answer(w, access, rt, old.Scopes)
 	default:
-		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "grant_type must be authorization_code or refresh_token")
+		fakeapi.OAuthError(w, http.StatusBadRequest, "unsupported_grant_type", "grant_type must be authorization_code or refresh_token")
 	}
 }
 
 func (s *Server) answer(w http.ResponseWriter, access, refresh string, scopes []string) {
 	body := map[string]any{"access_token": access, "expires_in": int(s.TokenTTL / time.Second), "scope": strings.Join(scopes, ",")}
-	if g := s.refresh[refresh]; g != nil {
+	if g := s.refresh.Get(refresh); g != nil {
 		body["refresh_token"] = refresh
-		body["refresh_token_expires_in"] = int(g.expiry.Sub(s.Now()) / time.Second)
+		body["refresh_token_expires_in"] = int(g.Expiry.Sub(s.Now()) / time.Second)
 	}
-	writeJSON(w, http.StatusOK, body)
+	fakeapi.JSON(w, http.StatusOK, body)
 }

@@ -1,7 +1,6 @@
 package threadstest
 
 import (
-	"io"
 	"net/http"
 	"sort"
 	"strconv"
@@ -9,6 +8,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/fakeapi"
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/metatest"
 	"github.com/campaignkit/campaignkit/toolkit/publish/threads"
 )
 
@@ -18,9 +19,9 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	u := s.users[g.userID]
+	u := s.users[g.UserID]
 	s.mu.Unlock()
-	writeJSON(w, map[string]any{"id": u.ID, "username": u.Username, "name": u.Username})
+	fakeapi.JSON(w, http.StatusOK, map[string]any{"id": u.ID, "username": u.Username, "name": u.Username})
 }
 
 // param reads a parameter from the query or the form, as Graph does.
@@ -33,8 +34,8 @@ func param(r *http.Request, name string) string {
 
 func (s *Server) ownUser(w http.ResponseWriter, r *http.Request, g *grant) bool {
 	uid := r.PathValue("uid")
-	if uid != g.userID && uid != "me" {
-		graphError(w, http.StatusBadRequest, 100, 33, "GraphMethodException", "Unsupported request - method type: "+strings.ToLower(r.Method))
+	if uid != g.UserID && uid != "me" {
+		metatest.Error(w, http.StatusBadRequest, 100, 33, "GraphMethodException", "Unsupported request - method type: "+strings.ToLower(r.Method))
 		return false
 	}
 	return true
@@ -49,26 +50,26 @@ func (s *Server) createContainer(w http.ResponseWriter, r *http.Request) {
 	mt, text, imageURL, alt := param(r, "media_type"), param(r, "text"), param(r, "image_url"), param(r, "alt_text")
 	switch {
 	case mt != "TEXT" && mt != "IMAGE" && mt != "VIDEO" && mt != "CAROUSEL":
-		graphError(w, http.StatusBadRequest, 100, 0, "OAuthException", "(#100) The parameter media_type is required: TEXT, IMAGE, VIDEO or CAROUSEL")
+		metatest.Error(w, http.StatusBadRequest, 100, 0, "OAuthException", "(#100) The parameter media_type is required: TEXT, IMAGE, VIDEO or CAROUSEL")
 		return
 	case mt == "TEXT" && text == "":
-		graphError(w, http.StatusBadRequest, 100, 0, "OAuthException", "(#100) The parameter text is required for media_type=TEXT")
+		metatest.Error(w, http.StatusBadRequest, 100, 0, "OAuthException", "(#100) The parameter text is required for media_type=TEXT")
 		return
 	case mt == "IMAGE" && imageURL == "":
-		graphError(w, http.StatusBadRequest, 100, 0, "OAuthException", "(#100) The parameter image_url is required for media_type=IMAGE")
+		metatest.Error(w, http.StatusBadRequest, 100, 0, "OAuthException", "(#100) The parameter image_url is required for media_type=IMAGE")
 		return
 	case threads.Count(text) > MaxText:
-		graphError(w, http.StatusBadRequest, 100, 0, "OAuthException", "(#100) Param text must be at most "+strconv.Itoa(MaxText)+" characters long (emoji count as their UTF-8 bytes): it has "+strconv.Itoa(threads.Count(text)))
+		metatest.Error(w, http.StatusBadRequest, 100, 0, "OAuthException", "(#100) Param text must be at most "+strconv.Itoa(MaxText)+" characters long (emoji count as their UTF-8 bytes): it has "+strconv.Itoa(threads.Count(text)))
 		return
 	case utf8.RuneCountInString(alt) > MaxAlt:
-		graphError(w, http.StatusBadRequest, 100, 0, "OAuthException", "(#100) Param alt_text must be at most "+strconv.Itoa(MaxAlt)+" characters long")
+		metatest.Error(w, http.StatusBadRequest, 100, 0, "OAuthException", "(#100) Param alt_text must be at most "+strconv.Itoa(MaxAlt)+" characters long")
 		return
 	}
 	s.mu.Lock()
-	c := &container{id: s.next(), userID: g.userID, mediaType: mt, text: text, imageURL: imageURL, altText: alt, status: "IN_PROGRESS", created: s.Now()}
+	c := &container{id: s.next(), userID: g.UserID, mediaType: mt, text: text, imageURL: imageURL, altText: alt, status: "IN_PROGRESS", created: s.Now()}
 	s.containers[c.id] = c
 	s.mu.Unlock()
-	writeJSON(w, map[string]any{"id": c.id})
+	fakeapi.JSON(w, http.StatusOK, map[string]any{"id": c.id})
 }
 
 // fetch gets the image of an IMAGE container, as Threads does from its
@@ -77,16 +78,7 @@ func (s *Server) fetch(u string) ([]byte, error) {
 	if s.Fetch != nil {
 		return s.Fetch(u)
 	}
-	cl := &http.Client{Timeout: 10 * time.Second}
-	resp, err := cl.Get(u)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, io.ErrUnexpectedEOF
-	}
-	return io.ReadAll(io.LimitReader(resp.Body, 9<<20))
+	return fakeapi.Fetch(&http.Client{Timeout: 10 * time.Second}, u, 9<<20)
 }
 
 // object is GET /{id}: a container's status, or a thread's fields.
@@ -106,7 +98,7 @@ func (s *Server) object(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	switch {
-	case c != nil && c.userID == g.userID:
+	case c != nil && c.userID == g.UserID:
 		s.advance(c)
 		s.mu.Lock()
 		out := map[string]any{"id": c.id, "status": c.status}
@@ -114,15 +106,15 @@ func (s *Server) object(w http.ResponseWriter, r *http.Request) {
 			out["error_message"] = c.errorMessage
 		}
 		s.mu.Unlock()
-		writeJSON(w, out)
-	case th != nil && th.UserID == g.userID:
+		fakeapi.JSON(w, http.StatusOK, out)
+	case th != nil && th.UserID == g.UserID:
 		s.mu.Lock()
 		u := s.users[th.UserID]
 		s.mu.Unlock()
-		writeJSON(w, map[string]any{"id": th.ID, "media_type": th.MediaType, "text": th.Text,
+		fakeapi.JSON(w, http.StatusOK, map[string]any{"id": th.ID, "media_type": th.MediaType, "text": th.Text,
 			"permalink": "https://www.threads.net/@" + u.Username + "/post/" + th.ID, "timestamp": th.Timestamp.UTC().Format("2006-01-02T15:04:05-0700")})
 	default:
-		graphError(w, http.StatusBadRequest, 100, 33, "GraphMethodException", "Unsupported get request. Object with ID '"+id+"' does not exist, cannot be loaded due to missing permissions, or does not support this operation.")
+		metatest.Error(w, http.StatusBadRequest, 100, 33, "GraphMethodException", "Unsupported get request. Object with ID '"+id+"' does not exist, cannot be loaded due to missing permissions, or does not support this operation.")
 	}
 }
 
@@ -174,50 +166,41 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) {
 	c := s.containers[param(r, "creation_id")]
 	n := 0
 	for _, t := range s.threads {
-		if t.UserID == g.userID && s.Now().Sub(t.Timestamp) < 24*time.Hour {
+		if t.UserID == g.UserID && s.Now().Sub(t.Timestamp) < 24*time.Hour {
 			n++
 		}
 	}
 	switch {
-	case c == nil || c.userID != g.userID:
+	case c == nil || c.userID != g.UserID:
 		s.mu.Unlock()
-		graphError(w, http.StatusBadRequest, 24, 4279009, "OAuthException", "The requested resource does not exist: creation_id "+param(r, "creation_id"))
+		metatest.Error(w, http.StatusBadRequest, 24, 4279009, "OAuthException", "The requested resource does not exist: creation_id "+param(r, "creation_id"))
 		return
 	case c.status == "PUBLISHED":
 		s.mu.Unlock()
-		graphError(w, http.StatusBadRequest, 10, 4279013, "OAuthException", "The media container has already been published")
+		metatest.Error(w, http.StatusBadRequest, 10, 4279013, "OAuthException", "The media container has already been published")
 		return
 	case c.status != "FINISHED":
 		st := c.status
 		s.mu.Unlock()
-		graphError(w, http.StatusBadRequest, 9007, 2207027, "OAuthException", "Media ID is not available: the container is "+st+", not FINISHED; wait for it to finish processing")
+		metatest.Error(w, http.StatusBadRequest, 9007, 2207027, "OAuthException", "Media ID is not available: the container is "+st+", not FINISHED; wait for it to finish processing")
 		return
 	case n >= Quota:
 		s.mu.Unlock()
-		graphError(w, http.StatusBadRequest, 9, 2207042, "OAuthException", "You reached the maximum number of posts that may be published through the API in 24 hours ("+strconv.Itoa(Quota)+")")
+		metatest.Error(w, http.StatusBadRequest, 9, 2207042, "OAuthException", "You reached the maximum number of posts that may be published through the API in 24 hours ("+strconv.Itoa(Quota)+")")
 		return
 	}
 	mt := "TEXT_POST"
 	if c.mediaType == "IMAGE" {
 		mt = "IMAGE"
 	}
-	t := &Thread{ID: s.next(), UserID: g.userID, MediaType: mt, Text: c.text, ImageURL: c.imageURL, Image: c.image, AltText: c.altText, Container: c.id, Timestamp: s.Now()}
+	t := &Thread{ID: s.next(), UserID: g.UserID, MediaType: mt, Text: c.text, ImageURL: c.imageURL, Image: c.image, AltText: c.altText, Container: c.id, Timestamp: s.Now()}
 	s.threads = append(s.threads, t)
 	c.status, c.published = "PUBLISHED", t.ID
-	lose := s.loseNext > 0
-	if lose {
-		s.loseNext--
-	}
 	s.mu.Unlock()
-	if lose {
-		if hj, ok := w.(http.Hijacker); ok {
-			if conn, _, err := hj.Hijack(); err == nil {
-				conn.Close()
-				return
-			}
-		}
+	if s.Drop(w) {
+		return
 	}
-	writeJSON(w, map[string]any{"id": t.ID})
+	fakeapi.JSON(w, http.StatusOK, map[string]any{"id": t.ID})
 }
 
 // listThreads is GET /{threads-user-id}/threads: the user's posts, newest
@@ -233,10 +216,10 @@ func (s *Server) listThreads(w http.ResponseWriter, r *http.Request) {
 		limit = 25
 	}
 	s.mu.Lock()
-	u := s.users[g.userID]
+	u := s.users[g.UserID]
 	var mine []*Thread
 	for _, t := range s.threads {
-		if t.UserID == g.userID && (since == 0 || t.Timestamp.Unix() >= since) {
+		if t.UserID == g.UserID && (since == 0 || t.Timestamp.Unix() >= since) {
 			mine = append(mine, t)
 		}
 	}
@@ -250,7 +233,7 @@ func (s *Server) listThreads(w http.ResponseWriter, r *http.Request) {
 		data = append(data, map[string]any{"id": t.ID, "media_type": t.MediaType, "text": t.Text,
 			"permalink": "https://www.threads.net/@" + u.Username + "/post/" + t.ID, "timestamp": t.Timestamp.UTC().Format("2006-01-02T15:04:05-0700")})
 	}
-	writeJSON(w, map[string]any{"data": data, "paging": map[string]any{}})
+	fakeapi.JSON(w, http.StatusOK, map[string]any{"data": data, "paging": map[string]any{}})
 }
 
 // publishingLimit is GET /{threads-user-id}/threads_publishing_limit.
@@ -262,10 +245,10 @@ func (s *Server) publishingLimit(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	n := 0
 	for _, t := range s.threads {
-		if t.UserID == g.userID && s.Now().Sub(t.Timestamp) < 24*time.Hour {
+		if t.UserID == g.UserID && s.Now().Sub(t.Timestamp) < 24*time.Hour {
 			n++
 		}
 	}
 	s.mu.Unlock()
-	writeJSON(w, map[string]any{"data": []any{map[string]any{"quota_usage": n, "config": map[string]any{"quota_total": Quota, "quota_duration": 86400}}}})
+	fakeapi.JSON(w, http.StatusOK, map[string]any{"data": []any{map[string]any{"quota_usage": n, "config": map[string]any{"quota_total": Quota, "quota_duration": 86400}}}})
 }

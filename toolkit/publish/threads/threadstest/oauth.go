@@ -3,8 +3,12 @@ package threadstest
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/fakeapi"
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/metatest"
 )
 
 var knownScopes = []string{"threads_basic", "threads_content_publish", "threads_manage_replies", "threads_read_replies",
@@ -19,26 +23,20 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	_, known := s.clients[q.Get("client_id")]
 	user := s.signedIn
 	s.mu.Unlock()
-	redirect, err := url.Parse(q.Get("redirect_uri"))
-	if !known || err != nil || (redirect.Hostname() != "127.0.0.1" && redirect.Hostname() != "localhost") {
+	redirect, ok := fakeapi.Loopback(q.Get("redirect_uri"))
+	if !known || !ok {
 		http.Error(w, "URL blocked: this redirect failed because the redirect URI is not whitelisted in the app's client OAuth settings.", http.StatusBadRequest)
 		return
 	}
 	fail := func(code, reason, desc string) {
-		v := redirect.Query()
-		v.Set("error", code)
-		v.Set("error_reason", reason)
-		v.Set("error_description", desc)
-		v.Set("state", q.Get("state"))
-		redirect.RawQuery = v.Encode()
-		http.Redirect(w, r, redirect.String(), http.StatusFound)
+		fakeapi.Redirect(w, r, redirect, url.Values{"error": {code}, "error_reason": {reason}, "error_description": {desc}, "state": {q.Get("state")}})
 	}
 	scopes := strings.FieldsFunc(q.Get("scope"), func(r rune) bool { return r == ',' || r == ' ' })
 	switch {
 	case q.Get("response_type") != "code":
 		fail("invalid_request", "response_type", "response_type must be code")
 		return
-	case !has(scopes, "threads_basic"):
+	case !slices.Contains(scopes, "threads_basic"):
 		fail("invalid_scope", "threads_basic", "threads_basic is required for all Threads endpoints")
 		return
 	case user == "":
@@ -46,30 +44,28 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, sc := range scopes {
-		if !has(knownScopes, sc) {
+		if !slices.Contains(knownScopes, sc) {
 			fail("invalid_scope", sc, "Invalid Scopes: "+sc)
 			return
 		}
 	}
-	c := randHex(16)
+	c := fakeapi.RandHex(16)
 	s.mu.Lock()
-	s.codes[c] = &code{grant: grant{userID: user, clientID: q.Get("client_id"), scopes: scopes, expiry: s.Now().Add(time.Hour)}, redirect: q.Get("redirect_uri")}
+	s.codes[c] = &code{grant: grant{Grant: fakeapi.Grant{UserID: user, ClientID: q.Get("client_id"), Scopes: scopes, Expiry: s.Now().Add(time.Hour)}}, redirect: q.Get("redirect_uri")}
 	s.mu.Unlock()
-	v := redirect.Query()
-	v.Set("code", c)
+	back := url.Values{"code": {c}}
 	if st := q.Get("state"); st != "" {
-		v.Set("state", st)
+		back.Set("state", st)
 	}
-	redirect.RawQuery = v.Encode()
 	redirect.Fragment = "_"
-	http.Redirect(w, r, redirect.String(), http.StatusFound)
+	fakeapi.Redirect(w, r, redirect, back)
 }
 
 // exchangeCode is POST /oauth/access_token: a code for a short-lived
 // token and the user's id.
 func (s *Server) exchangeCode(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		graphError(w, http.StatusBadRequest, 100, 0, "OAuthException", "malformed form")
+		metatest.Error(w, http.StatusBadRequest, 100, 0, "OAuthException", "malformed form")
 		return
 	}
 	f := r.PostForm
@@ -77,25 +73,25 @@ func (s *Server) exchangeCode(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	secret, known := s.clients[f.Get("client_id")]
 	if !known || f.Get("client_secret") != secret {
-		graphError(w, http.StatusBadRequest, 101, 0, "OAuthException", "Error validating client secret.")
+		metatest.Error(w, http.StatusBadRequest, 101, 0, "OAuthException", "Error validating client secret.")
 		return
 	}
 	c := s.codes[f.Get("code")]
 	switch {
 	case f.Get("grant_type") != "authorization_code":
-		graphError(w, http.StatusBadRequest, 100, 0, "OAuthException", "Unsupported grant_type")
+		metatest.Error(w, http.StatusBadRequest, 100, 0, "OAuthException", "Unsupported grant_type")
 		return
-	case c == nil || c.used || !s.Now().Before(c.expiry) || c.clientID != f.Get("client_id"):
-		graphError(w, http.StatusBadRequest, 100, 36007, "OAuthException", "Invalid verification code format.")
+	case c == nil || c.used || !s.Now().Before(c.Expiry) || c.ClientID != f.Get("client_id"):
+		metatest.Error(w, http.StatusBadRequest, 100, 36007, "OAuthException", "Invalid verification code format.")
 		return
 	case f.Get("redirect_uri") != c.redirect:
-		graphError(w, http.StatusBadRequest, 100, 36008, "OAuthException", "Error validating verification code. Please make sure your redirect_uri is identical to the one you used in the OAuth dialog request")
+		metatest.Error(w, http.StatusBadRequest, 100, 36008, "OAuthException", "Error validating verification code. Please make sure your redirect_uri is identical to the one you used in the OAuth dialog request")
 		return
 	}
 	c.used = true
 	now := s.Now()
-	tok := s.issue(grant{userID: c.userID, clientID: c.clientID, scopes: c.scopes, issued: now, expiry: now.Add(ShortTTL)})
-	id := c.userID
+	tok := s.issue(grant{Grant: fakeapi.Grant{UserID: c.UserID, ClientID: c.ClientID, Scopes: c.Scopes, Expiry: now.Add(ShortTTL)}, issued: now})
+	id := c.UserID
 	w.Header().Set("Content-Type", "application/json")
 	// user_id comes back as a JSON number
 	w.Write([]byte(`{"access_token":"` + tok + `","user_id":` + id + `}`))
@@ -107,18 +103,18 @@ func (s *Server) exchangeLong(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g := s.tokens[q.Get("access_token")]
+	g := s.tokens.Get(q.Get("access_token"))
 	switch {
 	case q.Get("grant_type") != "th_exchange_token":
-		graphError(w, http.StatusBadRequest, 100, 0, "OAuthException", "grant_type must be th_exchange_token")
-	case g == nil || g.revoked || !s.Now().Before(g.expiry):
-		graphError(w, http.StatusBadRequest, 190, 0, "OAuthException", "Invalid OAuth access token - Cannot parse access token")
-	case s.clients[g.clientID] != q.Get("client_secret"):
-		graphError(w, http.StatusBadRequest, 101, 0, "OAuthException", "Error validating client secret.")
+		metatest.Error(w, http.StatusBadRequest, 100, 0, "OAuthException", "grant_type must be th_exchange_token")
+	case g == nil || g.Revoked || !s.Now().Before(g.Expiry):
+		metatest.Error(w, http.StatusBadRequest, 190, 0, "OAuthException", "Invalid OAuth access token - Cannot parse access token")
+	case s.clients[g.ClientID] != q.Get("client_secret"):
+		metatest.Error(w, http.StatusBadRequest, 101, 0, "OAuthException", "Error validating client secret.")
 	default:
 		now := s.Now()
-		tok := s.issue(grant{userID: g.userID, clientID: g.clientID, scopes: g.scopes, issued: now, expiry: now.Add(LongTTL), long: true})
-		writeJSON(w, map[string]any{"access_token": tok, "token_type": "bearer", "expires_in": int(LongTTL/time.Second) - 56})
+		tok := s.issue(grant{Grant: fakeapi.Grant{UserID: g.UserID, ClientID: g.ClientID, Scopes: g.Scopes, Expiry: now.Add(LongTTL)}, issued: now, long: true})
+		fakeapi.JSON(w, http.StatusOK, map[string]any{"access_token": tok, "token_type": "bearer", "expires_in": int(LongTTL/time.Second) - 56})
 	}
 }
 
@@ -129,19 +125,19 @@ func (s *Server) refreshToken(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g := s.tokens[q.Get("access_token")]
+	g := s.tokens.Get(q.Get("access_token"))
 	now := s.Now()
 	switch {
 	case q.Get("grant_type") != "th_refresh_token":
-		graphError(w, http.StatusBadRequest, 100, 0, "OAuthException", "grant_type must be th_refresh_token")
-	case g == nil || g.revoked:
-		graphError(w, http.StatusBadRequest, 190, 460, "OAuthException", "Error validating access token: the session has been invalidated")
-	case !now.Before(g.expiry):
-		graphError(w, http.StatusBadRequest, 190, 463, "OAuthException", "Error validating access token: Session has expired")
+		metatest.Error(w, http.StatusBadRequest, 100, 0, "OAuthException", "grant_type must be th_refresh_token")
+	case g == nil || g.Revoked:
+		metatest.Error(w, http.StatusBadRequest, 190, 460, "OAuthException", "Error validating access token: the session has been invalidated")
+	case !now.Before(g.Expiry):
+		metatest.Error(w, http.StatusBadRequest, 190, 463, "OAuthException", "Error validating access token: Session has expired")
 	case !g.long || now.Sub(g.issued) < 24*time.Hour:
-		graphError(w, http.StatusBadRequest, 190, 0, "OAuthException", "Only long-lived tokens at least 24 hours old can be refreshed")
+		metatest.Error(w, http.StatusBadRequest, 190, 0, "OAuthException", "Only long-lived tokens at least 24 hours old can be refreshed")
 	default:
-		tok := s.issue(grant{userID: g.userID, clientID: g.clientID, scopes: g.scopes, issued: now, expiry: now.Add(LongTTL), long: true})
-		writeJSON(w, map[string]any{"access_token": tok, "token_type": "bearer", "expires_in": int(LongTTL / time.Second)})
+		tok := s.issue(grant{Grant: fakeapi.Grant{UserID: g.UserID, ClientID: g.ClientID, Scopes: g.Scopes, Expiry: now.Add(LongTTL)}, issued: now, long: true})
+		fakeapi.JSON(w, http.StatusOK, map[string]any{"access_token": tok, "token_type": "bearer", "expires_in": int(LongTTL / time.Second)})
 	}
 }

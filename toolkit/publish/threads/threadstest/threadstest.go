@@ -25,15 +25,13 @@
 package threadstest
 
 import (
-	"crypto/rand"
-	"encoding/hex"
-	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/fakeapi"
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/metatest"
 )
 
 // Limits the fake enforces.
@@ -64,14 +62,13 @@ type Thread struct {
 	Timestamp time.Time
 }
 
+// grant is what a Threads token allows: what every fake records, and
+// when it was issued and whether it is long-lived, on which its refresh
+// depends.
 type grant struct {
-	userID   string
-	clientID string
-	scopes   []string
-	issued   time.Time
-	expiry   time.Time
-	long     bool
-	revoked  bool
+	fakeapi.Grant
+	issued time.Time
+	long   bool
 }
 
 type code struct {
@@ -90,8 +87,13 @@ type container struct {
 }
 
 // Server is the fake. Create it with New; set its fields before use.
+// SetRateLimit ("POST /threads") counts per user per hour, and beyond it
+// the fake answers 429 with Graph error code 4; LoseAnswers loses the
+// answers to POST /threads_publish.
 type Server struct {
-	*httptest.Server
+	*fakeapi.Server
+	fakeapi.Lossy
+	fakeapi.Limits
 
 	// Now is the fake's clock (default time.Now).
 	Now func() time.Time
@@ -107,20 +109,16 @@ type Server struct {
 	signedIn   string
 	clients    map[string]string // app id -> secret
 	codes      map[string]*code
-	tokens     map[string]*grant
+	tokens     fakeapi.Tokens[*grant]
 	containers map[string]*container
 	threads    []*Thread
-	limits     map[string]int // endpoint -> calls per hour
-	used       map[string]int
-	loseNext   int
-	calls      []string
 }
 
 // New starts a fake Threads on a loopback port. Close it when done.
 func New() *Server {
 	s := &Server{Now: time.Now, ProcessingPolls: 1, seq: 17841400000000000,
-		users: map[string]*User{}, clients: map[string]string{}, codes: map[string]*code{}, tokens: map[string]*grant{},
-		containers: map[string]*container{}, limits: map[string]int{}, used: map[string]int{}}
+		users: map[string]*User{}, clients: map[string]string{}, codes: map[string]*code{}, tokens: fakeapi.Tokens[*grant]{Prefix: "THAA", Bytes: 20},
+		containers: map[string]*container{}, Limits: fakeapi.Limits{Window: time.Hour, Aligned: true}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /oauth/authorize", s.authorize)
 	mux.HandleFunc("POST /oauth/access_token", s.exchangeCode)
@@ -132,12 +130,7 @@ func New() *Server {
 	mux.HandleFunc("POST /v1.0/{uid}/threads_publish", s.publish)
 	mux.HandleFunc("GET /v1.0/{uid}/threads_publishing_limit", s.publishingLimit)
 	mux.HandleFunc("GET /v1.0/{id}", s.object)
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.mu.Lock()
-		s.calls = append(s.calls, r.Method+" "+r.URL.Path)
-		s.mu.Unlock()
-		mux.ServeHTTP(w, r)
-	}))
+	s.Server = fakeapi.Start(mux)
 	return s
 }
 
@@ -174,22 +167,16 @@ func (s *Server) AddClient(id, secret string) {
 func (s *Server) Issue(userID, clientID string, scopes []string, issued time.Time) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.issue(grant{userID: userID, clientID: clientID, scopes: scopes, issued: issued, expiry: issued.Add(LongTTL), long: true})
+	return s.issue(grant{Grant: fakeapi.Grant{UserID: userID, ClientID: clientID, Scopes: scopes, Expiry: issued.Add(LongTTL)}, issued: issued, long: true})
 }
 
-func (s *Server) issue(g grant) string {
-	tok := "THAA" + randHex(20)
-	s.tokens[tok] = &g
-	return tok
-}
+func (s *Server) issue(g grant) string { return s.tokens.Issue(&g) }
 
 // Expire makes a token expired now.
 func (s *Server) Expire(tok string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if g := s.tokens[tok]; g != nil {
-		g.expiry = s.Now().Add(-time.Second)
-	}
+	s.tokens.Expire(tok, s.Now())
 }
 
 // Revoke withdraws userID's tokens, as removing the app in Threads'
@@ -197,27 +184,7 @@ func (s *Server) Expire(tok string) {
 func (s *Server) Revoke(userID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, g := range s.tokens {
-		if g.userID == userID {
-			g.revoked = true
-		}
-	}
-}
-
-// SetRateLimit allows limit calls to endpoint ("POST /threads") per user
-// per hour; beyond it the fake answers 429 with Graph error code 4.
-func (s *Server) SetRateLimit(endpoint string, limit int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.limits[endpoint] = limit
-}
-
-// LoseAnswers makes the fake publish the next n containers and drop the
-// connection instead of answering.
-func (s *Server) LoseAnswers(n int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.loseNext = n
+	s.tokens.Revoke(userID)
 }
 
 // AddThreads records n posts published now by userID (to use up the
@@ -234,34 +201,7 @@ func (s *Server) AddThreads(userID string, n int) {
 func (s *Server) Threads() []Thread {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Thread, len(s.threads))
-	for i, t := range s.threads {
-		out[i] = *t
-	}
-	return out
-}
-
-// Calls returns "METHOD /path" of every request so far.
-func (s *Server) Calls() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.calls...)
-}
-
-// graphError writes a Graph API error body.
-func graphError(w http.ResponseWriter, status, code, subcode int, typ, msg string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	e := map[string]any{"message": msg, "type": typ, "code": code, "fbtrace_id": "A" + randHex(8)}
-	if subcode != 0 {
-		e["error_subcode"] = subcode
-	}
-	json.NewEncoder(w).Encode(map[string]any{"error": e})
-}
-
-func writeJSON(w http.ResponseWriter, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(v)
+	return fakeapi.Copies(s.threads)
 }
 
 // auth checks the token (the access_token parameter or a bearer header)
@@ -272,54 +212,29 @@ func (s *Server) auth(w http.ResponseWriter, r *http.Request, endpoint string, p
 		tok = r.PostFormValue("access_token")
 	}
 	if tok == "" {
-		tok, _ = strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		tok, _ = fakeapi.Bearer(r)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g := s.tokens[tok]
+	g, bad := s.tokens.Check(tok, s.Now())
 	switch {
-	case tok == "":
-		graphError(w, http.StatusBadRequest, 2500, 0, "OAuthException", "An active access token must be used to query information about the current user.")
+	case metatest.RefuseToken(w, bad):
 		return nil
-	case g == nil:
-		graphError(w, http.StatusBadRequest, 190, 0, "OAuthException", "Invalid OAuth access token - Cannot parse access token")
+	case bad == fakeapi.Revoked:
+		metatest.Error(w, http.StatusBadRequest, 190, 460, "OAuthException", "Error validating access token: The session has been invalidated because the user changed their password or Facebook has changed the session for security reasons.")
 		return nil
-	case g.revoked:
-		graphError(w, http.StatusBadRequest, 190, 460, "OAuthException", "Error validating access token: The session has been invalidated because the user changed their password or Facebook has changed the session for security reasons.")
-		return nil
-	case !s.Now().Before(g.expiry):
-		graphError(w, http.StatusBadRequest, 190, 463, "OAuthException", "Error validating access token: Session has expired on "+g.expiry.UTC().Format("Monday, 02-Jan-06 15:04:05 MST")+".")
+	case bad == fakeapi.Expired:
+		metatest.Error(w, http.StatusBadRequest, 190, 463, "OAuthException", "Error validating access token: Session has expired on "+g.Expiry.UTC().Format("Monday, 02-Jan-06 15:04:05 MST")+".")
 		return nil
 	}
-	for _, p := range perms {
-		if !has(g.scopes, p) {
-			graphError(w, http.StatusForbidden, 10, 0, "OAuthException", "Application does not have permission for this action: the user has not granted "+p)
-			return nil
-		}
+	if missing := g.Missing(perms...); len(missing) > 0 {
+		metatest.Error(w, http.StatusForbidden, 10, 0, "OAuthException", "Application does not have permission for this action: the user has not granted "+missing[0])
+		return nil
 	}
-	if limit, ok := s.limits[endpoint]; ok {
-		key := endpoint + " " + g.userID + " " + s.Now().UTC().Format("2006-01-02T15")
-		if s.used[key] >= limit {
-			graphError(w, http.StatusTooManyRequests, 4, 0, "OAuthException", "Application request limit reached")
-			return nil
-		}
-		s.used[key]++
+	if _, _, over := s.Take(endpoint, g.UserID, s.Now()); over {
+		metatest.Error(w, http.StatusTooManyRequests, 4, 0, "OAuthException", "Application request limit reached")
+		return nil
 	}
 	gg := *g
 	return &gg
-}
-
-func has(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
-
-func randHex(n int) string {
-	b := make([]byte, n)
-	rand.Read(b)
-	return hex.EncodeToString(b)
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/campaignkit/campaignkit/toolkit/caption"
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/fakeapi"
 )
 
 // me answers GET /2/users/me (scopes tweet.read and users.read).
@@ -22,9 +23,9 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	u := s.users[g.userID]
+	u := s.users[g.UserID]
 	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{"data": map[string]string{"id": u.ID, "name": u.Name, "username": u.Username}})
+	fakeapi.JSON(w, http.StatusOK, map[string]any{"data": map[string]string{"id": u.ID, "name": u.Name, "username": u.Username}})
 }
 
 type createRequest struct {
@@ -76,7 +77,7 @@ func (s *Server) createTweet(w http.ResponseWriter, r *http.Request) {
 	var alts []string
 	for _, id := range ids {
 		m := s.media[id]
-		if m == nil || m.owner != g.userID || !m.finalized || m.polls < s.ProcessingSteps {
+		if m == nil || m.owner != g.UserID || !m.finalized || m.polls < s.ProcessingSteps {
 			s.mu.Unlock()
 			invalid(w, "media.media_ids", id, "Your media IDs are invalid.")
 			return
@@ -84,29 +85,19 @@ func (s *Server) createTweet(w http.ResponseWriter, r *http.Request) {
 		alts = append(alts, m.alt)
 	}
 	for _, t := range s.tweets {
-		if t.AuthorID == g.userID && t.Text == text && s.now().Sub(t.CreatedAt) < 24*time.Hour {
+		if t.AuthorID == g.UserID && t.Text == text && s.now().Sub(t.CreatedAt) < 24*time.Hour {
 			s.mu.Unlock()
 			problem(w, http.StatusForbidden, "Forbidden", "You are not allowed to create a Tweet with duplicate content.")
 			return
 		}
 	}
-	t := &Tweet{ID: s.nextID(), AuthorID: g.userID, Text: text, CreatedAt: s.now().UTC().Truncate(time.Second), MediaIDs: ids, Alts: alts}
+	t := &Tweet{ID: s.nextID(), AuthorID: g.UserID, Text: text, CreatedAt: s.now().UTC().Truncate(time.Second), MediaIDs: ids, Alts: alts}
 	s.tweets = append(s.tweets, t)
-	lose := s.loseNext > 0
-	if lose {
-		s.loseNext--
-	}
 	s.mu.Unlock()
-	if lose {
-		if hj, ok := w.(http.Hijacker); ok {
-			if conn, _, err := hj.Hijack(); err == nil {
-				conn.Close()
-				return
-			}
-		}
-		panic(http.ErrAbortHandler)
+	if s.Drop(w) {
+		return
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"data": map[string]any{"id": t.ID, "text": text, "edit_history_tweet_ids": []string{t.ID}}})
+	fakeapi.JSON(w, http.StatusCreated, map[string]any{"data": map[string]any{"id": t.ID, "text": text, "edit_history_tweet_ids": []string{t.ID}}})
 }
 
 var urlRe = regexp.MustCompile(`https?://[^\s]+`)

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/fakeapi"
 )
 
 // Sizes X accepts per media category (upload reference: images 5 MB,
@@ -77,15 +79,15 @@ func (s *Server) initUpload(w http.ResponseWriter, g *grant, mediaType, totalByt
 		return
 	}
 	s.mu.Lock()
-	m := &medium{id: s.nextID(), owner: g.userID, mediaType: mediaType, category: category, total: total, received: map[int]int64{}}
+	m := &medium{id: s.nextID(), owner: g.UserID, mediaType: mediaType, category: category, total: total, received: map[int]int64{}}
 	s.media[m.id] = m
 	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"id": m.id, "media_key": mediaKey(m.id), "expires_after_secs": 86400}})
+	fakeapi.JSON(w, http.StatusOK, map[string]any{"data": map[string]any{"id": m.id, "media_key": mediaKey(m.id), "expires_after_secs": 86400}})
 }
 
 func (s *Server) owned(w http.ResponseWriter, g *grant, id string) *medium {
 	m := s.media[id]
-	if m == nil || m.owner != g.userID {
+	if m == nil || m.owner != g.UserID {
 		invalid(w, "media_id", id, "media_id is not a valid upload")
 		return nil
 	}
@@ -120,7 +122,7 @@ func (s *Server) appendUpload(w http.ResponseWriter, r *http.Request, g *grant, 
 		return
 	}
 	m.received[idx] = n
-	writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"expires_at": s.now().Unix() + 86400}})
+	fakeapi.JSON(w, http.StatusOK, map[string]any{"data": map[string]any{"expires_at": s.now().Unix() + 86400}})
 }
 
 func (s *Server) finalizeUpload(w http.ResponseWriter, g *grant, id string) {
@@ -143,7 +145,7 @@ func (s *Server) finalizeUpload(w http.ResponseWriter, g *grant, id string) {
 	if s.ProcessingSteps > 0 {
 		data["processing_info"] = map[string]any{"state": "pending", "check_after_secs": 1}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": data})
+	fakeapi.JSON(w, http.StatusOK, map[string]any{"data": data})
 }
 
 // uploadStatus answers GET /2/media/upload?command=STATUS&media_id=ID:
@@ -173,7 +175,7 @@ func (s *Server) uploadStatus(w http.ResponseWriter, r *http.Request) {
 	if m.polls < s.ProcessingSteps {
 		info = map[string]any{"state": "in_progress", "check_after_secs": 1, "progress_percent": 100 * m.polls / s.ProcessingSteps}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"id": m.id, "media_key": mediaKey(m.id), "expires_after_secs": 86400, "processing_info": info}})
+	fakeapi.JSON(w, http.StatusOK, map[string]any{"data": map[string]any{"id": m.id, "media_key": mediaKey(m.id), "expires_after_secs": 86400, "processing_info": info}})
 }
 
 // metadata answers POST /2/media/metadata, of which the fake knows
@@ -210,5 +212,5 @@ func (s *Server) metadata(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m.alt = req.Metadata.AltText.Text
-	writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"id": m.id, "associated_metadata": map[string]any{"alt_text": map[string]string{"text": m.alt}}}})
+	fakeapi.JSON(w, http.StatusOK, map[string]any{"data": map[string]any{"id": m.id, "associated_metadata": map[string]any{"alt_text": map[string]string{"text": m.alt}}}})
 }

@@ -3,8 +3,11 @@ package xtest
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/fakeapi"
 )
 
 // knownScopes are the OAuth 2.0 scopes X documents, of which the fake
@@ -24,19 +27,14 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	_, known := s.clients[q.Get("client_id")]
 	user := s.signedIn
 	s.mu.Unlock()
-	redirect, err := url.Parse(q.Get("redirect_uri"))
-	if !known || err != nil || redirect.Scheme != "http" || (redirect.Hostname() != "127.0.0.1" && redirect.Hostname() != "localhost") {
+	redirect, ok := fakeapi.Loopback(q.Get("redirect_uri"))
+	if !known || !ok || redirect.Scheme != "http" {
 		// X shows an error page and does not redirect.
 		http.Error(w, "Something went wrong: you weren't able to give access to the App. Go back and try logging in again.", http.StatusBadRequest)
 		return
 	}
 	fail := func(code, desc string) {
-		v := redirect.Query()
-		v.Set("error", code)
-		v.Set("error_description", desc)
-		v.Set("state", q.Get("state"))
-		redirect.RawQuery = v.Encode()
-		http.Redirect(w, r, redirect.String(), http.StatusFound)
+		fakeapi.Redirect(w, r, redirect, url.Values{"error": {code}, "error_description": {desc}, "state": {q.Get("state")}})
 	}
 	scopes := strings.Fields(q.Get("scope"))
 	switch {
@@ -57,32 +55,24 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, sc := range scopes {
-		if !has(knownScopes, sc) {
+		if !slices.Contains(knownScopes, sc) {
 			fail("invalid_scope", "unknown scope "+sc)
 			return
 		}
 	}
-	c := randHex(16)
+	c := fakeapi.RandHex(16)
 	s.mu.Lock()
-	s.codes[c] = &code{grant: grant{userID: user, clientID: q.Get("client_id"), scopes: scopes, expiry: s.now().Add(30 * time.Second)},
+	s.codes[c] = &code{grant: grant{UserID: user, ClientID: q.Get("client_id"), Scopes: scopes, Expiry: s.now().Add(30 * time.Second)},
 		redirect: q.Get("redirect_uri"), challenge: q.Get("code_challenge")}
 	s.mu.Unlock()
-	v := redirect.Query()
-	v.Set("state", q.Get("state"))
-	v.Set("code", c)
-	redirect.RawQuery = v.Encode()
-	http.Redirect(w, r, redirect.String(), http.StatusFound)
-}
-
-func oauthError(w http.ResponseWriter, status int, code, desc string) {
-	writeJSON(w, status, map[string]string{"error": code, "error_description": desc})
+	fakeapi.Redirect(w, r, redirect, url.Values{"state": {q.Get("state")}, "code": {c}})
 }
 
 // token exchanges a code (checking the PKCE verifier) or a refresh token.
 // Refresh tokens rotate: each is good once.
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		oauthError(w, http.StatusBadRequest, "invalid_request", "malformed form")
+		fakeapi.OAuthError(w, http.StatusBadRequest, "invalid_request", "malformed form")
 		return
 	}
 	f := r.PostForm
@@ -92,15 +82,15 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	if id, secret, ok := r.BasicAuth(); ok {
 		want, known := s.clients[id]
 		if !known || want == "" || secret != want {
-			oauthError(w, http.StatusUnauthorized, "unauthorized_client", "Invalid client credentials")
+			fakeapi.OAuthError(w, http.StatusUnauthorized, "unauthorized_client", "Invalid client credentials")
 			return
 		}
 		clientID = id
 	} else if secret, known := s.clients[clientID]; !known {
-		oauthError(w, http.StatusBadRequest, "invalid_request", "Missing required parameter [client_id].")
+		fakeapi.OAuthError(w, http.StatusBadRequest, "invalid_request", "Missing required parameter [client_id].")
 		return
 	} else if secret != "" {
-		oauthError(w, http.StatusUnauthorized, "unauthorized_client", "Missing valid authorization header")
+		fakeapi.OAuthError(w, http.StatusUnauthorized, "unauthorized_client", "Missing valid authorization header")
 		return
 	}
 	var g grant
@@ -108,34 +98,34 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	case "authorization_code":
 		c := s.codes[f.Get("code")]
 		switch {
-		case c == nil || c.used || !s.now().Before(c.expiry) || c.clientID != clientID:
-			oauthError(w, http.StatusBadRequest, "invalid_request", "Value passed for the authorization code was invalid.")
+		case c == nil || c.used || !s.now().Before(c.Expiry) || c.ClientID != clientID:
+			fakeapi.OAuthError(w, http.StatusBadRequest, "invalid_request", "Value passed for the authorization code was invalid.")
 			return
 		case f.Get("redirect_uri") != c.redirect:
-			oauthError(w, http.StatusBadRequest, "invalid_request", "Value passed for the redirect uri did not match the uri of the authorization code.")
+			fakeapi.OAuthError(w, http.StatusBadRequest, "invalid_request", "Value passed for the redirect uri did not match the uri of the authorization code.")
 			return
 		case s256(f.Get("code_verifier")) != c.challenge:
-			oauthError(w, http.StatusBadRequest, "invalid_request", "Value passed for the code verifier did not match the code challenge.")
+			fakeapi.OAuthError(w, http.StatusBadRequest, "invalid_request", "Value passed for the code verifier did not match the code challenge.")
 			return
 		}
 		c.used = true
 		g = c.grant
 	case "refresh_token":
-		old := s.refresh[f.Get("refresh_token")]
-		if old == nil || old.clientID != clientID {
-			oauthError(w, http.StatusBadRequest, "invalid_request", "Value passed for the token was invalid.")
+		old := s.refresh.Get(f.Get("refresh_token"))
+		if old == nil || old.ClientID != clientID {
+			fakeapi.OAuthError(w, http.StatusBadRequest, "invalid_request", "Value passed for the token was invalid.")
 			return
 		}
-		delete(s.refresh, f.Get("refresh_token"))
+		s.refresh.Delete(f.Get("refresh_token"))
 		g = *old
 	default:
-		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "grant_type must be authorization_code or refresh_token")
+		fakeapi.OAuthError(w, http.StatusBadRequest, "unsupported_grant_type", "grant_type must be authorization_code or refresh_token")
 		return
 	}
-	access, refresh := s.issue(grant{userID: g.userID, clientID: clientID, scopes: g.scopes})
-	body := map[string]any{"token_type": "bearer", "expires_in": int(s.TokenTTL / time.Second), "access_token": access, "scope": strings.Join(g.scopes, " ")}
+	access, refresh := s.issue(grant{UserID: g.UserID, ClientID: clientID, Scopes: g.Scopes})
+	body := map[string]any{"token_type": "bearer", "expires_in": int(s.TokenTTL / time.Second), "access_token": access, "scope": strings.Join(g.Scopes, " ")}
 	if refresh != "" {
 		body["refresh_token"] = refresh
 	}
-	writeJSON(w, http.StatusOK, body)
+	fakeapi.JSON(w, http.StatusOK, body)
 }

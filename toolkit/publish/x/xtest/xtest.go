@@ -24,18 +24,17 @@
 package xtest
 
 import (
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
-
 	"net/http"
-	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/campaignkit/campaignkit/toolkit/publish/internal/fakeapi"
 )
 
 // User is an account on the fake.
@@ -55,12 +54,9 @@ type Tweet struct {
 	Alts      []string // alt text of each medium, in order
 }
 
-type grant struct {
-	userID   string
-	clientID string
-	scopes   []string
-	expiry   time.Time
-}
+// grant is what an X token allows; X adds nothing to what every fake
+// records.
+type grant = fakeapi.Grant
 
 type code struct {
 	grant
@@ -78,14 +74,13 @@ type medium struct {
 	alt                            string
 }
 
-type window struct {
-	limit, used int
-	reset       time.Time
-}
-
 // Server is the fake. Create it with New; set its fields before use.
+// SetRateLimit counts per user in 15-minute windows, as X does, and
+// LoseAnswers loses the answers to POST /2/tweets.
 type Server struct {
-	*httptest.Server
+	*fakeapi.Server
+	fakeapi.Lossy
+	fakeapi.Limits
 
 	// Now is the fake's clock (default time.Now); token expiry, rate
 	// windows and created_at follow it.
@@ -103,14 +98,10 @@ type Server struct {
 	signedIn string            // user the authorize page consents for
 	clients  map[string]string // client id -> secret ("" for a public client)
 	codes    map[string]*code
-	access   map[string]*grant
-	refresh  map[string]*grant
+	access   fakeapi.Tokens[*grant]
+	refresh  fakeapi.Tokens[*grant]
 	tweets   []*Tweet // oldest first
 	media    map[string]*medium
-	limits   map[string]int // endpoint -> requests per 15 minutes
-	windows  map[string]*window
-	loseNext int // drop the connection after storing this many tweets
-	calls    []string
 }
 
 // New starts a fake X on a loopback port. Close it when done.
@@ -123,11 +114,10 @@ func New() *Server {
 		users:           map[string]*User{},
 		clients:         map[string]string{},
 		codes:           map[string]*code{},
-		access:          map[string]*grant{},
-		refresh:         map[string]*grant{},
+		access:          fakeapi.Tokens[*grant]{Prefix: "AT-", Bytes: 12},
+		refresh:         fakeapi.Tokens[*grant]{Prefix: "RT-", Bytes: 12},
 		media:           map[string]*medium{},
-		limits:          map[string]int{},
-		windows:         map[string]*window{},
+		Limits:          fakeapi.Limits{Window: 15 * time.Minute},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /i/oauth2/authorize", s.authorize)
@@ -138,12 +128,7 @@ func New() *Server {
 	mux.HandleFunc("POST /2/media/upload", s.upload)
 	mux.HandleFunc("GET /2/media/upload", s.uploadStatus)
 	mux.HandleFunc("POST /2/media/metadata", s.metadata)
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.mu.Lock()
-		s.calls = append(s.calls, r.Method+" "+r.URL.Path)
-		s.mu.Unlock()
-		mux.ServeHTTP(w, r)
-	}))
+	s.Server = fakeapi.Start(mux)
 	return s
 }
 
@@ -181,19 +166,16 @@ func (s *Server) AddClient(id, secret string) {
 func (s *Server) Issue(userID, clientID string, scopes []string) (access, refresh string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.issue(grant{userID: userID, clientID: clientID, scopes: scopes})
+	return s.issue(grant{UserID: userID, ClientID: clientID, Scopes: scopes})
 }
 
-func (s *Server) issue(g grant) (string, string) {
-	access := "AT-" + randHex(12)
+func (s *Server) issue(g grant) (access, refresh string) {
 	ag := g
-	ag.expiry = s.now().Add(s.TokenTTL)
-	s.access[access] = &ag
-	var refresh string
-	if has(g.scopes, "offline.access") {
-		refresh = "RT-" + randHex(12)
+	ag.Expiry = s.now().Add(s.TokenTTL)
+	access = s.access.Issue(&ag)
+	if slices.Contains(g.Scopes, "offline.access") {
 		rg := g
-		s.refresh[refresh] = &rg
+		refresh = s.refresh.Issue(&rg)
 	}
 	return access, refresh
 }
@@ -202,61 +184,24 @@ func (s *Server) issue(g grant) (string, string) {
 func (s *Server) Expire(access string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if g := s.access[access]; g != nil {
-		g.expiry = s.now().Add(-time.Second)
-	}
+	s.access.Expire(access, s.now())
 }
 
 // Revoke withdraws every token of userID, as the user removing the app's
-// access in X's settings does.
+// access in X's settings does. X answers a withdrawn token as one it
+// never issued, so the fake forgets them.
 func (s *Server) Revoke(userID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for k, g := range s.access {
-		if g.userID == userID {
-			delete(s.access, k)
-		}
-	}
-	for k, g := range s.refresh {
-		if g.userID == userID {
-			delete(s.refresh, k)
-		}
-	}
-}
-
-// SetRateLimit allows limit requests to endpoint ("POST /2/tweets") per
-// user per 15-minute window.
-func (s *Server) SetRateLimit(endpoint string, limit int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.limits[endpoint] = limit
-}
-
-// LoseAnswers makes the fake store the next n posts and then drop the
-// connection instead of answering, like a network failure after X has
-// published.
-func (s *Server) LoseAnswers(n int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.loseNext = n
+	s.access.Forget(userID)
+	s.refresh.Forget(userID)
 }
 
 // Tweets returns the posts the fake accepted, oldest first.
 func (s *Server) Tweets() []Tweet {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Tweet, len(s.tweets))
-	for i, t := range s.tweets {
-		out[i] = *t
-	}
-	return out
-}
-
-// Calls returns "METHOD /path" of every request so far.
-func (s *Server) Calls() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.calls...)
+	return fakeapi.Copies(s.tweets)
 }
 
 // problem writes an X API v2 error body.
@@ -277,74 +222,35 @@ func invalid(w http.ResponseWriter, param, value, message string) {
 	})
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
-}
-
 // auth checks the bearer token and its scopes, and counts the request
 // against endpoint's rate limit. It writes the refusal and returns nil
 // when the request may not go on.
 func (s *Server) auth(w http.ResponseWriter, r *http.Request, endpoint string, scopes ...string) *grant {
-	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	tok, _ := fakeapi.Bearer(r)
 	s.mu.Lock()
-	g := s.access[tok]
-	if !ok || g == nil || !s.now().Before(g.expiry) {
+	g, bad := s.access.Check(tok, s.now())
+	if bad != fakeapi.Valid {
 		s.mu.Unlock()
 		problem(w, http.StatusUnauthorized, "Unauthorized", "Unauthorized")
 		return nil
 	}
-	var missing []string
-	for _, sc := range scopes {
-		if !has(g.scopes, sc) {
-			missing = append(missing, sc)
-		}
-	}
+	missing := g.Missing(scopes...)
+	gg := *g
+	s.mu.Unlock()
 	if len(missing) > 0 {
-		s.mu.Unlock()
 		problem(w, http.StatusForbidden, "Forbidden", "Missing required OAuth 2.0 scope(s): "+strings.Join(missing, ", "))
 		return nil
 	}
-	limited := false
-	if limit, ok := s.limits[endpoint]; ok {
-		key := endpoint + " " + g.userID
-		win := s.windows[key]
-		if win == nil || !s.now().Before(win.reset) {
-			win = &window{limit: limit, reset: s.now().Add(15 * time.Minute).Truncate(time.Second)}
-			s.windows[key] = win
+	if win, limited, over := s.Take(endpoint, gg.UserID, s.now()); limited {
+		w.Header().Set("x-rate-limit-limit", strconv.Itoa(win.Limit))
+		w.Header().Set("x-rate-limit-remaining", strconv.Itoa(win.Limit-win.Used))
+		w.Header().Set("x-rate-limit-reset", strconv.FormatInt(win.Reset.Unix(), 10))
+		if over {
+			problem(w, http.StatusTooManyRequests, "Too Many Requests", "Too Many Requests")
+			return nil
 		}
-		if win.used >= win.limit {
-			limited = true
-		} else {
-			win.used++
-		}
-		w.Header().Set("x-rate-limit-limit", strconv.Itoa(win.limit))
-		w.Header().Set("x-rate-limit-remaining", strconv.Itoa(win.limit-win.used))
-		w.Header().Set("x-rate-limit-reset", strconv.FormatInt(win.reset.Unix(), 10))
-	}
-	gg := *g
-	s.mu.Unlock()
-	if limited {
-		problem(w, http.StatusTooManyRequests, "Too Many Requests", "Too Many Requests")
-		return nil
 	}
 	return &gg
-}
-
-func has(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
-
-func randHex(n int) string {
-	b := make([]byte, n)
-	rand.Read(b)
-	return hex.EncodeToString(b)
 }
 
 func s256(verifier string) string {
