@@ -38,6 +38,11 @@ const parts = 2
 // chunkRows is how many filtered rows are handed to the compressor at once.
 const chunkRows = 16
 
+// partPool holds the buffers the parts after the first are compressed
+// into, which are copied out at once: a card's worth of compressed bytes
+// need not be allocated, and faulted in, for every card.
+var partPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
 var flatePool = sync.Pool{New: func() any {
 	w, _ := flate.NewWriter(nil, pngLevel)
 	return w
@@ -68,54 +73,59 @@ func encodePNG(w *bytes.Buffer, img *image.RGBA) error {
 	ihdr[8], ihdr[9] = 8, colorType // bit depth, colour type; compression, filter, interlace 0
 	writeChunk(w, "IHDR", ihdr[:])
 
-	// compress the parts concurrently; all but the last end with a sync
-	// flush (byte-aligned, not final), so the streams concatenate into one
+	// the IDAT chunk is written in place (its length patched in at the
+	// end): length, type, zlib header, the parts' streams, Adler-32, CRC
+	lenAt := w.Len()
+	w.Write([]byte{0, 0, 0, 0})
+	w.WriteString("IDAT")
+	w.Write([]byte{0x78, 0x5e}) // zlib header: deflate, 32K window, default-ish level
+
+	// compress the parts concurrently, the first straight into w, the
+	// others into pooled buffers appended after it; all but the last end
+	// with a sync flush (byte-aligned, not final), so the streams
+	// concatenate into one
 	var (
-		out  [parts]bytes.Buffer
+		out  [parts]*bytes.Buffer
 		sums [parts]uint32
 		errs [parts]error
 		wg   sync.WaitGroup
 	)
 	rowLen := 1 + width*bpp
 	per := (height + parts - 1) / parts
-	for k := 0; k < parts; k++ {
+	for k := 1; k < parts; k++ {
 		lo, hi := min(k*per, height), min((k+1)*per, height)
+		out[k] = partPool.Get().(*bytes.Buffer)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			out[k].Grow((hi - lo) * rowLen / 16)
-			sums[k], errs[k] = deflateRows(&out[k], img, lo, hi, bpp, k == parts-1)
+			sums[k], errs[k] = deflateRows(out[k], img, lo, hi, bpp, k == parts-1)
 		}()
 	}
+	sums[0], errs[0] = deflateRows(w, img, 0, min(per, height), bpp, parts == 1)
 	wg.Wait()
+	defer func() {
+		for _, b := range out[1:] {
+			b.Reset()
+			partPool.Put(b)
+		}
+	}()
 	for _, err := range errs {
 		if err != nil {
 			return err
 		}
 	}
-	n := 6
-	for k := range out {
-		n += out[k].Len()
-	}
-	// the IDAT chunk written in place: length, type, data, CRC
-	w.Grow(n + 12 + 12)
-	var word [4]byte
-	binary.BigEndian.PutUint32(word[:], uint32(n))
-	w.Write(word[:])
-	start := w.Len()
-	w.WriteString("IDAT")
-	w.Write([]byte{0x78, 0x5e}) // zlib header: deflate, 32K window, default-ish level
 	sum := sums[0]
-	for k := range out {
+	for k := 1; k < parts; k++ {
 		w.Write(out[k].Bytes())
-		if k > 0 {
-			lo, hi := min(k*per, height), min((k+1)*per, height)
-			sum = adler32Combine(sum, sums[k], (hi-lo)*rowLen)
-		}
+		lo, hi := min(k*per, height), min((k+1)*per, height)
+		sum = adler32Combine(sum, sums[k], (hi-lo)*rowLen)
 	}
+	var word [4]byte
 	binary.BigEndian.PutUint32(word[:], sum)
 	w.Write(word[:])
-	binary.BigEndian.PutUint32(word[:], crc32.ChecksumIEEE(w.Bytes()[start:]))
+	data := w.Bytes()[lenAt:]
+	binary.BigEndian.PutUint32(data, uint32(len(data)-8))
+	binary.BigEndian.PutUint32(word[:], crc32.ChecksumIEEE(data[4:]))
 	w.Write(word[:])
 	writeChunk(w, "IEND", nil)
 	return nil
