@@ -186,27 +186,16 @@ func TestRateLimit(t *testing.T) {
 }
 
 func TestExpiredTokenIsRefreshed(t *testing.T) {
-	t.Run("expired in the store", func(t *testing.T) {
+	pubtest.ExpiredTokenIsRefreshed(t, "LinkedIn", func(t *testing.T, storeExpiry time.Duration) pubtest.Expired {
 		e := newEnv(t)
 		access, refresh := e.fake.Issue(e.member.URN, "client-1", linkedin.Scopes)
 		e.fake.Expire(access)
-		e.save(access, refresh, e.Now.Add(-time.Minute), linkedin.Scopes)
-		if _, err := e.publisher().Publish(attempt(1), publish.Post{ID: "e1", At: planned, Text: "after refresh"}); err != nil {
-			t.Fatalf("Publish: %v", err)
-		}
-		tok, _ := e.Store.Load("iom-linkedin")
-		if tok.Access.Reveal() == access || !tok.Expiry.After(e.Now.Add(59*24*time.Hour)) || tok.Refresh.Reveal() != refresh || tok.UserID != e.org.URN() {
-			t.Errorf("store: want the renewed 60-day token saved, the refresh token and organization kept")
-		}
-	})
-	t.Run("refused by LinkedIn though the store thinks it valid", func(t *testing.T) {
-		e := newEnv(t)
-		access, refresh := e.fake.Issue(e.member.URN, "client-1", linkedin.Scopes)
-		e.fake.Expire(access)
-		e.save(access, refresh, e.Now.Add(time.Hour), linkedin.Scopes)
-		if _, err := e.publisher().Publish(attempt(1), publish.Post{ID: "e2", At: planned, Text: "after a 401"}); err != nil {
-			t.Fatalf("Publish: %v", err)
-		}
+		e.save(access, refresh, e.Now.Add(storeExpiry), linkedin.Scopes)
+		return pubtest.Expired{Env: e.pub(), Access: access, Stored: e.stored, Check: func(t *testing.T, tok account.Token) {
+			if !tok.Expiry.After(e.Now.Add(59*24*time.Hour)) || tok.Refresh.Reveal() != refresh || tok.UserID != e.org.URN() {
+				t.Errorf("store: want the renewed 60-day token saved, the refresh token and organization kept")
+			}
+		}}
 	})
 	t.Run("no refresh token", func(t *testing.T) {
 		e := newEnv(t)
@@ -306,4 +295,10 @@ func TestRolesAndChoose(t *testing.T) {
 	if _, err := linkedin.Choose(roles, analyst, ""); err == nil || !strings.Contains(err.Error(), "cannot post") {
 		t.Errorf("Choose a page the member only analyses: got %v", err)
 	}
+}
+
+// stored is the account's token in the store.
+func (e *env) stored() account.Token {
+	tok, _ := e.Store.Load("iom-linkedin")
+	return tok
 }

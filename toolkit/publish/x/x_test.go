@@ -179,30 +179,12 @@ func TestRateLimit(t *testing.T) {
 }
 
 func TestExpiredTokenIsRefreshed(t *testing.T) {
-	t.Run("expired in the store", func(t *testing.T) {
+	pubtest.ExpiredTokenIsRefreshed(t, "X", func(t *testing.T, storeExpiry time.Duration) pubtest.Expired {
 		e := newEnv(t)
 		access, refresh := e.fake.Issue(e.user.ID, "client-1", x.Scopes)
 		e.fake.Expire(access)
-		e.save(access, refresh, e.Now.Add(-time.Minute), x.Scopes)
-		if _, err := e.publisher().Publish(attempt(1), publish.Post{ID: "e1", At: planned, Text: "after refresh"}); err != nil {
-			t.Fatalf("Publish: %v", err)
-		}
-		tok, _ := e.Store.Load("un-x-en")
-		if tok.Access.Reveal() == access || !tok.Expiry.After(e.Now) {
-			t.Errorf("store: want the renewed token saved")
-		}
-	})
-	t.Run("refused by X though the store thinks it valid", func(t *testing.T) {
-		e := newEnv(t)
-		access, refresh := e.fake.Issue(e.user.ID, "client-1", x.Scopes)
-		e.fake.Expire(access)
-		e.save(access, refresh, e.Now.Add(time.Hour), x.Scopes)
-		if _, err := e.publisher().Publish(attempt(1), publish.Post{ID: "e2", At: planned, Text: "after a 401"}); err != nil {
-			t.Fatalf("Publish: %v", err)
-		}
-		if n := len(e.fake.Tweets()); n != 1 {
-			t.Errorf("%d posts on X, want 1", n)
-		}
+		e.save(access, refresh, e.Now.Add(storeExpiry), x.Scopes)
+		return pubtest.Expired{Env: e.pub(), Access: access, Stored: e.stored}
 	})
 }
 
@@ -257,4 +239,10 @@ func TestRetryWithNoEarlierCopy(t *testing.T) {
 
 func TestJournalRemembersPublished(t *testing.T) {
 	pubtest.JournalRemembersPublished(t, newEnv(t).pub(), publish.Post{ID: "j1", At: planned, Text: "once"})
+}
+
+// stored is the account's token in the store.
+func (e *env) stored() account.Token {
+	tok, _ := e.Store.Load("un-x-en")
+	return tok
 }
