@@ -30,12 +30,9 @@ type env struct {
 
 func newEnv(t *testing.T, scopes ...string) *env {
 	t.Helper()
-	if len(scopes) == 0 {
-		scopes = linkedin.Scopes
-	}
+	scopes = pubtest.Scopes(scopes, linkedin.Scopes)
 	e := &env{Base: pubtest.NewBase(t, planned.Add(2*time.Second)), fake: linkedintest.New()}
-	t.Cleanup(e.fake.Close)
-	e.fake.Now = e.Clock
+	e.Serve(e.fake, &e.fake.Now)
 	e.member = e.fake.AddMember("Amy Pope")
 	e.org = e.fake.AddOrganization("IOM - UN Migration", e.member.URN, "ADMINISTRATOR")
 	e.fake.AddClient("client-1", "secret-1", true)
@@ -55,12 +52,8 @@ func (e *env) save(access, refresh string, expiry time.Time, scopes []string) {
 func (e *env) publisher() *linkedin.Publisher {
 	e.T.Helper()
 	src := &account.Source{ID: "iom-linkedin", Store: e.Store, Client: e.client, Now: e.Clock}
-	p, err := linkedin.New(linkedin.Config{API: e.fake.URL, Version: e.version, Account: "iom-linkedin", Handle: "IOM - UN Migration",
-		Organization: e.org.URN(), Tokens: src, Journal: e.Journal, Now: e.Clock, Sleep: func(context.Context, time.Duration) error { return nil }})
-	if err != nil {
-		e.T.Fatal(err)
-	}
-	return p
+	return pubtest.New(e.T, linkedin.New, linkedin.Config{API: e.fake.URL, Version: e.version, Account: "iom-linkedin", Handle: "IOM - UN Migration",
+		Organization: e.org.URN(), Tokens: src, Journal: e.Journal, Now: e.Clock, Sleep: pubtest.NoSleep})
 }
 
 // pub is the env as the shared scenarios drive it.

@@ -1,7 +1,6 @@
 package x_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,12 +28,9 @@ type env struct {
 
 func newEnv(t *testing.T, scopes ...string) *env {
 	t.Helper()
-	if len(scopes) == 0 {
-		scopes = x.Scopes
-	}
+	scopes = pubtest.Scopes(scopes, x.Scopes)
 	e := &env{Base: pubtest.NewBase(t, planned.Add(2*time.Second)), fake: xtest.New()}
-	t.Cleanup(e.fake.Close)
-	e.fake.Now = e.Clock
+	e.Serve(e.fake, &e.fake.Now)
 	e.user = e.fake.AddUser("UNmigration")
 	e.fake.AddClient("client-1", "")
 	e.client = &account.Client{ID: "client-1", Scopes: account.XScopes, Now: e.Clock,
@@ -53,12 +49,8 @@ func (e *env) save(access, refresh string, expiry time.Time, scopes []string) {
 func (e *env) publisher() *x.Publisher {
 	e.T.Helper()
 	src := &account.Source{ID: "un-x-en", Store: e.Store, Client: e.client, Now: e.Clock}
-	p, err := x.New(x.Config{API: e.fake.URL, Account: "un-x-en", Handle: "@UNmigration", Tokens: src, Journal: e.Journal,
-		Now: e.Clock, Sleep: func(context.Context, time.Duration) error { return nil }})
-	if err != nil {
-		e.T.Fatal(err)
-	}
-	return p
+	return pubtest.New(e.T, x.New, x.Config{API: e.fake.URL, Account: "un-x-en", Handle: "@UNmigration", Tokens: src, Journal: e.Journal,
+		Now: e.Clock, Sleep: pubtest.NoSleep})
 }
 
 // pub is the env as the shared scenarios drive it.
