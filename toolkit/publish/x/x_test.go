@@ -4,7 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/campaignkit/campaignkit/toolkit/publish/internal/pubtest"
 	"github.com/campaignkit/campaignkit/toolkit/publish/x"
 	"github.com/campaignkit/campaignkit/toolkit/publish/x/xtest"
+	"github.com/campaignkit/campaignkit/toolkit/toolkittest"
 )
 
 var planned = time.Date(2026, 12, 18, 9, 0, 0, 0, time.UTC)
@@ -124,10 +124,7 @@ func TestLimitsBeforeSending(t *testing.T) {
 	}
 	notImage := filepath.Join(t.TempDir(), "notes.png")
 	os.WriteFile(notImage, []byte("just text, not a picture"), 0o644)
-	pipe := filepath.Join(t.TempDir(), "pipe.png")
-	if err := syscall.Mkfifo(pipe, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	pipe := toolkittest.FIFO(t, filepath.Join(t.TempDir(), "pipe.png"))
 	big := filepath.Join(t.TempDir(), "big.png")
 	os.WriteFile(big, append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, x.MaxImageBytes)...), 0o644)
 	pubtest.LimitsBeforeSending(t, e.pub(), planned, []pubtest.Limit{
