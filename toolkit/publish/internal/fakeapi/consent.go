@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"sync"
 )
 
 // Consent is a fake's OAuth consent page, where the signed-in user always
@@ -14,8 +15,10 @@ import (
 // requests a network refuses, and in what words, is in the fields its fake
 // fills in.
 type Consent struct {
+	// Lock is the fake's lock, held around Who and Store.
+	Lock sync.Locker
 	// Who returns whether clientID is an app the fake knows, and who is
-	// signed in ("" when nobody is). The fake takes its lock in it.
+	// signed in ("" when nobody is).
 	Who func(clientID string) (known bool, user string)
 	// HTTPOnly refuses an https redirect_uri too (X, LinkedIn).
 	HTTPOnly bool
@@ -32,8 +35,8 @@ type Consent struct {
 	// error fields for one that is not among them.
 	Known        []string
 	UnknownScope func(scope string) url.Values
-	// Issue stores a code for user and the request, and returns it.
-	Issue func(q url.Values, user string, scopes []string) string
+	// Store records code, a new one, as given to user for the request.
+	Store func(code string, q url.Values, user string, scopes []string)
 	// Fragment is set on the redirect that carries the code (Threads
 	// appends #_).
 	Fragment string
@@ -42,7 +45,9 @@ type Consent struct {
 // ServeHTTP answers a request to the consent page.
 func (c Consent) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
+	c.Lock.Lock()
 	known, user := c.Who(q.Get("client_id"))
+	c.Lock.Unlock()
 	redirect, ok := Loopback(q.Get("redirect_uri"))
 	if !known || !ok || (c.HTTPOnly && redirect.Scheme != "http") {
 		http.Error(w, c.Blocked, http.StatusBadRequest)
@@ -63,7 +68,11 @@ func (c Consent) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	back := url.Values{"code": {c.Issue(q, user, scopes)}}
+	code := RandHex(16)
+	c.Lock.Lock()
+	c.Store(code, q, user, scopes)
+	c.Lock.Unlock()
+	back := url.Values{"code": {code}}
 	if st := q.Get("state"); st != "" {
 		back.Set("state", st)
 	}

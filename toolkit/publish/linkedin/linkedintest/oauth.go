@@ -18,6 +18,7 @@ var knownScopes = []string{"openid", "profile", "email", "w_member_social", "r_m
 // app's list; the fake takes any loopback one.
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	fakeapi.Consent{
+		Lock:     &s.mu,
 		Who:      s.consenting,
 		HTTPOnly: true,
 		Blocked:  "The redirect_uri does not match the registered value",
@@ -37,21 +38,16 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		UnknownScope: func(sc string) url.Values {
 			return fakeapi.OAuthRefusal("unauthorized_scope_error", "Scope \""+sc+"\" is not authorized for your application")
 		},
-		Issue: func(q url.Values, member string, scopes []string) string {
-			c := fakeapi.RandHex(16)
-			s.mu.Lock()
-			defer s.mu.Unlock()
+		Store: func(c string, q url.Values, member string, scopes []string) {
 			s.codes[c] = &code{grant: grant{UserID: member, ClientID: q.Get("client_id"), Scopes: scopes, Expiry: s.Now().Add(30 * time.Minute)},
 				redirect: q.Get("redirect_uri")}
-			return c
 		},
 	}.ServeHTTP(w, r)
 }
 
 // consenting says whether clientID is a known app, and who is signed in.
+// The caller holds s.mu.
 func (s *Server) consenting(clientID string) (bool, string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	_, known := s.clients[clientID]
 	return known, s.signedIn
 }

@@ -22,6 +22,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		return url.Values{"error": {code}, "error_reason": {reason}, "error_description": {desc}}
 	}
 	fakeapi.Consent{
+		Lock:    &s.mu,
 		Who:     s.consenting,
 		Blocked: "URL blocked: this redirect failed because the redirect URI is not whitelisted in the app's client OAuth settings.",
 		Scopes: func(param string) []string {
@@ -40,21 +41,16 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		},
 		Known:        knownScopes,
 		UnknownScope: func(sc string) url.Values { return refusal("invalid_scope", sc, "Invalid Scopes: "+sc) },
-		Issue: func(q url.Values, user string, scopes []string) string {
-			c := fakeapi.RandHex(16)
-			s.mu.Lock()
-			defer s.mu.Unlock()
+		Store: func(c string, q url.Values, user string, scopes []string) {
 			s.codes[c] = &code{grant: grant{Grant: fakeapi.Grant{UserID: user, ClientID: q.Get("client_id"), Scopes: scopes, Expiry: s.Now().Add(time.Hour)}}, redirect: q.Get("redirect_uri")}
-			return c
 		},
 		Fragment: "_",
 	}.ServeHTTP(w, r)
 }
 
 // consenting says whether clientID is a known app, and who is signed in.
+// The caller holds s.mu.
 func (s *Server) consenting(clientID string) (bool, string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	_, known := s.clients[clientID]
 	return known, s.signedIn
 }

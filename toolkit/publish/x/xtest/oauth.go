@@ -22,6 +22,7 @@ var knownScopes = []string{"tweet.read", "tweet.write", "tweet.moderate.write", 
 // app; the fake takes any loopback one.
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	fakeapi.Consent{
+		Lock:     &s.mu,
 		Who:      s.consenting,
 		HTTPOnly: true,
 		// X shows an error page and does not redirect.
@@ -44,21 +45,16 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		},
 		Known:        knownScopes,
 		UnknownScope: func(sc string) url.Values { return fakeapi.OAuthRefusal("invalid_scope", "unknown scope "+sc) },
-		Issue: func(q url.Values, user string, scopes []string) string {
-			c := fakeapi.RandHex(16)
-			s.mu.Lock()
-			defer s.mu.Unlock()
+		Store: func(c string, q url.Values, user string, scopes []string) {
 			s.codes[c] = &code{grant: grant{UserID: user, ClientID: q.Get("client_id"), Scopes: scopes, Expiry: s.now().Add(30 * time.Second)},
 				redirect: q.Get("redirect_uri"), challenge: q.Get("code_challenge")}
-			return c
 		},
 	}.ServeHTTP(w, r)
 }
 
 // consenting says whether clientID is a known app, and who is signed in.
+// The caller holds s.mu.
 func (s *Server) consenting(clientID string) (bool, string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	_, known := s.clients[clientID]
 	return known, s.signedIn
 }
