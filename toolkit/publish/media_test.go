@@ -7,11 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/campaignkit/campaignkit/toolkit"
+	"github.com/campaignkit/campaignkit/toolkit/toolkittest"
 )
 
 // TestLoadMediaRefusesWhatIsNotAnImageFile: a named pipe, a folder and a
@@ -19,10 +19,7 @@ import (
 // image, and none of them blocks or is read whole.
 func TestLoadMediaRefusesWhatIsNotAnImageFile(t *testing.T) {
 	dir := t.TempDir()
-	fifo := filepath.Join(dir, "fifo.png")
-	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	fifo := toolkittest.FIFO(t, filepath.Join(dir, "fifo.png"))
 	huge := filepath.Join(dir, "huge.png")
 	f, err := os.Create(huge)
 	if err != nil {
@@ -43,17 +40,10 @@ func TestLoadMediaRefusesWhatIsNotAnImageFile(t *testing.T) {
 	} {
 		t.Run(filepath.Base(tc.path), func(t *testing.T) {
 			p := testPost(t, "p1", Image{Path: good, Alt: "a card"}, Image{Path: tc.path, Alt: "x"})
-			done := make(chan error, 1)
-			go func() {
+			err := toolkittest.Returns(t, 10*time.Second, "loadMedia("+tc.path+")", func() error {
 				_, err := loadMedia(p)
-				done <- err
-			}()
-			var err error
-			select {
-			case err = <-done:
-			case <-time.After(10 * time.Second):
-				t.Fatalf("loadMedia(%s) did not return in 10s", tc.path)
-			}
+				return err
+			})
 			var perm *PermanentError
 			if !errors.As(err, &perm) {
 				t.Fatalf("got %v, want a *PermanentError", err)

@@ -28,12 +28,9 @@ type env struct {
 
 func newEnv(t *testing.T, scopes ...string) *env {
 	t.Helper()
-	if len(scopes) == 0 {
-		scopes = facebook.Permissions
-	}
+	scopes = pubtest.Scopes(scopes, facebook.Permissions)
 	e := &env{Base: pubtest.NewBase(t, planned.Add(2*time.Second)), fake: facebooktest.New()}
-	t.Cleanup(e.fake.Close)
-	e.fake.Now = e.Clock
+	e.Serve(e.fake, &e.fake.Now)
 	e.fake.AddApp("app-1", "app-secret")
 	e.user = e.fake.AddUser("Comms Officer")
 	e.page = e.fake.AddPage(e.user.ID, "IOM - UN Migration")
@@ -49,12 +46,8 @@ func (e *env) save(access string, expiry time.Time) {
 
 func (e *env) publisher() *facebook.Publisher {
 	e.T.Helper()
-	p, err := facebook.New(facebook.Config{API: e.fake.URL, Account: "iom-fb", Page: e.page.Name, PageID: e.page.ID,
+	return pubtest.New(e.T, facebook.New, facebook.Config{API: e.fake.URL, Account: "iom-fb", Page: e.page.Name, PageID: e.page.ID,
 		Tokens: &account.Stored{ID: "iom-fb", Network: "facebook", Store: e.Store, Now: e.Clock}, Journal: e.Journal, Now: e.Clock})
-	if err != nil {
-		e.T.Fatal(err)
-	}
-	return p
 }
 
 // pub is the env as the shared scenarios drive it. A post with photos

@@ -36,12 +36,9 @@ type env struct {
 
 func newEnv(t *testing.T, scopes ...string) *env {
 	t.Helper()
-	if len(scopes) == 0 {
-		scopes = instagram.Permissions
-	}
+	scopes = pubtest.Scopes(scopes, instagram.Permissions)
 	e := &env{Base: pubtest.NewBase(t, planned.Add(2*time.Second)), fake: instagramtest.New()}
-	t.Cleanup(e.fake.Close)
-	e.fake.Now = e.Clock
+	e.Serve(e.fake, &e.fake.Now)
 	e.fake.AddApp("app-1", "app-secret")
 	e.user = e.fake.AddUser("Comms Officer")
 	page := e.fake.AddPage(e.user.ID, "IOM - UN Migration")
@@ -58,13 +55,9 @@ func (e *env) save(access string, expiry time.Time) {
 
 func (e *env) publisher() *instagram.Publisher {
 	e.T.Helper()
-	p, err := instagram.New(instagram.Config{API: e.fake.URL, Account: "iom-ig", Handle: "iom", UserID: e.igID,
+	return pubtest.New(e.T, instagram.New, instagram.Config{API: e.fake.URL, Account: "iom-ig", Handle: "iom", UserID: e.igID,
 		Tokens: &account.Stored{ID: "iom-ig", Network: "instagram", Store: e.Store, Now: e.Clock}, Host: e.host,
-		Journal: e.Journal, Now: e.Clock, Sleep: func(context.Context, time.Duration) error { return nil }, TempDir: e.T.TempDir()})
-	if err != nil {
-		e.T.Fatal(err)
-	}
-	return p
+		Journal: e.Journal, Now: e.Clock, Sleep: pubtest.NoSleep, TempDir: e.T.TempDir()})
 }
 
 // pub is the env as the shared scenarios drive it.
@@ -379,7 +372,7 @@ func TestKilledAttemptLeavesNoFile(t *testing.T) {
 	if left, _ := os.ReadDir(tmp); len(left) != 1 {
 		t.Fatalf("while the first attempt hangs: %d files in TempDir, want its one JPEG", len(left))
 	}
-	if _, err := publisher(func(context.Context, time.Duration) error { return nil }).Publish(attempt(2), post); err != nil {
+	if _, err := publisher(pubtest.NoSleep).Publish(attempt(2), post); err != nil {
 		t.Fatalf("next attempt: %v", err)
 	}
 	if left, _ := os.ReadDir(tmp); len(left) != 0 {

@@ -30,12 +30,9 @@ type env struct {
 
 func newEnv(t *testing.T, scopes ...string) *env {
 	t.Helper()
-	if len(scopes) == 0 {
-		scopes = linkedin.Scopes
-	}
+	scopes = pubtest.Scopes(scopes, linkedin.Scopes)
 	e := &env{Base: pubtest.NewBase(t, planned.Add(2*time.Second)), fake: linkedintest.New()}
-	t.Cleanup(e.fake.Close)
-	e.fake.Now = e.Clock
+	e.Serve(e.fake, &e.fake.Now)
 	e.member = e.fake.AddMember("Amy Pope")
 	e.org = e.fake.AddOrganization("IOM - UN Migration", e.member.URN, "ADMINISTRATOR")
 	e.fake.AddClient("client-1", "secret-1", true)
@@ -55,12 +52,8 @@ func (e *env) save(access, refresh string, expiry time.Time, scopes []string) {
 func (e *env) publisher() *linkedin.Publisher {
 	e.T.Helper()
 	src := &account.Source{ID: "iom-linkedin", Store: e.Store, Client: e.client, Now: e.Clock}
-	p, err := linkedin.New(linkedin.Config{API: e.fake.URL, Version: e.version, Account: "iom-linkedin", Handle: "IOM - UN Migration",
-		Organization: e.org.URN(), Tokens: src, Journal: e.Journal, Now: e.Clock, Sleep: func(context.Context, time.Duration) error { return nil }})
-	if err != nil {
-		e.T.Fatal(err)
-	}
-	return p
+	return pubtest.New(e.T, linkedin.New, linkedin.Config{API: e.fake.URL, Version: e.version, Account: "iom-linkedin", Handle: "IOM - UN Migration",
+		Organization: e.org.URN(), Tokens: src, Journal: e.Journal, Now: e.Clock, Sleep: pubtest.NoSleep})
 }
 
 // pub is the env as the shared scenarios drive it.
@@ -186,27 +179,16 @@ func TestRateLimit(t *testing.T) {
 }
 
 func TestExpiredTokenIsRefreshed(t *testing.T) {
-	t.Run("expired in the store", func(t *testing.T) {
+	pubtest.ExpiredTokenIsRefreshed(t, "LinkedIn", func(t *testing.T, storeExpiry time.Duration) pubtest.Expired {
 		e := newEnv(t)
 		access, refresh := e.fake.Issue(e.member.URN, "client-1", linkedin.Scopes)
 		e.fake.Expire(access)
-		e.save(access, refresh, e.Now.Add(-time.Minute), linkedin.Scopes)
-		if _, err := e.publisher().Publish(attempt(1), publish.Post{ID: "e1", At: planned, Text: "after refresh"}); err != nil {
-			t.Fatalf("Publish: %v", err)
-		}
-		tok, _ := e.Store.Load("iom-linkedin")
-		if tok.Access.Reveal() == access || !tok.Expiry.After(e.Now.Add(59*24*time.Hour)) || tok.Refresh.Reveal() != refresh || tok.UserID != e.org.URN() {
-			t.Errorf("store: want the renewed 60-day token saved, the refresh token and organization kept")
-		}
-	})
-	t.Run("refused by LinkedIn though the store thinks it valid", func(t *testing.T) {
-		e := newEnv(t)
-		access, refresh := e.fake.Issue(e.member.URN, "client-1", linkedin.Scopes)
-		e.fake.Expire(access)
-		e.save(access, refresh, e.Now.Add(time.Hour), linkedin.Scopes)
-		if _, err := e.publisher().Publish(attempt(1), publish.Post{ID: "e2", At: planned, Text: "after a 401"}); err != nil {
-			t.Fatalf("Publish: %v", err)
-		}
+		e.save(access, refresh, e.Now.Add(storeExpiry), linkedin.Scopes)
+		return pubtest.Expired{Env: e.pub(), Access: access, Stored: e.stored, Check: func(t *testing.T, tok account.Token) {
+			if !tok.Expiry.After(e.Now.Add(59*24*time.Hour)) || tok.Refresh.Reveal() != refresh || tok.UserID != e.org.URN() {
+				t.Errorf("store: want the renewed 60-day token saved, the refresh token and organization kept")
+			}
+		}}
 	})
 	t.Run("no refresh token", func(t *testing.T) {
 		e := newEnv(t)
@@ -306,4 +288,10 @@ func TestRolesAndChoose(t *testing.T) {
 	if _, err := linkedin.Choose(roles, analyst, ""); err == nil || !strings.Contains(err.Error(), "cannot post") {
 		t.Errorf("Choose a page the member only analyses: got %v", err)
 	}
+}
+
+// stored is the account's token in the store.
+func (e *env) stored() account.Token {
+	tok, _ := e.Store.Load("iom-linkedin")
+	return tok
 }

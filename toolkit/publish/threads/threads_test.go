@@ -1,7 +1,6 @@
 package threads_test
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -34,12 +33,9 @@ type env struct {
 
 func newEnv(t *testing.T, scopes ...string) *env {
 	t.Helper()
-	if len(scopes) == 0 {
-		scopes = threads.Scopes
-	}
+	scopes = pubtest.Scopes(scopes, threads.Scopes)
 	e := &env{Base: pubtest.NewBase(t, planned.Add(2*time.Second)), fake: threadstest.New()}
-	t.Cleanup(e.fake.Close)
-	e.fake.Now = e.Clock
+	e.Serve(e.fake, &e.fake.Now)
 	e.user = e.fake.AddUser("unmigration")
 	e.fake.AddClient("990602627938098", "app-secret")
 	e.client = &account.Client{ID: "990602627938098", Secret: publish.NewSecret("app-secret"), Scopes: account.ThreadsScopes, Now: e.Clock,
@@ -60,12 +56,8 @@ func (e *env) save(access string, expiry time.Time, scopes []string) {
 func (e *env) publisher() *threads.Publisher {
 	e.T.Helper()
 	src := &account.Source{ID: "un-threads", Store: e.Store, Client: e.client, Now: e.Clock, Margin: account.ThreadsMargin}
-	p, err := threads.New(threads.Config{API: e.fake.URL, Account: "un-threads", Handle: "@unmigration", UserID: e.user.ID, Tokens: src,
-		Media: e.media, Journal: e.Journal, MaxPolls: e.polls, Now: e.Clock, Sleep: func(context.Context, time.Duration) error { return nil }})
-	if err != nil {
-		e.T.Fatal(err)
-	}
-	return p
+	return pubtest.New(e.T, threads.New, threads.Config{API: e.fake.URL, Account: "un-threads", Handle: "@unmigration", UserID: e.user.ID, Tokens: src,
+		Media: e.media, Journal: e.Journal, MaxPolls: e.polls, Now: e.Clock, Sleep: pubtest.NoSleep})
 }
 
 // pub is the env as the shared scenarios drive it.

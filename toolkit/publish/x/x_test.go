@@ -1,11 +1,9 @@
 package x_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -14,6 +12,7 @@ import (
 	"github.com/campaignkit/campaignkit/toolkit/publish/internal/pubtest"
 	"github.com/campaignkit/campaignkit/toolkit/publish/x"
 	"github.com/campaignkit/campaignkit/toolkit/publish/x/xtest"
+	"github.com/campaignkit/campaignkit/toolkit/toolkittest"
 )
 
 var planned = time.Date(2026, 12, 18, 9, 0, 0, 0, time.UTC)
@@ -29,12 +28,9 @@ type env struct {
 
 func newEnv(t *testing.T, scopes ...string) *env {
 	t.Helper()
-	if len(scopes) == 0 {
-		scopes = x.Scopes
-	}
+	scopes = pubtest.Scopes(scopes, x.Scopes)
 	e := &env{Base: pubtest.NewBase(t, planned.Add(2*time.Second)), fake: xtest.New()}
-	t.Cleanup(e.fake.Close)
-	e.fake.Now = e.Clock
+	e.Serve(e.fake, &e.fake.Now)
 	e.user = e.fake.AddUser("UNmigration")
 	e.fake.AddClient("client-1", "")
 	e.client = &account.Client{ID: "client-1", Scopes: account.XScopes, Now: e.Clock,
@@ -53,12 +49,8 @@ func (e *env) save(access, refresh string, expiry time.Time, scopes []string) {
 func (e *env) publisher() *x.Publisher {
 	e.T.Helper()
 	src := &account.Source{ID: "un-x-en", Store: e.Store, Client: e.client, Now: e.Clock}
-	p, err := x.New(x.Config{API: e.fake.URL, Account: "un-x-en", Handle: "@UNmigration", Tokens: src, Journal: e.Journal,
-		Now: e.Clock, Sleep: func(context.Context, time.Duration) error { return nil }})
-	if err != nil {
-		e.T.Fatal(err)
-	}
-	return p
+	return pubtest.New(e.T, x.New, x.Config{API: e.fake.URL, Account: "un-x-en", Handle: "@UNmigration", Tokens: src, Journal: e.Journal,
+		Now: e.Clock, Sleep: pubtest.NoSleep})
 }
 
 // pub is the env as the shared scenarios drive it.
@@ -132,10 +124,7 @@ func TestLimitsBeforeSending(t *testing.T) {
 	}
 	notImage := filepath.Join(t.TempDir(), "notes.png")
 	os.WriteFile(notImage, []byte("just text, not a picture"), 0o644)
-	pipe := filepath.Join(t.TempDir(), "pipe.png")
-	if err := syscall.Mkfifo(pipe, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	pipe := toolkittest.FIFO(t, filepath.Join(t.TempDir(), "pipe.png"))
 	big := filepath.Join(t.TempDir(), "big.png")
 	os.WriteFile(big, append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, x.MaxImageBytes)...), 0o644)
 	pubtest.LimitsBeforeSending(t, e.pub(), planned, []pubtest.Limit{
@@ -179,30 +168,12 @@ func TestRateLimit(t *testing.T) {
 }
 
 func TestExpiredTokenIsRefreshed(t *testing.T) {
-	t.Run("expired in the store", func(t *testing.T) {
+	pubtest.ExpiredTokenIsRefreshed(t, "X", func(t *testing.T, storeExpiry time.Duration) pubtest.Expired {
 		e := newEnv(t)
 		access, refresh := e.fake.Issue(e.user.ID, "client-1", x.Scopes)
 		e.fake.Expire(access)
-		e.save(access, refresh, e.Now.Add(-time.Minute), x.Scopes)
-		if _, err := e.publisher().Publish(attempt(1), publish.Post{ID: "e1", At: planned, Text: "after refresh"}); err != nil {
-			t.Fatalf("Publish: %v", err)
-		}
-		tok, _ := e.Store.Load("un-x-en")
-		if tok.Access.Reveal() == access || !tok.Expiry.After(e.Now) {
-			t.Errorf("store: want the renewed token saved")
-		}
-	})
-	t.Run("refused by X though the store thinks it valid", func(t *testing.T) {
-		e := newEnv(t)
-		access, refresh := e.fake.Issue(e.user.ID, "client-1", x.Scopes)
-		e.fake.Expire(access)
-		e.save(access, refresh, e.Now.Add(time.Hour), x.Scopes)
-		if _, err := e.publisher().Publish(attempt(1), publish.Post{ID: "e2", At: planned, Text: "after a 401"}); err != nil {
-			t.Fatalf("Publish: %v", err)
-		}
-		if n := len(e.fake.Tweets()); n != 1 {
-			t.Errorf("%d posts on X, want 1", n)
-		}
+		e.save(access, refresh, e.Now.Add(storeExpiry), x.Scopes)
+		return pubtest.Expired{Env: e.pub(), Access: access, Stored: e.stored}
 	})
 }
 
@@ -257,4 +228,10 @@ func TestRetryWithNoEarlierCopy(t *testing.T) {
 
 func TestJournalRemembersPublished(t *testing.T) {
 	pubtest.JournalRemembersPublished(t, newEnv(t).pub(), publish.Post{ID: "j1", At: planned, Text: "once"})
+}
+
+// stored is the account's token in the store.
+func (e *env) stored() account.Token {
+	tok, _ := e.Store.Load("un-x-en")
+	return tok
 }

@@ -175,3 +175,34 @@ func WritePNG(t *testing.T, name string, w, h int) string {
 	t.Helper()
 	return WriteImage(t, name, Card(w, h, byte(len(name))))
 }
+
+// Serve closes fake when the test ends and sets now, the fake's clock,
+// to b's.
+func (b *Base) Serve(fake interface{ Close() }, now *func() time.Time) {
+	b.T.Cleanup(fake.Close)
+	*now = b.Clock
+}
+
+// Scopes returns scopes, or def when there are none: a test's env signs
+// in with the publisher's scopes unless a case asks for fewer.
+func Scopes(scopes, def []string) []string {
+	if len(scopes) == 0 {
+		return def
+	}
+	return scopes
+}
+
+// New returns the publisher newP makes of cfg, failing t when newP
+// refuses cfg.
+func New[C, P any](t *testing.T, newP func(C) (P, error), cfg C) P {
+	t.Helper()
+	p, err := newP(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// NoSleep is a publisher's Sleep that returns at once, so that a test
+// polls without waiting.
+func NoSleep(context.Context, time.Duration) error { return nil }

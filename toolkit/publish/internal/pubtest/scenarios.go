@@ -1,11 +1,13 @@
 package pubtest
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/campaignkit/campaignkit/toolkit/account"
 	"github.com/campaignkit/campaignkit/toolkit/publish"
 )
 
@@ -169,5 +171,54 @@ func JournalRemembersPublished(t *testing.T, e Env, post publish.Post) {
 	}
 	if after := len(e.Fake.Calls()); after != before {
 		t.Errorf("a post the journal knows as published cost %d requests, want 0", after-before)
+	}
+}
+
+// Expired is a network's env in which the network has expired the
+// account's access token, which the store holds with its refresh token,
+// for ExpiredTokenIsRefreshed.
+type Expired struct {
+	Env
+	// Access is the expired access token.
+	Access string
+	// Stored returns the account's token in the store.
+	Stored func() account.Token
+	// Check, when not nil, looks at the renewed token further with the
+	// network's own rules (how long it lasts, what is kept).
+	Check func(t *testing.T, renewed account.Token)
+}
+
+// ExpiredTokenIsRefreshed is the scenario of an expired access token: the
+// publisher refreshes it and publishes, whether the store knows it has
+// expired or thinks it valid until the network refuses it. expired sets
+// a case up in a fresh env, saving the token with the store's expiry at
+// storeExpiry from the env's clock.
+func ExpiredTokenIsRefreshed(t *testing.T, network string, expired func(t *testing.T, storeExpiry time.Duration) Expired) {
+	t.Helper()
+	cases := []struct {
+		name        string
+		storeExpiry time.Duration
+	}{
+		{"expired in the store", -time.Minute},
+		{"refused by " + network + " though the store thinks it valid", time.Hour},
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e := expired(t, c.storeExpiry)
+			id := fmt.Sprintf("e%d", i+1)
+			if _, err := e.Publisher().Publish(Attempt(1), publish.Post{ID: id, At: *e.Now, Text: "after refresh"}); err != nil {
+				t.Fatalf("Publish: %v", err)
+			}
+			if n := len(e.Posted()); n != 1 {
+				t.Errorf("%d posts on %s, want 1", n, network)
+			}
+			tok := e.Stored()
+			if tok.Access.Reveal() == e.Access || !tok.Expiry.After(*e.Now) {
+				t.Errorf("store: want the renewed token saved, got one expiring %v", tok.Expiry)
+			}
+			if e.Check != nil {
+				e.Check(t, tok)
+			}
+		})
 	}
 }

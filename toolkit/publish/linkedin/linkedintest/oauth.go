@@ -3,7 +3,6 @@ package linkedintest
 import (
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
@@ -18,47 +17,39 @@ var knownScopes = []string{"openid", "profile", "email", "w_member_social", "r_m
 // always agrees. LinkedIn matches the redirect URL exactly against the
 // app's list; the fake takes any loopback one.
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	s.mu.Lock()
-	_, known := s.clients[q.Get("client_id")]
-	member := s.signedIn
-	s.mu.Unlock()
-	redirect, ok := fakeapi.Loopback(q.Get("redirect_uri"))
-	if !known || !ok || redirect.Scheme != "http" {
-		http.Error(w, "The redirect_uri does not match the registered value", http.StatusBadRequest)
-		return
-	}
-	fail := func(code, desc string) {
-		fakeapi.Redirect(w, r, redirect, url.Values{"error": {code}, "error_description": {desc}, "state": {q.Get("state")}})
-	}
-	scopes := strings.Fields(q.Get("scope"))
-	switch {
-	case q.Get("response_type") != "code":
-		fail("invalid_request", "response_type must be code")
-		return
-	case len(scopes) == 0:
-		fail("invalid_scope_error", "scope is required")
-		return
-	case member == "":
-		fail("user_cancelled_login", "The user cancelled LogIn")
-		return
-	}
-	for _, sc := range scopes {
-		if !slices.Contains(knownScopes, sc) {
-			fail("unauthorized_scope_error", "Scope \""+sc+"\" is not authorized for your application")
-			return
-		}
-	}
-	c := fakeapi.RandHex(16)
-	s.mu.Lock()
-	s.codes[c] = &code{grant: grant{UserID: member, ClientID: q.Get("client_id"), Scopes: scopes, Expiry: s.Now().Add(30 * time.Minute)},
-		redirect: q.Get("redirect_uri")}
-	s.mu.Unlock()
-	back := url.Values{"code": {c}}
-	if st := q.Get("state"); st != "" {
-		back.Set("state", st)
-	}
-	fakeapi.Redirect(w, r, redirect, back)
+	fakeapi.Consent{
+		Lock:     &s.mu,
+		Who:      s.consenting,
+		HTTPOnly: true,
+		Blocked:  "The redirect_uri does not match the registered value",
+		Scopes:   strings.Fields,
+		Refuse: func(q url.Values, scopes []string, member string) url.Values {
+			switch {
+			case q.Get("response_type") != "code":
+				return fakeapi.OAuthRefusal("invalid_request", "response_type must be code")
+			case len(scopes) == 0:
+				return fakeapi.OAuthRefusal("invalid_scope_error", "scope is required")
+			case member == "":
+				return fakeapi.OAuthRefusal("user_cancelled_login", "The user cancelled LogIn")
+			}
+			return nil
+		},
+		Known: knownScopes,
+		UnknownScope: func(sc string) url.Values {
+			return fakeapi.OAuthRefusal("unauthorized_scope_error", "Scope \""+sc+"\" is not authorized for your application")
+		},
+		Store: func(c string, q url.Values, member string, scopes []string) {
+			s.codes[c] = &code{grant: grant{UserID: member, ClientID: q.Get("client_id"), Scopes: scopes, Expiry: s.Now().Add(30 * time.Minute)},
+				redirect: q.Get("redirect_uri")}
+		},
+	}.ServeHTTP(w, r)
+}
+
+// consenting says whether clientID is a known app, and who is signed in.
+// The caller holds s.mu.
+func (s *Server) consenting(clientID string) (bool, string) {
+	_, known := s.clients[clientID]
+	return known, s.signedIn
 }
 
 // token is POST /oauth/v2/accessToken: a code or a refresh token, with

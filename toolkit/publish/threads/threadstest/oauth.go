@@ -18,47 +18,41 @@ var knownScopes = []string{"threads_basic", "threads_content_publish", "threads_
 // who always agrees. Threads matches the redirect URI against the app's
 // list and appends #_ to the redirect; the fake takes any loopback URI.
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	s.mu.Lock()
-	_, known := s.clients[q.Get("client_id")]
-	user := s.signedIn
-	s.mu.Unlock()
-	redirect, ok := fakeapi.Loopback(q.Get("redirect_uri"))
-	if !known || !ok {
-		http.Error(w, "URL blocked: this redirect failed because the redirect URI is not whitelisted in the app's client OAuth settings.", http.StatusBadRequest)
-		return
+	refusal := func(code, reason, desc string) url.Values {
+		return url.Values{"error": {code}, "error_reason": {reason}, "error_description": {desc}}
 	}
-	fail := func(code, reason, desc string) {
-		fakeapi.Redirect(w, r, redirect, url.Values{"error": {code}, "error_reason": {reason}, "error_description": {desc}, "state": {q.Get("state")}})
-	}
-	scopes := strings.FieldsFunc(q.Get("scope"), func(r rune) bool { return r == ',' || r == ' ' })
-	switch {
-	case q.Get("response_type") != "code":
-		fail("invalid_request", "response_type", "response_type must be code")
-		return
-	case !slices.Contains(scopes, "threads_basic"):
-		fail("invalid_scope", "threads_basic", "threads_basic is required for all Threads endpoints")
-		return
-	case user == "":
-		fail("access_denied", "user_denied", "Permissions error")
-		return
-	}
-	for _, sc := range scopes {
-		if !slices.Contains(knownScopes, sc) {
-			fail("invalid_scope", sc, "Invalid Scopes: "+sc)
-			return
-		}
-	}
-	c := fakeapi.RandHex(16)
-	s.mu.Lock()
-	s.codes[c] = &code{grant: grant{Grant: fakeapi.Grant{UserID: user, ClientID: q.Get("client_id"), Scopes: scopes, Expiry: s.Now().Add(time.Hour)}}, redirect: q.Get("redirect_uri")}
-	s.mu.Unlock()
-	back := url.Values{"code": {c}}
-	if st := q.Get("state"); st != "" {
-		back.Set("state", st)
-	}
-	redirect.Fragment = "_"
-	fakeapi.Redirect(w, r, redirect, back)
+	fakeapi.Consent{
+		Lock:    &s.mu,
+		Who:     s.consenting,
+		Blocked: "URL blocked: this redirect failed because the redirect URI is not whitelisted in the app's client OAuth settings.",
+		Scopes: func(param string) []string {
+			return strings.FieldsFunc(param, func(r rune) bool { return r == ',' || r == ' ' })
+		},
+		Refuse: func(q url.Values, scopes []string, user string) url.Values {
+			switch {
+			case q.Get("response_type") != "code":
+				return refusal("invalid_request", "response_type", "response_type must be code")
+			case !slices.Contains(scopes, "threads_basic"):
+				return refusal("invalid_scope", "threads_basic", "threads_basic is required for all Threads endpoints")
+			case user == "":
+				return refusal("access_denied", "user_denied", "Permissions error")
+			}
+			return nil
+		},
+		Known:        knownScopes,
+		UnknownScope: func(sc string) url.Values { return refusal("invalid_scope", sc, "Invalid Scopes: "+sc) },
+		Store: func(c string, q url.Values, user string, scopes []string) {
+			s.codes[c] = &code{grant: grant{Grant: fakeapi.Grant{UserID: user, ClientID: q.Get("client_id"), Scopes: scopes, Expiry: s.Now().Add(time.Hour)}}, redirect: q.Get("redirect_uri")}
+		},
+		Fragment: "_",
+	}.ServeHTTP(w, r)
+}
+
+// consenting says whether clientID is a known app, and who is signed in.
+// The caller holds s.mu.
+func (s *Server) consenting(clientID string) (bool, string) {
+	_, known := s.clients[clientID]
+	return known, s.signedIn
 }
 
 // exchangeCode is POST /oauth/access_token: a code for a short-lived

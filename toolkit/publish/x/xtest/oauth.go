@@ -3,7 +3,6 @@ package xtest
 import (
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
@@ -22,50 +21,42 @@ var knownScopes = []string{"tweet.read", "tweet.write", "tweet.moderate.write", 
 // and the state. X refuses a redirect URI that is not registered with the
 // app; the fake takes any loopback one.
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	s.mu.Lock()
-	_, known := s.clients[q.Get("client_id")]
-	user := s.signedIn
-	s.mu.Unlock()
-	redirect, ok := fakeapi.Loopback(q.Get("redirect_uri"))
-	if !known || !ok || redirect.Scheme != "http" {
+	fakeapi.Consent{
+		Lock:     &s.mu,
+		Who:      s.consenting,
+		HTTPOnly: true,
 		// X shows an error page and does not redirect.
-		http.Error(w, "Something went wrong: you weren't able to give access to the App. Go back and try logging in again.", http.StatusBadRequest)
-		return
-	}
-	fail := func(code, desc string) {
-		fakeapi.Redirect(w, r, redirect, url.Values{"error": {code}, "error_description": {desc}, "state": {q.Get("state")}})
-	}
-	scopes := strings.Fields(q.Get("scope"))
-	switch {
-	case q.Get("response_type") != "code":
-		fail("unsupported_response_type", "response_type must be code")
-		return
-	case q.Get("code_challenge") == "" || q.Get("code_challenge_method") != "S256":
-		fail("invalid_request", "code_challenge and code_challenge_method=S256 are required")
-		return
-	case q.Get("state") == "":
-		fail("invalid_request", "state is required")
-		return
-	case len(scopes) == 0:
-		fail("invalid_scope", "scope is required")
-		return
-	case user == "":
-		fail("access_denied", "nobody is signed in")
-		return
-	}
-	for _, sc := range scopes {
-		if !slices.Contains(knownScopes, sc) {
-			fail("invalid_scope", "unknown scope "+sc)
-			return
-		}
-	}
-	c := fakeapi.RandHex(16)
-	s.mu.Lock()
-	s.codes[c] = &code{grant: grant{UserID: user, ClientID: q.Get("client_id"), Scopes: scopes, Expiry: s.now().Add(30 * time.Second)},
-		redirect: q.Get("redirect_uri"), challenge: q.Get("code_challenge")}
-	s.mu.Unlock()
-	fakeapi.Redirect(w, r, redirect, url.Values{"state": {q.Get("state")}, "code": {c}})
+		Blocked: "Something went wrong: you weren't able to give access to the App. Go back and try logging in again.",
+		Scopes:  strings.Fields,
+		Refuse: func(q url.Values, scopes []string, user string) url.Values {
+			switch {
+			case q.Get("response_type") != "code":
+				return fakeapi.OAuthRefusal("unsupported_response_type", "response_type must be code")
+			case q.Get("code_challenge") == "" || q.Get("code_challenge_method") != "S256":
+				return fakeapi.OAuthRefusal("invalid_request", "code_challenge and code_challenge_method=S256 are required")
+			case q.Get("state") == "":
+				return fakeapi.OAuthRefusal("invalid_request", "state is required")
+			case len(scopes) == 0:
+				return fakeapi.OAuthRefusal("invalid_scope", "scope is required")
+			case user == "":
+				return fakeapi.OAuthRefusal("access_denied", "nobody is signed in")
+			}
+			return nil
+		},
+		Known:        knownScopes,
+		UnknownScope: func(sc string) url.Values { return fakeapi.OAuthRefusal("invalid_scope", "unknown scope "+sc) },
+		Store: func(c string, q url.Values, user string, scopes []string) {
+			s.codes[c] = &code{grant: grant{UserID: user, ClientID: q.Get("client_id"), Scopes: scopes, Expiry: s.now().Add(30 * time.Second)},
+				redirect: q.Get("redirect_uri"), challenge: q.Get("code_challenge")}
+		},
+	}.ServeHTTP(w, r)
+}
+
+// consenting says whether clientID is a known app, and who is signed in.
+// The caller holds s.mu.
+func (s *Server) consenting(clientID string) (bool, string) {
+	_, known := s.clients[clientID]
+	return known, s.signedIn
 }
 
 // token exchanges a code (checking the PKCE verifier) or a refresh token.
