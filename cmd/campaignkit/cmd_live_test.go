@@ -64,6 +64,20 @@ func lineOf(t *testing.T, s, sub string) int {
 	return strings.Count(s[:i], "\n") + 1
 }
 
+// localTheme makes dir/themes and returns the built-in un-blue theme
+// renamed local, for the test to edit and write there.
+func localTheme(t *testing.T, dir string) string {
+	t.Helper()
+	if err := os.Mkdir(filepath.Join(dir, "themes"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	builtin, err := fs.ReadFile(assets.Themes, "un-blue.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Replace(string(builtin), "name: un-blue", "name: local", 1)
+}
+
 // TestLiveEdits edits a campaign's files under a running `campaignkit run`:
 // a sound edit reaches the queue (text updated in place, a dropped post
 // cancelled) with a one-line summary; an edit that does not lint (a post
@@ -72,14 +86,7 @@ func lineOf(t *testing.T, s, sub string) int {
 // post; and an edit after those is applied again.
 func TestLiveEdits(t *testing.T) {
 	dir := t.TempDir()
-	if err := os.Mkdir(filepath.Join(dir, "themes"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	builtin, err := fs.ReadFile(assets.Themes, "un-blue.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	theme := strings.Replace(string(builtin), "name: un-blue", "name: local", 1)
+	theme := localTheme(t, dir)
 	themePath := filepath.Join(dir, "themes", "local.yaml")
 	writeFile := func(path, data string) {
 		t.Helper()
@@ -226,14 +233,7 @@ func TestLiveWatchedFiles(t *testing.T) {
 	if err := pngenc.Encode(&png, image.NewRGBA(image.Rect(0, 0, 8, 8))); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Mkdir(filepath.Join(dir, "themes"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	builtin, err := fs.ReadFile(assets.Themes, "un-blue.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	theme := strings.Replace(string(builtin), "name: un-blue", "name: local", 1)
+	theme := localTheme(t, dir)
 	theme = regexp.MustCompile(`(?m)^background: .*$`).ReplaceAllString(theme, `background: {kind: image, image: bg.png, overlay: "#0B3D91", opacity: 0.5}`)
 	day := time.Now().AddDate(0, 0, 30)
 	src := strings.Replace(liveCampaign(day, "Hello", day.Format(time.DateOnly)+" 09:00", false), "theme: local\n", "theme: local\nlogo: logo.png\nschedule: daily\n", 1)
