@@ -17,6 +17,7 @@ import (
 
 	"github.com/campaignkit/campaignkit/assets"
 	"github.com/campaignkit/campaignkit/toolkit/queue"
+	"github.com/campaignkit/campaignkit/toolkit/queue/queuetest"
 )
 
 // liveCampaign is a campaign whose week ends on day, 30 days from now, so
@@ -113,15 +114,7 @@ func TestLiveEdits(t *testing.T) {
 	// queued is the queue by campaign post id.
 	queued := func() map[string]queue.Post {
 		t.Helper()
-		all, err := store.List(ctx, queue.Filter{Source: "live-edits"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		out := map[string]queue.Post{}
-		for _, p := range all {
-			out[p.PostID] = p
-		}
-		return out
+		return queuetest.ByPostID(t, store, queue.Filter{Source: "live-edits"})
 	}
 	// eventually polls the queue until ok holds, within a few seconds: the
 	// edit goes through a real file watcher.
