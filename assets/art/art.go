@@ -60,10 +60,7 @@ func face(file string, size float64) (font.Face, error) {
 // (people moving together) and the wordmark, so it reads on any background.
 func Logo() (image.Image, error) {
 	const w, h = 700, 240
-	dc := gg.NewContext(w, h)
-	dc.DrawRoundedRectangle(4, 4, w-8, h-8, (h-8)/2)
-	dc.SetColor(color.White)
-	dc.Fill()
+	dc := pill(w, h)
 	// the mark: a circle with three rising arcs
 	cx, cy, r := 130.0, 120.0, 84.0
 	dc.DrawCircle(cx, cy, r)
@@ -326,10 +323,7 @@ func Carlos() (image.Image, error) {
 // plainly a stand-in, reads on any background and names no organisation.
 func PlaceholderLogo() (image.Image, error) {
 	const w, h = 600, 200
-	dc := gg.NewContext(w, h)
-	dc.DrawRoundedRectangle(4, 4, w-8, h-8, (h-8)/2)
-	dc.SetColor(color.White)
-	dc.Fill()
+	dc := pill(w, h)
 	dc.SetDash(18, 12)
 	dc.SetLineWidth(6)
 	dc.DrawRoundedRectangle(18, 18, w-36, h-36, (h-36)/2)
@@ -342,4 +336,14 @@ func PlaceholderLogo() (image.Image, error) {
 	dc.SetFontFace(bold)
 	dc.DrawStringAnchored("YOUR LOGO", w/2, h/2, 0.5, 0.35)
 	return dc.Image(), nil
+}
+
+// pill is a w×h canvas holding a white pill, the ground of both logos: it
+// keeps what is drawn on it readable on any background.
+func pill(w, h int) *gg.Context {
+	dc := gg.NewContext(w, h)
+	dc.DrawRoundedRectangle(4, 4, float64(w-8), float64(h-8), float64(h-8)/2)
+	dc.SetColor(color.White)
+	dc.Fill()
+	return dc
 }

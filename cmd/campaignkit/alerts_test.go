@@ -112,25 +112,12 @@ func TestAlertBadSettingExits2(t *testing.T) {
 	clearCampaignkitEnv(t)
 	t.Setenv("CAMPAIGNKIT_ALERT_EMAIL_TO", "ops@example.org")
 	dir := t.TempDir()
-	path := writeCampaign(t, dir, alertCampaign, nil)
+	path := writeCampaign(t, dir, crashCampaign, nil)
 	code, _, stderr := runCLI(t, "run", "-c", path, "--state", filepath.Join(dir, "state"))
 	if code != 2 || !strings.Contains(stderr, "CAMPAIGNKIT_ALERT_SMTP is not") {
 		t.Errorf("exit %d, stderr %q; want 2 naming CAMPAIGNKIT_ALERT_SMTP", code, stderr)
 	}
 }
-
-const alertCampaign = `name: Alert Test
-slug: alert-test
-title: {en: Alert Test}
-day: 2026-12-18
-week: {start: 2026-12-12, end: 2026-12-18}
-timezone: Europe/London
-languages: [en]
-cards:
-  - id: tag
-    kind: hashtag
-    tag: "#AlertTest"
-`
 
 // clearCampaignkitEnv empties every CAMPAIGNKIT_ variable for the test, so
 // that the machine's own settings do not leak in.
@@ -171,7 +158,7 @@ func TestAlertTokenRefusedMailedOnce(t *testing.T) {
 	t.Setenv("CAMPAIGNKIT_ALERT_EMAIL_FROM", "campaignkit@example.org")
 
 	dir := t.TempDir()
-	path := writeCampaign(t, dir, alertCampaign, nil)
+	path := writeCampaign(t, dir, crashCampaign, nil)
 	state := filepath.Join(dir, "state")
 	if err := os.MkdirAll(state, 0o700); err != nil {
 		t.Fatal(err)
@@ -181,7 +168,7 @@ func TestAlertTokenRefusedMailedOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	post, err := runner.AdHoc(runner.AdHocPost{At: time.Now(), Channel: "mastodon", Lang: "en", Text: "Migrants make our cities #AlertTest"})
+	post, err := runner.AdHoc(runner.AdHocPost{At: time.Now(), Channel: "mastodon", Lang: "en", Text: "Migrants make our cities #CrashTest"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +206,7 @@ func TestAlertTokenRefusedMailedOnce(t *testing.T) {
 	if m.From != "campaignkit@example.org" || strings.Join(m.To, ",") != "ops@example.org" {
 		t.Errorf("envelope: from %q to %q", m.From, m.To)
 	}
-	if want := "[campaignkit] token-expired: post " + post.ID + " to mastodon (alert-test)"; p.Subject != want {
+	if want := "[campaignkit] token-expired: post " + post.ID + " to mastodon (crash-test)"; p.Subject != want {
 		t.Errorf("subject: got %q, want %q", p.Subject, want)
 	}
 	for _, s := range []string{

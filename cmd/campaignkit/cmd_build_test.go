@@ -54,14 +54,7 @@ func TestBuildDemo(t *testing.T) {
 		t.Fatalf("build: exit %d: %s", code, errs)
 	}
 	root := filepath.Join(dir, "migrants-day-2026"+bundle.PartialSuffix) // a partial build's folder
-	var m bundle.Manifest
-	data, err := os.ReadFile(filepath.Join(root, "manifest.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(data, &m); err != nil {
-		t.Fatal(err)
-	}
+	m, data := readManifest(t, root)
 	if len(m.Images) == 0 {
 		t.Fatal("no images in the manifest")
 	}
@@ -113,6 +106,21 @@ func writeCampaign(t *testing.T, dir, body string, files map[string][]byte) stri
 		t.Fatal(err)
 	}
 	return p
+}
+
+// readManifest reads the manifest.json of the bundle built in root, and
+// returns it with its bytes.
+func readManifest(t *testing.T, root string) (bundle.Manifest, []byte) {
+	t.Helper()
+	var m bundle.Manifest
+	data, err := os.ReadFile(filepath.Join(root, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m, data
 }
 
 const small = `name: Test

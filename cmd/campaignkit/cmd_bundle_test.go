@@ -1,11 +1,9 @@
 package main
 
 import (
-	"archive/zip"
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -19,6 +17,7 @@ import (
 	"github.com/campaignkit/campaignkit/toolkit/bundle"
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
 	"github.com/campaignkit/campaignkit/toolkit/caption"
+	"github.com/campaignkit/campaignkit/toolkit/toolkittest"
 )
 
 // TestDemoBundle builds the demo (two languages, two presets, to keep it
@@ -273,24 +272,11 @@ func readFiles(t *testing.T, root string) map[string][]byte {
 
 func readZip(t *testing.T, data []byte) map[string][]byte {
 	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatalf("not a zip: %v", err)
-	}
-	out := map[string][]byte{}
-	for _, f := range zr.File {
-		if strings.Contains(f.Name, "..") || strings.HasPrefix(f.Name, "/") {
-			t.Errorf("unsafe zip entry %q", f.Name)
-		}
-		r, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[f.Name], err = io.ReadAll(r)
-		r.Close()
-		if err != nil {
-			t.Fatal(err)
+	names, files, _ := toolkittest.Unzip(t, data)
+	for _, name := range names {
+		if strings.Contains(name, "..") || strings.HasPrefix(name, "/") {
+			t.Errorf("unsafe zip entry %q", name)
 		}
 	}
-	return out
+	return files
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/campaignkit/campaignkit/assets"
 	"github.com/campaignkit/campaignkit/toolkit/queue"
+	"github.com/campaignkit/campaignkit/toolkit/queue/queuetest"
 )
 
 // liveCampaign is a campaign whose week ends on day, 30 days from now, so
@@ -64,6 +65,20 @@ func lineOf(t *testing.T, s, sub string) int {
 	return strings.Count(s[:i], "\n") + 1
 }
 
+// localTheme makes dir/themes and returns the built-in un-blue theme
+// renamed local, for the test to edit and write there.
+func localTheme(t *testing.T, dir string) string {
+	t.Helper()
+	if err := os.Mkdir(filepath.Join(dir, "themes"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	builtin, err := fs.ReadFile(assets.Themes, "un-blue.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Replace(string(builtin), "name: un-blue", "name: local", 1)
+}
+
 // TestLiveEdits edits a campaign's files under a running `campaignkit run`:
 // a sound edit reaches the queue (text updated in place, a dropped post
 // cancelled) with a one-line summary; an edit that does not lint (a post
@@ -72,14 +87,7 @@ func lineOf(t *testing.T, s, sub string) int {
 // post; and an edit after those is applied again.
 func TestLiveEdits(t *testing.T) {
 	dir := t.TempDir()
-	if err := os.Mkdir(filepath.Join(dir, "themes"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	builtin, err := fs.ReadFile(assets.Themes, "un-blue.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	theme := strings.Replace(string(builtin), "name: un-blue", "name: local", 1)
+	theme := localTheme(t, dir)
 	themePath := filepath.Join(dir, "themes", "local.yaml")
 	writeFile := func(path, data string) {
 		t.Helper()
@@ -106,15 +114,7 @@ func TestLiveEdits(t *testing.T) {
 	// queued is the queue by campaign post id.
 	queued := func() map[string]queue.Post {
 		t.Helper()
-		all, err := store.List(ctx, queue.Filter{Source: "live-edits"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		out := map[string]queue.Post{}
-		for _, p := range all {
-			out[p.PostID] = p
-		}
-		return out
+		return queuetest.ByPostID(t, store, queue.Filter{Source: "live-edits"})
 	}
 	// eventually polls the queue until ok holds, within a few seconds: the
 	// edit goes through a real file watcher.
@@ -226,14 +226,7 @@ func TestLiveWatchedFiles(t *testing.T) {
 	if err := pngenc.Encode(&png, image.NewRGBA(image.Rect(0, 0, 8, 8))); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Mkdir(filepath.Join(dir, "themes"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	builtin, err := fs.ReadFile(assets.Themes, "un-blue.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	theme := strings.Replace(string(builtin), "name: un-blue", "name: local", 1)
+	theme := localTheme(t, dir)
 	theme = regexp.MustCompile(`(?m)^background: .*$`).ReplaceAllString(theme, `background: {kind: image, image: bg.png, overlay: "#0B3D91", opacity: 0.5}`)
 	day := time.Now().AddDate(0, 0, 30)
 	src := strings.Replace(liveCampaign(day, "Hello", day.Format(time.DateOnly)+" 09:00", false), "theme: local\n", "theme: local\nlogo: logo.png\nschedule: daily\n", 1)

@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"errors"
-	"image"
-	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,19 +14,7 @@ import (
 // has about 4·w·h bytes, and returns its path.
 func writeTestPNG(t *testing.T, path string, w, h int) string {
 	t.Helper()
-	img := image.NewNRGBA(image.Rect(0, 0, w, h))
-	var x uint32 = 88172645
-	for i := range img.Pix {
-		x ^= x << 13
-		x ^= x >> 17
-		x ^= x << 5
-		img.Pix[i] = byte(x)
-	}
-	var buf bytes.Buffer
-	if err := (&png.Encoder{CompressionLevel: png.NoCompression}).Encode(&buf, img); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(path, toolkittest.RawPNG(toolkittest.Noise(w, h)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return path

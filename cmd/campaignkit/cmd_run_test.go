@@ -27,6 +27,8 @@ import (
 	"github.com/campaignkit/campaignkit/toolkit/runner"
 )
 
+// crashCampaign is a one-card campaign for the tests that run `run`: the
+// crash tests, the alert tests and the runner's PostgreSQL store.
 const crashCampaign = `name: Crash Test
 slug: crash-test
 title: {en: Crash Test}

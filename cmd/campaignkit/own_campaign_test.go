@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -10,8 +9,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/campaignkit/campaignkit/toolkit/bundle"
 )
 
 // TestOwnCampaign walks the path a communications officer takes: init a
@@ -110,14 +107,7 @@ fonts:
 		t.Fatalf("build: exit %d: %s", code, errs)
 	}
 	root := filepath.Join(dist, "world-refugee-day-2027")
-	var m bundle.Manifest
-	mj, err := os.ReadFile(filepath.Join(root, "manifest.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(mj, &m); err != nil {
-		t.Fatal(err)
-	}
+	m, _ := readManifest(t, root)
 	if !slices.Equal(m.Campaign.Languages, []string{"en", "fr"}) {
 		t.Errorf("built languages %v: want en and fr, ar pending", m.Campaign.Languages)
 	}

@@ -1,16 +1,15 @@
 package alert
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/campaignkit/campaignkit/toolkit/publish"
 	"github.com/campaignkit/campaignkit/toolkit/runner"
+	"github.com/campaignkit/campaignkit/toolkit/toolkittest"
 )
 
 // clock is the injected clock of every test: the moment the events happen.
@@ -19,22 +18,7 @@ var clock = time.Date(2026, 12, 18, 9, 0, 3, 0, time.UTC)
 func now() time.Time { return clock }
 
 // logs is a concurrency-safe log buffer.
-type logs struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logs) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logs) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+type logs struct{ toolkittest.Buffer }
 
 func (l *logs) count(s string) int { return strings.Count(l.String(), s) }
 

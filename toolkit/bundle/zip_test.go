@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -15,32 +14,8 @@ import (
 	"time"
 
 	"github.com/campaignkit/campaignkit/toolkit"
+	"github.com/campaignkit/campaignkit/toolkit/toolkittest"
 )
-
-func readZip(t *testing.T, data []byte) (names []string, files map[string][]byte, headers map[string]zip.FileHeader) {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatalf("zip does not open: %v", err)
-	}
-	files = map[string][]byte{}
-	headers = map[string]zip.FileHeader{}
-	for _, f := range zr.File {
-		r, err := f.Open()
-		if err != nil {
-			t.Fatalf("%s: %v", f.Name, err)
-		}
-		b, err := io.ReadAll(r)
-		r.Close()
-		if err != nil {
-			t.Fatalf("%s: %v", f.Name, err)
-		}
-		names = append(names, f.Name)
-		files[f.Name] = b
-		headers[f.Name] = f.FileHeader
-	}
-	return names, files, headers
-}
 
 func TestWriteZipRefusesBadNames(t *testing.T) {
 	cases := []struct {
@@ -109,7 +84,7 @@ func TestZipIsReproducible(t *testing.T) {
 	if !bytes.Equal(one, two) {
 		t.Error("the same entries in another order gave another zip")
 	}
-	names, files, headers := readZip(t, one)
+	names, files, headers := toolkittest.Unzip(t, one)
 	if want := []string{"a/card.png", "a/photo.jpg", "b/readme.md"}; !slices.Equal(names, want) {
 		t.Errorf("entries %q, want sorted %q", names, want)
 	}
@@ -222,7 +197,7 @@ func TestBundleZips(t *testing.T) {
 	}
 
 	// <slug>.zip: the whole tree but the zips, under <slug>/
-	names, zipped, _ := readZip(t, tree[slug+".zip"])
+	names, zipped, _ := toolkittest.Unzip(t, tree[slug+".zip"])
 	var want []string
 	for p := range tree {
 		if !isZipName(p) {
@@ -249,7 +224,7 @@ func TestBundleZips(t *testing.T) {
 	for _, l := range m.Campaign.Languages {
 		name := slug + "-" + l
 		lm := m.ForLang(l)
-		names, zipped, _ := readZip(t, tree[name+".zip"])
+		names, zipped, _ := toolkittest.Unzip(t, tree[name+".zip"])
 		mj, _ := manifestJSON(lm)
 		lpage, _ := indexHTML(lm, false)
 		wantZip := map[string][]byte{

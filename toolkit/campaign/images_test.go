@@ -42,18 +42,21 @@ var withImages = strings.NewReplacer(
     photo: photos/shared.jpg
 `).Replace(base)
 
+// lineOf is the line of src where s first stands.
 func lineOf(t *testing.T, src, s string) int {
 	t.Helper()
-	i := strings.Index(src, s)
-	if i < 0 {
-		t.Fatalf("test setup: %q not in the campaign", s)
-	}
-	return strings.Count(src[:i], "\n") + 1
+	return lineAt(t, src, s, strings.Index(src, s))
 }
 
+// lastLineOf is the line of src where s last stands.
 func lastLineOf(t *testing.T, src, s string) int {
 	t.Helper()
-	i := strings.LastIndex(src, s)
+	return lineAt(t, src, s, strings.LastIndex(src, s))
+}
+
+// lineAt is the line of src holding offset i, where s was found.
+func lineAt(t *testing.T, src, s string, i int) int {
+	t.Helper()
 	if i < 0 {
 		t.Fatalf("test setup: %q not in the campaign", s)
 	}

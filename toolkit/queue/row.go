@@ -37,6 +37,27 @@ func ScanPost[T any](scan func(dest ...any) error, instant func(T) time.Time, ex
 	return p, nil
 }
 
+// Rows is a query's result as both *sql.Rows and pgx.Rows offer it.
+type Rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// ScanPosts reads every row of a SELECT of PostColumns, as ScanPost does
+// one. The caller closes rows.
+func ScanPosts[T any](rows Rows, instant func(T) time.Time) ([]Post, error) {
+	var out []Post
+	for rows.Next() {
+		p, err := ScanPost(rows.Scan, instant)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
 // ImagesJSON is a post's images as a store keeps them: a JSON array, "[]"
 // for none.
 func ImagesJSON(imgs []toolkit.Media) string {

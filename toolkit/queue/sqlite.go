@@ -211,15 +211,7 @@ func queryPosts(ctx context.Context, q querier, query string, args ...any) ([]Po
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Post
-	for rows.Next() {
-		p, err := scanPost(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return ScanPosts(rows, fromMS)
 }
 
 // content is what re-planning may change in a waiting post.

@@ -1,11 +1,9 @@
 package runner
 
 import (
-	"bytes"
 	"errors"
 	"image"
 	"image/color"
-	"image/png"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -47,27 +45,18 @@ cards:
 // the file is about 4·w·h bytes whatever the compression.
 func writePNG(t *testing.T, dir, name string, w, h int, noise bool) string {
 	t.Helper()
-	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	var img *image.NRGBA
 	if noise {
-		var x uint32 = 2463534242
-		for i := range img.Pix {
-			x ^= x << 13
-			x ^= x >> 17
-			x ^= x << 5
-			img.Pix[i] = byte(x)
-		}
+		img = toolkittest.Noise(w, h)
 	} else {
+		img = image.NewNRGBA(image.Rect(0, 0, w, h))
 		for y := range h {
 			for x := range w {
 				img.Set(x, y, color.NRGBA{uint8(x), uint8(y), 200, 255})
 			}
 		}
 	}
-	var buf bytes.Buffer
-	if err := (&png.Encoder{CompressionLevel: png.NoCompression}).Encode(&buf, img); err != nil {
-		t.Fatal(err)
-	}
-	return writeFile(t, dir, name, buf.Bytes())
+	return writeFile(t, dir, name, toolkittest.RawPNG(img))
 }
 
 func writeFile(t *testing.T, dir, name string, data []byte) string {

@@ -11,6 +11,7 @@ import (
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
 	"github.com/campaignkit/campaignkit/toolkit/publish"
 	"github.com/campaignkit/campaignkit/toolkit/queue"
+	"github.com/campaignkit/campaignkit/toolkit/queue/queuetest"
 )
 
 // editedCampaign is the test campaign with slug and posts as given.
@@ -41,20 +42,6 @@ func post(id, at, text string) string {
 	return "  - {id: " + id + ", card: tag, at: \"2026-12-18 " + at + "\", channels: [outbox], text: {en: \"" + text + "\"}}\n"
 }
 
-// byPostID lists the queue by campaign post id.
-func byPostID(t *testing.T, s queue.Store) map[string]queue.Post {
-	t.Helper()
-	all, err := s.List(context.Background(), queue.Filter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]queue.Post{}
-	for _, p := range all {
-		out[p.PostID] = p
-	}
-	return out
-}
-
 // An edit while the runner runs: a waiting post's text is updated in
 // place, a dropped post is cancelled with a reason, a new one is added,
 // the post already published is left as it went out, and the next
@@ -75,7 +62,7 @@ func TestReconfigure(t *testing.T) {
 	if want := (queue.Counts{Added: 1, Updated: 1, Kept: 1, Cancelled: 1}); got != want {
 		t.Errorf("counts: got %+v, want %+v", got, want)
 	}
-	q := byPostID(t, h.store)
+	q := queuetest.ByPostID(t, h.store, queue.Filter{})
 	for _, tt := range []struct {
 		id    string
 		state queue.State
@@ -118,7 +105,7 @@ func TestReconfigureRefused(t *testing.T) {
 	if _, err := h.r.Reconfigure(ctx, elsewhere, nil, nil); err == nil || !strings.Contains(err.Error(), `"mastodon", which has no publisher`) {
 		t.Errorf("a channel without a publisher: got %v, want it refused", err)
 	}
-	q := byPostID(t, h.store)
+	q := queuetest.ByPostID(t, h.store, queue.Filter{})
 	if p := q["hello"]; len(q) != 1 || p.State != queue.Planned || !strings.Contains(p.Text, "Hello\n") {
 		t.Errorf("queue after refused edits: %+v, want hello planned as it was", q)
 	}
@@ -173,7 +160,7 @@ func TestReconfigureWhileRunning(t *testing.T) {
 			time.Sleep(1500 * time.Millisecond)
 		}
 		synctest.Wait()
-		if p := byPostID(t, store)["hello"]; !strings.Contains(p.Text, "Three") {
+		if p := queuetest.ByPostID(t, store, queue.Filter{})["hello"]; !strings.Contains(p.Text, "Three") {
 			t.Errorf("queued text: got %q, want the last edit's", p.Text)
 		}
 		d.stopCleanly(t)

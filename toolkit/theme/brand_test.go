@@ -17,6 +17,13 @@ func builtin(name string) (*theme.Theme, error) { return theme.Load(assets.Theme
 func loadBrand(t *testing.T, src string) (*theme.Theme, []toolkit.Problem) {
 	t.Helper()
 	th, err := theme.LoadExtending(fstest.MapFS{"brand.yaml": {Data: []byte(src)}}, "brand", builtin)
+	return problems(t, th, err)
+}
+
+// problems turns a load's result into the theme, or the problems of the
+// *InvalidError it failed with; any other error fails the test.
+func problems(t *testing.T, th *theme.Theme, err error) (*theme.Theme, []toolkit.Problem) {
+	t.Helper()
 	if err != nil {
 		ie, ok := err.(*toolkit.InvalidError)
 		if !ok {

@@ -44,14 +44,7 @@ func restricted(t testing.TB, font []byte) []byte {
 func loadKit(t *testing.T, src string, campaign fstest.MapFS) (*theme.Theme, []toolkit.Problem) {
 	t.Helper()
 	th, err := theme.LoadCampaignTheme(fstest.MapFS{"brand.yaml": {Data: []byte(src)}}, "brand", theme.Sources{Base: builtin, Campaign: campaign})
-	if err != nil {
-		ie, ok := err.(*toolkit.InvalidError)
-		if !ok {
-			t.Fatalf("want an *InvalidError, got %v", err)
-		}
-		return nil, ie.Problems
-	}
-	return th, nil
+	return problems(t, th, err)
 }
 
 func TestKitFontFile(t *testing.T) {

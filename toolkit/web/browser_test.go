@@ -295,15 +295,7 @@ func TestBrowserAdminCancel(t *testing.T) {
 	}
 	// The sign-in page is answered with 401 on purpose (the dashboard was
 	// asked for without credentials); Chromium reports that status once.
-	var errs []string
-	for _, e := range consoleErrors() {
-		if !strings.Contains(e, "status of 401") {
-			errs = append(errs, e)
-		}
-	}
-	if len(errs) > 0 {
-		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
-	}
+	wantNoConsoleErrors(t, consoleErrors(), "status of 401")
 }
 
 // TestBrowserLanguageMenuKeyboard browses the language menu with the arrow
@@ -445,9 +437,20 @@ func TestBrowserCobrandWhileBusy(t *testing.T) {
 	}
 	// a picture that failed to load is reported on the console once, then
 	// shown after a retry
-	for _, e := range consoleErrors() {
-		if !strings.Contains(e, "status of 503") {
-			t.Errorf("console error: %s", e)
+	wantNoConsoleErrors(t, consoleErrors(), "status of 503")
+}
+
+// wantNoConsoleErrors fails t with the console errors that do not contain
+// provoked, the status the test brings about on purpose.
+func wantNoConsoleErrors(t *testing.T, errs []string, provoked string) {
+	t.Helper()
+	var others []string
+	for _, e := range errs {
+		if !strings.Contains(e, provoked) {
+			others = append(others, e)
 		}
+	}
+	if len(others) > 0 {
+		t.Errorf("console errors:\n%s", strings.Join(others, "\n"))
 	}
 }

@@ -162,15 +162,7 @@ func TestBrowserDashboardRunner(t *testing.T) {
 		t.Errorf("after the runner stopped, the heading says %q", heading)
 	}
 
-	var errs []string
-	for _, e := range consoleErrors() {
-		if !strings.Contains(e, "status of 401") { // the sign-in page, on purpose
-			errs = append(errs, e)
-		}
-	}
-	if len(errs) > 0 {
-		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
-	}
+	wantNoConsoleErrors(t, consoleErrors(), "status of 401") // the sign-in page, on purpose
 }
 
 // TestBrowserDashboardWithoutJavaScript: with scripts off the dashboard
@@ -207,13 +199,5 @@ func TestBrowserDashboardWithoutJavaScript(t *testing.T) {
 	if got != want {
 		t.Errorf("without JavaScript:\ngot  %+v\nwant %+v", got, want)
 	}
-	var errs []string
-	for _, e := range consoleErrors() {
-		if !strings.Contains(e, "status of 401") {
-			errs = append(errs, e)
-		}
-	}
-	if len(errs) > 0 {
-		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
-	}
+	wantNoConsoleErrors(t, consoleErrors(), "status of 401")
 }

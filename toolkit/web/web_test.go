@@ -24,6 +24,7 @@ import (
 	"github.com/campaignkit/campaignkit/toolkit/campaign"
 	"github.com/campaignkit/campaignkit/toolkit/caption"
 	"github.com/campaignkit/campaignkit/toolkit/theme"
+	"github.com/campaignkit/campaignkit/toolkit/toolkittest"
 )
 
 func TestSecurityHeaders(t *testing.T) {
@@ -340,8 +341,8 @@ func TestZipIsBundleZip(t *testing.T) {
 	if res.status != 200 {
 		t.Fatalf("status %d", res.status)
 	}
-	gotNames, gotFiles := zipFiles(t, res.body)
-	wantNames, wantFiles := zipFiles(t, want)
+	gotNames, gotFiles, _ := toolkittest.Unzip(t, res.body)
+	wantNames, wantFiles, _ := toolkittest.Unzip(t, want)
 	if !slices.Equal(gotNames, wantNames) {
 		t.Fatalf("entries:\n%s\nwant the bundle's:\n%s", strings.Join(gotNames, "\n"), strings.Join(wantNames, "\n"))
 	}
@@ -353,30 +354,6 @@ func TestZipIsBundleZip(t *testing.T) {
 	if !bytes.Equal(res.body, want) {
 		t.Errorf("the served zip (%d bytes) is not the bundle's (%d bytes)", len(res.body), len(want))
 	}
-}
-
-func zipFiles(t *testing.T, data []byte) ([]string, map[string][]byte) {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	files := map[string][]byte{}
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatalf("%s: %v", f.Name, err)
-		}
-		names = append(names, f.Name)
-		files[f.Name] = b
-	}
-	return names, files
 }
 
 func TestZipIsReproducible(t *testing.T) {

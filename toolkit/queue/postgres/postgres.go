@@ -188,15 +188,7 @@ func queryPosts(ctx context.Context, q querier, sql string, args ...any) ([]queu
 		return nil, err
 	}
 	defer rows.Close()
-	var out []queue.Post
-	for rows.Next() {
-		p, err := scanPost(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return queue.ScanPosts(rows, fromTS)
 }
 
 // args builds a query's numbered parameters.

@@ -39,6 +39,21 @@ func Post(id string, at time.Time) queue.Post {
 		Local: at.Format("2006-01-02 15:04"), Zone: "UTC", Text: "text of " + id}
 }
 
+// ByPostID lists the posts of s that f selects by campaign post id: how
+// the runner's and the command's tests look a post up after a re-plan.
+func ByPostID(t *testing.T, s queue.Store, f queue.Filter) map[string]queue.Post {
+	t.Helper()
+	all, err := s.List(context.Background(), f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]queue.Post{}
+	for _, p := range all {
+		out[p.PostID] = p
+	}
+	return out
+}
+
 // Run runs the whole suite; open must return a new, empty store, closed
 // when the test ends.
 func Run(t *testing.T, open func(t *testing.T) queue.Store) {
