@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/campaignkit/campaignkit/toolkit"
+	"github.com/campaignkit/campaignkit/toolkit/toolkittest"
 )
 
 // withImages is base with a logo, a portrait and two story cards sharing a
@@ -156,21 +157,15 @@ func loadDir(t *testing.T, src string, files map[string][]byte, setup func(dir s
 	}
 	t.Cleanup(func() { f.Close() })
 	cfs := &countingFS{FS: f, opens: map[string]int{}}
-	type result struct {
+	var r struct {
 		c   *Campaign
 		err error
 	}
-	done := make(chan result, 1)
-	go func() {
-		c, err := Load(cfs, "campaign.yaml")
-		done <- result{c, err}
-	}()
-	var r result
-	select {
-	case r = <-done:
-	case <-time.After(10 * time.Second):
-		t.Fatal("Load did not return in 10s")
-	}
+	r.err = toolkittest.Returns(t, 10*time.Second, "Load", func() error {
+		var err error
+		r.c, err = Load(cfs, "campaign.yaml")
+		return err
+	})
 	if r.err == nil {
 		return r.c, nil, cfs
 	}

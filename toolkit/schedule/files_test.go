@@ -7,12 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/campaignkit/campaignkit/schedules"
 	"github.com/campaignkit/campaignkit/toolkit"
+	"github.com/campaignkit/campaignkit/toolkit/toolkittest"
 )
 
 // TestFindRefusesUnreadableScheduleFiles: a schedule file that is a named
@@ -28,9 +28,7 @@ func TestFindRefusesUnreadableScheduleFiles(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(top, "theirs.yaml"), []byte("slots: []\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := syscall.Mkfifo(filepath.Join(dir, "pipe.yaml"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	toolkittest.FIFO(t, filepath.Join(dir, "pipe.yaml"))
 	if err := os.Symlink("../theirs.yaml", filepath.Join(dir, "out.yaml")); err != nil {
 		t.Fatal(err)
 	}
@@ -45,22 +43,16 @@ func TestFindRefusesUnreadableScheduleFiles(t *testing.T) {
 		{"out", "leads outside the folder"},
 		{"out.yaml", "leads outside the folder"},
 	} {
-		done := make(chan error, 1)
-		go func() {
+		err := toolkittest.Returns(t, 10*time.Second, "Find("+tc.name+")", func() error {
 			_, err := Find(f, schedules.FS, tc.name)
-			done <- err
-		}()
-		select {
-		case err := <-done:
-			var ie *toolkit.InvalidError
-			if !errors.As(err, &ie) || len(ie.Problems) != 1 {
-				t.Fatalf("%s: got %v, want one problem", tc.name, err)
-			}
-			if p := ie.Problems[0]; p.File != "" || p.Field != "schedule" || !strings.Contains(p.Msg, tc.msg) {
-				t.Errorf("%s: got %+v, want a problem at the field schedule saying %q", tc.name, p, tc.msg)
-			}
-		case <-time.After(10 * time.Second):
-			t.Fatalf("Find(%s) did not return in 10s", tc.name)
+			return err
+		})
+		var ie *toolkit.InvalidError
+		if !errors.As(err, &ie) || len(ie.Problems) != 1 {
+			t.Fatalf("%s: got %v, want one problem", tc.name, err)
+		}
+		if p := ie.Problems[0]; p.File != "" || p.Field != "schedule" || !strings.Contains(p.Msg, tc.msg) {
+			t.Errorf("%s: got %+v, want a problem at the field schedule saying %q", tc.name, p, tc.msg)
 		}
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/campaignkit/campaignkit/assets"
 	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/campaignkit/campaignkit/toolkit/theme"
+	"github.com/campaignkit/campaignkit/toolkit/toolkittest"
 )
 
 // imageTheme is un-blue with an image background, and the background's line.
@@ -117,20 +118,11 @@ func TestLoadRefusesAThemeFileThatIsAPipe(t *testing.T) {
 
 func loadWithin(t *testing.T, fsys fs.FS, name string) (*theme.Theme, error) {
 	t.Helper()
-	type result struct {
-		th  *theme.Theme
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		th, err := theme.Load(fsys, name)
-		done <- result{th, err}
-	}()
-	select {
-	case r := <-done:
-		return r.th, r.err
-	case <-time.After(10 * time.Second):
-		t.Fatalf("theme.Load(%s) did not return in 10s", name)
-		return nil, nil
-	}
+	var th *theme.Theme
+	err := toolkittest.Returns(t, 10*time.Second, "theme.Load("+name+")", func() error {
+		var err error
+		th, err = theme.Load(fsys, name)
+		return err
+	})
+	return th, err
 }
