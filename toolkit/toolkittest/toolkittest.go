@@ -1,8 +1,9 @@
 // Package toolkittest holds what tests of several packages (and of the
 // command) make alike: a picture that is nothing but a header, a picture
 // of noise and its uncompressed PNG, a zip archive read whole, a log sink
-// that goroutines write to while the test reads it, and a clock moved by
-// hand. It is imported by tests only.
+// that goroutines write to while the test reads it, a clock moved by
+// hand, a named pipe and a bound on how long a read that might block on
+// one may take. It is imported by tests only.
 package toolkittest
 
 import (
