@@ -71,9 +71,10 @@ type Base struct {
 	Journal string
 }
 
-// NewBase is a Base for t at now, with an empty token store.
-func NewBase(t *testing.T, now time.Time) Base {
-	return Base{T: t, Store: account.NewStore(filepath.Join(t.TempDir(), "tokens")), Now: now}
+// NewBase is a Base for t with an empty token store, its clock two
+// seconds past Planned, when the runner would take the post.
+func NewBase(t *testing.T) Base {
+	return Base{T: t, Store: account.NewStore(filepath.Join(t.TempDir(), "tokens")), Now: Planned.Add(2 * time.Second)}
 }
 
 // Clock returns Now; it is the Now of the fake and of the publisher.

@@ -1,0 +1,40 @@
+package pubtest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/campaignkit/campaignkit/toolkit/publish"
+)
+
+// Planned is when the tests' posts are due; a Base's clock starts just
+// after it, as the runner's would.
+var Planned = time.Date(2026, 12, 18, 9, 0, 0, 0, time.UTC)
+
+// The first post of every network's test: a text with a link, and the
+// alt text of the card a network's test adds to it.
+const (
+	Text = "Every migrant has rights. #MigrantsDay"
+	Link = "https://www.un.org/en/observances/migrants-day"
+	Alt  = "A card: “Migration is a human reality.”"
+	// TextThenLink is Text and Link as the networks without a link field
+	// show them: the link on a line of its own after a blank one.
+	TextThenLink = Text + "\n\n" + Link
+)
+
+// FirstPost is the post "p1" for channel, due at Planned, with Text and
+// Link.
+func FirstPost(channel string) publish.Post {
+	return publish.Post{ID: "p1", Channel: channel, Lang: "en", At: Planned, Text: Text, Link: Link}
+}
+
+// Publish publishes post with p at its first attempt, failing t when p
+// does not.
+func Publish(t *testing.T, p publish.Publisher, post publish.Post) publish.Result {
+	t.Helper()
+	res, err := p.Publish(Attempt(1), post)
+	if err != nil {
+		t.Fatalf("Publish: %v", err)
+	}
+	return res
+}
