@@ -161,7 +161,7 @@ func TestRateLimit(t *testing.T) {
 }
 
 func TestRefusals(t *testing.T) {
-	hello := func(id string) publish.Post { return publish.Post{ID: id, At: pubtest.Planned, Text: "hello"} }
+	pub := func(t *testing.T) pubtest.Env { return newEnv(t).pub() }
 	pubtest.Refusals(t, []pubtest.Refusal{
 		{Name: "expired", Env: func(t *testing.T) pubtest.Env {
 			e := newEnv(t)
@@ -170,32 +170,26 @@ func TestRefusals(t *testing.T) {
 			e.fake.Expire(tok)
 			e.save(tok, time.Time{})
 			return e.pub()
-		}, Post: hello("x1"),
+		}, Post: pubtest.Hello("x1"),
 			Want: []string{"Error validating access token: Session has expired", "the token expired", "campaignkit accounts login facebook --account iom-fb"}},
 		{Name: "expired in the store", Env: func(t *testing.T) pubtest.Env {
 			e := newEnv(t)
 			e.save("EAAwhatever", e.Now.Add(-time.Hour))
 			return e.pub()
-		}, Post: hello("x2"), Want: []string{"accounts login facebook --account iom-fb"}, Quiet: true},
+		}, Post: pubtest.Hello("x2"), Want: []string{"accounts login facebook --account iom-fb"}, Quiet: true},
 		{Name: "revoked", Env: func(t *testing.T) pubtest.Env {
 			e := newEnv(t)
 			e.fake.Revoke(e.user.ID)
 			return e.pub()
-		}, Post: hello("x3"), Want: []string{"The user has not authorized application app-1", "removed from the account"}},
+		}, Post: pubtest.Hello("x3"), Want: []string{"The user has not authorized application app-1", "removed from the account"}},
 		{Name: "missing permission", Env: func(t *testing.T) pubtest.Env {
 			return newEnv(t, "pages_show_list", "pages_read_engagement").pub()
-		}, Post: hello("x4"),
+		}, Post: pubtest.Hello("x4"),
 			Want: []string{"(#200) If posting to a page, requires both pages_read_engagement and pages_manage_posts", "pages_manage_posts", "CREATE_CONTENT", "accounts login facebook --account iom-fb"}},
-		{Name: "duplicate", Env: func(t *testing.T) pubtest.Env {
-			e := newEnv(t)
-			if _, err := e.publisher().Publish(pubtest.Attempt(1), publish.Post{ID: "d1", At: pubtest.Planned, Text: "same words"}); err != nil {
-				t.Fatal(err)
-			}
-			return e.pub()
-		}, Post: publish.Post{ID: "d2", At: pubtest.Planned, Text: "same words"}, Want: []string{"(#506) Duplicate status message"}},
+		pubtest.Duplicate(pub, "(#506) Duplicate status message"),
 		{Name: "no sign-in", Env: func(t *testing.T) pubtest.Env {
 			e := newEnv(t)
-			e.Store = account.NewStore(t.TempDir())
+			e.SignOut()
 			return e.pub()
 		}, Post: publish.Post{ID: "z", At: pubtest.Planned, Text: "hi"}, Want: []string{"accounts login facebook --account iom-fb"}},
 	})

@@ -250,33 +250,20 @@ func TestRateLimits(t *testing.T) {
 }
 
 func TestRefusals(t *testing.T) {
-	img := func(t *testing.T) []publish.Image { return []publish.Image{{Path: writeJPEG(t, "a.jpg", 100, 100)}} }
-	t.Run("expired", func(t *testing.T) {
-		e := newEnv(t)
-		tok := e.fake.IssueUser(e.user.ID, "app-1", instagram.Permissions, true)
-		e.fake.Expire(tok)
-		e.save(tok, e.Now.Add(time.Hour)) // the store does not know yet
-		_, err := e.publisher().Publish(pubtest.Attempt(1), publish.Post{ID: "x1", At: pubtest.Planned, Text: "hello", Images: img(t)})
-		if !publish.IsPermanent(err) {
-			t.Fatalf("got %v, want a permanent error", err)
-		}
-		for _, want := range []string{"Session has expired", "code 190, subcode 463", "campaignkit accounts login instagram --account iom-ig"} {
-			if !strings.Contains(err.Error(), want) {
-				t.Errorf("error %q: want it to contain %q", err, want)
-			}
-		}
-	})
-	t.Run("missing permission", func(t *testing.T) {
-		e := newEnv(t, "instagram_basic", "pages_show_list", "pages_read_engagement")
-		_, err := e.publisher().Publish(pubtest.Attempt(1), publish.Post{ID: "x2", At: pubtest.Planned, Text: "hello", Images: img(t)})
-		if !publish.IsPermanent(err) {
-			t.Fatalf("got %v, want a permanent error", err)
-		}
-		for _, want := range []string{"(#10) Application does not have permission for this action", "instagram_content_publish", "professional", "accounts login instagram --account iom-ig"} {
-			if !strings.Contains(err.Error(), want) {
-				t.Errorf("error %q: want it to contain %q", err, want)
-			}
-		}
+	img := []publish.Image{{Path: writeJPEG(t, "a.jpg", 100, 100)}}
+	pubtest.Refusals(t, []pubtest.Refusal{
+		{Name: "expired", Env: func(t *testing.T) pubtest.Env {
+			e := newEnv(t)
+			tok := e.fake.IssueUser(e.user.ID, "app-1", instagram.Permissions, true)
+			e.fake.Expire(tok)
+			e.save(tok, e.Now.Add(time.Hour)) // the store does not know yet
+			return e.pub()
+		}, Post: publish.Post{ID: "x1", At: pubtest.Planned, Text: "hello", Images: img},
+			Want: []string{"Session has expired", "code 190, subcode 463", "campaignkit accounts login instagram --account iom-ig"}},
+		{Name: "missing permission", Env: func(t *testing.T) pubtest.Env {
+			return newEnv(t, "instagram_basic", "pages_show_list", "pages_read_engagement").pub()
+		}, Post: publish.Post{ID: "x2", At: pubtest.Planned, Text: "hello", Images: img},
+			Want: []string{"(#10) Application does not have permission for this action", "instagram_content_publish", "professional", "accounts login instagram --account iom-ig"}},
 	})
 }
 
@@ -320,7 +307,7 @@ func TestContainerLeftFinished(t *testing.T) {
 
 func TestNoSignIn(t *testing.T) {
 	e := newEnv(t)
-	e.Store = account.NewStore(t.TempDir())
+	e.SignOut()
 	_, err := e.publisher().Publish(pubtest.Attempt(1), publish.Post{ID: "z", At: pubtest.Planned, Text: "hi", Images: []publish.Image{{Path: writeJPEG(t, "a.jpg", 100, 100)}}})
 	if !publish.IsPermanent(err) || !strings.Contains(err.Error(), "accounts login instagram --account iom-ig") {
 		t.Errorf("got %v, want a permanent error saying how to sign in", err)

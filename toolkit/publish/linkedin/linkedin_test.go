@@ -190,13 +190,13 @@ func TestExpiredTokenIsRefreshed(t *testing.T) {
 }
 
 func TestRefusals(t *testing.T) {
-	hello := func(id string) publish.Post { return publish.Post{ID: id, At: pubtest.Planned, Text: "hello"} }
+	pub := func(t *testing.T) pubtest.Env { return newEnv(t).pub() }
 	pubtest.Refusals(t, []pubtest.Refusal{
 		{Name: "revoked", Env: func(t *testing.T) pubtest.Env {
 			e := newEnv(t)
 			e.fake.Revoke(e.member.URN)
 			return e.pub()
-		}, Post: hello("v1"),
+		}, Post: pubtest.Hello("v1"),
 			Want: []string{"The provided authorization grant or refresh token is invalid, expired or revoked.", "campaignkit accounts login linkedin --account iom-linkedin"}},
 		{Name: "revoked, no refresh token", Env: func(t *testing.T) pubtest.Env {
 			e := newEnv(t)
@@ -204,28 +204,22 @@ func TestRefusals(t *testing.T) {
 			e.save(access, "", e.Now.Add(time.Hour), linkedin.Scopes)
 			e.fake.Revoke(e.member.URN)
 			return e.pub()
-		}, Post: hello("v2"), Want: []string{"accounts login linkedin"}},
+		}, Post: pubtest.Hello("v2"), Want: []string{"accounts login linkedin"}},
 		{Name: "missing scope", Env: func(t *testing.T) pubtest.Env {
 			return newEnv(t, "r_organization_social", "rw_organization_admin").pub()
-		}, Post: hello("s1"),
+		}, Post: pubtest.Hello("s1"),
 			Want: []string{"HTTP 403", "ACCESS_DENIED: Not enough permissions to access: partnerApiPostsExternal.CREATE", "Community Management API", "w_organization_social", "accounts login linkedin --account iom-linkedin"}},
 		{Name: "not an admin of the page", Env: func(t *testing.T) pubtest.Env {
 			e := newEnv(t)
 			e.org = e.fake.AddOrganization("Another page", "urn:li:person:nobody", "ADMINISTRATOR")
 			return e.pub()
-		}, Post: hello("s2"), Want: []string{"administrator"}},
+		}, Post: pubtest.Hello("s2"), Want: []string{"administrator"}},
 		{Name: "sunset version", Env: func(t *testing.T) pubtest.Env {
 			e := newEnv(t)
 			e.version = "202401"
 			return e.pub()
-		}, Post: hello("s3"), Want: []string{"CAMPAIGNKIT_LINKEDIN_VERSION", "NONEXISTENT_VERSION"}},
-		{Name: "duplicate", Env: func(t *testing.T) pubtest.Env {
-			e := newEnv(t)
-			if _, err := e.publisher().Publish(pubtest.Attempt(1), publish.Post{ID: "d1", At: pubtest.Planned, Text: "same words"}); err != nil {
-				t.Fatal(err)
-			}
-			return e.pub()
-		}, Post: publish.Post{ID: "d2", At: pubtest.Planned, Text: "same words"}, Want: []string{"Content is a duplicate of urn:li:share:"}},
+		}, Post: pubtest.Hello("s3"), Want: []string{"CAMPAIGNKIT_LINKEDIN_VERSION", "NONEXISTENT_VERSION"}},
+		pubtest.Duplicate(pub, "Content is a duplicate of urn:li:share:"),
 	})
 }
 

@@ -225,40 +225,23 @@ func TestTokenRenewal(t *testing.T) {
 }
 
 func TestRefusals(t *testing.T) {
-	t.Run("revoked", func(t *testing.T) {
-		e := newEnv(t)
-		e.fake.Revoke(e.user.ID)
-		_, err := e.publisher().Publish(pubtest.Attempt(1), publish.Post{ID: "v1", At: pubtest.Planned, Text: "hello"})
-		if !publish.IsPermanent(err) {
-			t.Fatalf("got %v, want a permanent error", err)
-		}
-		for _, want := range []string{"the session has been invalidated", "campaignkit accounts login threads --account un-threads"} {
-			if !strings.Contains(err.Error(), want) {
-				t.Errorf("error %q: want it to contain %q", err, want)
-			}
-		}
-	})
-	t.Run("missing permission", func(t *testing.T) {
-		e := newEnv(t, "threads_basic")
-		_, err := e.publisher().Publish(pubtest.Attempt(1), publish.Post{ID: "v2", At: pubtest.Planned, Text: "hello"})
-		if !publish.IsPermanent(err) {
-			t.Fatalf("got %v, want a permanent error", err)
-		}
-		for _, want := range []string{"Application does not have permission for this action", "code 10", "threads_content_publish", "accounts login threads"} {
-			if !strings.Contains(err.Error(), want) {
-				t.Errorf("error %q: want it to contain %q", err, want)
-			}
-		}
-	})
-	t.Run("image Threads cannot fetch", func(t *testing.T) {
-		e := newEnv(t)
-		pf, _ := publish.NewPublicFolder(filepath.Join(t.TempDir(), "p"), "http://127.0.0.1:1/public/")
-		e.media = pf
-		_, err := e.publisher().Publish(pubtest.Attempt(1), publish.Post{ID: "v3", At: pubtest.Planned, Text: "card",
-			Images: []publish.Image{{Path: pubtest.WritePNG(t, "c.png", 50, 50), Alt: "x"}}})
-		if !publish.IsPermanent(err) || !strings.Contains(err.Error(), "FAILED_DOWNLOADING") || !strings.Contains(err.Error(), "CAMPAIGNKIT_PUBLIC_BASE_URL") {
-			t.Errorf("got %v, want a permanent error saying Threads could not fetch the image", err)
-		}
+	pubtest.Refusals(t, []pubtest.Refusal{
+		{Name: "revoked", Env: func(t *testing.T) pubtest.Env {
+			e := newEnv(t)
+			e.fake.Revoke(e.user.ID)
+			return e.pub()
+		}, Post: pubtest.Hello("v1"), Want: []string{"the session has been invalidated", "campaignkit accounts login threads --account un-threads"}},
+		{Name: "missing permission", Env: func(t *testing.T) pubtest.Env {
+			return newEnv(t, "threads_basic").pub()
+		}, Post: pubtest.Hello("v2"),
+			Want: []string{"Application does not have permission for this action", "code 10", "threads_content_publish", "accounts login threads"}},
+		{Name: "image Threads cannot fetch", Env: func(t *testing.T) pubtest.Env {
+			e := newEnv(t)
+			e.media, _ = publish.NewPublicFolder(filepath.Join(t.TempDir(), "p"), "http://127.0.0.1:1/public/")
+			return e.pub()
+		}, Post: publish.Post{ID: "v3", At: pubtest.Planned, Text: "card",
+			Images: []publish.Image{{Path: pubtest.WritePNG(t, "c.png", 50, 50), Alt: "x"}}},
+			Want: []string{"FAILED_DOWNLOADING", "CAMPAIGNKIT_PUBLIC_BASE_URL"}},
 	})
 }
 

@@ -167,28 +167,22 @@ func TestExpiredTokenIsRefreshed(t *testing.T) {
 }
 
 func TestRefusals(t *testing.T) {
+	pub := func(t *testing.T) pubtest.Env { return newEnv(t).pub() }
 	pubtest.Refusals(t, []pubtest.Refusal{
 		{Name: "revoked", Env: func(t *testing.T) pubtest.Env {
 			e := newEnv(t)
 			e.fake.Revoke(e.user.ID)
 			return e.pub()
-		}, Post: publish.Post{ID: "v1", At: pubtest.Planned, Text: "hello"},
+		}, Post: pubtest.Hello("v1"),
 			Want: []string{"Value passed for the token was invalid.", "campaignkit accounts login x --account un-x-en"}},
 		{Name: "missing scope", Env: func(t *testing.T) pubtest.Env {
 			return newEnv(t, "tweet.read", "users.read", "offline.access").pub()
-		}, Post: publish.Post{ID: "s1", At: pubtest.Planned, Text: "hello"},
+		}, Post: pubtest.Hello("s1"),
 			Want: []string{"HTTP 403", "Missing required OAuth 2.0 scope(s): tweet.write", "Read and write", "accounts login x --account un-x-en"}},
-		{Name: "duplicate content", Env: func(t *testing.T) pubtest.Env {
-			e := newEnv(t)
-			if _, err := e.publisher().Publish(pubtest.Attempt(1), publish.Post{ID: "d1", At: pubtest.Planned, Text: "same words"}); err != nil {
-				t.Fatal(err)
-			}
-			return e.pub()
-		}, Post: publish.Post{ID: "d2", At: pubtest.Planned, Text: "same words"},
-			Want: []string{"You are not allowed to create a Tweet with duplicate content."}},
+		pubtest.Duplicate(pub, "You are not allowed to create a Tweet with duplicate content."),
 		{Name: "no sign-in", Env: func(t *testing.T) pubtest.Env {
 			e := newEnv(t)
-			e.Store = account.NewStore(t.TempDir())
+			e.SignOut()
 			return e.pub()
 		}, Post: publish.Post{ID: "z", At: pubtest.Planned, Text: "hi"},
 			Want: []string{"accounts login x --account un-x-en"}},

@@ -38,3 +38,18 @@ func Publish(t *testing.T, p publish.Publisher, post publish.Post) publish.Resul
 	}
 	return res
 }
+
+// Hello is a post id that says hello, due at Planned: the post of a
+// refusal whose cause is not in the post.
+func Hello(id string) publish.Post { return publish.Post{ID: id, At: Planned, Text: "hello"} }
+
+// Duplicate is the row of a network that refuses a text it has just
+// published: in the env env makes, the post "d1" is published, and then
+// "d2", with the same words, must be refused saying want.
+func Duplicate(env func(t *testing.T) Env, want ...string) Refusal {
+	return Refusal{Name: "duplicate", Env: func(t *testing.T) Env {
+		e := env(t)
+		Publish(t, e.Publisher(), publish.Post{ID: "d1", At: Planned, Text: "same words"})
+		return e
+	}, Post: publish.Post{ID: "d2", At: Planned, Text: "same words"}, Want: want}
+}

@@ -88,6 +88,9 @@ func (b *Base) Save(id string, tok account.Token) {
 	}
 }
 
+// SignOut empties the token store, as if nobody had signed in.
+func (b *Base) SignOut() { b.Store = account.NewStore(b.T.TempDir()) }
+
 // Env is the Env of fake and of the publishers publisher makes, on b's
 // clock and journal; the caller adds Posted and the counts.
 func (b *Base) Env(fake Fake, publisher func() publish.Publisher) Env {
