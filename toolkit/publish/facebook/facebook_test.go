@@ -137,10 +137,7 @@ func TestRateLimit(t *testing.T) {
 	e := newEnv(t)
 	e.fake.SetLimit("POST /{page-id}/feed", metatest.Limit{PerHour: 1, Code: 32, Message: "(#32) Page request limit reached", Regain: 7 * time.Minute})
 	p := e.publisher()
-	if _, err := p.Publish(pubtest.Attempt(1), publish.Post{ID: "r1", At: pubtest.Planned, Text: "first"}); err != nil {
-		t.Fatalf("first post: %v", err)
-	}
-	_, err := p.Publish(pubtest.Attempt(1), publish.Post{ID: "r2", At: pubtest.Planned, Text: "second"})
+	err := pubtest.OverLimit(t, p)
 	d, ok := publish.RetryAfter(err)
 	if !ok || d != 7*time.Minute || !strings.Contains(err.Error(), "(#32) Page request limit reached") {
 		t.Fatalf("over the limit: got %v, want RetryAfterError of 7 minutes (estimated_time_to_regain_access) quoting Meta", err)

@@ -220,11 +220,7 @@ func TestRateLimits(t *testing.T) {
 		e := newEnv(t)
 		e.fake.SetLimit("POST /{ig-user-id}/media", metatest.Limit{PerHour: 1, Code: 4, Message: "(#4) Application request limit reached", Regain: 12 * time.Minute})
 		p := e.publisher()
-		img := []publish.Image{{Path: writeJPEG(t, "a.jpg", 100, 100)}}
-		if _, err := p.Publish(pubtest.Attempt(1), publish.Post{ID: "r1", At: pubtest.Planned, Text: "first", Images: img}); err != nil {
-			t.Fatal(err)
-		}
-		_, err := p.Publish(pubtest.Attempt(1), publish.Post{ID: "r2", At: pubtest.Planned, Text: "second", Images: img})
+		err := pubtest.OverLimit(t, p, publish.Image{Path: writeJPEG(t, "a.jpg", 100, 100)})
 		if d, ok := publish.RetryAfter(err); !ok || d != 12*time.Minute || !strings.Contains(err.Error(), "(#4) Application request limit reached") {
 			t.Errorf("got %v, want RetryAfterError of 12 minutes quoting Meta", err)
 		}

@@ -142,11 +142,8 @@ func TestRateLimit(t *testing.T) {
 	e := newEnv(t)
 	e.fake.SetRateLimit("POST /rest/posts", 1)
 	p := e.publisher()
-	if _, err := p.Publish(pubtest.Attempt(1), publish.Post{ID: "r1", At: pubtest.Planned, Text: "first"}); err != nil {
-		t.Fatalf("first post: %v", err)
-	}
 	// 429: LinkedIn's daily limits reset at midnight UTC, 15 h after 09:00
-	_, err := p.Publish(pubtest.Attempt(1), publish.Post{ID: "r2", At: pubtest.Planned, Text: "second"})
+	err := pubtest.OverLimit(t, p)
 	d, ok := publish.RetryAfter(err)
 	if !ok || d < 14*time.Hour || d > 15*time.Hour+time.Minute || !strings.Contains(err.Error(), "rate limit") {
 		t.Fatalf("429: got %v, want RetryAfterError until midnight UTC", err)

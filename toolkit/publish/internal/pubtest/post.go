@@ -53,3 +53,16 @@ func Duplicate(env func(t *testing.T) Env, want ...string) Refusal {
 		return e
 	}, Post: publish.Post{ID: "d2", At: Planned, Text: "same words"}, Want: want}
 }
+
+// OverLimit publishes "r1" with p, failing t unless it is published, and
+// returns the error of "r2", which a limit of one post must stop: the
+// opening of every network's rate-limit test, whose wait is its own.
+// Both posts carry images, for a network that takes no post without.
+func OverLimit(t *testing.T, p publish.Publisher, images ...publish.Image) error {
+	t.Helper()
+	if _, err := p.Publish(Attempt(1), publish.Post{ID: "r1", At: Planned, Text: "first", Images: images}); err != nil {
+		t.Fatalf("first post: %v", err)
+	}
+	_, err := p.Publish(Attempt(1), publish.Post{ID: "r2", At: Planned, Text: "second", Images: images})
+	return err
+}
