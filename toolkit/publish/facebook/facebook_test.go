@@ -15,8 +15,6 @@ import (
 	"github.com/campaignkit/campaignkit/toolkit/publish/internal/pubtest"
 )
 
-var planned = time.Date(2026, 12, 18, 9, 0, 0, 0, time.UTC)
-
 // env is a fake Facebook with one Page and the token store a `campaignkit
 // accounts login facebook` would have left.
 type env struct {
@@ -29,7 +27,7 @@ type env struct {
 func newEnv(t *testing.T, scopes ...string) *env {
 	t.Helper()
 	scopes = pubtest.Scopes(scopes, facebook.Permissions)
-	e := &env{Base: pubtest.NewBase(t, planned.Add(2*time.Second)), fake: facebooktest.New()}
+	e := &env{Base: pubtest.NewBase(t), fake: facebooktest.New()}
 	e.Serve(e.fake, &e.fake.Now)
 	e.fake.AddApp("app-1", "app-secret")
 	e.user = e.fake.AddUser("Comms Officer")
@@ -59,31 +57,21 @@ func (e *env) pub() pubtest.Env {
 	return pe
 }
 
-var (
-	attempt  = pubtest.Attempt
-	writePNG = pubtest.WritePNG
-	count    = pubtest.Count
-)
-
 func TestTextPost(t *testing.T) {
 	e := newEnv(t)
-	res, err := e.publisher().Publish(attempt(1), publish.Post{ID: "p1", Channel: "facebook", Lang: "en", At: planned,
-		Text: "Every migrant has rights. #MigrantsDay", Link: "https://www.un.org/en/observances/migrants-day"})
-	if err != nil {
-		t.Fatalf("Publish: %v", err)
-	}
+	res := pubtest.Publish(t, e.publisher(), pubtest.FirstPost("facebook"))
 	posts := e.fake.Posts()
 	if len(posts) != 1 {
 		t.Fatalf("got %d posts, want 1", len(posts))
 	}
-	if got := posts[0]; got.Message != "Every migrant has rights. #MigrantsDay" || got.Link != "https://www.un.org/en/observances/migrants-day" {
+	if got := posts[0]; got.Message != pubtest.Text || got.Link != pubtest.Link {
 		t.Errorf("post: got message %q link %q, want the text and the link in its own field", got.Message, got.Link)
 	}
 	_, postPart, _ := strings.Cut(posts[0].ID, "_")
 	if res.RemoteID != posts[0].ID || res.URL != "https://www.facebook.com/"+e.page.ID+"/posts/"+postPart {
 		t.Errorf("result: got %+v, want the post's id and URL", res)
 	}
-	if n := count(e.fake.Calls(), "GET /posts"); n != 0 {
+	if n := pubtest.Count(e.fake.Calls(), "GET /posts"); n != 0 {
 		t.Errorf("first attempt read the Page's posts %d times, want 0", n)
 	}
 }
@@ -91,29 +79,23 @@ func TestTextPost(t *testing.T) {
 func TestPhotosWithAlt(t *testing.T) {
 	t.Run("one photo", func(t *testing.T) {
 		e := newEnv(t)
-		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "ph1", At: planned, Text: "One card", Link: "https://un.org",
-			Images: []publish.Image{{Path: writePNG(t, "a.png", 120, 63), Alt: "A card: “Migration is a human reality.”"}}})
-		if err != nil {
-			t.Fatalf("Publish: %v", err)
-		}
+		pubtest.Publish(t, e.publisher(), publish.Post{ID: "ph1", At: pubtest.Planned, Text: "One card", Link: "https://un.org",
+			Images: []publish.Image{{Path: pubtest.WritePNG(t, "a.png", 120, 63), Alt: pubtest.Alt}}})
 		posts := e.fake.Posts()
 		if len(posts) != 1 || len(posts[0].Photos) != 1 {
 			t.Fatalf("got %+v, want one post with one photo", posts)
 		}
-		if got := posts[0]; got.Message != "One card\n\nhttps://un.org" || got.Photos[0].Alt != "A card: “Migration is a human reality.”" || got.Photos[0].Type != "image/png" {
+		if got := posts[0]; got.Message != "One card\n\nhttps://un.org" || got.Photos[0].Alt != pubtest.Alt || got.Photos[0].Type != "image/png" {
 			t.Errorf("post: got %+v, want the caption with the link and the alt text", got)
 		}
-		if n := count(e.fake.Calls(), "POST /feed"); n != 0 {
+		if n := pubtest.Count(e.fake.Calls(), "POST /feed"); n != 0 {
 			t.Errorf("one photo went through /feed %d times, want 0 (POST /photos publishes it)", n)
 		}
 	})
 	t.Run("several photos", func(t *testing.T) {
 		e := newEnv(t)
-		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "ph2", At: planned, Text: "Three cards",
-			Images: []publish.Image{{Path: writePNG(t, "a.png", 120, 63), Alt: "first"}, {Path: writePNG(t, "b.png", 120, 63), Alt: "second"}, {Path: writePNG(t, "c.png", 63, 120), Alt: "third"}}})
-		if err != nil {
-			t.Fatalf("Publish: %v", err)
-		}
+		pubtest.Publish(t, e.publisher(), publish.Post{ID: "ph2", At: pubtest.Planned, Text: "Three cards",
+			Images: []publish.Image{{Path: pubtest.WritePNG(t, "a.png", 120, 63), Alt: "first"}, {Path: pubtest.WritePNG(t, "b.png", 120, 63), Alt: "second"}, {Path: pubtest.WritePNG(t, "c.png", 63, 120), Alt: "third"}}})
 		posts := e.fake.Posts()
 		if len(posts) != 1 || len(posts[0].Photos) != 3 {
 			t.Fatalf("got %+v, want one post with three photos", posts)
@@ -126,10 +108,10 @@ func TestPhotosWithAlt(t *testing.T) {
 			t.Errorf("post: message %q, alt texts %q", posts[0].Message, got)
 		}
 		calls := e.fake.Calls()
-		if n := count(calls, "POST /photos"); n != 3 {
+		if n := pubtest.Count(calls, "POST /photos"); n != 3 {
 			t.Errorf("POST /photos: %d calls, want 3", n)
 		}
-		if n := count(calls, "POST /feed"); n != 1 {
+		if n := pubtest.Count(calls, "POST /feed"); n != 1 {
 			t.Errorf("POST /feed: %d calls, want 1", n)
 		}
 	})
@@ -143,7 +125,7 @@ func TestLimitsBeforeSending(t *testing.T) {
 	os.WriteFile(notImage, []byte("just text, not a picture"), 0o644)
 	big := filepath.Join(t.TempDir(), "big.jpg")
 	os.WriteFile(big, append([]byte("\xff\xd8\xff\xe0"), make([]byte, facebook.MaxPhotoBytes)...), 0o644)
-	pubtest.LimitsBeforeSending(t, e.pub(), planned, []pubtest.Limit{
+	pubtest.LimitsBeforeSending(t, e.pub(), pubtest.Planned, []pubtest.Limit{
 		{Name: "too long", Post: publish.Post{Text: strings.Repeat("é", facebook.MaxMessage+1)}, Want: []string{"63207 characters; Facebook takes at most 63206"}},
 		{Name: "empty", Post: publish.Post{}, Want: []string{"no text, no link and no image"}},
 		{Name: "not an image, and too big", Post: publish.Post{Text: "hi", Images: []publish.Image{{Path: notImage}, {Path: big}}},
@@ -155,10 +137,7 @@ func TestRateLimit(t *testing.T) {
 	e := newEnv(t)
 	e.fake.SetLimit("POST /{page-id}/feed", metatest.Limit{PerHour: 1, Code: 32, Message: "(#32) Page request limit reached", Regain: 7 * time.Minute})
 	p := e.publisher()
-	if _, err := p.Publish(attempt(1), publish.Post{ID: "r1", At: planned, Text: "first"}); err != nil {
-		t.Fatalf("first post: %v", err)
-	}
-	_, err := p.Publish(attempt(1), publish.Post{ID: "r2", At: planned, Text: "second"})
+	err := pubtest.OverLimit(t, p)
 	d, ok := publish.RetryAfter(err)
 	if !ok || d != 7*time.Minute || !strings.Contains(err.Error(), "(#32) Page request limit reached") {
 		t.Fatalf("over the limit: got %v, want RetryAfterError of 7 minutes (estimated_time_to_regain_access) quoting Meta", err)
@@ -166,7 +145,7 @@ func TestRateLimit(t *testing.T) {
 	// The usage header said access comes back in 7 minutes: the publisher
 	// waits without asking.
 	before := len(e.fake.Calls())
-	_, err = p.Publish(attempt(2), publish.Post{ID: "r3", At: planned, Text: "third"})
+	_, err = p.Publish(pubtest.Attempt(2), publish.Post{ID: "r3", At: pubtest.Planned, Text: "third"})
 	if d, ok := publish.RetryAfter(err); !ok || d < 6*time.Minute || d > 8*time.Minute {
 		t.Errorf("while blocked: got %v, want RetryAfterError of about 7 minutes", err)
 	}
@@ -179,7 +158,7 @@ func TestRateLimit(t *testing.T) {
 }
 
 func TestRefusals(t *testing.T) {
-	hello := func(id string) publish.Post { return publish.Post{ID: id, At: planned, Text: "hello"} }
+	pub := func(t *testing.T) pubtest.Env { return newEnv(t).pub() }
 	pubtest.Refusals(t, []pubtest.Refusal{
 		{Name: "expired", Env: func(t *testing.T) pubtest.Env {
 			e := newEnv(t)
@@ -188,34 +167,28 @@ func TestRefusals(t *testing.T) {
 			e.fake.Expire(tok)
 			e.save(tok, time.Time{})
 			return e.pub()
-		}, Post: hello("x1"),
+		}, Post: pubtest.Hello("x1"),
 			Want: []string{"Error validating access token: Session has expired", "the token expired", "campaignkit accounts login facebook --account iom-fb"}},
 		{Name: "expired in the store", Env: func(t *testing.T) pubtest.Env {
 			e := newEnv(t)
 			e.save("EAAwhatever", e.Now.Add(-time.Hour))
 			return e.pub()
-		}, Post: hello("x2"), Want: []string{"accounts login facebook --account iom-fb"}, Quiet: true},
+		}, Post: pubtest.Hello("x2"), Want: []string{"accounts login facebook --account iom-fb"}, Quiet: true},
 		{Name: "revoked", Env: func(t *testing.T) pubtest.Env {
 			e := newEnv(t)
 			e.fake.Revoke(e.user.ID)
 			return e.pub()
-		}, Post: hello("x3"), Want: []string{"The user has not authorized application app-1", "removed from the account"}},
+		}, Post: pubtest.Hello("x3"), Want: []string{"The user has not authorized application app-1", "removed from the account"}},
 		{Name: "missing permission", Env: func(t *testing.T) pubtest.Env {
 			return newEnv(t, "pages_show_list", "pages_read_engagement").pub()
-		}, Post: hello("x4"),
+		}, Post: pubtest.Hello("x4"),
 			Want: []string{"(#200) If posting to a page, requires both pages_read_engagement and pages_manage_posts", "pages_manage_posts", "CREATE_CONTENT", "accounts login facebook --account iom-fb"}},
-		{Name: "duplicate", Env: func(t *testing.T) pubtest.Env {
-			e := newEnv(t)
-			if _, err := e.publisher().Publish(attempt(1), publish.Post{ID: "d1", At: planned, Text: "same words"}); err != nil {
-				t.Fatal(err)
-			}
-			return e.pub()
-		}, Post: publish.Post{ID: "d2", At: planned, Text: "same words"}, Want: []string{"(#506) Duplicate status message"}},
+		pubtest.Duplicate(pub, "(#506) Duplicate status message"),
 		{Name: "no sign-in", Env: func(t *testing.T) pubtest.Env {
 			e := newEnv(t)
-			e.Store = account.NewStore(t.TempDir())
+			e.SignOut()
 			return e.pub()
-		}, Post: publish.Post{ID: "z", At: planned, Text: "hi"}, Want: []string{"accounts login facebook --account iom-fb"}},
+		}, Post: publish.Post{ID: "z", At: pubtest.Planned, Text: "hi"}, Want: []string{"accounts login facebook --account iom-fb"}},
 	})
 }
 
@@ -230,10 +203,10 @@ func TestInterruptedAttempt(t *testing.T) {
 	}{{"text", 0}, {"one photo", 1}, {"photos", 2}} {
 		t.Run(tc.name, func(t *testing.T) {
 			pubtest.InterruptedAttempt(t, func(t *testing.T) pubtest.Env { return newEnv(t).pub() }, func(t *testing.T) publish.Post {
-				post := publish.Post{ID: "i1", Channel: "facebook", Lang: "en", At: planned,
+				post := publish.Post{ID: "i1", Channel: "facebook", Lang: "en", At: pubtest.Planned,
 					Text: "Migrants & refugees — café\r\nRead more", Link: "https://www.un.org/en/observances/migrants-day"}
 				for i := 0; i < tc.images; i++ {
-					post.Images = append(post.Images, publish.Image{Path: writePNG(t, "card.png", 120, 63), Alt: "A card."})
+					post.Images = append(post.Images, publish.Image{Path: pubtest.WritePNG(t, "card.png", 120, 63), Alt: "A card."})
 				}
 				return post
 			})
@@ -243,10 +216,10 @@ func TestInterruptedAttempt(t *testing.T) {
 
 func TestRetryWithNoEarlierCopy(t *testing.T) {
 	e := newEnv(t)
-	pubtest.RetryWithNoEarlierCopy(t, e.pub(), publish.Post{ID: "n1", At: planned, Text: "third time"},
-		func() int { return count(e.fake.Calls(), "GET /posts") })
+	pubtest.RetryWithNoEarlierCopy(t, e.pub(), publish.Post{ID: "n1", At: pubtest.Planned, Text: "third time"},
+		func() int { return pubtest.Count(e.fake.Calls(), "GET /posts") })
 }
 
 func TestJournalRemembersPublished(t *testing.T) {
-	pubtest.JournalRemembersPublished(t, newEnv(t).pub(), publish.Post{ID: "j1", At: planned, Text: "once"})
+	pubtest.JournalRemembersPublished(t, newEnv(t).pub(), publish.Post{ID: "j1", At: pubtest.Planned, Text: "once"})
 }

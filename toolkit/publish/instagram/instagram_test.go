@@ -19,8 +19,6 @@ import (
 	"github.com/campaignkit/campaignkit/toolkit/publish/internal/pubtest"
 )
 
-var planned = time.Date(2026, 12, 18, 9, 0, 0, 0, time.UTC)
-
 // env is a fake Instagram with one professional account linked to a
 // Page, the token store a `campaignkit accounts login instagram` would
 // have left, and a public folder served on loopback for Instagram to
@@ -37,7 +35,7 @@ type env struct {
 func newEnv(t *testing.T, scopes ...string) *env {
 	t.Helper()
 	scopes = pubtest.Scopes(scopes, instagram.Permissions)
-	e := &env{Base: pubtest.NewBase(t, planned.Add(2*time.Second)), fake: instagramtest.New()}
+	e := &env{Base: pubtest.NewBase(t), fake: instagramtest.New()}
 	e.Serve(e.fake, &e.fake.Now)
 	e.fake.AddApp("app-1", "app-secret")
 	e.user = e.fake.AddUser("Comms Officer")
@@ -66,15 +64,10 @@ func (e *env) pub() pubtest.Env {
 	pe.Posted = func() []string {
 		return pubtest.IDs(e.fake.Media(), func(m instagramtest.Media) string { return m.ID })
 	}
-	pe.Sent = func() int { return count(e.fake.Calls(), "POST /media_publish") }
+	pe.Sent = func() int { return pubtest.Count(e.fake.Calls(), "POST /media_publish") }
 	pe.Made = e.fake.Containers
 	return pe
 }
-
-var (
-	attempt = pubtest.Attempt
-	count   = pubtest.Count
-)
 
 func card(w, h int, seed byte) image.Image {
 	img := image.NewNRGBA(image.Rect(0, 0, w, h))
@@ -98,18 +91,15 @@ func writeJPEG(t *testing.T, name string, w, h int) string {
 
 func TestImagePost(t *testing.T) {
 	e := newEnv(t)
-	res, err := e.publisher().Publish(attempt(1), publish.Post{ID: "p1", Channel: "instagram", Lang: "en", At: planned,
-		Text: "Every migrant has rights. #MigrantsDay", Link: "https://un.org/migrants-day",
-		Images: []publish.Image{{Path: writePNG(t, "card.png", 108, 135), Alt: "A card: “Migration is a human reality.”"}}})
-	if err != nil {
-		t.Fatalf("Publish: %v", err)
-	}
+	post := pubtest.FirstPost("instagram")
+	post.Images = []publish.Image{{Path: writePNG(t, "card.png", 108, 135), Alt: pubtest.Alt}}
+	res := pubtest.Publish(t, e.publisher(), post)
 	media := e.fake.Media()
 	if len(media) != 1 || len(media[0].Images) != 1 {
 		t.Fatalf("got %+v, want one post with one image", media)
 	}
 	m := media[0]
-	if m.Caption != "Every migrant has rights. #MigrantsDay\n\nhttps://un.org/migrants-day" || m.Alts[0] != "A card: “Migration is a human reality.”" {
+	if m.Caption != pubtest.TextThenLink || m.Alts[0] != pubtest.Alt {
 		t.Errorf("post: caption %q, alt %q", m.Caption, m.Alts[0])
 	}
 	if res.RemoteID != m.ID || res.URL != "https://www.instagram.com/p/"+m.ID+"/" {
@@ -121,11 +111,11 @@ func TestImagePost(t *testing.T) {
 	if len(fetched) != 1 || fetched[0] != m.Images[0] || !strings.HasSuffix(fetched[0], ".jpg") {
 		t.Errorf("fetched %v; want the one public .jpg URL", fetched)
 	}
-	if n := count(e.fake.Calls(), "GET /media"); n != 0 {
+	if n := pubtest.Count(e.fake.Calls(), "GET /media"); n != 0 {
 		t.Errorf("first attempt read the account's media %d times, want 0", n)
 	}
 	// status checks: IN_PROGRESS, then FINISHED
-	if n := count(e.fake.Calls(), "POST /media_publish"); n != 1 {
+	if n := pubtest.Count(e.fake.Calls(), "POST /media_publish"); n != 1 {
 		t.Errorf("media_publish sent %d times, want 1", n)
 	}
 }
@@ -136,9 +126,7 @@ func TestCarousel(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		imgs = append(imgs, publish.Image{Path: writeJPEG(t, fmt.Sprintf("c%d.jpg", i), 100, 100), Alt: fmt.Sprintf("card %d", i+1)})
 	}
-	if _, err := e.publisher().Publish(attempt(1), publish.Post{ID: "c1", At: planned, Text: "Three cards", Images: imgs}); err != nil {
-		t.Fatalf("Publish: %v", err)
-	}
+	pubtest.Publish(t, e.publisher(), publish.Post{ID: "c1", At: pubtest.Planned, Text: "Three cards", Images: imgs})
 	media := e.fake.Media()
 	if len(media) != 1 || len(media[0].Images) != 3 {
 		t.Fatalf("got %+v, want one carousel of three", media)
@@ -178,8 +166,8 @@ func TestLimitsBeforeSending(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tt.post.ID, tt.post.At = "limits", planned
-			_, err := e.publisher().Publish(attempt(1), tt.post)
+			tt.post.ID, tt.post.At = "limits", pubtest.Planned
+			_, err := e.publisher().Publish(pubtest.Attempt(1), tt.post)
 			if !publish.IsPermanent(err) {
 				t.Fatalf("got %v, want a permanent error", err)
 			}
@@ -198,13 +186,13 @@ func TestLimitsBeforeSending(t *testing.T) {
 func TestNoPublicBaseURL(t *testing.T) {
 	e := newEnv(t)
 	e.host = nil
-	_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "h1", At: planned, Text: "hi", Images: []publish.Image{{Path: writeJPEG(t, "a.jpg", 100, 100)}}})
+	_, err := e.publisher().Publish(pubtest.Attempt(1), publish.Post{ID: "h1", At: pubtest.Planned, Text: "hi", Images: []publish.Image{{Path: writeJPEG(t, "a.jpg", 100, 100)}}})
 	if !publish.IsPermanent(err) || !strings.Contains(err.Error(), "set CAMPAIGNKIT_PUBLIC_BASE_URL") {
 		t.Errorf("no host: got %v, want a permanent error saying to set CAMPAIGNKIT_PUBLIC_BASE_URL", err)
 	}
 	// A host with no base URL (the variable empty) says the same.
 	e.host, _ = publish.NewPublicFolder(e.public, "")
-	_, err = e.publisher().Publish(attempt(1), publish.Post{ID: "h2", At: planned, Text: "hi", Images: []publish.Image{{Path: writeJPEG(t, "a.jpg", 100, 100)}}})
+	_, err = e.publisher().Publish(pubtest.Attempt(1), publish.Post{ID: "h2", At: pubtest.Planned, Text: "hi", Images: []publish.Image{{Path: writeJPEG(t, "a.jpg", 100, 100)}}})
 	if !publish.IsPermanent(err) || !strings.Contains(err.Error(), "CAMPAIGNKIT_PUBLIC_BASE_URL") {
 		t.Errorf("empty base URL: got %v, want a permanent error saying to set CAMPAIGNKIT_PUBLIC_BASE_URL", err)
 	}
@@ -217,7 +205,7 @@ func TestUnfetchableImage(t *testing.T) {
 	e := newEnv(t)
 	// a host whose URLs lead nowhere: the file is not served
 	e.host = hostFunc(func(context.Context, string) (string, error) { return "http://127.0.0.1:1/public/nothing.jpg", nil })
-	_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "u1", At: planned, Text: "hi", Images: []publish.Image{{Path: writeJPEG(t, "a.jpg", 100, 100)}}})
+	_, err := e.publisher().Publish(pubtest.Attempt(1), publish.Post{ID: "u1", At: pubtest.Planned, Text: "hi", Images: []publish.Image{{Path: writeJPEG(t, "a.jpg", 100, 100)}}})
 	if !publish.IsPermanent(err) || !strings.Contains(err.Error(), "could not be fetched from this uri") {
 		t.Errorf("got %v, want a permanent error quoting Instagram", err)
 	}
@@ -232,11 +220,7 @@ func TestRateLimits(t *testing.T) {
 		e := newEnv(t)
 		e.fake.SetLimit("POST /{ig-user-id}/media", metatest.Limit{PerHour: 1, Code: 4, Message: "(#4) Application request limit reached", Regain: 12 * time.Minute})
 		p := e.publisher()
-		img := []publish.Image{{Path: writeJPEG(t, "a.jpg", 100, 100)}}
-		if _, err := p.Publish(attempt(1), publish.Post{ID: "r1", At: planned, Text: "first", Images: img}); err != nil {
-			t.Fatal(err)
-		}
-		_, err := p.Publish(attempt(1), publish.Post{ID: "r2", At: planned, Text: "second", Images: img})
+		err := pubtest.OverLimit(t, p, publish.Image{Path: writeJPEG(t, "a.jpg", 100, 100)})
 		if d, ok := publish.RetryAfter(err); !ok || d != 12*time.Minute || !strings.Contains(err.Error(), "(#4) Application request limit reached") {
 			t.Errorf("got %v, want RetryAfterError of 12 minutes quoting Meta", err)
 		}
@@ -246,12 +230,12 @@ func TestRateLimits(t *testing.T) {
 		p := e.publisher()
 		img := []publish.Image{{Path: writeJPEG(t, "a.jpg", 100, 100)}}
 		for i := 0; i < instagramtest.QuotaTotal; i++ {
-			if _, err := p.Publish(attempt(1), publish.Post{ID: fmt.Sprint("q", i), At: planned, Text: fmt.Sprint("post ", i), Images: img}); err != nil {
+			if _, err := p.Publish(pubtest.Attempt(1), publish.Post{ID: fmt.Sprint("q", i), At: pubtest.Planned, Text: fmt.Sprint("post ", i), Images: img}); err != nil {
 				t.Fatalf("post %d: %v", i, err)
 			}
 		}
 		before := e.fake.Containers()
-		_, err := p.Publish(attempt(1), publish.Post{ID: "q-over", At: planned, Text: "one too many", Images: img})
+		_, err := p.Publish(pubtest.Attempt(1), publish.Post{ID: "q-over", At: pubtest.Planned, Text: "one too many", Images: img})
 		if d, ok := publish.RetryAfter(err); !ok || d != time.Hour || !strings.Contains(err.Error(), "content_publishing_limit") {
 			t.Errorf("got %v, want RetryAfterError of an hour naming content_publishing_limit", err)
 		}
@@ -262,33 +246,20 @@ func TestRateLimits(t *testing.T) {
 }
 
 func TestRefusals(t *testing.T) {
-	img := func(t *testing.T) []publish.Image { return []publish.Image{{Path: writeJPEG(t, "a.jpg", 100, 100)}} }
-	t.Run("expired", func(t *testing.T) {
-		e := newEnv(t)
-		tok := e.fake.IssueUser(e.user.ID, "app-1", instagram.Permissions, true)
-		e.fake.Expire(tok)
-		e.save(tok, e.Now.Add(time.Hour)) // the store does not know yet
-		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "x1", At: planned, Text: "hello", Images: img(t)})
-		if !publish.IsPermanent(err) {
-			t.Fatalf("got %v, want a permanent error", err)
-		}
-		for _, want := range []string{"Session has expired", "code 190, subcode 463", "campaignkit accounts login instagram --account iom-ig"} {
-			if !strings.Contains(err.Error(), want) {
-				t.Errorf("error %q: want it to contain %q", err, want)
-			}
-		}
-	})
-	t.Run("missing permission", func(t *testing.T) {
-		e := newEnv(t, "instagram_basic", "pages_show_list", "pages_read_engagement")
-		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "x2", At: planned, Text: "hello", Images: img(t)})
-		if !publish.IsPermanent(err) {
-			t.Fatalf("got %v, want a permanent error", err)
-		}
-		for _, want := range []string{"(#10) Application does not have permission for this action", "instagram_content_publish", "professional", "accounts login instagram --account iom-ig"} {
-			if !strings.Contains(err.Error(), want) {
-				t.Errorf("error %q: want it to contain %q", err, want)
-			}
-		}
+	img := []publish.Image{{Path: writeJPEG(t, "a.jpg", 100, 100)}}
+	pubtest.Refusals(t, []pubtest.Refusal{
+		{Name: "expired", Env: func(t *testing.T) pubtest.Env {
+			e := newEnv(t)
+			tok := e.fake.IssueUser(e.user.ID, "app-1", instagram.Permissions, true)
+			e.fake.Expire(tok)
+			e.save(tok, e.Now.Add(time.Hour)) // the store does not know yet
+			return e.pub()
+		}, Post: publish.Post{ID: "x1", At: pubtest.Planned, Text: "hello", Images: img},
+			Want: []string{"Session has expired", "code 190, subcode 463", "campaignkit accounts login instagram --account iom-ig"}},
+		{Name: "missing permission", Env: func(t *testing.T) pubtest.Env {
+			return newEnv(t, "instagram_basic", "pages_show_list", "pages_read_engagement").pub()
+		}, Post: publish.Post{ID: "x2", At: pubtest.Planned, Text: "hello", Images: img},
+			Want: []string{"(#10) Application does not have permission for this action", "instagram_content_publish", "professional", "accounts login instagram --account iom-ig"}},
 	})
 }
 
@@ -296,7 +267,7 @@ func TestRefusals(t *testing.T) {
 // retry, in a new process, finds the post and publishes nothing twice.
 func TestInterruptedAttempt(t *testing.T) {
 	pubtest.InterruptedAttempt(t, func(t *testing.T) pubtest.Env { return newEnv(t).pub() }, func(t *testing.T) publish.Post {
-		return publish.Post{ID: "i1", At: planned, Text: "Migrants & refugees — café\r\n#MigrantsDay",
+		return publish.Post{ID: "i1", At: pubtest.Planned, Text: "Migrants & refugees — café\r\n#MigrantsDay",
 			Images: []publish.Image{{Path: writeJPEG(t, "a.jpg", 100, 100), Alt: "A card."}, {Path: writePNG(t, "b.png", 100, 125), Alt: "B card."}}}
 	})
 }
@@ -306,8 +277,8 @@ func TestInterruptedAttempt(t *testing.T) {
 func TestContainerLeftFinished(t *testing.T) {
 	e := newEnv(t)
 	e.Journal = filepath.Join(t.TempDir(), "journal")
-	post := publish.Post{ID: "f1", At: planned, Text: "made, not published", Images: []publish.Image{{Path: writeJPEG(t, "a.jpg", 100, 100)}}}
-	ctx, cancel := context.WithCancel(attempt(1))
+	post := publish.Post{ID: "f1", At: pubtest.Planned, Text: "made, not published", Images: []publish.Image{{Path: writeJPEG(t, "a.jpg", 100, 100)}}}
+	ctx, cancel := context.WithCancel(pubtest.Attempt(1))
 	p, err := instagram.New(instagram.Config{API: e.fake.URL, Account: "iom-ig", UserID: e.igID, Host: e.host, Journal: e.Journal, Now: e.Clock,
 		Tokens: &account.Stored{ID: "iom-ig", Network: "instagram", Store: e.Store, Now: e.Clock},
 		// the process dies while waiting for the container
@@ -321,7 +292,7 @@ func TestContainerLeftFinished(t *testing.T) {
 	if n := e.fake.Containers(); n != 1 || len(e.fake.Media()) != 0 {
 		t.Fatalf("after the crash: %d containers, %d posts; want 1 and 0", n, len(e.fake.Media()))
 	}
-	res, err := e.publisher().Publish(attempt(2), post)
+	res, err := e.publisher().Publish(pubtest.Attempt(2), post)
 	if err != nil {
 		t.Fatalf("retry: %v", err)
 	}
@@ -332,8 +303,8 @@ func TestContainerLeftFinished(t *testing.T) {
 
 func TestNoSignIn(t *testing.T) {
 	e := newEnv(t)
-	e.Store = account.NewStore(t.TempDir())
-	_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "z", At: planned, Text: "hi", Images: []publish.Image{{Path: writeJPEG(t, "a.jpg", 100, 100)}}})
+	e.SignOut()
+	_, err := e.publisher().Publish(pubtest.Attempt(1), publish.Post{ID: "z", At: pubtest.Planned, Text: "hi", Images: []publish.Image{{Path: writeJPEG(t, "a.jpg", 100, 100)}}})
 	if !publish.IsPermanent(err) || !strings.Contains(err.Error(), "accounts login instagram --account iom-ig") {
 		t.Errorf("got %v, want a permanent error saying how to sign in", err)
 	}
@@ -346,7 +317,7 @@ func TestNoSignIn(t *testing.T) {
 func TestKilledAttemptLeavesNoFile(t *testing.T) {
 	e := newEnv(t)
 	tmp := t.TempDir()
-	post := publish.Post{ID: "k1", At: planned, Text: "cut short by a kill", Images: []publish.Image{{Path: writePNG(t, "b.png", 100, 125), Alt: "B card."}}}
+	post := publish.Post{ID: "k1", At: pubtest.Planned, Text: "cut short by a kill", Images: []publish.Image{{Path: writePNG(t, "b.png", 100, 125), Alt: "B card."}}}
 	publisher := func(sleep func(context.Context, time.Duration) error) *instagram.Publisher {
 		p, err := instagram.New(instagram.Config{API: e.fake.URL, Account: "iom-ig", UserID: e.igID, Host: e.host, Now: e.Clock, TempDir: tmp,
 			Tokens: &account.Stored{ID: "iom-ig", Network: "instagram", Store: e.Store, Now: e.Clock}, Sleep: sleep})
@@ -365,14 +336,14 @@ func TestKilledAttemptLeavesNoFile(t *testing.T) {
 	})
 	go func() { // ends once the test releases it
 		defer close(ended)
-		_, _ = first.Publish(attempt(1), post)
+		_, _ = first.Publish(pubtest.Attempt(1), post)
 	}()
 	t.Cleanup(func() { close(killed); <-ended })
 	<-stuck
 	if left, _ := os.ReadDir(tmp); len(left) != 1 {
 		t.Fatalf("while the first attempt hangs: %d files in TempDir, want its one JPEG", len(left))
 	}
-	if _, err := publisher(pubtest.NoSleep).Publish(attempt(2), post); err != nil {
+	if _, err := publisher(pubtest.NoSleep).Publish(pubtest.Attempt(2), post); err != nil {
 		t.Fatalf("next attempt: %v", err)
 	}
 	if left, _ := os.ReadDir(tmp); len(left) != 0 {

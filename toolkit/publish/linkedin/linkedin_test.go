@@ -15,8 +15,6 @@ import (
 	"github.com/campaignkit/campaignkit/toolkit/publish/linkedin/linkedintest"
 )
 
-var planned = time.Date(2026, 12, 18, 9, 0, 0, 0, time.UTC)
-
 // env is a fake LinkedIn with one member administering the IOM page, and
 // the token store a `campaignkit accounts login linkedin` would have left.
 type env struct {
@@ -31,7 +29,7 @@ type env struct {
 func newEnv(t *testing.T, scopes ...string) *env {
 	t.Helper()
 	scopes = pubtest.Scopes(scopes, linkedin.Scopes)
-	e := &env{Base: pubtest.NewBase(t, planned.Add(2*time.Second)), fake: linkedintest.New()}
+	e := &env{Base: pubtest.NewBase(t), fake: linkedintest.New()}
 	e.Serve(e.fake, &e.fake.Now)
 	e.member = e.fake.AddMember("Amy Pope")
 	e.org = e.fake.AddOrganization("IOM - UN Migration", e.member.URN, "ADMINISTRATOR")
@@ -64,30 +62,21 @@ func (e *env) pub() pubtest.Env {
 	return pe
 }
 
-var (
-	attempt  = pubtest.Attempt
-	writePNG = pubtest.WritePNG
-	count    = pubtest.Count
-)
-
 func TestImagePostWithAlt(t *testing.T) {
 	e := newEnv(t)
-	card := writePNG(t, "card.png", 120, 63)
-	res, err := e.publisher().Publish(attempt(1), publish.Post{ID: "p1", Channel: "linkedin", Lang: "en", At: planned,
-		Text: "Every migrant has rights. #MigrantsDay", Link: "https://www.un.org/en/observances/migrants-day",
-		Images: []publish.Image{{Path: card, Alt: "A card: “Migration is a human reality.”"}}})
-	if err != nil {
-		t.Fatalf("Publish: %v", err)
-	}
+	card := pubtest.WritePNG(t, "card.png", 120, 63)
+	post := pubtest.FirstPost("linkedin")
+	post.Images = []publish.Image{{Path: card, Alt: pubtest.Alt}}
+	res := pubtest.Publish(t, e.publisher(), post)
 	posts := e.fake.Posts()
 	if len(posts) != 1 {
 		t.Fatalf("got %d posts, want 1", len(posts))
 	}
 	p := posts[0]
-	if p.Author != e.org.URN() || len(p.Images) != 1 || p.AltTexts[0] != "A card: “Migration is a human reality.”" {
+	if p.Author != e.org.URN() || len(p.Images) != 1 || p.AltTexts[0] != pubtest.Alt {
 		t.Errorf("post: got %+v, want one image with its alt text, authored by the page", p)
 	}
-	if want := "Every migrant has rights. #MigrantsDay\n\nhttps://www.un.org/en/observances/migrants-day"; p.Shown != want {
+	if want := pubtest.TextThenLink; p.Shown != want {
 		t.Errorf("text as shown: got %q, want %q", p.Shown, want)
 	}
 	if res.RemoteID != p.URN || res.URL != "https://www.linkedin.com/feed/update/"+p.URN+"/" {
@@ -95,7 +84,7 @@ func TestImagePostWithAlt(t *testing.T) {
 	}
 	calls := e.fake.Calls()
 	for call, want := range map[string]int{"POST /rest/images": 1, "GET /rest/posts": 0, "POST /rest/posts": 1} {
-		if got := count(calls, call); got != want {
+		if got := pubtest.Count(calls, call); got != want {
 			t.Errorf("%s: %d calls, want %d", call, got, want)
 		}
 	}
@@ -104,8 +93,8 @@ func TestImagePostWithAlt(t *testing.T) {
 	}
 
 	// several images go as a multiImage post, each with its alt text
-	a, b := writePNG(t, "a.png", 60, 60), writePNG(t, "b.png", 60, 60)
-	if _, err := e.publisher().Publish(attempt(1), publish.Post{ID: "p2", At: planned, Text: "Two cards",
+	a, b := pubtest.WritePNG(t, "a.png", 60, 60), pubtest.WritePNG(t, "b.png", 60, 60)
+	if _, err := e.publisher().Publish(pubtest.Attempt(1), publish.Post{ID: "p2", At: pubtest.Planned, Text: "Two cards",
 		Images: []publish.Image{{Path: a, Alt: "First."}, {Path: b, Alt: "Second."}}}); err != nil {
 		t.Fatalf("Publish with two images: %v", err)
 	}
@@ -119,9 +108,7 @@ func TestImagePostWithAlt(t *testing.T) {
 func TestLittleTextFormat(t *testing.T) {
 	e := newEnv(t)
 	text := "Migrants (and refugees) are 3.6% of people [UN DESA] — *all* have rights_: <see> @IOM ~ {2026} | #MigrantsDay https://example.org/a_(b)"
-	if _, err := e.publisher().Publish(attempt(1), publish.Post{ID: "l1", At: planned, Text: text}); err != nil {
-		t.Fatalf("Publish: %v", err)
-	}
+	pubtest.Publish(t, e.publisher(), publish.Post{ID: "l1", At: pubtest.Planned, Text: text})
 	if got := e.fake.Posts()[0].Shown; got != text {
 		t.Errorf("text as shown:\n got %q\nwant %q", got, text)
 	}
@@ -134,14 +121,14 @@ func TestLittleTextFormat(t *testing.T) {
 // single request, naming every problem.
 func TestLimitsBeforeSending(t *testing.T) {
 	e := newEnv(t)
-	img := writePNG(t, "c.png", 40, 40)
+	img := pubtest.WritePNG(t, "c.png", 40, 40)
 	many := make([]publish.Image, 21)
 	for i := range many {
 		many[i] = publish.Image{Path: img, Alt: "card"}
 	}
 	notImage := filepath.Join(t.TempDir(), "notes.png")
 	os.WriteFile(notImage, []byte("just text, not a picture"), 0o644)
-	pubtest.LimitsBeforeSending(t, e.pub(), planned, []pubtest.Limit{
+	pubtest.LimitsBeforeSending(t, e.pub(), pubtest.Planned, []pubtest.Limit{
 		{Name: "over 3000", Post: publish.Post{Text: strings.Repeat("a", 3001)}, Want: []string{"3001 characters as sent"}},
 		{Name: "escapes count", Post: publish.Post{Text: strings.Repeat("(", 1501)}, Want: []string{"3002 characters as sent"}},
 		{Name: "21 images", Post: publish.Post{Text: "hi", Images: many}, Want: []string{"21 images; LinkedIn takes at most 20"}},
@@ -155,22 +142,19 @@ func TestRateLimit(t *testing.T) {
 	e := newEnv(t)
 	e.fake.SetRateLimit("POST /rest/posts", 1)
 	p := e.publisher()
-	if _, err := p.Publish(attempt(1), publish.Post{ID: "r1", At: planned, Text: "first"}); err != nil {
-		t.Fatalf("first post: %v", err)
-	}
 	// 429: LinkedIn's daily limits reset at midnight UTC, 15 h after 09:00
-	_, err := p.Publish(attempt(1), publish.Post{ID: "r2", At: planned, Text: "second"})
+	err := pubtest.OverLimit(t, p)
 	d, ok := publish.RetryAfter(err)
 	if !ok || d < 14*time.Hour || d > 15*time.Hour+time.Minute || !strings.Contains(err.Error(), "rate limit") {
 		t.Fatalf("429: got %v, want RetryAfterError until midnight UTC", err)
 	}
 	// the same publisher waits without asking again
-	before := count(e.fake.Calls(), "POST /rest/posts")
-	_, err = p.Publish(attempt(1), publish.Post{ID: "r3", At: planned, Text: "third"})
+	before := pubtest.Count(e.fake.Calls(), "POST /rest/posts")
+	_, err = p.Publish(pubtest.Attempt(1), publish.Post{ID: "r3", At: pubtest.Planned, Text: "third"})
 	if _, ok := publish.RetryAfter(err); !ok {
 		t.Errorf("after a 429: got %v, want RetryAfterError without a request", err)
 	}
-	if after := count(e.fake.Calls(), "POST /rest/posts"); after != before {
+	if after := pubtest.Count(e.fake.Calls(), "POST /rest/posts"); after != before {
 		t.Errorf("POST /rest/posts sent %d more times during the wait", after-before)
 	}
 	if n := len(e.fake.Posts()); n != 1 {
@@ -195,7 +179,7 @@ func TestExpiredTokenIsRefreshed(t *testing.T) {
 		access, _ := e.fake.Issue(e.member.URN, "client-1", linkedin.Scopes)
 		e.fake.Expire(access)
 		e.save(access, "", e.Now.Add(-time.Minute), linkedin.Scopes)
-		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "e3", At: planned, Text: "hi"})
+		_, err := e.publisher().Publish(pubtest.Attempt(1), publish.Post{ID: "e3", At: pubtest.Planned, Text: "hi"})
 		if !publish.IsPermanent(err) || !strings.Contains(err.Error(), "accounts login linkedin --account iom-linkedin") {
 			t.Errorf("got %v, want a permanent error saying sign in again", err)
 		}
@@ -203,13 +187,13 @@ func TestExpiredTokenIsRefreshed(t *testing.T) {
 }
 
 func TestRefusals(t *testing.T) {
-	hello := func(id string) publish.Post { return publish.Post{ID: id, At: planned, Text: "hello"} }
+	pub := func(t *testing.T) pubtest.Env { return newEnv(t).pub() }
 	pubtest.Refusals(t, []pubtest.Refusal{
 		{Name: "revoked", Env: func(t *testing.T) pubtest.Env {
 			e := newEnv(t)
 			e.fake.Revoke(e.member.URN)
 			return e.pub()
-		}, Post: hello("v1"),
+		}, Post: pubtest.Hello("v1"),
 			Want: []string{"The provided authorization grant or refresh token is invalid, expired or revoked.", "campaignkit accounts login linkedin --account iom-linkedin"}},
 		{Name: "revoked, no refresh token", Env: func(t *testing.T) pubtest.Env {
 			e := newEnv(t)
@@ -217,28 +201,22 @@ func TestRefusals(t *testing.T) {
 			e.save(access, "", e.Now.Add(time.Hour), linkedin.Scopes)
 			e.fake.Revoke(e.member.URN)
 			return e.pub()
-		}, Post: hello("v2"), Want: []string{"accounts login linkedin"}},
+		}, Post: pubtest.Hello("v2"), Want: []string{"accounts login linkedin"}},
 		{Name: "missing scope", Env: func(t *testing.T) pubtest.Env {
 			return newEnv(t, "r_organization_social", "rw_organization_admin").pub()
-		}, Post: hello("s1"),
+		}, Post: pubtest.Hello("s1"),
 			Want: []string{"HTTP 403", "ACCESS_DENIED: Not enough permissions to access: partnerApiPostsExternal.CREATE", "Community Management API", "w_organization_social", "accounts login linkedin --account iom-linkedin"}},
 		{Name: "not an admin of the page", Env: func(t *testing.T) pubtest.Env {
 			e := newEnv(t)
 			e.org = e.fake.AddOrganization("Another page", "urn:li:person:nobody", "ADMINISTRATOR")
 			return e.pub()
-		}, Post: hello("s2"), Want: []string{"administrator"}},
+		}, Post: pubtest.Hello("s2"), Want: []string{"administrator"}},
 		{Name: "sunset version", Env: func(t *testing.T) pubtest.Env {
 			e := newEnv(t)
 			e.version = "202401"
 			return e.pub()
-		}, Post: hello("s3"), Want: []string{"CAMPAIGNKIT_LINKEDIN_VERSION", "NONEXISTENT_VERSION"}},
-		{Name: "duplicate", Env: func(t *testing.T) pubtest.Env {
-			e := newEnv(t)
-			if _, err := e.publisher().Publish(attempt(1), publish.Post{ID: "d1", At: planned, Text: "same words"}); err != nil {
-				t.Fatal(err)
-			}
-			return e.pub()
-		}, Post: publish.Post{ID: "d2", At: planned, Text: "same words"}, Want: []string{"Content is a duplicate of urn:li:share:"}},
+		}, Post: pubtest.Hello("s3"), Want: []string{"CAMPAIGNKIT_LINKEDIN_VERSION", "NONEXISTENT_VERSION"}},
+		pubtest.Duplicate(pub, "Content is a duplicate of urn:li:share:"),
 	})
 }
 
@@ -246,9 +224,9 @@ func TestRefusals(t *testing.T) {
 // retry, in a new process, finds the post instead of sending it again.
 func TestInterruptedAttempt(t *testing.T) {
 	pubtest.InterruptedAttempt(t, func(t *testing.T) pubtest.Env { return newEnv(t).pub() }, func(t *testing.T) publish.Post {
-		return publish.Post{ID: "i1", Channel: "linkedin", Lang: "en", At: planned,
+		return publish.Post{ID: "i1", Channel: "linkedin", Lang: "en", At: pubtest.Planned,
 			Text: "Migrants (and refugees) & café", Link: "https://www.un.org/en/observances/migrants-day",
-			Images: []publish.Image{{Path: writePNG(t, "card.png", 50, 50), Alt: "A card."}}}
+			Images: []publish.Image{{Path: pubtest.WritePNG(t, "card.png", 50, 50), Alt: "A card."}}}
 	})
 }
 
@@ -256,12 +234,12 @@ func TestInterruptedAttempt(t *testing.T) {
 // reached LinkedIn reads the page's posts once and sends the post, once.
 func TestRetryWithNoEarlierCopy(t *testing.T) {
 	e := newEnv(t)
-	pubtest.RetryWithNoEarlierCopy(t, e.pub(), publish.Post{ID: "n1", At: planned, Text: "third time"},
-		func() int { return count(e.fake.Calls(), "GET /rest/posts") })
+	pubtest.RetryWithNoEarlierCopy(t, e.pub(), publish.Post{ID: "n1", At: pubtest.Planned, Text: "third time"},
+		func() int { return pubtest.Count(e.fake.Calls(), "GET /rest/posts") })
 }
 
 func TestJournalRemembersPublished(t *testing.T) {
-	pubtest.JournalRemembersPublished(t, newEnv(t).pub(), publish.Post{ID: "j1", At: planned, Text: "once"})
+	pubtest.JournalRemembersPublished(t, newEnv(t).pub(), publish.Post{ID: "j1", At: pubtest.Planned, Text: "once"})
 }
 
 func TestRolesAndChoose(t *testing.T) {

@@ -17,8 +17,6 @@ import (
 	"github.com/campaignkit/campaignkit/toolkit/publish/threads/threadstest"
 )
 
-var planned = time.Date(2026, 12, 18, 9, 0, 0, 0, time.UTC)
-
 // env is a fake Threads with one signed-in profile, the token store a
 // `campaignkit accounts login threads` would have left, and a public
 // folder served on loopback for Threads to fetch images from.
@@ -34,7 +32,7 @@ type env struct {
 func newEnv(t *testing.T, scopes ...string) *env {
 	t.Helper()
 	scopes = pubtest.Scopes(scopes, threads.Scopes)
-	e := &env{Base: pubtest.NewBase(t, planned.Add(2*time.Second)), fake: threadstest.New()}
+	e := &env{Base: pubtest.NewBase(t), fake: threadstest.New()}
 	e.Serve(e.fake, &e.fake.Now)
 	e.user = e.fake.AddUser("unmigration")
 	e.fake.AddClient("990602627938098", "app-secret")
@@ -66,16 +64,10 @@ func (e *env) pub() pubtest.Env {
 	pe.Posted = func() []string {
 		return pubtest.IDs(e.fake.Threads(), func(th threadstest.Thread) string { return th.ID })
 	}
-	pe.Sent = func() int { return count(e.fake.Calls(), "/threads_publish") }
-	pe.Made = func() int { return count(e.fake.Calls(), "POST /v1.0/"+e.user.ID+"/threads") }
+	pe.Sent = func() int { return pubtest.Count(e.fake.Calls(), "/threads_publish") }
+	pe.Made = func() int { return pubtest.Count(e.fake.Calls(), "POST /v1.0/"+e.user.ID+"/threads") }
 	return pe
 }
-
-var (
-	attempt  = pubtest.Attempt
-	writePNG = pubtest.WritePNG
-	count    = pubtest.Count
-)
 
 func TestCount(t *testing.T) {
 	tests := []struct {
@@ -99,33 +91,27 @@ func TestCount(t *testing.T) {
 
 func TestTextPost(t *testing.T) {
 	e := newEnv(t)
-	res, err := e.publisher().Publish(attempt(1), publish.Post{ID: "p1", Channel: "threads", Lang: "en", At: planned,
-		Text: "Every migrant has rights. #MigrantsDay", Link: "https://www.un.org/en/observances/migrants-day"})
-	if err != nil {
-		t.Fatalf("Publish: %v", err)
-	}
+	res := pubtest.Publish(t, e.publisher(), pubtest.FirstPost("threads"))
 	th := e.fake.Threads()
-	if len(th) != 1 || th[0].MediaType != "TEXT_POST" || th[0].Text != "Every migrant has rights. #MigrantsDay\n\nhttps://www.un.org/en/observances/migrants-day" {
+	if len(th) != 1 || th[0].MediaType != "TEXT_POST" || th[0].Text != pubtest.TextThenLink {
 		t.Fatalf("threads: got %+v, want one text post with the link on its own line", th)
 	}
 	if res.RemoteID != th[0].ID || !strings.HasPrefix(res.URL, "https://www.threads.net/@unmigration/post/") {
 		t.Errorf("result: got %+v", res)
 	}
-	if n := count(e.fake.Calls(), "/threads"); n != 1 {
+	if n := pubtest.Count(e.fake.Calls(), "/threads"); n != 1 {
 		t.Errorf("GET or POST …/threads: %d calls, want one (the container; no lookup on a first attempt)", n)
 	}
 }
 
 func TestImageWithAlt(t *testing.T) {
 	e := newEnv(t)
-	card := writePNG(t, "card.png", 108, 135)
-	if _, err := e.publisher().Publish(attempt(1), publish.Post{ID: "p2", At: planned, Text: "A card",
-		Images: []publish.Image{{Path: card, Alt: "A card: “Migration is a human reality.”"}}}); err != nil {
-		t.Fatalf("Publish: %v", err)
-	}
+	card := pubtest.WritePNG(t, "card.png", 108, 135)
+	pubtest.Publish(t, e.publisher(), publish.Post{ID: "p2", At: pubtest.Planned, Text: "A card",
+		Images: []publish.Image{{Path: card, Alt: pubtest.Alt}}})
 	th := e.fake.Threads()
 	want, _ := os.ReadFile(card)
-	if len(th) != 1 || th[0].MediaType != "IMAGE" || th[0].AltText != "A card: “Migration is a human reality.”" || string(th[0].Image) != string(want) {
+	if len(th) != 1 || th[0].MediaType != "IMAGE" || th[0].AltText != pubtest.Alt || string(th[0].Image) != string(want) {
 		t.Fatalf("threads: got %d, want one IMAGE post with its alt text and the image Threads fetched from the public folder", len(th))
 	}
 	u, _ := url.Parse(th[0].ImageURL)
@@ -133,7 +119,7 @@ func TestImageWithAlt(t *testing.T) {
 		t.Errorf("image_url %q: want /public/<sha256>.png", th[0].ImageURL)
 	}
 	// the container was polled while IN_PROGRESS, published once FINISHED
-	if n := count(e.fake.Calls(), "/threads_publish"); n != 1 {
+	if n := pubtest.Count(e.fake.Calls(), "/threads_publish"); n != 1 {
 		t.Errorf("threads_publish: %d calls, want 1", n)
 	}
 }
@@ -141,8 +127,8 @@ func TestImageWithAlt(t *testing.T) {
 func TestNoPublicURL(t *testing.T) {
 	e := newEnv(t)
 	e.media = nil
-	_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "n1", At: planned, Text: "A card",
-		Images: []publish.Image{{Path: writePNG(t, "c.png", 50, 50), Alt: "x"}}})
+	_, err := e.publisher().Publish(pubtest.Attempt(1), publish.Post{ID: "n1", At: pubtest.Planned, Text: "A card",
+		Images: []publish.Image{{Path: pubtest.WritePNG(t, "c.png", 50, 50), Alt: "x"}}})
 	if !publish.IsPermanent(err) || !errors.Is(err, publish.ErrNoPublicURL) || !strings.Contains(err.Error(), "CAMPAIGNKIT_PUBLIC_BASE_URL") {
 		t.Errorf("got %v, want a permanent error naming CAMPAIGNKIT_PUBLIC_BASE_URL", err)
 	}
@@ -153,8 +139,8 @@ func TestNoPublicURL(t *testing.T) {
 
 func TestLimitsBeforeSending(t *testing.T) {
 	e := newEnv(t)
-	img := writePNG(t, "c.png", 40, 40)
-	wide := writePNG(t, "wide.png", 440, 40)
+	img := pubtest.WritePNG(t, "c.png", 40, 40)
+	wide := pubtest.WritePNG(t, "wide.png", 440, 40)
 	notImage := filepath.Join(t.TempDir(), "notes.png")
 	os.WriteFile(notImage, []byte("just text, not a picture"), 0o644)
 	tests := []struct {
@@ -172,8 +158,8 @@ func TestLimitsBeforeSending(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tt.post.ID, tt.post.At = "limits", planned
-			_, err := e.publisher().Publish(attempt(1), tt.post)
+			tt.post.ID, tt.post.At = "limits", pubtest.Planned
+			_, err := e.publisher().Publish(pubtest.Attempt(1), tt.post)
 			if !publish.IsPermanent(err) || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("got %v, want a permanent error containing %q", err, tt.want)
 			}
@@ -188,11 +174,11 @@ func TestRateLimits(t *testing.T) {
 	t.Run("publishing quota used up", func(t *testing.T) {
 		e := newEnv(t)
 		e.fake.AddThreads(e.user.ID, 250)
-		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "q1", At: planned, Text: "one too many"})
+		_, err := e.publisher().Publish(pubtest.Attempt(1), publish.Post{ID: "q1", At: pubtest.Planned, Text: "one too many"})
 		if d, ok := publish.RetryAfter(err); !ok || d != time.Hour || !strings.Contains(err.Error(), "250 of the 250") {
 			t.Errorf("got %v, want RetryAfterError of an hour naming the quota", err)
 		}
-		if n := count(e.fake.Calls(), "POST /v1.0/"+e.user.ID+"/threads"); n != 0 {
+		if n := pubtest.Count(e.fake.Calls(), "POST /v1.0/"+e.user.ID+"/threads"); n != 0 {
 			t.Errorf("containers made: %d, want 0", n)
 		}
 	})
@@ -200,12 +186,12 @@ func TestRateLimits(t *testing.T) {
 		e := newEnv(t)
 		e.fake.SetRateLimit("POST /threads", 0)
 		p := e.publisher()
-		_, err := p.Publish(attempt(1), publish.Post{ID: "q2", At: planned, Text: "hello"})
+		_, err := p.Publish(pubtest.Attempt(1), publish.Post{ID: "q2", At: pubtest.Planned, Text: "hello"})
 		if _, ok := publish.RetryAfter(err); !ok || !strings.Contains(err.Error(), "Application request limit reached") {
 			t.Fatalf("got %v, want RetryAfterError with Threads' words", err)
 		}
 		before := len(e.fake.Calls())
-		if _, err := p.Publish(attempt(1), publish.Post{ID: "q3", At: planned, Text: "again"}); err == nil {
+		if _, err := p.Publish(pubtest.Attempt(1), publish.Post{ID: "q3", At: pubtest.Planned, Text: "again"}); err == nil {
 			t.Errorf("second post during the wait: got no error")
 		}
 		if after := len(e.fake.Calls()); after != before {
@@ -220,9 +206,7 @@ func TestTokenRenewal(t *testing.T) {
 		issued := e.Now.Add(-40 * 24 * time.Hour)
 		old := e.fake.Issue(e.user.ID, "990602627938098", threads.Scopes, issued)
 		e.save(old, issued.Add(threadstest.LongTTL), threads.Scopes)
-		if _, err := e.publisher().Publish(attempt(1), publish.Post{ID: "t1", At: planned, Text: "after renewal"}); err != nil {
-			t.Fatalf("Publish: %v", err)
-		}
+		pubtest.Publish(t, e.publisher(), publish.Post{ID: "t1", At: pubtest.Planned, Text: "after renewal"})
 		tok, _ := e.Store.Load("un-threads")
 		if tok.Access.Reveal() == old || tok.Expiry.Before(e.Now.Add(59*24*time.Hour)) || tok.UserID != e.user.ID {
 			t.Errorf("store: want a new 60-day token saved with the user id kept")
@@ -233,7 +217,7 @@ func TestTokenRenewal(t *testing.T) {
 		issued := e.Now.Add(-61 * 24 * time.Hour)
 		old := e.fake.Issue(e.user.ID, "990602627938098", threads.Scopes, issued)
 		e.save(old, issued.Add(threadstest.LongTTL), threads.Scopes)
-		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "t2", At: planned, Text: "too late"})
+		_, err := e.publisher().Publish(pubtest.Attempt(1), publish.Post{ID: "t2", At: pubtest.Planned, Text: "too late"})
 		if !publish.IsPermanent(err) || !strings.Contains(err.Error(), "renews only unexpired tokens") || !strings.Contains(err.Error(), "accounts login threads --account un-threads") {
 			t.Errorf("got %v, want a permanent error saying sign in again", err)
 		}
@@ -241,40 +225,23 @@ func TestTokenRenewal(t *testing.T) {
 }
 
 func TestRefusals(t *testing.T) {
-	t.Run("revoked", func(t *testing.T) {
-		e := newEnv(t)
-		e.fake.Revoke(e.user.ID)
-		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "v1", At: planned, Text: "hello"})
-		if !publish.IsPermanent(err) {
-			t.Fatalf("got %v, want a permanent error", err)
-		}
-		for _, want := range []string{"the session has been invalidated", "campaignkit accounts login threads --account un-threads"} {
-			if !strings.Contains(err.Error(), want) {
-				t.Errorf("error %q: want it to contain %q", err, want)
-			}
-		}
-	})
-	t.Run("missing permission", func(t *testing.T) {
-		e := newEnv(t, "threads_basic")
-		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "v2", At: planned, Text: "hello"})
-		if !publish.IsPermanent(err) {
-			t.Fatalf("got %v, want a permanent error", err)
-		}
-		for _, want := range []string{"Application does not have permission for this action", "code 10", "threads_content_publish", "accounts login threads"} {
-			if !strings.Contains(err.Error(), want) {
-				t.Errorf("error %q: want it to contain %q", err, want)
-			}
-		}
-	})
-	t.Run("image Threads cannot fetch", func(t *testing.T) {
-		e := newEnv(t)
-		pf, _ := publish.NewPublicFolder(filepath.Join(t.TempDir(), "p"), "http://127.0.0.1:1/public/")
-		e.media = pf
-		_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "v3", At: planned, Text: "card",
-			Images: []publish.Image{{Path: writePNG(t, "c.png", 50, 50), Alt: "x"}}})
-		if !publish.IsPermanent(err) || !strings.Contains(err.Error(), "FAILED_DOWNLOADING") || !strings.Contains(err.Error(), "CAMPAIGNKIT_PUBLIC_BASE_URL") {
-			t.Errorf("got %v, want a permanent error saying Threads could not fetch the image", err)
-		}
+	pubtest.Refusals(t, []pubtest.Refusal{
+		{Name: "revoked", Env: func(t *testing.T) pubtest.Env {
+			e := newEnv(t)
+			e.fake.Revoke(e.user.ID)
+			return e.pub()
+		}, Post: pubtest.Hello("v1"), Want: []string{"the session has been invalidated", "campaignkit accounts login threads --account un-threads"}},
+		{Name: "missing permission", Env: func(t *testing.T) pubtest.Env {
+			return newEnv(t, "threads_basic").pub()
+		}, Post: pubtest.Hello("v2"),
+			Want: []string{"Application does not have permission for this action", "code 10", "threads_content_publish", "accounts login threads"}},
+		{Name: "image Threads cannot fetch", Env: func(t *testing.T) pubtest.Env {
+			e := newEnv(t)
+			e.media, _ = publish.NewPublicFolder(filepath.Join(t.TempDir(), "p"), "http://127.0.0.1:1/public/")
+			return e.pub()
+		}, Post: publish.Post{ID: "v3", At: pubtest.Planned, Text: "card",
+			Images: []publish.Image{{Path: pubtest.WritePNG(t, "c.png", 50, 50), Alt: "x"}}},
+			Want: []string{"FAILED_DOWNLOADING", "CAMPAIGNKIT_PUBLIC_BASE_URL"}},
 	})
 }
 
@@ -309,8 +276,8 @@ func TestFakeRefusesUnfinishedContainer(t *testing.T) {
 // retry, in a new process, finds the thread instead of publishing again.
 func TestInterruptedAttempt(t *testing.T) {
 	pubtest.InterruptedAttempt(t, func(t *testing.T) pubtest.Env { return newEnv(t).pub() }, func(t *testing.T) publish.Post {
-		return publish.Post{ID: "i1", Channel: "threads", Lang: "en", At: planned, Text: "Migrants & refugees — café",
-			Images: []publish.Image{{Path: writePNG(t, "card.png", 50, 50), Alt: "A card."}}}
+		return publish.Post{ID: "i1", Channel: "threads", Lang: "en", At: pubtest.Planned, Text: "Migrants & refugees — café",
+			Images: []publish.Image{{Path: pubtest.WritePNG(t, "card.png", 50, 50), Alt: "A card."}}}
 	})
 }
 
@@ -322,16 +289,16 @@ func TestContainerReused(t *testing.T) {
 	e.Journal = filepath.Join(t.TempDir(), "journal")
 	e.fake.ProcessingPolls = 3
 	e.polls = 1
-	post := publish.Post{ID: "c1", At: planned, Text: "slow"}
-	if _, err := e.publisher().Publish(attempt(1), post); err == nil || !strings.Contains(err.Error(), "still IN_PROGRESS") {
+	post := publish.Post{ID: "c1", At: pubtest.Planned, Text: "slow"}
+	if _, err := e.publisher().Publish(pubtest.Attempt(1), post); err == nil || !strings.Contains(err.Error(), "still IN_PROGRESS") {
 		t.Fatalf("first attempt: got %v, want it to stop while the container is IN_PROGRESS", err)
 	}
 	e.polls = 5
-	if _, err := e.publisher().Publish(attempt(2), post); err != nil {
+	if _, err := e.publisher().Publish(pubtest.Attempt(2), post); err != nil {
 		t.Fatalf("retry: %v", err)
 	}
 	calls := e.fake.Calls()
-	if n := count(calls, "POST /v1.0/"+e.user.ID+"/threads"); n != 1 {
+	if n := pubtest.Count(calls, "POST /v1.0/"+e.user.ID+"/threads"); n != 1 {
 		t.Errorf("containers made: %d, want 1", n)
 	}
 	if n := len(e.fake.Threads()); n != 1 {

@@ -15,8 +15,6 @@ import (
 	"github.com/campaignkit/campaignkit/toolkit/toolkittest"
 )
 
-var planned = time.Date(2026, 12, 18, 9, 0, 0, 0, time.UTC)
-
 // env is a fake X with one signed-in account and the token store a
 // `campaignkit accounts login` would have left.
 type env struct {
@@ -29,7 +27,7 @@ type env struct {
 func newEnv(t *testing.T, scopes ...string) *env {
 	t.Helper()
 	scopes = pubtest.Scopes(scopes, x.Scopes)
-	e := &env{Base: pubtest.NewBase(t, planned.Add(2*time.Second)), fake: xtest.New()}
+	e := &env{Base: pubtest.NewBase(t), fake: xtest.New()}
 	e.Serve(e.fake, &e.fake.Now)
 	e.user = e.fake.AddUser("UNmigration")
 	e.fake.AddClient("client-1", "")
@@ -61,22 +59,16 @@ func (e *env) pub() pubtest.Env {
 	return pe
 }
 
-var attempt = pubtest.Attempt
-
 func writePNG(t *testing.T, name string) string { return pubtest.WritePNG(t, name, 160, 90) }
 
 func TestTextPost(t *testing.T) {
 	e := newEnv(t)
-	res, err := e.publisher().Publish(attempt(1), publish.Post{ID: "p1", Channel: "x", Lang: "en", At: planned,
-		Text: "Every migrant has rights. #MigrantsDay", Link: "https://www.un.org/en/observances/migrants-day"})
-	if err != nil {
-		t.Fatalf("Publish: %v", err)
-	}
+	res := pubtest.Publish(t, e.publisher(), pubtest.FirstPost("x"))
 	tw := e.fake.Tweets()
 	if len(tw) != 1 {
 		t.Fatalf("got %d posts on X, want 1", len(tw))
 	}
-	if got, want := tw[0].Text, "Every migrant has rights. #MigrantsDay\n\nhttps://www.un.org/en/observances/migrants-day"; got != want {
+	if got, want := tw[0].Text, pubtest.TextThenLink; got != want {
 		t.Errorf("text: got %q, want %q", got, want)
 	}
 	if res.RemoteID != tw[0].ID || res.URL != "https://x.com/UNmigration/status/"+tw[0].ID {
@@ -91,11 +83,8 @@ func TestTextPost(t *testing.T) {
 func TestImagesWithAlt(t *testing.T) {
 	e := newEnv(t)
 	a, b := writePNG(t, "a.png"), writePNG(t, "b.png")
-	_, err := e.publisher().Publish(attempt(1), publish.Post{ID: "p2", Channel: "x", Lang: "en", At: planned, Text: "Two cards",
-		Images: []publish.Image{{Path: a, Alt: "A card: “Migration is a human reality.”"}, {Path: b, Alt: "A second card."}}})
-	if err != nil {
-		t.Fatalf("Publish: %v", err)
-	}
+	pubtest.Publish(t, e.publisher(), publish.Post{ID: "p2", Channel: "x", Lang: "en", At: pubtest.Planned, Text: "Two cards",
+		Images: []publish.Image{{Path: a, Alt: pubtest.Alt}, {Path: b, Alt: "A second card."}}})
 	tw := e.fake.Tweets()
 	if len(tw) != 1 || len(tw[0].MediaIDs) != 2 {
 		t.Fatalf("got %+v, want one post with two media", tw)
@@ -127,7 +116,7 @@ func TestLimitsBeforeSending(t *testing.T) {
 	pipe := toolkittest.FIFO(t, filepath.Join(t.TempDir(), "pipe.png"))
 	big := filepath.Join(t.TempDir(), "big.png")
 	os.WriteFile(big, append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, x.MaxImageBytes)...), 0o644)
-	pubtest.LimitsBeforeSending(t, e.pub(), planned, []pubtest.Limit{
+	pubtest.LimitsBeforeSending(t, e.pub(), pubtest.Planned, []pubtest.Limit{
 		{Name: "over 280 weighted", Post: publish.Post{Text: strings.Repeat("移", 141)}, Want: []string{"weighs 282 characters"}},
 		{Name: "five images", Post: publish.Post{Text: "hi", Images: five}, Want: []string{"5 images; X takes at most 4"}},
 		{Name: "long alt", Post: publish.Post{Text: "hi", Images: []publish.Image{{Path: img, Alt: strings.Repeat("a", 1001)}}}, Want: []string{"1001 characters; X takes at most 1000"}},
@@ -142,12 +131,9 @@ func TestRateLimit(t *testing.T) {
 	e := newEnv(t)
 	e.fake.SetRateLimit("POST /2/tweets", 1)
 	p := e.publisher()
-	if _, err := p.Publish(attempt(1), publish.Post{ID: "r1", At: planned, Text: "first"}); err != nil {
-		t.Fatalf("first post: %v", err)
-	}
 	// The answer said x-rate-limit-remaining: 0; the publisher waits
 	// without asking.
-	_, err := p.Publish(attempt(1), publish.Post{ID: "r2", At: planned, Text: "second"})
+	err := pubtest.OverLimit(t, p)
 	d, ok := publish.RetryAfter(err)
 	if !ok || d < 14*time.Minute || d > 16*time.Minute {
 		t.Errorf("second post, known-empty window: got %v, want RetryAfterError of about 15 minutes", err)
@@ -157,7 +143,7 @@ func TestRateLimit(t *testing.T) {
 	}
 	// A new process does not know the window: X answers 429 with
 	// x-rate-limit-reset.
-	_, err = e.publisher().Publish(attempt(1), publish.Post{ID: "r3", At: planned, Text: "third"})
+	_, err = e.publisher().Publish(pubtest.Attempt(1), publish.Post{ID: "r3", At: pubtest.Planned, Text: "third"})
 	d, ok = publish.RetryAfter(err)
 	if !ok || d < 14*time.Minute || d > 16*time.Minute || !strings.Contains(err.Error(), "rate limit") {
 		t.Errorf("429: got %v, want RetryAfterError of about 15 minutes", err)
@@ -178,30 +164,24 @@ func TestExpiredTokenIsRefreshed(t *testing.T) {
 }
 
 func TestRefusals(t *testing.T) {
+	pub := func(t *testing.T) pubtest.Env { return newEnv(t).pub() }
 	pubtest.Refusals(t, []pubtest.Refusal{
 		{Name: "revoked", Env: func(t *testing.T) pubtest.Env {
 			e := newEnv(t)
 			e.fake.Revoke(e.user.ID)
 			return e.pub()
-		}, Post: publish.Post{ID: "v1", At: planned, Text: "hello"},
+		}, Post: pubtest.Hello("v1"),
 			Want: []string{"Value passed for the token was invalid.", "campaignkit accounts login x --account un-x-en"}},
 		{Name: "missing scope", Env: func(t *testing.T) pubtest.Env {
 			return newEnv(t, "tweet.read", "users.read", "offline.access").pub()
-		}, Post: publish.Post{ID: "s1", At: planned, Text: "hello"},
+		}, Post: pubtest.Hello("s1"),
 			Want: []string{"HTTP 403", "Missing required OAuth 2.0 scope(s): tweet.write", "Read and write", "accounts login x --account un-x-en"}},
-		{Name: "duplicate content", Env: func(t *testing.T) pubtest.Env {
-			e := newEnv(t)
-			if _, err := e.publisher().Publish(attempt(1), publish.Post{ID: "d1", At: planned, Text: "same words"}); err != nil {
-				t.Fatal(err)
-			}
-			return e.pub()
-		}, Post: publish.Post{ID: "d2", At: planned, Text: "same words"},
-			Want: []string{"You are not allowed to create a Tweet with duplicate content."}},
+		pubtest.Duplicate(pub, "You are not allowed to create a Tweet with duplicate content."),
 		{Name: "no sign-in", Env: func(t *testing.T) pubtest.Env {
 			e := newEnv(t)
-			e.Store = account.NewStore(t.TempDir())
+			e.SignOut()
 			return e.pub()
-		}, Post: publish.Post{ID: "z", At: planned, Text: "hi"},
+		}, Post: publish.Post{ID: "z", At: pubtest.Planned, Text: "hi"},
 			Want: []string{"accounts login x --account un-x-en"}},
 	})
 }
@@ -212,7 +192,7 @@ func TestRefusals(t *testing.T) {
 // entities), an image (a t.co link appended).
 func TestInterruptedAttempt(t *testing.T) {
 	pubtest.InterruptedAttempt(t, func(t *testing.T) pubtest.Env { return newEnv(t).pub() }, func(t *testing.T) publish.Post {
-		return publish.Post{ID: "i1", Channel: "x", Lang: "en", At: planned,
+		return publish.Post{ID: "i1", Channel: "x", Lang: "en", At: pubtest.Planned,
 			Text: "Migrants & refugees <3 — café\r\nRead more", Link: "https://www.un.org/en/observances/migrants-day",
 			Images: []publish.Image{{Path: writePNG(t, "card.png"), Alt: "A card."}}}
 	})
@@ -222,12 +202,12 @@ func TestInterruptedAttempt(t *testing.T) {
 // reached X reads the timeline once and sends the post, once.
 func TestRetryWithNoEarlierCopy(t *testing.T) {
 	e := newEnv(t)
-	pubtest.RetryWithNoEarlierCopy(t, e.pub(), publish.Post{ID: "n1", At: planned, Text: "third time"},
+	pubtest.RetryWithNoEarlierCopy(t, e.pub(), publish.Post{ID: "n1", At: pubtest.Planned, Text: "third time"},
 		func() int { return e.fake.Count("GET /2/users/" + e.user.ID + "/tweets") })
 }
 
 func TestJournalRemembersPublished(t *testing.T) {
-	pubtest.JournalRemembersPublished(t, newEnv(t).pub(), publish.Post{ID: "j1", At: planned, Text: "once"})
+	pubtest.JournalRemembersPublished(t, newEnv(t).pub(), publish.Post{ID: "j1", At: pubtest.Planned, Text: "once"})
 }
 
 // stored is the account's token in the store.

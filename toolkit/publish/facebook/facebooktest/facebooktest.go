@@ -102,9 +102,8 @@ func New() *Server {
 
 // Posts returns the posts the fake published, oldest first.
 func (s *Server) Posts() []Post {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := fakeapi.Copies(s.posts)
+	out := fakeapi.Copies(&s.mu, &s.posts)
+	// a post's photos are set when it is made and never change after
 	for i := range out {
 		out[i].Photos = append([]Photo(nil), out[i].Photos...)
 	}

@@ -130,11 +130,7 @@ func On(m *metatest.Server) *Server {
 }
 
 // Media returns the published posts, oldest first.
-func (s *Server) Media() []Media {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return fakeapi.Copies(s.media)
-}
+func (s *Server) Media() []Media { return fakeapi.Copies(&s.mu, &s.media) }
 
 // Containers returns how many containers were made.
 func (s *Server) Containers() int {

@@ -87,3 +87,24 @@ func (c Consent) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func OAuthRefusal(code, desc string) url.Values {
 	return url.Values{"error": {code}, "error_description": {desc}}
 }
+
+// Who is a Consent's Who for a fake that keeps its apps by client id in
+// apps and whoever is signed in at *signedIn. Consent calls it holding
+// the fake's lock.
+func Who[A any](apps map[string]A, signedIn *string) func(clientID string) (known bool, user string) {
+	return func(clientID string) (bool, string) {
+		_, known := apps[clientID]
+		return known, *signedIn
+	}
+}
+
+// TokenForm returns the form of a request to a token endpoint. When the
+// body cannot be read it writes the refusal RFC 6749 section 5.2 gives
+// (invalid_request), which X and LinkedIn both follow, and returns false.
+func TokenForm(w http.ResponseWriter, r *http.Request) (url.Values, bool) {
+	if err := r.ParseForm(); err != nil {
+		OAuthError(w, http.StatusBadRequest, "invalid_request", "malformed form")
+		return nil, false
+	}
+	return r.PostForm, true
+}

@@ -96,13 +96,14 @@ func RandHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// Copies returns a copy of each item, oldest first, for the accessors
-// (Tweets, Posts, Threads, Media, Statuses) through which a test reads
-// what a fake recorded without racing its handlers. The caller holds the
-// fake's lock.
-func Copies[T any](items []*T) []T {
-	out := make([]T, len(items))
-	for i, it := range items {
+// Copies returns a copy of each of *items, oldest first, holding lock:
+// the accessors (Tweets, Posts, Threads, Media) through which a test
+// reads what a fake recorded, without racing its handlers.
+func Copies[T any](lock sync.Locker, items *[]*T) []T {
+	lock.Lock()
+	defer lock.Unlock()
+	out := make([]T, len(*items))
+	for i, it := range *items {
 		out[i] = *it
 	}
 	return out

@@ -98,6 +98,8 @@ type Server struct {
 	Mux *http.ServeMux
 	// Now is the fake's clock (default time.Now).
 	Now func() time.Time
+	// Keys gives Expire and Revoke.
+	fakeapi.Keys[*Grant]
 
 	mu       sync.Mutex
 	seq      int64
@@ -115,6 +117,10 @@ type Server struct {
 func New() *Server {
 	s := &Server{Now: time.Now, seq: 100000000000000, apps: map[string]string{}, users: map[string]*User{},
 		pages: map[string]*Page{}, codes: map[string]*code{}, tokens: fakeapi.Tokens[*Grant]{Prefix: "EAA", Bytes: 20}, limits: map[string]*Limit{}}
+	// Meta answers a token whose person removed the app in their Business
+	// Integrations settings with subcode 458; it has no
+	// refresh tokens.
+	s.Keys = fakeapi.NewKeys(&s.mu, s.now, fakeapi.AsRevoked, &s.tokens, nil)
 	s.Mux = http.NewServeMux()
 	s.Mux.HandleFunc("GET /{ver}/dialog/oauth", s.dialog)
 	s.Mux.HandleFunc("GET /{ver}/oauth/access_token", s.accessToken)
@@ -226,21 +232,6 @@ func (s *Server) issue(g Grant) string {
 		g.Expiry = s.now().Add(ShortTTL)
 	}
 	return s.tokens.Issue(&g)
-}
-
-// Expire makes a token expired now.
-func (s *Server) Expire(tok string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.tokens.Expire(tok, s.now())
-}
-
-// Revoke withdraws every token of userID, as removing the app in the
-// person's Business Integrations settings does.
-func (s *Server) Revoke(userID string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.tokens.Revoke(userID)
 }
 
 // SetLimit limits endpoint ("POST /{id}/feed") to l.PerHour calls per hour.

@@ -71,9 +71,10 @@ type Base struct {
 	Journal string
 }
 
-// NewBase is a Base for t at now, with an empty token store.
-func NewBase(t *testing.T, now time.Time) Base {
-	return Base{T: t, Store: account.NewStore(filepath.Join(t.TempDir(), "tokens")), Now: now}
+// NewBase is a Base for t with an empty token store, its clock two
+// seconds past Planned, when the runner would take the post.
+func NewBase(t *testing.T) Base {
+	return Base{T: t, Store: account.NewStore(filepath.Join(t.TempDir(), "tokens")), Now: Planned.Add(2 * time.Second)}
 }
 
 // Clock returns Now; it is the Now of the fake and of the publisher.
@@ -86,6 +87,9 @@ func (b *Base) Save(id string, tok account.Token) {
 		b.T.Fatal(err)
 	}
 }
+
+// SignOut empties the token store, as if nobody had signed in.
+func (b *Base) SignOut() { b.Store = account.NewStore(b.T.TempDir()) }
 
 // Env is the Env of fake and of the publishers publisher makes, on b's
 // clock and journal; the caller adds Posted and the counts.

@@ -103,6 +103,8 @@ type Server struct {
 	*fakeapi.Server
 	fakeapi.Lossy
 	fakeapi.Limits
+	// Keys gives Expire and Revoke (of a member's URN).
+	fakeapi.Keys[*grant]
 
 	// Now is the fake's clock (default time.Now).
 	Now func() time.Time
@@ -141,6 +143,9 @@ func New() *Server {
 		images: map[string]*upload{}, uploads: map[string]string{},
 		Limits: fakeapi.Limits{Window: 24 * time.Hour, Aligned: true},
 	}
+	// LinkedIn answers a token the member withdrew in their settings 401
+	// REVOKED_ACCESS_TOKEN.
+	s.Keys = fakeapi.NewKeys(&s.mu, func() time.Time { return s.Now() }, fakeapi.AsRevoked, &s.access, &s.refresh)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /oauth/v2/authorization", s.authorize)
 	mux.HandleFunc("POST /oauth/v2/accessToken", s.token)
@@ -216,28 +221,8 @@ func (s *Server) issue(g grant) (access, refresh string) {
 	return access, refresh
 }
 
-// Expire makes an access token expired now.
-func (s *Server) Expire(access string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.access.Expire(access, s.Now())
-}
-
-// Revoke withdraws member's tokens, as removing the app in the member's
-// settings does: they are answered 401 REVOKED_ACCESS_TOKEN.
-func (s *Server) Revoke(member string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.access.Revoke(member)
-	s.refresh.Forget(member)
-}
-
 // Posts returns the accepted posts, oldest first.
-func (s *Server) Posts() []Post {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return fakeapi.Copies(s.posts)
-}
+func (s *Server) Posts() []Post { return fakeapi.Copies(&s.mu, &s.posts) }
 
 // apiError writes LinkedIn's error body.
 func apiError(w http.ResponseWriter, status, serviceCode int, code, msg string) {

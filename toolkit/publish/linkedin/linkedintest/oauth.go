@@ -19,7 +19,7 @@ var knownScopes = []string{"openid", "profile", "email", "w_member_social", "r_m
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	fakeapi.Consent{
 		Lock:     &s.mu,
-		Who:      s.consenting,
+		Who:      fakeapi.Who(s.clients, &s.signedIn),
 		HTTPOnly: true,
 		Blocked:  "The redirect_uri does not match the registered value",
 		Scopes:   strings.Fields,
@@ -45,22 +45,14 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	}.ServeHTTP(w, r)
 }
 
-// consenting says whether clientID is a known app, and who is signed in.
-// The caller holds s.mu.
-func (s *Server) consenting(clientID string) (bool, string) {
-	_, known := s.clients[clientID]
-	return known, s.signedIn
-}
-
 // token is POST /oauth/v2/accessToken: a code or a refresh token, with
 // client_id and client_secret in the form. Refresh tokens do not rotate
 // and keep their first expiry.
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		fakeapi.OAuthError(w, http.StatusBadRequest, "invalid_request", "malformed form")
+	f, ok := fakeapi.TokenForm(w, r)
+	if !ok {
 		return
 	}
-	f := r.PostForm
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := s.clients[f.Get("client_id")]

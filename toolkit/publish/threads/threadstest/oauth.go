@@ -23,7 +23,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	}
 	fakeapi.Consent{
 		Lock:    &s.mu,
-		Who:     s.consenting,
+		Who:     fakeapi.Who(s.clients, &s.signedIn),
 		Blocked: "URL blocked: this redirect failed because the redirect URI is not whitelisted in the app's client OAuth settings.",
 		Scopes: func(param string) []string {
 			return strings.FieldsFunc(param, func(r rune) bool { return r == ',' || r == ' ' })
@@ -46,13 +46,6 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		},
 		Fragment: "_",
 	}.ServeHTTP(w, r)
-}
-
-// consenting says whether clientID is a known app, and who is signed in.
-// The caller holds s.mu.
-func (s *Server) consenting(clientID string) (bool, string) {
-	_, known := s.clients[clientID]
-	return known, s.signedIn
 }
 
 // exchangeCode is POST /oauth/access_token: a code for a short-lived

@@ -94,6 +94,8 @@ type Server struct {
 	*fakeapi.Server
 	fakeapi.Lossy
 	fakeapi.Limits
+	// Keys gives Expire and Revoke.
+	fakeapi.Keys[*grant]
 
 	// Now is the fake's clock (default time.Now).
 	Now func() time.Time
@@ -119,6 +121,9 @@ func New() *Server {
 	s := &Server{Now: time.Now, ProcessingPolls: 1, seq: 17841400000000000,
 		users: map[string]*User{}, clients: map[string]string{}, codes: map[string]*code{}, tokens: fakeapi.Tokens[*grant]{Prefix: "THAA", Bytes: 20},
 		containers: map[string]*container{}, Limits: fakeapi.Limits{Window: time.Hour, Aligned: true}}
+	// Threads answers a token the user withdrew in its settings with
+	// Graph's subcode 460; it has no refresh tokens.
+	s.Keys = fakeapi.NewKeys(&s.mu, func() time.Time { return s.Now() }, fakeapi.AsRevoked, &s.tokens, nil)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /oauth/authorize", s.authorize)
 	mux.HandleFunc("POST /oauth/access_token", s.exchangeCode)
@@ -172,21 +177,6 @@ func (s *Server) Issue(userID, clientID string, scopes []string, issued time.Tim
 
 func (s *Server) issue(g grant) string { return s.tokens.Issue(&g) }
 
-// Expire makes a token expired now.
-func (s *Server) Expire(tok string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.tokens.Expire(tok, s.Now())
-}
-
-// Revoke withdraws userID's tokens, as removing the app in Threads'
-// settings does.
-func (s *Server) Revoke(userID string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.tokens.Revoke(userID)
-}
-
 // AddThreads records n posts published now by userID (to use up the
 // quota).
 func (s *Server) AddThreads(userID string, n int) {
@@ -198,11 +188,7 @@ func (s *Server) AddThreads(userID string, n int) {
 }
 
 // Threads returns the published posts, oldest first.
-func (s *Server) Threads() []Thread {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return fakeapi.Copies(s.threads)
-}
+func (s *Server) Threads() []Thread { return fakeapi.Copies(&s.mu, &s.threads) }
 
 // auth checks the token (the access_token parameter or a bearer header)
 // and the permissions, and counts the call against endpoint's limit.

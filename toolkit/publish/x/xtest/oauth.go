@@ -23,7 +23,7 @@ var knownScopes = []string{"tweet.read", "tweet.write", "tweet.moderate.write", 
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	fakeapi.Consent{
 		Lock:     &s.mu,
-		Who:      s.consenting,
+		Who:      fakeapi.Who(s.clients, &s.signedIn),
 		HTTPOnly: true,
 		// X shows an error page and does not redirect.
 		Blocked: "Something went wrong: you weren't able to give access to the App. Go back and try logging in again.",
@@ -52,21 +52,13 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	}.ServeHTTP(w, r)
 }
 
-// consenting says whether clientID is a known app, and who is signed in.
-// The caller holds s.mu.
-func (s *Server) consenting(clientID string) (bool, string) {
-	_, known := s.clients[clientID]
-	return known, s.signedIn
-}
-
 // token exchanges a code (checking the PKCE verifier) or a refresh token.
 // Refresh tokens rotate: each is good once.
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		fakeapi.OAuthError(w, http.StatusBadRequest, "invalid_request", "malformed form")
+	f, ok := fakeapi.TokenForm(w, r)
+	if !ok {
 		return
 	}
-	f := r.PostForm
 	clientID := f.Get("client_id")
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -81,6 +81,8 @@ type Server struct {
 	*fakeapi.Server
 	fakeapi.Lossy
 	fakeapi.Limits
+	// Keys gives Expire and Revoke.
+	fakeapi.Keys[*grant]
 
 	// Now is the fake's clock (default time.Now); token expiry, rate
 	// windows and created_at follow it.
@@ -119,6 +121,9 @@ func New() *Server {
 		media:           map[string]*medium{},
 		Limits:          fakeapi.Limits{Window: 15 * time.Minute},
 	}
+	// X answers a token the user withdrew in its settings as one it never
+	// issued.
+	s.Keys = fakeapi.NewKeys(&s.mu, s.now, fakeapi.AsUnknown, &s.access, &s.refresh)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /i/oauth2/authorize", s.authorize)
 	mux.HandleFunc("POST /2/oauth2/token", s.token)
@@ -180,29 +185,8 @@ func (s *Server) issue(g grant) (access, refresh string) {
 	return access, refresh
 }
 
-// Expire makes an access token expired now, as two hours would.
-func (s *Server) Expire(access string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.access.Expire(access, s.now())
-}
-
-// Revoke withdraws every token of userID, as the user removing the app's
-// access in X's settings does. X answers a withdrawn token as one it
-// never issued, so the fake forgets them.
-func (s *Server) Revoke(userID string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.access.Forget(userID)
-	s.refresh.Forget(userID)
-}
-
 // Tweets returns the posts the fake accepted, oldest first.
-func (s *Server) Tweets() []Tweet {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return fakeapi.Copies(s.tweets)
-}
+func (s *Server) Tweets() []Tweet { return fakeapi.Copies(&s.mu, &s.tweets) }
 
 // problem writes an X API v2 error body.
 func problem(w http.ResponseWriter, status int, title, detail string) {
