@@ -125,6 +125,42 @@ func TestLintAndBuildRefuseDamagedImages(t *testing.T) {
 	}
 }
 
+// TestRebuildDecodesChangedPictures: a rebuild does not decode again the
+// pictures the last build into the same folder decoded, but a picture
+// damaged since has other bytes, so it is decoded and refused at its line,
+// and the bundle built before is left as it was.
+func TestRebuildDecodesChangedPictures(t *testing.T) {
+	dir := t.TempDir()
+	jpg := jpegOf(t)
+	path := writeCampaign(t, dir, pictured, map[string][]byte{"logo.png": pngOf(t), "photo.jpg": jpg})
+	out := filepath.Join(dir, "dist")
+	if code, errs := runWithin(t, "build", "-q", "--campaign", path, "-o", out, "--preset", "og"); code != 0 {
+		t.Fatalf("first build: exit %d\n%s", code, errs)
+	}
+	before, err := os.ReadFile(filepath.Join(out, "test.partial", "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, errs := runWithin(t, "build", "-q", "--campaign", path, "-o", out, "--preset", "og"); code != 0 {
+		t.Fatalf("rebuild with nothing changed: exit %d\n%s", code, errs)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "photo.jpg"), jpg[:len(jpg)*2/3], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, errs := runWithin(t, "build", "-q", "--campaign", path, "-o", out, "--preset", "og")
+	if code != 2 {
+		t.Fatalf("rebuild with a damaged photo: exit %d, want 2\n%s", code, errs)
+	}
+	want := "campaign.yaml:20: cards[1].photo: card \"story\": image \"photo.jpg\": the jpeg data is damaged or cut short"
+	if !strings.Contains(errs, want) {
+		t.Errorf("rebuild output lacks %q:\n%s", want, errs)
+	}
+	after, err := os.ReadFile(filepath.Join(out, "test.partial", "manifest.json"))
+	if err != nil || string(after) != string(before) {
+		t.Errorf("the bundle built before changed (%v)", err)
+	}
+}
+
 // TestBuildRefusesFilesThatAreNotImagesInTheFolder names, as the logo,
 // things that are not a regular file inside the campaign's folder: lint
 // and build end with exit 2 at the logo's line, in bounded time.

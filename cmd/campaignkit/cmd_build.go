@@ -12,6 +12,7 @@ import (
 
 	"github.com/campaignkit/campaignkit/toolkit"
 	"github.com/campaignkit/campaignkit/toolkit/bundle"
+	"github.com/campaignkit/campaignkit/toolkit/campaign"
 	"github.com/campaignkit/campaignkit/toolkit/theme"
 	"github.com/urfave/cli/v2"
 )
@@ -50,7 +51,9 @@ func buildCommand() *cli.Command {
 func build(cc *cli.Context, o buildOptions) error {
 	start := time.Now()
 	defer softMemoryLimit(buildMemoryLimit)()
-	lc, err := loadCampaign(o.campaign)
+	// pictures an earlier build into the same folder decoded whole are not
+	// decoded again to be checked: only new or changed ones are
+	lc, err := loadCampaignWith(o.campaign, campaign.LoadOptions{Decoded: bundle.DecodedPictures(o.out)})
 	if err != nil {
 		return err
 	}

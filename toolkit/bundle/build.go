@@ -142,6 +142,9 @@ func Build(ctx context.Context, o Options) (*Manifest, Stats, error) {
 	}
 	crashPoint("committed")
 	next.identify(t.live(), t.name)
+	// every picture passed campaign.Load's check (decoded whole, or known
+	// from an earlier build) and the cards drawn now decoded theirs
+	next.Decoded = cc.keys.decoded()
 	if err := writeCache(t.dir, c.Slug, next); err != nil {
 		return nil, stats, err
 	}
@@ -242,7 +245,7 @@ func (s *stage) zips(ctx context.Context, m *Manifest, stamp time.Time, sums map
 	for n := range sums {
 		tree[n] = DiskFile(filepath.Join(s.dir, filepath.FromSlash(n)))
 	}
-	plans, err := planZips(m, stamp, tree)
+	plans, err := planZips(m, stamp, tree, sums["manifest.json"])
 	if err != nil {
 		return err
 	}
@@ -302,6 +305,8 @@ func zipKey(program string, stamp time.Time, entries []ZipEntry, dir string, sum
 		switch src := e.Source.(type) {
 		case Bytes:
 			sum = sha256Hex(src)
+		case *page:
+			sum = "page " + src.key // its content follows from the key
 		case DiskFile:
 			rel, err := filepath.Rel(dir, string(src))
 			if err == nil {

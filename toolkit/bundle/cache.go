@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -24,6 +25,10 @@ type cacheIndex struct {
 	Version int                   `json:"version"`
 	Images  map[string]cacheEntry `json:"images"` // bundle path -> entry
 	Files   map[string]cacheEntry `json:"files"`  // other generated files (zips)
+	// Decoded is the SHA-256 of every picture of the campaign (logo,
+	// photos, portraits) the build that wrote the index decoded whole or
+	// found here: see DecodedPictures.
+	Decoded []string `json:"decoded,omitempty"`
 }
 
 type cacheEntry struct {
@@ -89,6 +94,40 @@ func readCache(dir, slug string) *cacheIndex {
 		ix.Files = map[string]cacheEntry{}
 	}
 	return ix
+}
+
+// DecodedPictures says which picture files are known to decode whole: the
+// SHA-256 (hex) of the campaign pictures that the builds into dir decoded
+// (or found so recorded), read from every campaign's cache index there.
+// A rebuild passes it to campaign.LoadWith, so that pictures unchanged
+// since need not be decoded again just to be checked; a picture that is
+// new or changed has a new hash and is decoded.
+func DecodedPictures(dir string) func(sum string) bool {
+	known := map[string]bool{}
+	names, _ := filepath.Glob(filepath.Join(cacheDir(dir), "*.json"))
+	for _, n := range names {
+		slug := strings.TrimSuffix(filepath.Base(n), ".json")
+		for _, h := range readCache(dir, slug).Decoded {
+			known[h] = true
+		}
+	}
+	return func(sum string) bool { return known[sum] }
+}
+
+// decoded is the sorted SHA-256 of c's pictures, read through k.
+func (k *keyer) decoded() []string {
+	names := []string{k.c.Logo}
+	for _, card := range k.c.Cards {
+		names = append(names, card.Photo, card.Portrait)
+	}
+	var out []string
+	for _, n := range names {
+		if h := k.fileHash(k.cfs, "campaign", n); h != "" && h != "missing" {
+			out = append(out, h)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 func writeCache(dir, slug string, ix *cacheIndex) error {

@@ -5,12 +5,15 @@ import (
 	"crypto/sha256"
 	_ "embed"
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"html/template"
+	"io"
 	"path"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/campaignkit/campaignkit/toolkit"
@@ -38,6 +41,45 @@ var (
 	indexCSP = fmt.Sprintf("default-src 'none'; img-src 'self' file:; style-src '%s'; script-src '%s'; base-uri 'none'; form-action 'none'",
 		cspHash(indexCSS), cspHash(indexJS))
 )
+
+// indexFormat is the version of what indexHTML writes for a manifest.
+// A zip's index page is known by its key (pageKey) without being drawn,
+// so that a rebuild with nothing changed draws none of them: bump it
+// whenever the code changes the pages it writes
+// (TestIndexFormatFollowsPages fails until it is).
+const indexFormat = 1
+
+// pageKey stands for the index page of the manifest whose JSON hashes to
+// manifestSum, in the variant with or without links to the zips: the
+// page is made from nothing else but the template, its style and script
+// (hashed here), and indexHTML's code (indexFormat).
+func pageKey(manifestSum string, zips bool) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "index %d\nzips %t\nmanifest %s\n", indexFormat, zips, manifestSum)
+	h.Write([]byte(indexSource))
+	h.Write([]byte(indexCSS))
+	h.Write([]byte(indexJS))
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// page is an index page that is drawn only when read (when the zip that
+// holds it is written), known until then by its key.
+type page struct {
+	key  string
+	m    *Manifest
+	once sync.Once
+	data []byte
+	err  error
+}
+
+// Open draws the page (once) and reads it.
+func (p *page) Open() (io.ReadCloser, error) {
+	p.once.Do(func() { p.data, p.err = indexHTML(p.m, false) })
+	if p.err != nil {
+		return nil, p.err
+	}
+	return Bytes(p.data).Open()
+}
 
 func cspHash(s string) string {
 	sum := sha256.Sum256([]byte(s))

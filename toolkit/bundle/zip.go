@@ -112,23 +112,21 @@ type zipPlan struct {
 // page without the links to the zips, which are not in it; every other file
 // of <slug>.zip is the tree's, byte for byte. stamp is the time every entry
 // bears and the calendar's DTSTAMP.
-func planZips(m *Manifest, stamp time.Time, tree map[string]Source) ([]zipPlan, error) {
+// manifestSum is the SHA-256 (hex) of m's manifest.json, which names the
+// index page in the full zip.
+func planZips(m *Manifest, stamp time.Time, tree map[string]Source, manifestSum string) ([]zipPlan, error) {
 	slug := m.Campaign.Slug
 	if !slugName.MatchString(slug) {
 		return nil, fmt.Errorf("zip for slug %q: not a file name", slug)
 	}
 	var out []zipPlan
-	page, err := indexHTML(m, false)
-	if err != nil {
-		return nil, err
-	}
 	var all []ZipEntry
 	for n, src := range tree {
 		if isZipName(n) {
 			continue
 		}
 		if n == "index.html" {
-			src = Bytes(page)
+			src = &page{key: pageKey(manifestSum, false), m: m}
 		}
 		all = append(all, ZipEntry{Name: slug + "/" + n, Source: src})
 	}
@@ -144,13 +142,9 @@ func planZips(m *Manifest, stamp time.Time, tree map[string]Source) ([]zipPlan, 
 		if err != nil {
 			return nil, err
 		}
-		page, err := indexHTML(lm, false)
-		if err != nil {
-			return nil, err
-		}
 		entries := []ZipEntry{
 			{Name: name + "/manifest.json", Source: Bytes(mj)},
-			{Name: name + "/index.html", Source: Bytes(page)},
+			{Name: name + "/index.html", Source: &page{key: pageKey(sha256Hex(mj), false), m: lm}},
 			{Name: name + "/calendar.ics", Source: Bytes(Calendar(lm, stamp))},
 			{Name: name + "/posts.csv", Source: Bytes(PostsCSV(lm))},
 		}

@@ -35,7 +35,7 @@ func PlanZips(m *Manifest, stamp time.Time, images map[string]Source) ([]ZipPlan
 	for n, src := range images {
 		tree[n] = src
 	}
-	plans, err := planZips(m, stamp, tree)
+	plans, err := planZips(m, stamp, tree, sha256Hex(mj))
 	if err != nil {
 		return nil, err
 	}

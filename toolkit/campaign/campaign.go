@@ -121,6 +121,9 @@ type Campaign struct {
 	// decode says which cards' images are decoded in full (LoadOptions);
 	// nil for all.
 	decode func(cardID string) bool
+	// decoded says which picture files, by SHA-256, are known to decode
+	// (LoadOptions); nil for none.
+	decoded func(sum string) bool
 }
 
 // Card is one share card. Which fields apply depends on Kind.

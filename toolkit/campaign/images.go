@@ -1,6 +1,8 @@
 package campaign
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -40,7 +42,7 @@ func (c *Campaign) checkImage(ps *toolkit.Problems, field, name string, fsys fs.
 	}
 	msg, done := c.imageChecks[key]
 	if !done {
-		msg = verifyImage(fsys, file, name, deep)
+		msg = verifyImage(fsys, file, name, deep, c.decoded)
 		if c.imageChecks == nil {
 			c.imageChecks = map[string]string{}
 		}
@@ -55,21 +57,26 @@ func (c *Campaign) checkImage(ps *toolkit.Problems, field, name string, fsys fs.
 	ps.Add(line, field, "%s", msg)
 }
 
-// verifyImage reads and decodes file, named name in the campaign (or only
-// reads its header, unless deep), and says what is wrong with it, "" when
+// verifyImage reads file, named name in the campaign, decodes it unless
+// deep is false or known says these very bytes decoded before (else it
+// checks the header only), and says what is wrong with it, "" when
 // nothing is.
-func verifyImage(fsys fs.FS, file, name string, deep bool) string {
-	var err error
-	if deep {
-		_, err = toolkit.LoadImage(fsys, file)
-	} else {
-		_, err = toolkit.LoadImageHeader(fsys, file)
-	}
-	var fe *toolkit.FileError
-	switch {
-	case errors.As(err, &fe):
+func verifyImage(fsys fs.FS, file, name string, deep bool, known func(sum string) bool) string {
+	data, err := toolkit.ReadFile(fsys, file, toolkit.MaxImageBytes)
+	if err != nil {
 		return fmt.Sprintf("cannot read image %q: %s", name, toolkit.Reason(err))
-	case err != nil:
+	}
+	if deep && known != nil {
+		sum := sha256.Sum256(data)
+		deep = !known(hex.EncodeToString(sum[:]))
+	}
+	lim := toolkit.ImageLimits{MaxBytes: toolkit.MaxImageBytes}
+	if deep {
+		_, _, err = toolkit.DecodeImage(data, lim)
+	} else {
+		_, _, err = toolkit.CheckImage(data, lim)
+	}
+	if err != nil {
 		return fmt.Sprintf("image %q: %v", name, err)
 	}
 	return ""

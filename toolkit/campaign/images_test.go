@@ -4,7 +4,9 @@ package campaign
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"hash/crc32"
 	"image"
@@ -341,5 +343,44 @@ func TestLoadWithDecodesOnlyTheCardsAsked(t *testing.T) {
 		if !slices.Equal(got, tc.want) {
 			t.Errorf("decode %v: problems at %v, want %v\n%v", tc.decode, got, tc.want, err)
 		}
+	}
+}
+
+// TestLoadWithSkipsDecodedPictures: a picture whose bytes LoadOptions.Decoded
+// knows is checked as far as its header, so damage behind a sound header
+// goes unseen (the bytes are the ones a build decoded, so there is none);
+// the same damage under another hash is found, and a broken header always is.
+func TestLoadWithSkipsDecodedPictures(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "photos"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	jpg := jpegBytes(t)
+	logo := badIDAT(t)
+	files := map[string][]byte{
+		"campaign.yaml":     []byte(withImages),
+		"logo.png":          logo,
+		"portrait.png":      []byte("not an image at all"),
+		"photos/shared.jpg": jpg[:len(jpg)*2/3],
+	}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sum := func(b []byte) string { s := sha256.Sum256(b); return hex.EncodeToString(s[:]) }
+	known := map[string]bool{sum(logo): true, sum(files["portrait.png"]): true}
+	_, err := LoadWith(os.DirFS(dir), "campaign.yaml", LoadOptions{Decoded: func(s string) bool { return known[s] }})
+	var ie *toolkit.InvalidError
+	if !errors.As(err, &ie) {
+		t.Fatalf("want an *InvalidError, got %v", err)
+	}
+	var got []string
+	for _, p := range ie.Problems {
+		got = append(got, p.Field)
+	}
+	slices.Sort(got)
+	if want := []string{"cards[0].portrait", "cards[1].photo", "cards[2].photo"}; !slices.Equal(got, want) {
+		t.Errorf("problems at %v, want %v\n%v", got, want, err)
 	}
 }

@@ -70,6 +70,11 @@ type LoadOptions struct {
 	// every photo sound costs more than drawing the card, and the cards it
 	// does not draw are lint's and build's to check.
 	Decode func(cardID string) bool
+	// Decoded, when set, says which picture files are known to decode
+	// whole, by the hex SHA-256 of their bytes (a build's record, see
+	// bundle.DecodedPictures): those are checked as far as their headers.
+	// A damaged or changed file has another hash, and is decoded.
+	Decoded func(sum string) bool
 }
 
 // LoadWith is Load with options.
@@ -98,7 +103,7 @@ func Parse(fsys fs.FS, name string, data []byte) (*Campaign, error) {
 }
 
 func parseWith(fsys fs.FS, name string, data []byte, o LoadOptions) (*Campaign, error) {
-	c := &Campaign{File: name, decode: o.Decode}
+	c := &Campaign{File: name, decode: o.Decode, decoded: o.Decoded}
 	pos, err := toolkit.DecodeYAML(name, data, c)
 	c.Pos = pos
 	ps := &toolkit.Problems{File: name}
