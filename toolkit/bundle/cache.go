@@ -81,9 +81,15 @@ func cachePath(dir, slug string) string {
 	return filepath.Join(cacheDir(dir), slug+".json")
 }
 
+// maxCacheBytes bounds a cache index: the demo's is about 300 KB; a
+// campaign of a hundred times as many images still fits.
+const maxCacheBytes = 64 << 20
+
 func readCache(dir, slug string) *cacheIndex {
 	ix := &cacheIndex{}
-	data, err := os.ReadFile(cachePath(dir, slug))
+	// a bounded read that refuses what is not a regular file: a named pipe
+	// or a huge file put in the cache folder must not hang or swamp a build
+	data, err := toolkit.ReadPath(cachePath(dir, slug), maxCacheBytes)
 	if err != nil || json.Unmarshal(data, ix) != nil || ix.Version != cacheVersion {
 		return &cacheIndex{Version: cacheVersion, Images: map[string]cacheEntry{}, Files: map[string]cacheEntry{}}
 	}

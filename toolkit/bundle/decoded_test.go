@@ -1,3 +1,5 @@
+//go:build unix
+
 package bundle
 
 import (
@@ -7,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/campaignkit/campaignkit/toolkit/toolkittest"
 )
@@ -37,5 +40,38 @@ func TestBuildRecordsDecodedPictures(t *testing.T) {
 	other := sha256.Sum256(append(logo, 0))
 	if known(hex.EncodeToString(other[:])) {
 		t.Error("bytes no build decoded are known")
+	}
+}
+
+// TestCacheIndexThatIsAPipe: a named pipe where a cache index belongs (the
+// campaign's own or another's) is passed over when the indexes are read,
+// not waited on, and a build beside another campaign's pipe goes on as if
+// there were no index.
+func TestCacheIndexThatIsAPipe(t *testing.T) {
+	src := writeTiny(t, "Hello")
+	out := filepath.Join(t.TempDir(), "dist")
+	if err := os.MkdirAll(cacheDir(out), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	toolkittest.FIFO(t, cachePath(out, "tiny"))
+	toolkittest.FIFO(t, cachePath(out, "other"))
+	err := toolkittest.Returns(t, 10*time.Second, "DecodedPictures", func() error {
+		DecodedPictures(out)("")
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// the build's own index is written in place of what is there, and a
+	// pipe is not replaced (refused with an error): only the other stays
+	if err := os.Remove(cachePath(out, "tiny")); err != nil {
+		t.Fatal(err)
+	}
+	err = toolkittest.Returns(t, 10*time.Second, "Build", func() error {
+		buildTiny(t, src, out, nil)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
