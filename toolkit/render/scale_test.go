@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"image/draw"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	xdraw "golang.org/x/image/draw"
@@ -59,6 +60,24 @@ func TestScaleToMatchesCatmullRom(t *testing.T) {
 			t.Errorf("%s: a byte is %d levels from CatmullRom's (%d of %d bytes differ)", tc.name, worst, off, len(got.Pix))
 		}
 		t.Logf("%s: worst %d, %d of %d bytes differ", tc.name, worst, off, len(got.Pix))
+	}
+}
+
+// TestScaleToMemory: scaling keeps a few resampled rows, not the whole
+// source's height of them: a 1000x8000 picture shrunk to 500x500 would
+// hold 64 MB of rows at once.
+func TestScaleToMemory(t *testing.T) {
+	src := image.NewRGBA(image.Rect(0, 0, 1000, 8000))
+	for i := range src.Pix {
+		src.Pix[i] = uint8(i * 7)
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, 500, 500))
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	scaleTo(dst, src, src.Rect)
+	runtime.ReadMemStats(&after)
+	if got := after.TotalAlloc - before.TotalAlloc; got > 8<<20 {
+		t.Errorf("scaling allocated %d MB, want under 8", got>>20)
 	}
 }
 
