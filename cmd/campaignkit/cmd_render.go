@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"image"
 	"path/filepath"
 	"strings"
 
@@ -39,11 +40,16 @@ func renderCommand() *cli.Command {
 }
 
 func renderOne(cc *cli.Context, o renderOptions) error {
-	// only the images of the card drawn are decoded to be checked: lint
-	// and build check the others (a countdown's days are named ID-<days>)
-	lc, err := loadCampaignWith(o.campaign, campaign.LoadOptions{Decode: func(id string) bool {
-		return id == o.card || strings.HasPrefix(o.card, id+"-")
-	}})
+	// only the images of the card drawn are decoded to be checked, and
+	// kept to be drawn without decoding them again: lint and build check
+	// the others (a countdown's days are named ID-<days>)
+	pictures := render.NewImages()
+	lc, err := loadCampaignWith(o.campaign, campaign.LoadOptions{
+		Decode: func(id string) bool {
+			return id == o.card || strings.HasPrefix(o.card, id+"-")
+		},
+		Pictures: func(file string, img image.Image) { pictures.Keep("campaign", file, img) },
+	})
 	if err != nil {
 		return err
 	}
@@ -80,7 +86,7 @@ func renderOne(cc *cli.Context, o renderOptions) error {
 	if err != nil {
 		return err
 	}
-	r := render.New(lib, render.NewImages())
+	r := render.New(lib, pictures)
 	res, err := r.Render(cc.Context, render.Job{Campaign: lc.Campaign, CampaignFS: lc.FS, Card: card, Lang: o.lang, Preset: p, Theme: th, ThemeFS: thFS})
 	if err != nil {
 		return err

@@ -118,12 +118,8 @@ type Campaign struct {
 	// imageChecks holds what was found wrong with each image file the
 	// campaign names ("" for nothing), so that each is decoded once.
 	imageChecks map[string]string
-	// decode says which cards' images are decoded in full (LoadOptions);
-	// nil for all.
-	decode func(cardID string) bool
-	// decoded says which picture files, by SHA-256, are known to decode
-	// (LoadOptions); nil for none.
-	decoded func(sum string) bool
+	// load is how Load was asked to check the pictures, while it checks.
+	load LoadOptions
 }
 
 // Card is one share card. Which fields apply depends on Kind.

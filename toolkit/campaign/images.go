@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"image"
 	"io/fs"
 	"path"
 
@@ -35,14 +36,14 @@ func (c *Campaign) checkImage(ps *toolkit.Problems, field, name string, fsys fs.
 	if _, err := fmt.Sscanf(field, "cards[%d]", &i); err == nil && i < len(c.Cards) {
 		card = c.Cards[i].ID
 	}
-	deep := c.decode == nil || field == "logo" || c.decode(card)
+	deep := c.load.Decode == nil || field == "logo" || c.load.Decode(card)
 	key := file
 	if !deep {
 		key = "header:" + file
 	}
 	msg, done := c.imageChecks[key]
 	if !done {
-		msg = verifyImage(fsys, file, name, deep, c.decoded)
+		msg = verifyImage(fsys, file, name, deep, c.load)
 		if c.imageChecks == nil {
 			c.imageChecks = map[string]string{}
 		}
@@ -57,22 +58,25 @@ func (c *Campaign) checkImage(ps *toolkit.Problems, field, name string, fsys fs.
 	ps.Add(line, field, "%s", msg)
 }
 
-// verifyImage reads file, named name in the campaign, decodes it unless
-// deep is false or known says these very bytes decoded before (else it
-// checks the header only), and says what is wrong with it, "" when
-// nothing is.
-func verifyImage(fsys fs.FS, file, name string, deep bool, known func(sum string) bool) string {
+// verifyImage reads file, named name in the campaign, decodes it (and
+// hands it to o.Pictures) unless deep is false or o.Decoded knows these
+// very bytes (then it checks the header only), and says what is wrong with
+// it, "" when nothing is.
+func verifyImage(fsys fs.FS, file, name string, deep bool, o LoadOptions) string {
 	data, err := toolkit.ReadFile(fsys, file, toolkit.MaxImageBytes)
 	if err != nil {
 		return fmt.Sprintf("cannot read image %q: %s", name, toolkit.Reason(err))
 	}
-	if deep && known != nil {
+	if deep && o.Decoded != nil {
 		sum := sha256.Sum256(data)
-		deep = !known(hex.EncodeToString(sum[:]))
+		deep = !o.Decoded(hex.EncodeToString(sum[:]))
 	}
 	lim := toolkit.ImageLimits{MaxBytes: toolkit.MaxImageBytes}
 	if deep {
-		_, _, err = toolkit.DecodeImage(data, lim)
+		var img image.Image
+		if img, _, err = toolkit.DecodeImage(data, lim); err == nil && o.Pictures != nil {
+			o.Pictures(file, img)
+		}
 	} else {
 		_, _, err = toolkit.CheckImage(data, lim)
 	}

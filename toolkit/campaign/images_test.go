@@ -14,6 +14,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -382,5 +383,38 @@ func TestLoadWithSkipsDecodedPictures(t *testing.T) {
 	slices.Sort(got)
 	if want := []string{"cards[0].portrait", "cards[1].photo", "cards[2].photo"}; !slices.Equal(got, want) {
 		t.Errorf("problems at %v, want %v\n%v", got, want, err)
+	}
+}
+
+// TestLoadWithHandsOverPictures: LoadOptions.Pictures gets each picture
+// Load decoded whole, by its path, once however many cards name it; a
+// picture only checked as far as its header is not handed over.
+func TestLoadWithHandsOverPictures(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "photos"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{
+		"campaign.yaml": []byte(withImages), "logo.png": pngBytes(t), "portrait.png": pngBytes(t), "photos/shared.jpg": jpegBytes(t),
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := map[string]int{}
+	_, err := LoadWith(os.DirFS(dir), "campaign.yaml", LoadOptions{
+		Decode: func(id string) bool { return id == "story-a" || id == "story-b" },
+		Pictures: func(file string, img image.Image) {
+			if img == nil || img.Bounds().Dx() != 200 {
+				t.Errorf("%s: handed over %v", file, img)
+			}
+			got[file]++
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]int{"logo.png": 1, "photos/shared.jpg": 1}; !maps.Equal(got, want) {
+		t.Errorf("pictures handed over %v, want %v (the portrait's card is not decoded)", got, want)
 	}
 }

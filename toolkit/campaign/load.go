@@ -3,6 +3,7 @@ package campaign
 import (
 	"errors"
 	"fmt"
+	"image"
 	"io/fs"
 	"net/url"
 	"path"
@@ -75,6 +76,10 @@ type LoadOptions struct {
 	// bundle.DecodedPictures): those are checked as far as their headers.
 	// A damaged or changed file has another hash, and is decoded.
 	Decoded func(sum string) bool
+	// Pictures, when set, is given every picture decoded whole, by its
+	// path in fsys, so that a caller about to draw it need not decode it
+	// again (render.Images.Keep).
+	Pictures func(file string, img image.Image)
 }
 
 // LoadWith is Load with options.
@@ -103,7 +108,7 @@ func Parse(fsys fs.FS, name string, data []byte) (*Campaign, error) {
 }
 
 func parseWith(fsys fs.FS, name string, data []byte, o LoadOptions) (*Campaign, error) {
-	c := &Campaign{File: name, decode: o.Decode, decoded: o.Decoded}
+	c := &Campaign{File: name, load: o}
 	pos, err := toolkit.DecodeYAML(name, data, c)
 	c.Pos = pos
 	ps := &toolkit.Problems{File: name}
@@ -115,6 +120,7 @@ func parseWith(fsys fs.FS, name string, data []byte, o LoadOptions) (*Campaign, 
 		ps.Append(ie.Problems...)
 	}
 	c.validate(ps, fsys, path.Dir(name))
+	c.load = LoadOptions{} // only the checks above use it: let go of its hooks
 	c.checkLimits(ps)
 	c.checkPublishing(ps)
 	if err := ps.Err(); err != nil {

@@ -97,6 +97,20 @@ func opaqueAsRGBA(img image.Image) image.Image {
 	return &image.RGBA{Pix: n.Pix, Stride: n.Stride, Rect: n.Rect}
 }
 
+// Keep gives Load the picture img of name, already decoded (by a check of
+// the file that names it), so that drawing it does not decode it again.
+// A picture Load has already begun is left as it is.
+func (c *Images) Keep(key, name string, img image.Image) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.decoded[key+"\x00"+name]; ok {
+		return
+	}
+	e := &entry{}
+	e.once.Do(func() { e.img = opaqueAsRGBA(img) })
+	c.decoded[key+"\x00"+name] = e
+}
+
 // Bounds is the size of the picture Load would decode, read from its
 // header only (or from the picture itself when it is decoded already),
 // with the same checks of the file and the header.

@@ -4,10 +4,12 @@ package render
 
 import (
 	"errors"
+	"image"
 	"os"
 	"path/filepath"
 	"syscall"
 	"testing"
+	"testing/fstest"
 
 	"github.com/campaignkit/campaignkit/toolkit"
 )
@@ -38,5 +40,24 @@ func TestImagesLoadIsBounded(t *testing.T) {
 		if _, err := images.Load(folder, "campaign", name); !errors.Is(err, want) {
 			t.Errorf("%s: got %v, want %v", name, err, want)
 		}
+	}
+}
+
+// TestImagesKeep: a picture kept is what Load returns, without reading
+// the file (the folder here has none); one Load began first stays.
+func TestImagesKeep(t *testing.T) {
+	c := NewImages()
+	img := image.NewRGBA(image.Rect(0, 0, 3, 2))
+	c.Keep("campaign", "photo.png", img)
+	got, err := c.Load(fstest.MapFS{}, "campaign", "photo.png")
+	if err != nil || got != image.Image(img) {
+		t.Fatalf("Load after Keep: %v, %v; want the kept picture", got, err)
+	}
+	if _, err := c.Load(fstest.MapFS{}, "campaign", "other.png"); err == nil {
+		t.Fatal("a picture neither kept nor in the folder loaded")
+	}
+	c.Keep("campaign", "other.png", img)
+	if got, _ := c.Load(fstest.MapFS{}, "campaign", "other.png"); got != nil {
+		t.Error("Keep replaced a picture Load had already tried")
 	}
 }
